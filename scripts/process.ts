@@ -1,0 +1,26 @@
+import { spawn } from "node:child_process";
+
+/** The environment every child gets: wrangler must never phone home, so the bare commands work offline. */
+export function offlineEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    WRANGLER_SEND_METRICS: "false",
+    WRANGLER_SEND_ERROR_REPORTS: "false",
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    ...extra,
+  };
+}
+
+/** Runs a command with inherited output; resolves with its exit code (never rejects on failure). */
+export function runStatus(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: "inherit", env });
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on("error", () => resolve(127));
+  });
+}
+
+export async function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const code = await runStatus(command, args, env);
+  if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${code}`);
+}

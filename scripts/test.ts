@@ -1,0 +1,76 @@
+// `npm test`: every check and test suite, then one summary line `N passed, N failed` over all runners.
+// Lint, typecheck and build count as one check each; suites count their tests from their JSON reports.
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { ensureChromium } from "./chromium.ts";
+import { offlineEnv, runStatus } from "./process.ts";
+
+type Tally = { passed: number; failed: number; skipped: number };
+const REPORTS = path.resolve("artifacts/reports");
+rmSync(REPORTS, { recursive: true, force: true });
+mkdirSync(REPORTS, { recursive: true });
+const env = offlineEnv({ FORCE_COLOR: process.env.CI ? "0" : "1" });
+const results: { name: string; tally: Tally }[] = [];
+
+async function check(name: string, command: string, args: string[]): Promise<boolean> {
+  console.log(`\n▶ ${name}`);
+  const ok = (await runStatus(command, args, env)) === 0;
+  results.push({ name, tally: { passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0 } });
+  return ok;
+}
+
+async function vitestSuite(name: string, config: string): Promise<void> {
+  console.log(`\n▶ ${name}`);
+  const report = `${REPORTS}/${name.replaceAll(" ", "-")}.json`;
+  const code = await runStatus(
+    "vitest",
+    ["run", "--config", config, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+    env,
+  );
+  const json = existsSync(report) ? JSON.parse(readFileSync(report, "utf8")) : null;
+  const tally: Tally = json
+    ? { passed: json.numPassedTests, failed: json.numFailedTests, skipped: json.numPendingTests + json.numTodoTests }
+    : { passed: 0, failed: 1, skipped: 0 };
+  // A runner that crashed before reporting a failed test still counts as a failure.
+  if (code !== 0 && tally.failed === 0) tally.failed = 1;
+  results.push({ name, tally });
+}
+
+async function playwrightSuite(name: string): Promise<void> {
+  console.log(`\n▶ ${name}`);
+  const report = `${REPORTS}/e2e.json`;
+  const code = await runStatus("playwright", ["test"], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: report });
+  const json = existsSync(report) ? JSON.parse(readFileSync(report, "utf8")) : null;
+  const tally: Tally = json
+    ? { passed: json.stats.expected + json.stats.flaky, failed: json.stats.unexpected, skipped: json.stats.skipped }
+    : { passed: 0, failed: 1, skipped: 0 };
+  if (code !== 0 && tally.failed === 0) tally.failed = 1;
+  results.push({ name, tally });
+}
+
+await check("lint", "biome", ["check", "."]);
+await check("typecheck", "npm", ["run", "typecheck"]);
+await vitestSuite("worker tests", "vitest.config.ts");
+await vitestSuite("web unit tests", "web/vitest.config.ts");
+const built = await check("build", "npm", ["run", "web:build"]);
+const chromium = await ensureChromium();
+if (!built) {
+  console.log("\n✗ e2e not run: the build failed");
+  results.push({ name: "e2e", tally: { passed: 0, failed: 1, skipped: 0 } });
+} else if (!chromium.ok) {
+  console.log(`\n✗ e2e not run: ${chromium.reason}`);
+  results.push({ name: "e2e", tally: { passed: 0, failed: 1, skipped: 0 } });
+} else await playwrightSuite("e2e");
+
+const total = results.reduce(
+  (sum, r) => ({
+    passed: sum.passed + r.tally.passed,
+    failed: sum.failed + r.tally.failed,
+    skipped: sum.skipped + r.tally.skipped,
+  }),
+  { passed: 0, failed: 0, skipped: 0 },
+);
+console.log("\nSummary by runner:");
+for (const r of results) console.log(`  ${r.name}: ${r.tally.passed} passed, ${r.tally.failed} failed`);
+console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`);
+process.exit(total.failed === 0 ? 0 : 1);

@@ -1,0 +1,15 @@
+import { z } from "@hono/zod-openapi";
+
+export const HealthStatus = z
+  .object({
+    status: z.enum(["ok", "degraded"]),
+    version: z.string(),
+    time: z.string().datetime().openapi({ description: "Server time, ISO 8601 UTC" }),
+    database: z.object({
+      reachable: z.boolean(),
+      latencyMs: z.number().nullable(),
+    }),
+    lastCronAt: z.string().datetime().nullable().openapi({ description: "When the scheduled sweeper last ran" }),
+  })
+  .openapi("Health");
+export type HealthStatus = z.infer<typeof HealthStatus>;

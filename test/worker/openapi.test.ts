@@ -1,0 +1,33 @@
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+
+type OpenApiDoc = {
+  openapi: string;
+  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+};
+
+describe("OpenAPI document", () => {
+  it("is OpenAPI 3.1 and describes every route with responses including errors", async () => {
+    const res = await exports.default.fetch("http://localhost/api/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as OpenApiDoc;
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toContain("/api/health");
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        expect(Object.keys(operation.responses), `${method} ${path}`).toContain("200");
+        const errorStatuses = Object.keys(operation.responses).filter((s) => Number(s) >= 400);
+        expect(errorStatuses.length, `${method} ${path} documents its errors`).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it("serves an interactive reference page that loads the local Scalar bundle", async () => {
+    const res = await exports.default.fetch("http://localhost/api/docs");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    const html = await res.text();
+    expect(html).toContain("/vendor/scalar/standalone.js");
+    expect(html).toContain("/api/openapi.json");
+  });
+});

@@ -1,0 +1,12 @@
+import type { Config } from "../config.ts";
+import type { Logger } from "./logger.ts";
+
+/** What every handler can read from `c.var`: settings, the request-scoped logger and id. */
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    config: Config;
+    log: Logger;
+    requestId: string;
+  };
+};

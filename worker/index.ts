@@ -1,0 +1,11 @@
+import { createApp } from "./app.ts";
+import { runScheduled } from "./cron/scheduled.ts";
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  async scheduled(controller, env, ctx) {
+    ctx.waitUntil(runScheduled(controller, env));
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,21 @@
+import { ErrorBody } from "../../shared/api/error.ts";
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: "Invalid request (validation_failed)",
+  401: "Not signed in (unauthorized)",
+  403: "Not allowed (forbidden)",
+  404: "Not found (not_found)",
+  409: "Conflicts with the current state (conflict)",
+  429: "Too many requests (rate_limited), see Retry-After",
+  500: "Unexpected error (internal_error)",
+};
+
+/** The error envelope for each listed status, for createRoute's `responses`. */
+export function errorResponses<S extends keyof typeof DESCRIPTIONS>(...statuses: S[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: DESCRIPTIONS[status] ?? "Error", content: { "application/json": { schema: ErrorBody } } },
+    ]),
+  ) as Record<S, { description: string; content: { "application/json": { schema: typeof ErrorBody } } }>;
+}
