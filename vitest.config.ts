@@ -7,7 +7,7 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
     plugins: [
-      cloudflareTest({
+      cloudflareTest(({ inject }) => ({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
           compatibilityFlags: ["service_binding_extra_handlers"],
@@ -16,13 +16,21 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             APP_VERSION: "0.1.0-test",
             LOG_LEVEL: "warn",
+            // Identity and secrets (test/worker/identity): dev sign-in on, a fixed master key, a fixed admin email.
+            DEV_LOGIN: "true",
+            MASTER_KEY: "test-master-key-0123456789abcdef-not-a-real-secret",
+            ADMIN_EMAILS: "admin@ballast.test",
+            GOOGLE_CLIENT_ID: "ballast-test.apps.googleusercontent.com",
+            // The exchange simulator started by test/setup/simulator.ts, reached over real loopback HTTP.
+            SIM_URL: inject("simUrl"),
           },
         },
-      }),
+      })),
     ],
     test: {
       include: ["test/worker/**/*.test.ts"],
       setupFiles: ["./test/setup/apply-migrations.ts"],
+      globalSetup: ["./test/setup/simulator.ts"],
     },
   };
 });

@@ -1,6 +1,8 @@
 import { expect, test } from "@playwright/test";
+import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 
 test("the dashboard shows the service health and switches language", async ({ page }, testInfo) => {
+  await signInThroughApi(page, uniqueEmail("health"));
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   await expect(page.getByTestId("health-status")).toHaveText("All systems operational");

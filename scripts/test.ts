@@ -51,6 +51,7 @@ async function playwrightSuite(name: string): Promise<void> {
 await check("lint", "biome", ["check", "."]);
 await check("typecheck", "npm", ["run", "typecheck"]);
 await vitestSuite("worker tests", "vitest.config.ts");
+await vitestSuite("simulator tests", "sim/vitest.config.ts");
 // The web config extends SvelteKit's generated tsconfig, which a fresh clone does not have yet.
 await runStatus("npm", ["run", "web:sync"], env);
 await vitestSuite("web unit tests", "web/vitest.config.ts");

@@ -4,6 +4,8 @@ declare global {
   namespace Cloudflare {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
+      /** Base URL of the exchange simulator (test/setup/simulator.ts). */
+      SIM_URL: string;
     }
   }
 }

@@ -1,11 +1,24 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
+import { authenticate } from "./auth/authenticate.ts";
+import type { IdentityDeps } from "./auth/context.ts";
+import { fetchJwksCached } from "./auth/google-jwks.ts";
+import { SECURITY_SCHEMES } from "./auth/openapi-security.ts";
 import type { AppEnv } from "./http/context.ts";
 import { onError, onNotFound } from "./http/error-envelope.ts";
 import { requestContext } from "./http/request-context.ts";
 import { apiSecurityHeaders, docsSecurityHeaders } from "./http/security-headers.ts";
 import { validationHook } from "./http/validation.ts";
+import { gatewayPendingVerifier } from "./keys/exchange-key-verifier.ts";
+import { noPortfolioEngine } from "./keys/portfolio-control.ts";
+import { adminRoutes } from "./routes/admin.ts";
+import { aiKeyRoutes } from "./routes/ai-keys.ts";
+import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { exchangeKeyRoutes } from "./routes/keys.ts";
+import { sessionRoutes } from "./routes/sessions.ts";
+import { tokenRoutes } from "./routes/tokens.ts";
+import { twoFactorRoutes } from "./routes/two-factor.ts";
 
 const OPENAPI_INFO = {
   openapi: "3.1.0",
@@ -17,16 +30,37 @@ const OPENAPI_INFO = {
   },
 } as const;
 
-/** Builds the Hono app: middleware, route groups, the OpenAPI document (built once) and the reference page. */
-export function createApp() {
+const PRODUCTION_IDENTITY: IdentityDeps = {
+  now: () => new Date(),
+  googleJwks: (url, refresh) => fetchJwksCached(url, refresh),
+  verifyExchangeKey: gatewayPendingVerifier,
+  outboundFetch: (input, init) => fetch(input, init),
+  portfolios: noPortfolioEngine,
+};
+
+/**
+ * Builds the Hono app: middleware, route groups, the OpenAPI document (built once) and the reference page.
+ * `identity` replaces the outside world of sign-in and keys (clock, Google keys, venue checks) in tests.
+ */
+export function createApp(identity: Partial<IdentityDeps> = {}) {
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  api.use("*", authenticate({ ...PRODUCTION_IDENTITY, ...identity }));
   api.route("/", healthRoutes);
+  api.route("/", authRoutes);
+  api.route("/", twoFactorRoutes);
+  api.route("/", sessionRoutes);
+  api.route("/", tokenRoutes);
+  api.route("/", exchangeKeyRoutes);
+  api.route("/", aiKeyRoutes);
+  api.route("/", adminRoutes);
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use("*", requestContext);
   app.use("/api/docs", docsSecurityHeaders);
   app.use("/api/*", async (c, next) => (c.req.path === "/api/docs" ? next() : apiSecurityHeaders(c, next)));
   app.route("/api", api);
+  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES))
+    app.openAPIRegistry.registerComponent("securitySchemes", name, scheme);
 
   // Building the document costs milliseconds of CPU per call: build it once per isolate.
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;

@@ -1,4 +1,22 @@
 import { z } from "@hono/zod-openapi";
+import { createKeyring } from "./keys/keyring.ts";
+
+const flag = z
+  .enum(["true", "false", "1", "0", ""])
+  .default("false")
+  .transform((value) => value === "true" || value === "1");
+
+const commaList = z
+  .string()
+  .default("")
+  .transform((value) =>
+    value
+      .split(",")
+      .map((item) => item.trim().toLowerCase())
+      .filter(Boolean),
+  );
+
+const hours = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /**
  * Settings are parsed once per Env object and passed down; nothing else reads `env.X` for settings.
@@ -8,10 +26,36 @@ const ConfigSchema = z
   .object({
     APP_VERSION: z.string().default("0.0.0"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    APP_ORIGIN: z.url().optional(),
+    DEV_LOGIN: flag,
+    ADMIN_EMAILS: commaList,
+    GOOGLE_CLIENT_ID: z.string().default(""),
+    GOOGLE_JWKS_URL: z.url().default("https://www.googleapis.com/oauth2/v3/certs"),
+    SESSION_ABSOLUTE_HOURS: hours(24 * 30),
+    SESSION_IDLE_HOURS: hours(24 * 7),
+    // Secrets are read into a keyring closure so they never sit in a loggable object.
+    MASTER_KEY: z.string().min(32, "MASTER_KEY must be at least 32 characters").optional(),
+    MASTER_KEY_VERSION: z.coerce.number().int().positive().default(1),
+    MASTER_KEY_PREVIOUS: z.string().default(""),
+    OPENAI_BASE_URL: z.url().default("https://api.openai.com"),
+    GROQ_BASE_URL: z.url().default("https://api.groq.com/openai"),
+    EXCHANGE_EXTRA_HOSTS: commaList,
   })
   .transform((raw) => ({
     version: raw.APP_VERSION,
     logLevel: raw.LOG_LEVEL,
+    appOrigin: raw.APP_ORIGIN ? new URL(raw.APP_ORIGIN).origin : null,
+    auth: {
+      devLogin: raw.DEV_LOGIN,
+      adminEmails: raw.ADMIN_EMAILS,
+      googleClientId: raw.GOOGLE_CLIENT_ID,
+      googleJwksUrl: raw.GOOGLE_JWKS_URL,
+      sessionAbsoluteMs: raw.SESSION_ABSOLUTE_HOURS * 3_600_000,
+      sessionIdleMs: raw.SESSION_IDLE_HOURS * 3_600_000,
+    },
+    keyring: raw.MASTER_KEY ? createKeyring(raw.MASTER_KEY_VERSION, raw.MASTER_KEY, raw.MASTER_KEY_PREVIOUS) : null,
+    aiBaseUrls: { openai: raw.OPENAI_BASE_URL, groq: raw.GROQ_BASE_URL },
+    exchangeExtraHosts: raw.EXCHANGE_EXTRA_HOSTS,
   }));
 
 export type Config = z.output<typeof ConfigSchema>;

@@ -1,6 +1,8 @@
 import { createApp } from "./app.ts";
 import { runScheduled } from "./cron/scheduled.ts";
 
+export { RateLimiter } from "./ratelimit/rate-limiter-object.ts";
+
 const app = createApp();
 
 export default {

@@ -1,4 +1,4 @@
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Liveness marks of background work (the cron sweeper), shown by /api/health. */
 export const heartbeats = sqliteTable("heartbeats", {
@@ -6,3 +6,122 @@ export const heartbeats = sqliteTable("heartbeats", {
   lastRunAt: integer("last_run_at", { mode: "timestamp_ms" }).notNull(),
   runs: integer("runs").notNull().default(0),
 });
+
+const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull();
+
+/** People who sign in. The first user and the ADMIN_EMAILS become admins. */
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  googleSub: text("google_sub").unique(),
+  role: text("role", { enum: ["user", "admin"] })
+    .notNull()
+    .default("user"),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  createdAt: createdAt(),
+  // The TOTP secret is sealed (AES-GCM); it is pending until the first valid code enables 2FA.
+  totpSecretSealed: text("totp_secret_sealed"),
+  totpKeyVersion: integer("totp_key_version"),
+  totpEnabled: integer("totp_enabled", { mode: "boolean" }).notNull().default(false),
+  // The last accepted time step: a code for this step or an earlier one is never accepted again.
+  totpLastStep: integer("totp_last_step"),
+});
+
+/** Browser sessions: only the SHA-256 of the cookie token is stored. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    tokenHash: text("token_hash").notNull().unique(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    // Set by a fresh 2FA code: sensitive actions are allowed until then.
+    elevatedUntil: integer("elevated_until", { mode: "timestamp_ms" }),
+    userAgent: text("user_agent"),
+  },
+  (table) => [index("sessions_user_idx").on(table.userId)],
+);
+
+/** Personal API tokens (Authorization: Bearer): only the SHA-256 of the token is stored. */
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: text("id").primaryKey(),
+    tokenHash: text("token_hash").notNull().unique(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    scopes: text("scopes").notNull(),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+  },
+  (table) => [index("api_tokens_user_idx").on(table.userId)],
+);
+
+/** One-time 2FA recovery codes, stored as SHA-256. */
+export const recoveryCodes = sqliteTable(
+  "recovery_codes",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    usedAt: integer("used_at", { mode: "timestamp_ms" }),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.codeHash] })],
+);
+
+/** Exchange API keys: key and secret sealed together; only their last 4 characters are kept in clear. */
+export const exchangeKeys = sqliteTable(
+  "exchange_keys",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    venue: text("venue", { enum: ["binance", "bybit"] }).notNull(),
+    environment: text("environment", { enum: ["live", "testnet", "demo", "custom"] }).notNull(),
+    baseUrl: text("base_url"),
+    label: text("label").notNull(),
+    sealed: text("sealed").notNull(),
+    keyVersion: integer("key_version").notNull(),
+    apiKeyLast4: text("api_key_last4").notNull(),
+    apiSecretLast4: text("api_secret_last4").notNull(),
+    // "unverified" keys must not be used for trading until a verification succeeds.
+    status: text("status", { enum: ["verified", "unverified"] }).notNull(),
+    canTrade: integer("can_trade", { mode: "boolean" }),
+    canWithdraw: integer("can_withdraw", { mode: "boolean" }),
+    spot: integer("spot", { mode: "boolean" }),
+    futures: integer("futures", { mode: "boolean" }),
+    verifiedAt: integer("verified_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [uniqueIndex("exchange_keys_user_venue_label").on(table.userId, table.venue, table.label)],
+);
+
+/** AI provider keys, one per user and provider, sealed like exchange keys. */
+export const aiKeys = sqliteTable(
+  "ai_keys",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    provider: text("provider", { enum: ["openai", "groq"] }).notNull(),
+    sealed: text("sealed").notNull(),
+    keyVersion: integer("key_version").notNull(),
+    apiKeyLast4: text("api_key_last4").notNull(),
+    status: text("status", { enum: ["verified", "unverified"] }).notNull(),
+    verifiedAt: integer("verified_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [uniqueIndex("ai_keys_user_provider").on(table.userId, table.provider)],
+);

@@ -1,18 +1,13 @@
 import { z } from "@hono/zod-openapi";
+import { ExchangeEnvironment, MarketType, Venue } from "../../shared/api/exchanges.ts";
 
 /**
  * The gateway contract: every part of Ballast talks to an exchange only through these normalized types and the
  * `ExchangeGateway` interface. Prices, quantities and money are decimal strings (never floats) on the wire.
  */
 
-export const Venue = z.enum(["binance", "bybit"]).openapi("Venue");
-export type Venue = z.infer<typeof Venue>;
-
-/** `spot` or USDT-margined perpetual contracts (`linear`). */
-export const MarketType = z.enum(["spot", "linear"]).openapi("MarketType");
-export type MarketType = z.infer<typeof MarketType>;
-
-export const Environment = z.enum(["live", "testnet", "demo", "custom"]).openapi("ExchangeEnvironment");
+export { MarketType, Venue };
+export const Environment = ExchangeEnvironment;
 export type Environment = z.infer<typeof Environment>;
 
 export const DecimalString = z

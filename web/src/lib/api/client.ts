@@ -4,8 +4,22 @@ import type { components, paths } from "./schema";
 /** The only way the UI talks to the worker: typed from the OpenAPI document (`npm run api:generate`). */
 export const api = createClient<paths>({ baseUrl: globalThis.location?.origin ?? "http://127.0.0.1:8787" });
 
-export type ApiError = components["schemas"]["Error"];
-export type Health = components["schemas"]["Health"];
+type Schemas = components["schemas"];
+export type ApiError = Schemas["Error"];
+export type Health = Schemas["Health"];
+export type User = Schemas["User"];
+export type Me = Schemas["Me"];
+export type Session = Schemas["Session"];
+export type ApiToken = Schemas["ApiToken"];
+export type TokenScope = Schemas["TokenScope"];
+export type TwoFactorStatus = Schemas["TwoFactorStatus"];
+export type Venue = Schemas["Venue"];
+export type ExchangeEnvironment = Schemas["ExchangeEnvironment"];
+export type ExchangeKey = Schemas["ExchangeKey"];
+export type AiProvider = Schemas["AiProvider"];
+export type AiKey = Schemas["AiKey"];
+export type AdminUser = Schemas["AdminUser"];
+export type AdminUserPage = Schemas["AdminUserPage"];
 
 /** A message for people from whatever the call failed with (error envelope, network failure). */
 export function describeError(error: unknown): string {
@@ -15,4 +29,13 @@ export function describeError(error: unknown): string {
   }
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** The envelope's machine-readable code (`validation_failed`, `two_factor_required`, …), if there is one. */
+export function errorCode(error: unknown): string | null {
+  if (error && typeof error === "object" && "error" in error) {
+    const code = (error as ApiError).error?.code;
+    if (typeof code === "string") return code;
+  }
+  return null;
 }

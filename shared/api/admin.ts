@@ -1,0 +1,48 @@
+import { z } from "@hono/zod-openapi";
+import { User } from "./auth.ts";
+import { AiProvider, ExchangeEnvironment, KeyStatus, Venue } from "./keys.ts";
+
+export const AdminUser = User.extend({
+  exchangeKeys: z.array(
+    z.object({ id: z.string(), venue: Venue, environment: ExchangeEnvironment, label: z.string(), status: KeyStatus }),
+  ),
+  aiKeys: z.array(z.object({ provider: AiProvider, status: KeyStatus })),
+}).openapi("AdminUser", { description: "A user and which keys they have; never the keys themselves" });
+export type AdminUser = z.infer<typeof AdminUser>;
+
+export const AdminUserPage = z
+  .object({
+    items: z.array(AdminUser),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  })
+  .openapi("AdminUserPage");
+export type AdminUserPage = z.infer<typeof AdminUserPage>;
+
+export const PageQuery = z.object({
+  page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .openapi({ param: { name: "page", in: "query" } }),
+  pageSize: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ param: { name: "pageSize", in: "query" } }),
+});
+
+export const SecretRotation = z
+  .object({
+    keyVersion: z.number().int(),
+    exchangeKeys: z.number().int(),
+    aiKeys: z.number().int(),
+    totpSecrets: z.number().int(),
+    unreadable: z.number().int().openapi({ description: "Records sealed with a master version not configured" }),
+    done: z.boolean().openapi({ description: "False when more records remain: call again" }),
+  })
+  .openapi("SecretRotation");

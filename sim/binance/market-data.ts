@@ -1,0 +1,181 @@
+import Big from "big.js";
+import type { SimMarket } from "../engine/types.ts";
+import { apiError } from "./errors.ts";
+import { intervalParam, optionalInt, symbolParam, symbolsParam } from "./params.ts";
+import type { Endpoint, EndpointContext } from "./routes.ts";
+import { futuresSymbolJson, klineRow, spot8, spotSymbolJson } from "./shapes.ts";
+
+/** Public market data, the same on both hosts except for paths, weights and a few fields. */
+
+const fmt = (market: SimMarket, value: string) => (market === "spot" ? spot8(value) : new Big(value).toFixed());
+
+function symbolsOrAll(market: SimMarket, c: EndpointContext): string[] {
+  const listed = market === "spot" ? symbolsParam(c.exchange, market, c.params) : null;
+  if (listed) return listed;
+  if (market === "linear" && c.params.get("symbol")) return [symbolParam(c.exchange, market, c.params)];
+  return c.exchange.instruments(market).map((i) => i.symbol);
+}
+
+/** A single `symbol` answers an object, otherwise an array (rest-api.md). */
+function oneOrMany<T>(c: EndpointContext, rows: T[]): T | T[] {
+  return c.params.get("symbol") ? (rows[0] as T) : rows;
+}
+
+function exchangeInfo(market: SimMarket, c: EndpointContext) {
+  const symbols = market === "spot" ? symbolsParam(c.exchange, market, c.params) : null;
+  const instruments = c.exchange.instruments(market).filter((i) => !symbols || symbols.includes(i.symbol));
+  const weight = { rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: c.weightLimit };
+  if (market === "spot") {
+    return {
+      timezone: "UTC",
+      serverTime: c.serverTime,
+      rateLimits: [
+        weight,
+        { rateLimitType: "ORDERS", interval: "SECOND", intervalNum: 10, limit: 100 },
+        { rateLimitType: "ORDERS", interval: "DAY", intervalNum: 1, limit: 200000 },
+        { rateLimitType: "RAW_REQUESTS", interval: "MINUTE", intervalNum: 5, limit: 61000 },
+      ],
+      exchangeFilters: [],
+      symbols: instruments.map(spotSymbolJson),
+    };
+  }
+  return {
+    timezone: "UTC",
+    serverTime: c.serverTime,
+    futuresType: "U_MARGINED",
+    rateLimits: [
+      weight,
+      { rateLimitType: "ORDERS", interval: "MINUTE", intervalNum: 1, limit: 1200 },
+      { rateLimitType: "ORDERS", interval: "SECOND", intervalNum: 10, limit: 300 },
+    ],
+    exchangeFilters: [],
+    assets: [{ asset: "USDT", marginAvailable: true, autoAssetExchange: "-10000" }],
+    symbols: instruments.map(futuresSymbolJson),
+  };
+}
+
+function klines(market: SimMarket, c: EndpointContext) {
+  const symbol = symbolParam(c.exchange, market, c.params);
+  const intervalMs = intervalParam(c.params);
+  const max = market === "spot" ? 1000 : 1500;
+  const limit = Math.min(optionalInt(c.params, "limit") ?? 500, max);
+  if (limit < 1) throw apiError(400, -1100, "Illegal characters found in parameter 'limit'.");
+  const startTime = optionalInt(c.params, "startTime");
+  let endTime = optionalInt(c.params, "endTime");
+  if (endTime === undefined && startTime !== undefined) {
+    endTime = Math.min(c.exchange.now(), startTime + (limit - 1) * intervalMs);
+  }
+  const candles = c.exchange.klines(market, symbol, intervalMs, limit, endTime);
+  // Oldest first, like the real API.
+  return candles
+    .filter((k) => startTime === undefined || k.openTime >= startTime)
+    .sort((a, b) => a.openTime - b.openTime)
+    .map((k) => klineRow(k, intervalMs));
+}
+
+/** A shallow synthetic book around the engine's top: `limit` levels a tick apart. */
+function depth(market: SimMarket, c: EndpointContext) {
+  const symbol = symbolParam(c.exchange, market, c.params);
+  const instrument = c.exchange.instrument(market, symbol);
+  const top = c.exchange.bookTop(market, symbol);
+  const levels = Math.min(optionalInt(c.params, "limit") ?? 100, 20);
+  const tick = new Big(instrument?.tickSize ?? "0.01");
+  const side = (price: string, qty: string, direction: number) =>
+    Array.from({ length: levels }, (_, i) => [
+      fmt(market, new Big(price).plus(tick.times(i * direction)).toFixed()),
+      fmt(market, qty),
+    ]);
+  const book = {
+    lastUpdateId: c.serverTime,
+    bids: side(top.bidPrice, top.bidQty, -1),
+    asks: side(top.askPrice, top.askQty, 1),
+  };
+  return market === "spot" ? book : { ...book, E: c.serverTime, T: c.serverTime };
+}
+
+function tickerPrice(market: SimMarket, c: EndpointContext) {
+  const rows = symbolsOrAll(market, c).map((symbol) => {
+    const price = fmt(market, c.exchange.price(market, symbol));
+    return market === "spot" ? { symbol, price } : { symbol, price, time: c.serverTime };
+  });
+  return oneOrMany(c, rows);
+}
+
+function bookTicker(market: SimMarket, c: EndpointContext) {
+  const rows = symbolsOrAll(market, c).map((symbol) => {
+    const top = c.exchange.bookTop(market, symbol);
+    const row = {
+      symbol,
+      bidPrice: fmt(market, top.bidPrice),
+      bidQty: fmt(market, top.bidQty),
+      askPrice: fmt(market, top.askPrice),
+      askQty: fmt(market, top.askQty),
+    };
+    return market === "spot" ? row : { ...row, time: c.serverTime, lastUpdateId: c.serverTime };
+  });
+  return oneOrMany(c, rows);
+}
+
+const FUNDING_INTERVAL_MS = 8 * 3_600_000;
+
+function premiumIndex(c: EndpointContext) {
+  const rows = symbolsOrAll("linear", c).map((symbol) => {
+    const mark = c.exchange.price("linear", symbol);
+    return {
+      symbol,
+      markPrice: mark,
+      indexPrice: mark,
+      estimatedSettlePrice: mark,
+      lastFundingRate: c.exchange.fundingRate(symbol),
+      interestRate: "0.00010000",
+      nextFundingTime: Math.ceil((c.serverTime + 1) / FUNDING_INTERVAL_MS) * FUNDING_INTERVAL_MS,
+      time: c.serverTime,
+    };
+  });
+  return oneOrMany(c, rows);
+}
+
+const hasSymbol = (p: Map<string, string>) => Boolean(p.get("symbol"));
+
+export function marketDataEndpoints(market: SimMarket): Endpoint[] {
+  const prefix = market === "spot" ? "/api/v3" : "/fapi/v1";
+  const base = { market, signed: false, permission: "none" } as const;
+  const spot = market === "spot";
+  const endpoints: Endpoint[] = [
+    { ...base, method: "GET", path: `${prefix}/ping`, weight: 1, handle: () => ({}) },
+    { ...base, method: "GET", path: `${prefix}/time`, weight: 1, handle: (c) => ({ serverTime: c.serverTime }) },
+    {
+      ...base,
+      method: "GET",
+      path: `${prefix}/exchangeInfo`,
+      weight: spot ? 20 : 1,
+      handle: (c) => exchangeInfo(market, c),
+    },
+    {
+      ...base,
+      method: "GET",
+      path: `${prefix}/ticker/price`,
+      weight: (p) => (hasSymbol(p) ? (spot ? 2 : 1) : spot ? 4 : 2),
+      handle: (c) => tickerPrice(market, c),
+    },
+    {
+      ...base,
+      method: "GET",
+      path: `${prefix}/ticker/bookTicker`,
+      weight: (p) => (hasSymbol(p) ? 2 : spot ? 4 : 5),
+      handle: (c) => bookTicker(market, c),
+    },
+    { ...base, method: "GET", path: `${prefix}/klines`, weight: spot ? 2 : 5, handle: (c) => klines(market, c) },
+    { ...base, method: "GET", path: `${prefix}/depth`, weight: spot ? 5 : 2, handle: (c) => depth(market, c) },
+  ];
+  if (!spot) {
+    endpoints.push({
+      ...base,
+      method: "GET",
+      path: "/fapi/v1/premiumIndex",
+      weight: (p) => (hasSymbol(p) ? 1 : 10),
+      handle: premiumIndex,
+    });
+  }
+  return endpoints;
+}

@@ -1,0 +1,193 @@
+import { type Context, Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { validator } from "hono/validator";
+import { z } from "zod";
+import { type Account, SimError, type SimExchange, type SimVenue } from "./engine/types.ts";
+import { resetSimState, type SimState } from "./state.ts";
+
+/**
+ * The test-control API, mounted at /control (JSON, no auth; the server listens on loopback only): accounts,
+ * prices, faults, limits, settlement, resets, state dumps and Google ID tokens.
+ */
+
+const venue = z.enum(["binance", "bybit"]);
+const market = z.enum(["spot", "linear"]);
+const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal string such as "1000" or "0.5"');
+
+const accountBody = z.object({
+  venue,
+  apiKey: z.string().min(1).max(128).optional(),
+  apiSecret: z.string().min(1).max(128).optional(),
+  permissions: z
+    .object({
+      read: z.boolean().optional(),
+      spot: z.boolean().optional(),
+      futures: z.boolean().optional(),
+      withdrawals: z.boolean().optional(),
+    })
+    .optional(),
+  spot: z.record(z.string().min(1), decimal).optional(),
+  futuresWallet: decimal.optional(),
+});
+
+const instrumentQuery = z.object({ venue, market, symbol: z.string().min(1) });
+const priceBody = instrumentQuery.extend({ price: decimal, hold: z.boolean().optional() });
+
+const faultBody = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("timeout_after_accept"),
+    venue,
+    pathPrefix: z.string().min(1),
+    delayMs: z.number().int().min(0),
+  }),
+  z.object({
+    type: z.literal("error_after_accept"),
+    venue,
+    pathPrefix: z.string().min(1),
+    status: z.number().int().min(400).max(599),
+  }),
+  z.object({
+    type: z.literal("rate_limit"),
+    venue,
+    pathPrefix: z.string().min(1),
+    retryAfterSeconds: z.number().int().min(0),
+  }),
+  z.object({ type: z.literal("clock_skew"), venue, skewMs: z.number().int(), count: z.number().int().min(1) }),
+]);
+
+const limitsBody = z.strictObject({
+  binanceWeightPerMinute: z.number().int().positive().optional(),
+  binanceOrdersPer10s: z.number().int().positive().optional(),
+  bybitPerSecond: z.number().int().positive().optional(),
+});
+
+const settleBody = z.object({ venue: venue.optional() });
+
+const idTokenBody = z.object({
+  email: z.string().min(1),
+  aud: z.string().min(1),
+  sub: z.string().min(1).optional(),
+  expiresInSeconds: z.number().int().optional(),
+  issuer: z.string().min(1).optional(),
+  emailVerified: z.boolean().optional(),
+  issuedAt: z.number().int().optional(),
+});
+
+function badRequest(c: Context, message: string) {
+  return c.json({ error: "bad_request", message }, 400);
+}
+
+/** Validates a JSON body (or the query) with zod; answers 400 with zod's message when it does not fit. */
+function valid<T extends z.ZodType>(target: "json" | "query", schema: T) {
+  return validator(target, (value, c): z.infer<T> | Response => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) return badRequest(c, z.prettifyError(parsed.error));
+    return parsed.data;
+  });
+}
+
+function findAccount(state: SimState, apiKey: string): { exchange: SimExchange; account: Account } | undefined {
+  for (const exchange of Object.values(state.exchanges)) {
+    const account = exchange.accountByKey(apiKey);
+    if (account) return { exchange, account };
+  }
+  return undefined;
+}
+
+function accountDump(exchange: SimExchange, account: Account) {
+  return {
+    id: account.id,
+    venue: account.venue,
+    apiKey: account.apiKey,
+    permissions: account.permissions,
+    positionMode: account.positionMode,
+    balances: [...account.spot].map(([asset, balance]) => ({ asset, ...balance })),
+    futuresWallet: account.futuresWallet,
+    futures: exchange.futuresEquity(account),
+    leverage: Object.fromEntries(account.leverage),
+    marginMode: Object.fromEntries(account.marginMode),
+    positions: exchange.positions(account),
+    orders: [...account.orders.values()],
+    fills: account.fills,
+    conditionals: [...account.conditionals.values()],
+  };
+}
+
+export function controlRoutes(state: SimState): Hono {
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    if (error instanceof SimError) return c.json({ error: error.code, message: error.message }, 400);
+    // Hono's own validation failures, such as a body that is not JSON.
+    if (error instanceof HTTPException) return c.json({ error: "bad_request", message: error.message }, error.status);
+    throw error;
+  });
+
+  app.post("/accounts", valid("json", accountBody), (c) => {
+    const { venue: accountVenue, ...input } = c.req.valid("json");
+    const account = state.exchanges[accountVenue].createAccount(input);
+    return c.json({ id: account.id, venue: account.venue, apiKey: account.apiKey, apiSecret: account.apiSecret }, 201);
+  });
+
+  app.get("/accounts/:apiKey", (c) => {
+    const found = findAccount(state, c.req.param("apiKey"));
+    if (!found) return c.json({ error: "not_found", message: "no account with this API key" }, 404);
+    return c.json(accountDump(found.exchange, found.account));
+  });
+
+  app.get("/prices", valid("query", instrumentQuery), (c) => {
+    const query = c.req.valid("query");
+    const exchange = state.exchanges[query.venue];
+    return c.json({
+      ...query,
+      price: exchange.price(query.market, query.symbol),
+      book: exchange.bookTop(query.market, query.symbol),
+    });
+  });
+
+  app.post("/prices", valid("json", priceBody), (c) => {
+    const body = c.req.valid("json");
+    const exchange = state.exchanges[body.venue];
+    exchange.setPrice(body.market, body.symbol, body.price, { hold: body.hold });
+    return c.json({
+      venue: body.venue,
+      market: body.market,
+      symbol: body.symbol,
+      price: exchange.price(body.market, body.symbol),
+    });
+  });
+
+  app.get("/faults", (c) => c.json({ faults: state.faults.list() }));
+  app.post("/faults", valid("json", faultBody), (c) => {
+    state.faults.add(c.req.valid("json"));
+    return c.json({ faults: state.faults.list() }, 201);
+  });
+  app.delete("/faults", (c) => {
+    state.faults.clear();
+    return c.json({ faults: [] });
+  });
+
+  app.get("/limits", (c) => c.json({ limits: state.limits }));
+  app.post("/limits", valid("json", limitsBody), (c) => {
+    Object.assign(state.limits, c.req.valid("json"));
+    return c.json({ limits: state.limits });
+  });
+
+  app.post("/settle", valid("json", settleBody), (c) => {
+    const { venue: only } = c.req.valid("json");
+    const venues: SimVenue[] = only ? [only] : ["binance", "bybit"];
+    for (const name of venues) state.exchanges[name].settle();
+    return c.json({ settled: venues });
+  });
+
+  app.post("/reset", (c) => {
+    resetSimState(state);
+    return c.json({ reset: true });
+  });
+
+  app.post("/google/id-token", valid("json", idTokenBody), async (c) => {
+    return c.json({ idToken: await state.google.signIdToken(c.req.valid("json")) });
+  });
+
+  return app;
+}

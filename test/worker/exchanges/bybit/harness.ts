@@ -1,0 +1,104 @@
+import { env } from "cloudflare:workers";
+import type { ExchangeGateway } from "../../../../worker/exchanges/contract.ts";
+import { createGateway } from "../../../../worker/exchanges/gateway.ts";
+
+/** The Bybit adapter against the simulator over real HTTP; the test harness starts it and binds SIM_URL. */
+export function simUrl(): string {
+  if (!env.SIM_URL)
+    throw new Error("SIM_URL is not bound: the simulator globalSetup (test/setup/simulator.ts) did not run");
+  return env.SIM_URL.replace(/\/+$/, "");
+}
+
+async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${simUrl()}/control${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`control ${method} ${path}: ${response.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+export type SimAccount = { apiKey: string; apiSecret: string };
+
+export function createAccount(
+  input: {
+    spot?: Record<string, string>;
+    permissions?: { read?: boolean; spot?: boolean; futures?: boolean; withdrawals?: boolean };
+    apiKey?: string;
+    /** Bybit's unified account adds this to spot USDT (the engine margins linear from it). */
+    futuresWallet?: string;
+  } = {},
+): Promise<SimAccount> {
+  return control("POST", "/accounts", { venue: "bybit", spot: { USDT: "10000" }, futuresWallet: "10000", ...input });
+}
+
+export type Fault =
+  | { type: "timeout_after_accept"; pathPrefix: string; delayMs: number }
+  | { type: "error_after_accept"; pathPrefix: string; status: number }
+  | { type: "rate_limit"; pathPrefix: string; retryAfterSeconds: number }
+  | { type: "clock_skew"; skewMs: number; count: number };
+
+export async function addFault(fault: Fault): Promise<void> {
+  await control("POST", "/faults", { venue: "bybit", ...fault });
+}
+
+export async function setPrice(market: "spot" | "linear", symbol: string, price: string): Promise<void> {
+  await control("POST", "/prices", { venue: "bybit", market, symbol, price, hold: true });
+}
+
+export type AccountDump = {
+  orders: { clientOrderId: string; status: string; market: string }[];
+  conditionals: { symbol: string; kind: string; status: string; triggerPrice: string }[];
+  positions: { symbol: string; size: string }[];
+};
+
+export function dumpAccount(apiKey: string): Promise<AccountDump> {
+  return control("GET", `/accounts/${encodeURIComponent(apiKey)}`);
+}
+
+/** Every request the gateway sent, and the retCode each answer carried. */
+export type Traffic = { url: string; method: string; status: number; retCode: number | null }[];
+
+export function bybitGateway(
+  account: SimAccount | null,
+  options: { timeoutMs?: number; recvWindowMs?: number } = {},
+): { gateway: ExchangeGateway; traffic: Traffic } {
+  const traffic: Traffic = [];
+  // A fetch of our own also gives every gateway its own transport (clock and rate-limit state).
+  const observed = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const entry = { url: String(input), method: init?.method ?? "GET", status: 0, retCode: null as number | null };
+    traffic.push(entry);
+    const response = await fetch(input, init);
+    entry.status = response.status;
+    try {
+      const body = (await response.clone().json()) as { retCode?: number };
+      entry.retCode = typeof body.retCode === "number" ? body.retCode : null;
+    } catch {
+      // not JSON (HTML 403, plain-text 5xx)
+    }
+    return response;
+  }) as typeof fetch;
+  const gateway = createGateway({
+    venue: "bybit",
+    environment: "custom",
+    customBaseUrl: simUrl(),
+    allowLocalUrls: true,
+    credentials: account ? { apiKey: account.apiKey, apiSecret: account.apiSecret } : null,
+    fetch: observed,
+    timeoutMs: options.timeoutMs ?? 5_000,
+    recvWindowMs: options.recvWindowMs,
+  });
+  return { gateway, traffic };
+}
+
+let sequence = 0;
+/** A client order id unique across test runs against a long-lived simulator. */
+export function clientId(prefix: string): string {
+  sequence++;
+  return `${prefix}-${Date.now().toString(36)}-${sequence}-${Math.floor(Math.random() * 1e6).toString(36)}`.slice(
+    0,
+    36,
+  );
+}

@@ -1,0 +1,184 @@
+import { describe, expect, it } from "vitest";
+import { bybitGateway, clientId, createAccount, dumpAccount, setPrice } from "./harness.ts";
+
+describe("Bybit USDT perpetuals against the simulator", () => {
+  it("reads the unified wallet as futures collateral", async () => {
+    const account = await createAccount({ spot: { USDT: "5000" }, futuresWallet: "0" });
+    const wallet = await bybitGateway(account).gateway.futuresWallet();
+    expect(wallet).toEqual({
+      asset: "USDT",
+      walletBalance: "5000",
+      availableBalance: "5000",
+      marginBalance: "5000",
+      unrealizedPnl: "0",
+    });
+  });
+
+  it("sets leverage and margin mode; unchanged settings count as success", async () => {
+    const account = await createAccount();
+    const { gateway, traffic } = bybitGateway(account);
+    await gateway.setLeverage("ETHUSDT", 5);
+    await gateway.setLeverage("ETHUSDT", 5); // 110043 leverage not modified
+    expect(traffic.filter((t) => t.retCode === 110043)).toHaveLength(1);
+    await gateway.setMarginMode("ETHUSDT", "isolated");
+    await gateway.setMarginMode("ETHUSDT", "isolated"); // 110026 not modified
+    expect(traffic.filter((t) => t.retCode === 110026)).toHaveLength(1);
+    const dump = (await dumpAccount(account.apiKey)) as unknown as {
+      leverage: Record<string, number>;
+      marginMode: Record<string, string>;
+    };
+    expect(dump.leverage.ETHUSDT).toBe(5);
+    expect(dump.marginMode.ETHUSDT).toBe("isolated");
+    await expect(gateway.setLeverage("ETHUSDT", 500)).rejects.toMatchObject({ kind: "invalid_order" });
+  });
+
+  it("switches position mode for all USDT perpetuals; the same mode again is success", async () => {
+    const account = await createAccount();
+    const { gateway, traffic } = bybitGateway(account);
+    expect(await gateway.positionMode()).toBe("one_way");
+    await gateway.setPositionMode("hedge");
+    expect(await gateway.positionMode()).toBe("hedge");
+    await gateway.setPositionMode("hedge"); // 110025
+    expect(traffic.filter((t) => t.retCode === 110025)).toHaveLength(1);
+    await gateway.setPositionMode("one_way");
+    expect(await gateway.positionMode()).toBe("one_way");
+  });
+
+  it("opens a long at market, reports the position and fills, and closes it reduce-only", async () => {
+    await setPrice("linear", "SOLUSDT", "180");
+    const account = await createAccount();
+    const { gateway } = bybitGateway(account);
+    await gateway.setLeverage("SOLUSDT", 10);
+    const since = Date.now() - 1_000;
+    const open = await gateway.placeOrder({
+      market: "linear",
+      symbol: "SOLUSDT",
+      side: "buy",
+      type: "market",
+      quantity: "2",
+      clientOrderId: clientId("lin-open"),
+    });
+    expect(open).toMatchObject({ market: "linear", status: "filled", filledQuantity: "2", positionSide: "both" });
+
+    const [position] = await gateway.positions();
+    expect(position).toMatchObject({ symbol: "SOLUSDT", side: "long", positionSide: "both", size: "2", leverage: 10 });
+    expect(position?.marginMode).toBe("cross");
+    expect(await gateway.positions("SOLUSDT")).toHaveLength(1);
+    expect(await gateway.positions("ETHUSDT")).toEqual([]);
+    expect(await gateway.positionMode()).toBe("one_way");
+    const wallet = await gateway.futuresWallet();
+    expect(Number(wallet.availableBalance)).toBeLessThan(Number(wallet.walletBalance));
+
+    const close = await gateway.placeOrder({
+      market: "linear",
+      symbol: "SOLUSDT",
+      side: "sell",
+      type: "market",
+      quantity: "2",
+      reduceOnly: true,
+      clientOrderId: clientId("lin-close"),
+    });
+    expect(close).toMatchObject({ status: "filled", reduceOnly: true });
+    expect(await gateway.positions()).toEqual([]);
+    const fills = await gateway.fills("linear", "SOLUSDT", since);
+    expect(fills.map((f) => f.side)).toEqual(["buy", "sell"]);
+    expect(fills[0]?.feeAsset).toBe("USDT");
+  });
+
+  it("rests, lists and cancels a limit order; hedge-mode legs use positionIdx 1/2", async () => {
+    await setPrice("linear", "ETHUSDT", "3500");
+    const account = await createAccount();
+    const { gateway } = bybitGateway(account);
+    await gateway.setPositionMode("hedge");
+    const id = clientId("lin-lmt");
+    const order = await gateway.placeOrder({
+      market: "linear",
+      symbol: "ETHUSDT",
+      side: "sell",
+      type: "limit",
+      quantity: "0.1",
+      price: "4000",
+      timeInForce: "post_only",
+      positionSide: "short",
+      clientOrderId: id,
+    });
+    expect(order).toMatchObject({ status: "open", positionSide: "short", price: "4000" });
+    expect((await gateway.openOrders("linear")).map((o) => o.clientOrderId)).toEqual([id]);
+    expect(await gateway.cancelOrder("linear", "ETHUSDT", id)).toMatchObject({ status: "canceled" });
+    expect(await gateway.openOrders("linear", "ETHUSDT")).toEqual([]);
+
+    const long = await gateway.placeOrder({
+      market: "linear",
+      symbol: "ETHUSDT",
+      side: "buy",
+      type: "market",
+      quantity: "0.1",
+      positionSide: "long",
+      clientOrderId: clientId("lin-hedge"),
+    });
+    expect(long).toMatchObject({ status: "filled", positionSide: "long" });
+    const [leg] = await gateway.positions("ETHUSDT");
+    expect(leg).toMatchObject({ positionSide: "long", side: "long", size: "0.1" });
+    expect(await gateway.positionMode()).toBe("hedge");
+  });
+
+  it("sets, replaces, lists and cancels SL/TP on a position", async () => {
+    await setPrice("linear", "BNBUSDT", "650");
+    const account = await createAccount();
+    const { gateway, traffic } = bybitGateway(account);
+    await gateway.placeOrder({
+      market: "linear",
+      symbol: "BNBUSDT",
+      side: "buy",
+      type: "market",
+      quantity: "1",
+      clientOrderId: clientId("lin-stops"),
+    });
+    const request = {
+      symbol: "BNBUSDT",
+      positionSide: "both" as const,
+      side: "long" as const,
+      clientIdPrefix: "stops-test",
+    };
+    const set = await gateway.setStops({ ...request, stopLoss: "600.004", takeProfit: "700" });
+    // A long's stop rounds up to the tick, its take-profit down.
+    expect(set).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "stop_loss", triggerPrice: "600.01", positionSide: "both" }),
+        expect.objectContaining({ kind: "take_profit", triggerPrice: "700" }),
+      ]),
+    );
+    expect(set).toHaveLength(2);
+
+    // Same prices again: 34040 "not modified" is success.
+    await gateway.setStops({ ...request, stopLoss: "600.01", takeProfit: "700" });
+    expect(traffic.filter((t) => t.retCode === 34040)).toHaveLength(1);
+
+    const replaced = await gateway.setStops({ ...request, stopLoss: "620", takeProfit: null });
+    expect(replaced).toEqual([expect.objectContaining({ kind: "stop_loss", triggerPrice: "620" })]);
+    expect(await gateway.conditionalOrders()).toHaveLength(1);
+    // TP/SL are not regular open orders.
+    expect(await gateway.openOrders("linear", "BNBUSDT")).toEqual([]);
+    const live = (await dumpAccount(account.apiKey)).conditionals.filter((c) => c.status === "new");
+    expect(live).toEqual([expect.objectContaining({ kind: "stop_loss", triggerPrice: "620" })]);
+
+    await expect(gateway.setStops({ ...request, stopLoss: "700", takeProfit: null })).rejects.toMatchObject({
+      kind: "invalid_order",
+    });
+
+    await gateway.cancelStops("BNBUSDT", "both");
+    expect(await gateway.conditionalOrders("BNBUSDT")).toEqual([]);
+    await gateway.cancelStops("BNBUSDT", "both"); // nothing left: not modified, still success
+    // Without a position there is nothing to protect or cancel.
+    await gateway.placeOrder({
+      market: "linear",
+      symbol: "BNBUSDT",
+      side: "sell",
+      type: "market",
+      quantity: "1",
+      reduceOnly: true,
+      clientOrderId: clientId("lin-flat"),
+    });
+    await gateway.cancelStops("BNBUSDT", "both");
+  });
+});

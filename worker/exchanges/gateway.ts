@@ -1,0 +1,71 @@
+import { createBinanceGateway } from "./binance/gateway.ts";
+import { createBybitGateway } from "./bybit/gateway.ts";
+import { ClockSync } from "./clock.ts";
+import type { Environment, ExchangeGateway, MarketType, Venue } from "./contract.ts";
+import { resolveBaseUrls } from "./endpoints.ts";
+import { VenueHttp } from "./http.ts";
+import { RateLimiter } from "./rate-limiter.ts";
+
+export type GatewayOptions = {
+  venue: Venue;
+  environment: Environment;
+  customBaseUrl?: string | null;
+  /** Null for public market data only. */
+  credentials: { apiKey: string; apiSecret: string } | null;
+  recvWindowMs?: number;
+  timeoutMs?: number;
+  allowLocalUrls?: boolean;
+  fetch?: typeof fetch;
+};
+
+/** What the factory hands a venue adapter: resolved URLs, settings and the shared transport per host. */
+export type GatewayDeps = {
+  baseUrls: Record<MarketType, string>;
+  recvWindowMs: number;
+  timeoutMs: number;
+  fetch: typeof fetch;
+  /**
+   * The transport for a market's host, shared by every gateway of this isolate that talks to that host, so clock
+   * offset and rate-limit state are learnt once. `fetchServerTime` is used the first time the clock is synced.
+   */
+  http(market: MarketType, fetchServerTime: () => Promise<number>): VenueHttp;
+};
+
+export const DEFAULT_RECV_WINDOW_MS = 5_000;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+const transports = new Map<string, VenueHttp>();
+
+export function createGateway(options: GatewayOptions): ExchangeGateway {
+  const baseUrls = resolveBaseUrls(options.venue, options.environment, options.customBaseUrl, {
+    allowLocalUrls: options.allowLocalUrls ?? false,
+  });
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const deps: GatewayDeps = {
+    baseUrls,
+    recvWindowMs: options.recvWindowMs ?? DEFAULT_RECV_WINDOW_MS,
+    timeoutMs,
+    fetch: doFetch,
+    http(market, fetchServerTime) {
+      const key = `${options.venue}|${baseUrls[market]}|${market}|${timeoutMs}`;
+      const shared = options.fetch ? undefined : transports.get(key);
+      if (shared) return shared;
+      const http = new VenueHttp({
+        venue: options.venue,
+        fetch: doFetch,
+        timeoutMs,
+        clock: new ClockSync(fetchServerTime),
+        limiter: new RateLimiter(),
+      });
+      if (!options.fetch) transports.set(key, http);
+      return http;
+    },
+  };
+  return options.venue === "binance" ? createBinanceGateway(options, deps) : createBybitGateway(options, deps);
+}
+
+/** Forget learnt clock offsets and rate-limit blocks (tests, or after changing a key's environment). */
+export function resetTransports(): void {
+  transports.clear();
+}

@@ -1,0 +1,28 @@
+import type { AiProvider } from "../../shared/api/keys.ts";
+
+export type AiKeyVerification = { outcome: "verified" } | { outcome: "rejected" | "unavailable"; reason: string };
+
+export type AiKeyVerifier = (provider: AiProvider, apiKey: string) => Promise<AiKeyVerification>;
+
+const TIMEOUT_MS = 10_000;
+
+/** OpenAI and Groq both answer `GET /v1/models` with 200 for a usable key and 401 for a bad one. */
+export function modelListVerifier(baseUrls: Record<AiProvider, string>, fetcher: typeof fetch = fetch): AiKeyVerifier {
+  return async (provider, apiKey) => {
+    const url = `${baseUrls[provider].replace(/\/+$/, "")}/v1/models`;
+    let response: Response;
+    try {
+      response = await fetcher(url, {
+        headers: { Authorization: `Bearer ${apiKey}` },
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch {
+      return { outcome: "unavailable", reason: `${provider} could not be reached to verify the key.` };
+    }
+    await response.body?.cancel();
+    if (response.ok) return { outcome: "verified" };
+    if (response.status === 401 || response.status === 403)
+      return { outcome: "rejected", reason: `${provider} rejected this key (HTTP ${response.status}).` };
+    return { outcome: "unavailable", reason: `${provider} answered HTTP ${response.status} while verifying the key.` };
+  };
+}

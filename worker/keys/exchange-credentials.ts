@@ -1,0 +1,46 @@
+import { and, eq } from "drizzle-orm";
+import type { ExchangeEnvironment, Venue } from "../../shared/api/keys.ts";
+import type { Database } from "../db/client.ts";
+import { exchangeKeys } from "../db/schema.ts";
+import type { Keyring } from "./keyring.ts";
+import { openSecret } from "./sealed-secret.ts";
+
+export type ExchangeCredentials = {
+  keyId: string;
+  venue: Venue;
+  environment: ExchangeEnvironment;
+  baseUrl: string | null;
+  apiKey: string;
+  apiSecret: string;
+};
+
+export class ExchangeKeyUnusableError extends Error {
+  override readonly name = "ExchangeKeyUnusableError";
+}
+
+/**
+ * The one place exchange credentials are decrypted: call it right where a request is signed and let the result go
+ * out of scope after. Unverified keys are refused, so the engine never trades with a key whose permissions we do
+ * not know (it might allow withdrawals).
+ */
+export async function openExchangeCredentials(
+  db: Database,
+  keyring: Keyring,
+  userId: string,
+  keyId: string,
+): Promise<ExchangeCredentials> {
+  const row = await db
+    .select()
+    .from(exchangeKeys)
+    .where(and(eq(exchangeKeys.id, keyId), eq(exchangeKeys.userId, userId)))
+    .get();
+  if (!row) throw new ExchangeKeyUnusableError(`exchange key ${keyId} does not exist`);
+  if (row.status !== "verified") throw new ExchangeKeyUnusableError(`exchange key ${keyId} is not verified`);
+  const plaintext = await openSecret(
+    keyring,
+    { userId, kind: "exchange_key", recordId: keyId },
+    { sealed: row.sealed, keyVersion: row.keyVersion },
+  );
+  const { apiKey, apiSecret } = JSON.parse(plaintext) as { apiKey: string; apiSecret: string };
+  return { keyId, venue: row.venue, environment: row.environment, baseUrl: row.baseUrl, apiKey, apiSecret };
+}

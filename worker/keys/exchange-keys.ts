@@ -1,0 +1,213 @@
+import { and, asc, eq } from "drizzle-orm";
+import type { CreateExchangeKey, ExchangeKey, ReplaceExchangeKey } from "../../shared/api/keys.ts";
+import type { Database } from "../db/client.ts";
+import { exchangeKeys } from "../db/schema.ts";
+import { ApiError } from "../http/api-error.ts";
+import { checkedBaseUrl } from "./custom-base-url.ts";
+import type { ExchangeKeyCheck, ExchangeKeyPermissions, ExchangeKeyVerifier } from "./exchange-key-verifier.ts";
+import type { Keyring } from "./keyring.ts";
+import { last4, maskLast4 } from "./masking.ts";
+import type { PortfolioControl } from "./portfolio-control.ts";
+import { sealSecret } from "./sealed-secret.ts";
+
+type ExchangeKeyRow = typeof exchangeKeys.$inferSelect;
+
+export type ExchangeKeyServices = {
+  db: Database;
+  keyring: Keyring;
+  verify: ExchangeKeyVerifier;
+  portfolios: PortfolioControl;
+  extraHosts: string[];
+  now: Date;
+};
+
+const UNVERIFIED_NOTE = "Not verified with the exchange yet, so it is not used for trading.";
+
+export async function listExchangeKeys(db: Database, userId: string): Promise<ExchangeKey[]> {
+  const rows = await db
+    .select()
+    .from(exchangeKeys)
+    .where(eq(exchangeKeys.userId, userId))
+    .orderBy(asc(exchangeKeys.createdAt))
+    .all();
+  return rows.map((row) => toExchangeKeyView(row));
+}
+
+export async function getExchangeKey(db: Database, userId: string, keyId: string): Promise<ExchangeKey> {
+  return toExchangeKeyView(await findOwnedKey(db, userId, keyId));
+}
+
+/** Verifies with the venue, refuses keys that can withdraw, then stores the key sealed. */
+export async function addExchangeKey(
+  services: ExchangeKeyServices,
+  userId: string,
+  input: CreateExchangeKey,
+): Promise<ExchangeKey> {
+  const baseUrl = checkedBaseUrl(input.venue, input.environment, input.baseUrl, services.extraHosts);
+  await refuseDuplicateLabel(services.db, userId, input.venue, input.label, null);
+  const check = { ...input, baseUrl };
+  const verification = await verifyForSaving(services.verify, check);
+  const id = crypto.randomUUID();
+  const sealed = await sealCredentials(services.keyring, userId, id, input);
+  const [row] = await services.db
+    .insert(exchangeKeys)
+    .values({
+      id,
+      userId,
+      venue: input.venue,
+      environment: input.environment,
+      baseUrl,
+      label: input.label,
+      ...sealed,
+      ...verificationColumns(verification.permissions, services.now),
+      createdAt: services.now,
+      updatedAt: services.now,
+    })
+    .returning();
+  if (!row) throw new Error("exchange key insert returned nothing");
+  return toExchangeKeyView(row, verification.note);
+}
+
+/** Replacing credentials stops the portfolios trading with the old ones first. */
+export async function replaceExchangeKey(
+  services: ExchangeKeyServices,
+  userId: string,
+  keyId: string,
+  input: ReplaceExchangeKey,
+): Promise<ExchangeKey> {
+  const existing = await findOwnedKey(services.db, userId, keyId);
+  const baseUrl = checkedBaseUrl(existing.venue, input.environment, input.baseUrl, services.extraHosts);
+  await refuseDuplicateLabel(services.db, userId, existing.venue, input.label, keyId);
+  const verification = await verifyForSaving(services.verify, { ...input, venue: existing.venue, baseUrl });
+  await services.portfolios.stopPortfoliosUsingKey(userId, keyId, "exchange key replaced");
+  const sealed = await sealCredentials(services.keyring, userId, keyId, input);
+  const [row] = await services.db
+    .update(exchangeKeys)
+    .set({
+      environment: input.environment,
+      baseUrl,
+      label: input.label,
+      ...sealed,
+      ...verificationColumns(verification.permissions, services.now),
+      updatedAt: services.now,
+    })
+    .where(and(eq(exchangeKeys.id, keyId), eq(exchangeKeys.userId, userId)))
+    .returning();
+  if (!row) throw notFound();
+  return toExchangeKeyView(row, verification.note);
+}
+
+/** Deleting a key stops the portfolios that use it (the engine cancels their open orders) before it disappears. */
+export async function deleteExchangeKey(
+  db: Database,
+  portfolios: PortfolioControl,
+  userId: string,
+  keyId: string,
+): Promise<void> {
+  await findOwnedKey(db, userId, keyId);
+  await portfolios.stopPortfoliosUsingKey(userId, keyId, "exchange key deleted");
+  await db.delete(exchangeKeys).where(and(eq(exchangeKeys.id, keyId), eq(exchangeKeys.userId, userId)));
+}
+
+async function verifyForSaving(
+  verify: ExchangeKeyVerifier,
+  check: ExchangeKeyCheck,
+): Promise<{ permissions: ExchangeKeyPermissions | null; note: string | null }> {
+  const result = await verify(check);
+  if (result.outcome === "rejected")
+    throw new ApiError("key_rejected", `The exchange refused this key: ${result.reason}`, { status: 400 });
+  if (result.outcome === "unavailable") return { permissions: null, note: result.reason };
+  if (result.permissions.canWithdraw)
+    throw new ApiError(
+      "key_can_withdraw",
+      "This key allows withdrawals. Create a key without withdrawal permission: Ballast only needs reading and trading.",
+      { status: 400, details: { permissions: result.permissions } },
+    );
+  return { permissions: result.permissions, note: null };
+}
+
+function verificationColumns(permissions: ExchangeKeyPermissions | null, now: Date) {
+  if (!permissions)
+    return {
+      status: "unverified" as const,
+      canTrade: null,
+      canWithdraw: null,
+      spot: null,
+      futures: null,
+      verifiedAt: null,
+    };
+  return { status: "verified" as const, ...permissions, verifiedAt: now };
+}
+
+async function sealCredentials(
+  keyring: Keyring,
+  userId: string,
+  keyId: string,
+  input: { apiKey: string; apiSecret: string },
+) {
+  const plaintext = JSON.stringify({ apiKey: input.apiKey, apiSecret: input.apiSecret });
+  const sealed = await sealSecret(keyring, { userId, kind: "exchange_key", recordId: keyId }, plaintext);
+  return {
+    sealed: sealed.sealed,
+    keyVersion: sealed.keyVersion,
+    apiKeyLast4: last4(input.apiKey),
+    apiSecretLast4: last4(input.apiSecret),
+  };
+}
+
+async function refuseDuplicateLabel(
+  db: Database,
+  userId: string,
+  venue: ExchangeKeyRow["venue"],
+  label: string,
+  exceptKeyId: string | null,
+): Promise<void> {
+  const clash = await db
+    .select({ id: exchangeKeys.id })
+    .from(exchangeKeys)
+    .where(and(eq(exchangeKeys.userId, userId), eq(exchangeKeys.venue, venue), eq(exchangeKeys.label, label)))
+    .get();
+  if (clash && clash.id !== exceptKeyId)
+    throw new ApiError("conflict", `You already have a ${venue} key labelled "${label}".`);
+}
+
+/** Another user's key id answers exactly like a missing one. */
+async function findOwnedKey(db: Database, userId: string, keyId: string): Promise<ExchangeKeyRow> {
+  const row = await db
+    .select()
+    .from(exchangeKeys)
+    .where(and(eq(exchangeKeys.id, keyId), eq(exchangeKeys.userId, userId)))
+    .get();
+  if (!row) throw notFound();
+  return row;
+}
+
+function notFound(): ApiError {
+  return new ApiError("not_found", "No such exchange key.");
+}
+
+function toExchangeKeyView(row: ExchangeKeyRow, note: string | null = null): ExchangeKey {
+  const verified = row.status === "verified";
+  return {
+    id: row.id,
+    venue: row.venue,
+    environment: row.environment,
+    baseUrl: row.baseUrl,
+    label: row.label,
+    apiKey: maskLast4(row.apiKeyLast4),
+    apiSecret: maskLast4(row.apiSecretLast4),
+    status: row.status,
+    permissions: verified
+      ? {
+          canTrade: row.canTrade ?? false,
+          canWithdraw: row.canWithdraw ?? false,
+          spot: row.spot ?? false,
+          futures: row.futures ?? false,
+        }
+      : null,
+    verifiedAt: row.verifiedAt?.toISOString() ?? null,
+    verificationNote: verified ? null : (note ?? UNVERIFIED_NOTE),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
