@@ -30,7 +30,7 @@ test("a signed-out visitor is sent to sign in, and development sign-in brings th
   await expect(page).toHaveURL(/\/signin\?next=%2Fkeys$/);
   await expect(page.getByRole("heading", { name: "Sign in to Ballast" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Sign in with Google" })).toBeDisabled();
-  await expect(page.getByText("does not publish a Google client id")).toBeVisible();
+  await expect(page.getByText("it is not configured on this server")).toBeVisible();
   await shot("signin");
 
   await page.getByLabel("Email").fill(email);

@@ -1,29 +1,44 @@
-// `npm start`: build the UI, apply D1 migrations locally, then serve API + UI with wrangler on 127.0.0.1.
-// Flags: --port N (default 8787), --state DIR (local D1/DO state, default .wrangler/state), --skip-build.
+// `npm start`: build the UI, apply D1 migrations locally, start the exchange simulator, then serve API + UI with
+// wrangler on 127.0.0.1 and seed demo data. Everything runs offline.
+// Flags: --port N (default 8787), --sim-port N (default 8790), --state DIR (local D1/DO state, default
+// .wrangler/state), --fresh (wipe that state first), --skip-build, --no-demo (no demo data).
 import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { startSimulator } from "../sim/server.ts";
+import { seedDemoData } from "./demo-data.ts";
 import { offlineEnv, run } from "./process.ts";
 
 const { values } = parseArgs({
   options: {
     port: { type: "string", default: "8787" },
+    "sim-port": { type: "string", default: "8790" },
     state: { type: "string", default: ".wrangler/state" },
+    fresh: { type: "boolean", default: false },
     "skip-build": { type: "boolean", default: false },
+    "no-demo": { type: "boolean", default: false },
   },
 });
 
 const env = offlineEnv();
+if (values.fresh) rmSync(values.state, { recursive: true, force: true });
 if (!values["skip-build"]) await run("npm", ["run", "web:build"], env);
 await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", values.state], env);
 
+// The simulator stands in for Binance, Bybit and the OpenAI-compatible providers (see sim/README.md).
+const simulator = await startSimulator({ port: Number(values["sim-port"]), seed: 42 });
+const simHost = new URL(simulator.url).host;
+console.log(`exchange simulator on ${simulator.url}`);
+
 // A usable offline app: development sign-in on (admin@ballast.local signs in as an administrator), a clearly-local
-// master key for stored secrets (never a real one), and the local exchange simulator (`npm run sim`, port 8790)
-// allowed as a custom base URL.
+// master key for stored secrets (never a real one), and the simulator allowed as a custom exchange / AI base URL.
 const LOCAL_VARS = {
   DEV_LOGIN: "true",
   ADMIN_EMAILS: "admin@ballast.local",
   MASTER_KEY: "local-development-master-key-not-a-secret",
-  EXCHANGE_EXTRA_HOSTS: "127.0.0.1:8790,localhost:8790",
+  EXCHANGE_EXTRA_HOSTS: `${simHost},localhost:${simulator.port}`,
+  OPENAI_BASE_URL: simulator.url,
+  GROQ_BASE_URL: `${simulator.url}/openai`,
 };
 const localVars = Object.entries(LOCAL_VARS).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
 
@@ -39,13 +54,30 @@ const cron = setInterval(() => {
   fetch(`${origin}/__scheduled?cron=${encodeURIComponent("* * * * *")}`).catch(() => {});
 }, 60_000);
 
-const stop = () => {
+let simulatorClosed = false;
+const closeSimulator = async () => {
+  if (simulatorClosed) return;
+  simulatorClosed = true;
+  await simulator.close();
+};
+const stop = async () => {
   clearInterval(cron);
   wrangler.kill("SIGTERM");
+  await closeSimulator();
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
-wrangler.on("exit", (code) => {
+wrangler.on("exit", async (code) => {
   clearInterval(cron);
+  await closeSimulator();
   process.exit(code ?? 0);
 });
+
+if (!values["no-demo"]) {
+  try {
+    const summary = await seedDemoData({ origin, simulatorUrl: simulator.url });
+    console.log(`demo data ready: sign in as ${summary.email} (${summary.keys.join(", ")})`);
+  } catch (error) {
+    console.error(`demo data not seeded: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

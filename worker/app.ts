@@ -9,7 +9,7 @@ import { onError, onNotFound } from "./http/error-envelope.ts";
 import { requestContext } from "./http/request-context.ts";
 import { apiSecurityHeaders, docsSecurityHeaders } from "./http/security-headers.ts";
 import { validationHook } from "./http/validation.ts";
-import { gatewayPendingVerifier } from "./keys/exchange-key-verifier.ts";
+import { gatewayVerifier } from "./keys/exchange-key-verifier.ts";
 import { noPortfolioEngine } from "./keys/portfolio-control.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { aiKeyRoutes } from "./routes/ai-keys.ts";
@@ -33,7 +33,7 @@ const OPENAPI_INFO = {
 const PRODUCTION_IDENTITY: IdentityDeps = {
   now: () => new Date(),
   googleJwks: (url, refresh) => fetchJwksCached(url, refresh),
-  verifyExchangeKey: gatewayPendingVerifier,
+  verifyExchangeKey: gatewayVerifier,
   outboundFetch: (input, init) => fetch(input, init),
   portfolios: noPortfolioEngine,
 };

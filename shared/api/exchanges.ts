@@ -10,5 +10,5 @@ export type MarketType = z.infer<typeof MarketType>;
 
 export const ExchangeEnvironment = z
   .enum(["live", "testnet", "demo", "custom"])
-  .openapi("ExchangeEnvironment", { description: "`custom` needs a base URL on an allowed host" });
+  .openapi("ExchangeEnvironment", { description: "`custom` needs `baseUrl` (an allowed host)" });
 export type ExchangeEnvironment = z.infer<typeof ExchangeEnvironment>;

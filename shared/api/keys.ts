@@ -1,12 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { ExchangeEnvironment, Venue } from "./exchanges.ts";
 
-export const Venue = z.enum(["binance", "bybit"]).openapi("Venue");
-export type Venue = z.infer<typeof Venue>;
-
-export const ExchangeEnvironment = z
-  .enum(["live", "testnet", "demo", "custom"])
-  .openapi("ExchangeEnvironment", { description: "`custom` needs `baseUrl` (an allowed host)" });
-export type ExchangeEnvironment = z.infer<typeof ExchangeEnvironment>;
+// Venue enums live with the other exchange shapes; re-exported here for the key API's users.
+export { ExchangeEnvironment, Venue } from "./exchanges.ts";
 
 export const AiProvider = z.enum(["openai", "groq"]).openapi("AiProvider");
 export type AiProvider = z.infer<typeof AiProvider>;

@@ -1,5 +1,6 @@
 import type { Environment, MarketType, Venue } from "./contract.ts";
 import { ExchangeError } from "./errors.ts";
+import { venueName } from "./http.ts";
 
 type BaseUrls = Record<MarketType, string>;
 
@@ -17,69 +18,87 @@ const KNOWN: Record<Venue, Record<Exclude<Environment, "custom">, BaseUrls>> = {
   },
 };
 
-/** Regional and alternate hosts a custom base URL may point at (proxies must use one of these names or loopback). */
-const ALLOWED_CUSTOM_HOSTS = new Set([
-  ...Object.values(KNOWN).flatMap((envs) =>
-    Object.values(envs).flatMap((urls) => Object.values(urls).map((u) => new URL(u).hostname)),
-  ),
-  "api1.binance.com",
-  "api2.binance.com",
-  "api3.binance.com",
-  "api4.binance.com",
-  "api-gcp.binance.com",
-  "api.bytick.com",
-  "api.bybit.nl",
-  "api.bybit.tr",
-  "api.bybit.kz",
-  "api.bybitgeorgia.ge",
-  "api.bybit.ae",
-  "api.bybit.eu",
-  "api.bybit.id",
-]);
+/** Each venue's own hosts a custom base URL may point at: its environments plus alternate and regional hosts. */
+const VENUE_HOSTS: Record<Venue, ReadonlySet<string>> = {
+  binance: new Set([
+    ...officialHosts("binance"),
+    "api1.binance.com",
+    "api2.binance.com",
+    "api3.binance.com",
+    "api4.binance.com",
+    "api-gcp.binance.com",
+  ]),
+  bybit: new Set([
+    ...officialHosts("bybit"),
+    "api.bytick.com",
+    "api.bybit.nl",
+    "api.bybit.tr",
+    "api.bybit.kz",
+    "api.bybitgeorgia.ge",
+    "api.bybit.ae",
+    "api.bybit.eu",
+    "api.bybit.id",
+  ]),
+};
+
+function officialHosts(venue: Venue): string[] {
+  return Object.values(KNOWN[venue]).flatMap((urls) => Object.values(urls).map((u) => new URL(u).hostname));
+}
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 
+export type CustomUrlPolicy = {
+  /** Any loopback address (tests and tools that start the simulator on a random port). */
+  allowLocalUrls?: boolean;
+  /** `host:port` entries an operator allows besides the venues' hosts, e.g. the local simulator `127.0.0.1:8790`. */
+  extraHosts?: readonly string[];
+};
+
 /**
- * Where a key's requests go. A custom base URL is an SSRF door, so it may only name a venue host over https, or a
- * loopback address when the deployment allows local URLs (development and tests, where the simulator runs).
+ * Where a key's requests go. A custom base URL is an SSRF door, so it may only name one of this venue's hosts over
+ * https, a host the operator listed, or a loopback address when the policy allows local URLs.
  */
 export function resolveBaseUrls(
   venue: Venue,
   environment: Environment,
   customBaseUrl: string | null | undefined,
-  options: { allowLocalUrls: boolean },
+  policy: CustomUrlPolicy,
 ): BaseUrls {
   if (environment !== "custom") return KNOWN[venue][environment];
-  const url = parseUrl(customBaseUrl, venue);
-  const local = LOOPBACK.test(url.hostname);
-  const allowed = local ? options.allowLocalUrls : url.protocol === "https:" && ALLOWED_CUSTOM_HOSTS.has(url.hostname);
-  if (!allowed) {
-    throw new ExchangeError(
-      "not_supported",
-      `Custom base URL ${url.origin} is not allowed: use an official ${venue === "binance" ? "Binance" : "Bybit"} host over https${options.allowLocalUrls ? " or a loopback address" : ""}.`,
-      { venue },
-    );
-  }
-  const base = url.origin + url.pathname.replace(/\/+$/, "");
+  const base = customBaseUrlFor(venue, customBaseUrl, policy);
   return { spot: base, linear: base };
 }
 
-export function isAllowedCustomBaseUrl(venue: Venue, customBaseUrl: string, allowLocalUrls: boolean): boolean {
-  try {
-    resolveBaseUrls(venue, "custom", customBaseUrl, { allowLocalUrls });
-    return true;
-  } catch {
-    return false;
+/** The normalised custom base URL (origin + path, no trailing slash), or a not_supported error saying why not. */
+export function customBaseUrlFor(venue: Venue, raw: string | null | undefined, policy: CustomUrlPolicy): string {
+  const url = parseUrl(raw, venue);
+  const listed = policy.extraHosts?.includes(url.host.toLowerCase()) ?? false;
+  const local = LOOPBACK.test(url.hostname) && (policy.allowLocalUrls ?? false);
+  const official = url.protocol === "https:" && VENUE_HOSTS[venue].has(url.hostname.toLowerCase());
+  if (!listed && !local && !official) {
+    throw new ExchangeError(
+      "not_supported",
+      `Custom base URL ${url.origin} is not allowed: use an https URL on a ${venueName(venue)} API host (${[...VENUE_HOSTS[venue]].join(", ")}).`,
+      { venue },
+    );
   }
+  return url.origin + url.pathname.replace(/\/+$/, "");
 }
 
 function parseUrl(raw: string | null | undefined, venue: Venue): URL {
+  let url: URL;
   try {
-    if (!raw) throw new Error("missing");
-    const url = new URL(raw);
-    if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("protocol");
-    return url;
+    url = new URL(raw ?? "");
   } catch {
     throw new ExchangeError("not_supported", "A custom environment needs a valid http(s) base URL.", { venue });
   }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ExchangeError("not_supported", "A custom base URL must use http or https.", { venue });
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ExchangeError("not_supported", "A custom base URL must not carry credentials, a query or a fragment.", {
+      venue,
+    });
+  }
+  return url;
 }

@@ -14,7 +14,9 @@ export type GatewayOptions = {
   credentials: { apiKey: string; apiSecret: string } | null;
   recvWindowMs?: number;
   timeoutMs?: number;
+  /** Custom base URL policy: loopback allowed (tests), and operator-listed `host:port` entries. */
   allowLocalUrls?: boolean;
+  extraHosts?: readonly string[];
   fetch?: typeof fetch;
 };
 
@@ -39,6 +41,7 @@ const transports = new Map<string, VenueHttp>();
 export function createGateway(options: GatewayOptions): ExchangeGateway {
   const baseUrls = resolveBaseUrls(options.venue, options.environment, options.customBaseUrl, {
     allowLocalUrls: options.allowLocalUrls ?? false,
+    extraHosts: options.extraHosts ?? [],
   });
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));

@@ -1,29 +1,13 @@
-import type { ExchangeEnvironment, Venue } from "../../shared/api/keys.ts";
+import type { ExchangeEnvironment, Venue } from "../../shared/api/exchanges.ts";
+import { customBaseUrlFor } from "../exchanges/endpoints.ts";
+import { isExchangeError } from "../exchanges/errors.ts";
 import { ApiError } from "../http/api-error.ts";
 
 /**
- * A custom base URL would let a user point our signed requests anywhere (SSRF), so only the venues' own API hosts
- * are accepted, over https, plus the hosts an operator lists in EXCHANGE_EXTRA_HOSTS (e.g. the local simulator).
- * Source: /work/shared/exchanges.md §1.1 and the Bybit V5 section (base URLs per environment).
+ * The base URL to store with a key: null for the standard environments, a normalised allowed URL for `custom`.
+ * The host policy (the venue's own hosts over https, plus the operator's EXCHANGE_EXTRA_HOSTS) lives with the
+ * gateway in worker/exchanges/endpoints.ts, so what we store is exactly what the gateway will accept.
  */
-const VENUE_HOSTS: Record<Venue, readonly string[]> = {
-  binance: [
-    "api.binance.com",
-    "api-gcp.binance.com",
-    "api1.binance.com",
-    "api2.binance.com",
-    "api3.binance.com",
-    "api4.binance.com",
-    "fapi.binance.com",
-    "testnet.binance.vision",
-    "testnet.binancefuture.com",
-    "demo-api.binance.com",
-    "demo-fapi.binance.com",
-  ],
-  bybit: ["api.bybit.com", "api.bytick.com", "api-testnet.bybit.com", "api-demo.bybit.com"],
-};
-
-/** The base URL to store: null for the standard environments, a normalised allowed origin for `custom`. */
 export function checkedBaseUrl(
   venue: Venue,
   environment: ExchangeEnvironment,
@@ -35,15 +19,10 @@ export function checkedBaseUrl(
     return null;
   }
   if (!baseUrl) throw new ApiError("validation_failed", "Environment `custom` needs a baseUrl.");
-  const url = new URL(baseUrl);
-  const extra = extraHosts.includes(url.host.toLowerCase());
-  const known = url.protocol === "https:" && VENUE_HOSTS[venue].includes(url.hostname.toLowerCase());
-  if (!known && !extra)
-    throw new ApiError(
-      "validation_failed",
-      `baseUrl must be an https URL on a ${venue} API host (${VENUE_HOSTS[venue].join(", ")}).`,
-    );
-  if (url.username || url.password || url.search || url.hash)
-    throw new ApiError("validation_failed", "baseUrl must not carry credentials, a query or a fragment.");
-  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+  try {
+    return customBaseUrlFor(venue, baseUrl, { extraHosts });
+  } catch (error) {
+    if (isExchangeError(error)) throw new ApiError("validation_failed", error.message);
+    throw error;
+  }
 }

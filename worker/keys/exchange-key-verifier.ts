@@ -1,4 +1,6 @@
-import type { ExchangeEnvironment, Venue } from "../../shared/api/keys.ts";
+import type { ExchangeEnvironment, Venue } from "../../shared/api/exchanges.ts";
+import { isExchangeError } from "../exchanges/errors.ts";
+import { createGateway } from "../exchanges/gateway.ts";
 
 export type ExchangeKeyPermissions = { canTrade: boolean; canWithdraw: boolean; spot: boolean; futures: boolean };
 
@@ -8,6 +10,8 @@ export type ExchangeKeyCheck = {
   baseUrl: string | null;
   apiKey: string;
   apiSecret: string;
+  /** The operator's extra hosts a custom base URL may use (EXCHANGE_EXTRA_HOSTS). */
+  extraHosts: readonly string[];
 };
 
 export type ExchangeKeyVerification =
@@ -22,10 +26,34 @@ export type ExchangeKeyVerification =
 export type ExchangeKeyVerifier = (check: ExchangeKeyCheck) => Promise<ExchangeKeyVerification>;
 
 /**
- * The production verifier until the exchange gateway (worker/exchanges) provides a signed `permissions()` read.
- * It never pretends: keys are saved as "unverified", and the portfolio engine must not trade with unverified keys.
+ * The production verifier: a signed read of the key's permissions through the gateway (Binance apiRestrictions,
+ * Bybit query-api). A venue that refuses the key rejects it; a venue we cannot reach leaves it unverified, and the
+ * portfolio engine never trades with unverified keys.
  */
-export const gatewayPendingVerifier: ExchangeKeyVerifier = async () => ({
-  outcome: "unavailable",
-  reason: "Key verification with the exchange is not available yet; the key is saved as unverified.",
-});
+export const gatewayVerifier: ExchangeKeyVerifier = async (check) => {
+  try {
+    const gateway = createGateway({
+      venue: check.venue,
+      environment: check.environment,
+      customBaseUrl: check.baseUrl,
+      credentials: { apiKey: check.apiKey, apiSecret: check.apiSecret },
+      extraHosts: check.extraHosts,
+    });
+    const permissions = await gateway.permissions();
+    return {
+      outcome: "verified",
+      permissions: {
+        canTrade: permissions.spotTrading || permissions.futuresTrading,
+        canWithdraw: permissions.withdrawals,
+        spot: permissions.spotTrading,
+        futures: permissions.futuresTrading,
+      },
+    };
+  } catch (error) {
+    if (isExchangeError(error, "authentication") || isExchangeError(error, "permission")) {
+      return { outcome: "rejected", reason: error.message };
+    }
+    if (isExchangeError(error)) return { outcome: "unavailable", reason: error.message };
+    throw error;
+  }
+};

@@ -45,7 +45,7 @@ export async function addExchangeKey(
 ): Promise<ExchangeKey> {
   const baseUrl = checkedBaseUrl(input.venue, input.environment, input.baseUrl, services.extraHosts);
   await refuseDuplicateLabel(services.db, userId, input.venue, input.label, null);
-  const check = { ...input, baseUrl };
+  const check = { ...input, baseUrl, extraHosts: services.extraHosts };
   const verification = await verifyForSaving(services.verify, check);
   const id = crypto.randomUUID();
   const sealed = await sealCredentials(services.keyring, userId, id, input);
@@ -78,7 +78,12 @@ export async function replaceExchangeKey(
   const existing = await findOwnedKey(services.db, userId, keyId);
   const baseUrl = checkedBaseUrl(existing.venue, input.environment, input.baseUrl, services.extraHosts);
   await refuseDuplicateLabel(services.db, userId, existing.venue, input.label, keyId);
-  const verification = await verifyForSaving(services.verify, { ...input, venue: existing.venue, baseUrl });
+  const verification = await verifyForSaving(services.verify, {
+    ...input,
+    venue: existing.venue,
+    baseUrl,
+    extraHosts: services.extraHosts,
+  });
   await services.portfolios.stopPortfoliosUsingKey(userId, keyId, "exchange key replaced");
   const sealed = await sealCredentials(services.keyring, userId, keyId, input);
   const [row] = await services.db
@@ -116,7 +121,11 @@ async function verifyForSaving(
   const result = await verify(check);
   if (result.outcome === "rejected")
     throw new ApiError("key_rejected", `The exchange refused this key: ${result.reason}`, { status: 400 });
-  if (result.outcome === "unavailable") return { permissions: null, note: result.reason };
+  if (result.outcome === "unavailable")
+    return {
+      permissions: null,
+      note: `Saved as unverified: ${result.reason} Replace the key to try again; unverified keys never trade.`,
+    };
   if (result.permissions.canWithdraw)
     throw new ApiError(
       "key_can_withdraw",

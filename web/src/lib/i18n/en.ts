@@ -31,7 +31,7 @@ export const en = {
   "signin.intro": "Use your Google account. The first sign-in creates your account.",
   "signin.google": "Sign in with Google",
   "signin.googleNotConfigured":
-    "Google sign-in is not available: this server does not publish a Google client id to the web app.",
+    "Google sign-in is not available: it is not configured on this server (GOOGLE_CLIENT_ID).",
   "signin.googleFailedToLoad": "Google sign-in could not be loaded. Check your connection and try again.",
   "signin.devTitle": "Development sign-in",
   "signin.devExplain": "For local development servers only: sign in with just an email address.",

@@ -1,0 +1,80 @@
+// Demo data for `npm start`: simulator accounts with fixed keys and balances, and the demo user's exchange keys
+// pointing at them. Idempotent: keys that already exist (from an earlier start) are left alone.
+
+const DEMO_EMAIL = "admin@ballast.local";
+
+const DEMO_ACCOUNTS = [
+  {
+    venue: "binance",
+    label: "Simulator (Binance)",
+    apiKey: "demo-binance-api-key-0001",
+    apiSecret: "demo-binance-api-secret-0001",
+  },
+  {
+    venue: "bybit",
+    label: "Simulator (Bybit)",
+    apiKey: "demo-bybit-api-key-0001",
+    apiSecret: "demo-bybit-api-secret-0001",
+  },
+] as const;
+
+const BALANCES = { spot: { USDT: "10000", USDC: "2000", BTC: "0.05", ETH: "1.5", SOL: "20" }, futuresWallet: "10000" };
+
+export async function seedDemoData(options: { origin: string; simulatorUrl: string }) {
+  await waitFor(`${options.origin}/api/health`, 120_000);
+  for (const account of DEMO_ACCOUNTS) {
+    await post(`${options.simulatorUrl}/control/accounts`, {
+      venue: account.venue,
+      apiKey: account.apiKey,
+      apiSecret: account.apiSecret,
+      ...BALANCES,
+    });
+  }
+
+  const signIn = await post(`${options.origin}/api/auth/dev`, { email: DEMO_EMAIL }, { origin: options.origin });
+  const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  const headers = { origin: options.origin, cookie };
+  const existing = (await (await fetch(`${options.origin}/api/keys/exchange`, { headers })).json()) as {
+    keys: { label: string }[];
+  };
+  const labels = new Set(existing.keys.map((k) => k.label));
+  for (const account of DEMO_ACCOUNTS) {
+    if (labels.has(account.label)) continue;
+    await post(
+      `${options.origin}/api/keys/exchange`,
+      {
+        venue: account.venue,
+        environment: "custom",
+        baseUrl: options.simulatorUrl,
+        label: account.label,
+        apiKey: account.apiKey,
+        apiSecret: account.apiSecret,
+      },
+      headers,
+    );
+  }
+  return { email: DEMO_EMAIL, keys: DEMO_ACCOUNTS.map((a) => a.label) };
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`POST ${new URL(url).pathname} answered ${res.status}: ${await res.text()}`);
+  return res;
+}
+
+async function waitFor(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
