@@ -31,8 +31,7 @@ export const ru: Record<MessageKey, string> = {
   "signin.title": "Вход в Ballast",
   "signin.intro": "Войдите через аккаунт Google. При первом входе аккаунт создаётся автоматически.",
   "signin.google": "Войти через Google",
-  "signin.googleNotConfigured":
-    "Вход через Google недоступен: он не настроен на этом сервере (GOOGLE_CLIENT_ID).",
+  "signin.googleNotConfigured": "Вход через Google недоступен: он не настроен на этом сервере (GOOGLE_CLIENT_ID).",
   "signin.googleFailedToLoad": "Не удалось загрузить вход через Google. Проверьте соединение и попробуйте снова.",
   "signin.devTitle": "Вход для разработки",
   "signin.devExplain": "Только для локальных серверов разработки: вход по одному адресу почты.",
