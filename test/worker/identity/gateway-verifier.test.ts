@@ -2,19 +2,14 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Venue } from "../../../shared/api/exchanges.ts";
 import { gatewayVerifier } from "../../../worker/keys/exchange-key-verifier.ts";
+import { createSimAccount } from "../../support/simulator.ts";
 import { signIn, testApp } from "./support.ts";
 
 // The production verifier, against the simulator over real HTTP: a signed permissions read per venue.
 const simHost = new URL(env.SIM_URL).host;
 
-async function simAccount(venue: Venue, permissions: Record<string, boolean> = {}) {
-  const res = await fetch(`${env.SIM_URL}/control/accounts`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ venue, permissions, spot: { USDT: "1000" } }),
-  });
-  return (await res.json()) as { apiKey: string; apiSecret: string };
-}
+const simAccount = (venue: Venue, permissions: { withdrawals?: boolean } = {}) =>
+  createSimAccount(venue, { permissions });
 
 const check = (venue: Venue, account: { apiKey: string; apiSecret: string }) => ({
   venue,

@@ -1,49 +1,35 @@
-import { env } from "cloudflare:workers";
 import type { ExchangeGateway } from "../../../../worker/exchanges/contract.ts";
 import { createGateway } from "../../../../worker/exchanges/gateway.ts";
+import {
+  addSimFault,
+  createSimAccount,
+  type SimAccount,
+  type SimAccountInput,
+  type SimFault,
+  setSimPrice,
+  simControl,
+  simUrl,
+} from "../../../support/simulator.ts";
 
 /**
- * The Binance adapter against the simulator over real HTTP (SIM_URL from the test harness; `npx node sim/main.ts`
- * on 127.0.0.1:8790 otherwise). Control-API helpers always act on the binance venue.
+ * The Binance adapter against the simulator over real HTTP (SIM_URL, bound by the test harness). Control-API
+ * helpers always act on the binance venue.
  */
 
-export function simUrl(): string {
-  const bound = (env as unknown as Record<string, unknown>).SIM_URL;
-  return typeof bound === "string" && bound ? bound.replace(/\/+$/, "") : "http://127.0.0.1:8790";
+export { simUrl };
+
+export const control = simControl;
+
+export type { SimAccount };
+
+export function createAccount(input: SimAccountInput = {}): Promise<SimAccount> {
+  return createSimAccount("binance", input);
 }
 
-export async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${simUrl()}/control${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`control ${method} ${path}: ${response.status} ${text}`);
-  return JSON.parse(text) as T;
-}
-
-export type SimAccount = { apiKey: string; apiSecret: string };
-
-export function createAccount(
-  input: {
-    spot?: Record<string, string>;
-    futuresWallet?: string;
-    permissions?: { read?: boolean; spot?: boolean; futures?: boolean; withdrawals?: boolean };
-    apiKey?: string;
-  } = {},
-): Promise<SimAccount> {
-  return control("POST", "/accounts", { venue: "binance", spot: { USDT: "10000" }, futuresWallet: "10000", ...input });
-}
-
-export type Fault =
-  | { type: "timeout_after_accept"; pathPrefix: string; delayMs: number }
-  | { type: "error_after_accept"; pathPrefix: string; status: number }
-  | { type: "rate_limit"; pathPrefix: string; retryAfterSeconds: number }
-  | { type: "clock_skew"; skewMs: number; count: number };
+export type Fault = SimFault;
 
 export async function addFault(fault: Fault): Promise<void> {
-  await control("POST", "/faults", { venue: "binance", ...fault });
+  await addSimFault("binance", fault);
 }
 
 /** Removes leftover binance faults (a test that failed midway must not poison the next one). */
@@ -53,7 +39,7 @@ export async function clearFaults(): Promise<void> {
 }
 
 export async function setPrice(market: "spot" | "linear", symbol: string, price: string): Promise<void> {
-  await control("POST", "/prices", { venue: "binance", market, symbol, price, hold: true });
+  await setSimPrice("binance", market, symbol, price);
 }
 
 export type AccountDump = {

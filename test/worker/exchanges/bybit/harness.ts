@@ -1,51 +1,35 @@
-import { env } from "cloudflare:workers";
 import type { ExchangeGateway } from "../../../../worker/exchanges/contract.ts";
 import { createGateway } from "../../../../worker/exchanges/gateway.ts";
+import {
+  addSimFault,
+  createSimAccount,
+  type SimAccount,
+  type SimAccountInput,
+  type SimFault,
+  setSimPrice,
+  simControl,
+  simUrl,
+} from "../../../support/simulator.ts";
 
 /** The Bybit adapter against the simulator over real HTTP; the test harness starts it and binds SIM_URL. */
-export function simUrl(): string {
-  if (!env.SIM_URL)
-    throw new Error("SIM_URL is not bound: the simulator globalSetup (test/setup/simulator.ts) did not run");
-  return env.SIM_URL.replace(/\/+$/, "");
+export { simUrl };
+
+export const control = simControl;
+
+export type { SimAccount };
+
+export function createAccount(input: SimAccountInput = {}): Promise<SimAccount> {
+  return createSimAccount("bybit", input);
 }
 
-async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${simUrl()}/control${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`control ${method} ${path}: ${response.status} ${text}`);
-  return JSON.parse(text) as T;
-}
-
-export type SimAccount = { apiKey: string; apiSecret: string };
-
-export function createAccount(
-  input: {
-    spot?: Record<string, string>;
-    permissions?: { read?: boolean; spot?: boolean; futures?: boolean; withdrawals?: boolean };
-    apiKey?: string;
-    /** Bybit's unified account adds this to spot USDT (the engine margins linear from it). */
-    futuresWallet?: string;
-  } = {},
-): Promise<SimAccount> {
-  return control("POST", "/accounts", { venue: "bybit", spot: { USDT: "10000" }, futuresWallet: "10000", ...input });
-}
-
-export type Fault =
-  | { type: "timeout_after_accept"; pathPrefix: string; delayMs: number }
-  | { type: "error_after_accept"; pathPrefix: string; status: number }
-  | { type: "rate_limit"; pathPrefix: string; retryAfterSeconds: number }
-  | { type: "clock_skew"; skewMs: number; count: number };
+export type Fault = SimFault;
 
 export async function addFault(fault: Fault): Promise<void> {
-  await control("POST", "/faults", { venue: "bybit", ...fault });
+  await addSimFault("bybit", fault);
 }
 
 export async function setPrice(market: "spot" | "linear", symbol: string, price: string): Promise<void> {
-  await control("POST", "/prices", { venue: "bybit", market, symbol, price, hold: true });
+  await setSimPrice("bybit", market, symbol, price);
 }
 
 export type AccountDump = {
