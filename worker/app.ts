@@ -11,9 +11,13 @@ import { apiSecurityHeaders, docsSecurityHeaders } from "./http/security-headers
 import { validationHook } from "./http/validation.ts";
 import { gatewayVerifier } from "./keys/exchange-key-verifier.ts";
 import { noPortfolioEngine } from "./keys/portfolio-control.ts";
+import { accountRoutes } from "./routes/accounts.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { aiRoutes } from "./routes/ai.ts";
 import { aiKeyRoutes } from "./routes/ai-keys.ts";
 import { authRoutes } from "./routes/auth.ts";
+import { exchangeRoutes } from "./routes/exchanges.ts";
+import { futuresRoutes } from "./routes/futures.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { exchangeKeyRoutes } from "./routes/keys.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
@@ -52,6 +56,10 @@ export function createApp(identity: Partial<IdentityDeps> = {}) {
   api.route("/", tokenRoutes);
   api.route("/", exchangeKeyRoutes);
   api.route("/", aiKeyRoutes);
+  api.route("/", aiRoutes);
+  api.route("/", exchangeRoutes);
+  api.route("/", accountRoutes);
+  api.route("/", futuresRoutes);
   api.route("/", adminRoutes);
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -39,6 +39,9 @@ const ConfigSchema = z
     MASTER_KEY_PREVIOUS: z.string().default(""),
     OPENAI_BASE_URL: z.url().default("https://api.openai.com"),
     GROQ_BASE_URL: z.url().default("https://api.groq.com/openai"),
+    // Reasoning models with web search can think for minutes; a hung call must still end the run.
+    AI_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(180_000),
+    AI_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(5).default(3),
     EXCHANGE_EXTRA_HOSTS: commaList,
   })
   .transform((raw) => ({
@@ -55,6 +58,11 @@ const ConfigSchema = z
     },
     keyring: raw.MASTER_KEY ? createKeyring(raw.MASTER_KEY_VERSION, raw.MASTER_KEY, raw.MASTER_KEY_PREVIOUS) : null,
     aiBaseUrls: { openai: raw.OPENAI_BASE_URL, groq: raw.GROQ_BASE_URL },
+    ai: {
+      baseUrls: { openai: raw.OPENAI_BASE_URL, groq: raw.GROQ_BASE_URL },
+      timeoutMs: raw.AI_TIMEOUT_MS,
+      retry: { maxAttempts: raw.AI_MAX_ATTEMPTS, baseDelayMs: 1_000, maxDelayMs: 20_000 },
+    },
     exchangeExtraHosts: raw.EXCHANGE_EXTRA_HOSTS,
   }));
 

@@ -25,6 +25,8 @@ export const users = sqliteTable("users", {
   totpEnabled: integer("totp_enabled", { mode: "boolean" }).notNull().default(false),
   // The last accepted time step: a code for this step or an earlier one is never accepted again.
   totpLastStep: integer("totp_last_step"),
+  // User setting: with 2FA on, order-creating and futures-setting actions need a recent 2FA code too.
+  twoFactorForTrading: integer("two_factor_for_trading", { mode: "boolean" }).notNull().default(false),
 });
 
 /** Browser sessions: only the SHA-256 of the cookie token is stored. */
@@ -124,4 +126,24 @@ export const aiKeys = sqliteTable(
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
   (table) => [uniqueIndex("ai_keys_user_provider").on(table.userId, table.provider)],
+);
+
+/**
+ * Idempotency-Key records of order-creating requests: the first answer is stored and replayed for the same key and
+ * request; `requestHash` is the SHA-256 of method, path and body, so reusing a key for another request is refused.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    status: text("status", { enum: ["pending", "done"] }).notNull(),
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body"),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.key] })],
 );

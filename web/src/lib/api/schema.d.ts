@@ -1660,6 +1660,2120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ai/instructions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The system rules every AI decision is made under, per market, with their version ids
+         * @description A portfolio's own instructions are appended after these rules and never replace them.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Spot and futures rules */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AiInstructions"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ai/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Models your stored key can use for decisions (cached for ten minutes)
+         * @description 400 `ai_key_missing` when you have no key for the provider; 502 `ai_unavailable` when the provider cannot list models (a rejected key answers `ai_key_rejected`).
+         */
+        get: {
+            parameters: {
+                query: {
+                    provider: components["schemas"]["AiProvider"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Models */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AiModelList"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The provider failed (ai_unavailable, ai_key_rejected) */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchanges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Venues, their markets and environments, and the operations each market supports */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The capability map */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CapabilityMap"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchanges/{venue}/markets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A venue's markets with their filters (tick, step, minimums), for pickers; `q` searches
+         * @description Public market data from live, or from the environment of `keyId` (one of your keys on this venue).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    market?: components["schemas"]["MarketType"];
+                    /** @description Matches symbol, base or quote (case-insensitive) */
+                    q?: string;
+                    /** @description Read the markets of this key's environment (testnet, demo…) instead of live */
+                    keyId?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    venue: components["schemas"]["Venue"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Matching markets, tradable first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MarketList"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchanges/{venue}/markets/{symbol}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One market's filters and current price, for validating an order form */
+        get: {
+            parameters: {
+                query?: {
+                    market?: components["schemas"]["MarketType"];
+                    /** @description Read the markets of this key's environment (testnet, demo…) instead of live */
+                    keyId?: string;
+                };
+                header?: never;
+                path: {
+                    venue: components["schemas"]["Venue"];
+                    symbol: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The market and its ticker */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MarketDetail"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/{keyId}/balances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Balances of a key's spot wallet or USDT futures wallet, valued in USD
+         * @description USDT and USDC count at 1 USD; other assets are priced through their USDT spot market in one batched ticker call. `market=linear` adds the futures wallet (margin balance, unrealized PnL).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `spot` wallet, or the USDT futures wallet (`linear`) */
+                    market?: components["schemas"]["MarketType"] & unknown;
+                };
+                header?: never;
+                path: {
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Balances */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Balances"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/{keyId}/positions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open USDT-perpetual positions of a key */
+        get: {
+            parameters: {
+                query?: {
+                    symbol?: string;
+                };
+                header?: never;
+                path: {
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Positions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PositionList"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/{keyId}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open orders of a key on spot or futures (`market=linear`) */
+        get: {
+            parameters: {
+                query?: {
+                    market?: components["schemas"]["MarketType"];
+                    symbol?: string;
+                    /** @description Only open orders are listed for now */
+                    status?: "open";
+                };
+                header?: never;
+                path: {
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Open orders */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrderList"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/{keyId}/orders/{clientOrderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Cancel an open order by its client order id
+         * @description Needs the `trade` scope, and a recent 2FA code when 2FA for trading is on.
+         */
+        delete: {
+            parameters: {
+                query: {
+                    market: components["schemas"]["MarketType"];
+                    symbol: string;
+                };
+                header?: never;
+                path: {
+                    keyId: string;
+                    clientOrderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The canceled order */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Order"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your trading settings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Settings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TradingSettings"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Change your trading settings (2FA for trading needs 2FA on; a recent code when it is) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TradingSettings"];
+                };
+            };
+            responses: {
+                /** @description Settings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TradingSettings"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state (conflict) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/{keyId}/futures/position-mode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set one-way or hedge position mode (account-wide)
+         * @description Needs the `trade` scope, and a recent 2FA code when 2FA for trading is on.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SetPositionMode"];
+                };
+            };
+            responses: {
+                /** @description Applied */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SettingApplied"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue did not confirm an order (exchange_unknown_outcome); it is reconciled by its client order id */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/{keyId}/futures/{symbol}/margin-mode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set cross or isolated margin for a symbol
+         * @description Needs the `trade` scope, and a recent 2FA code when 2FA for trading is on.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    keyId: string;
+                    symbol: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SetMarginMode"];
+                };
+            };
+            responses: {
+                /** @description Applied */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SettingApplied"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue did not confirm an order (exchange_unknown_outcome); it is reconciled by its client order id */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/{keyId}/futures/{symbol}/leverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a symbol's leverage (checked against its max)
+         * @description Needs the `trade` scope, and a recent 2FA code when 2FA for trading is on.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    keyId: string;
+                    symbol: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SetLeverage"];
+                };
+            };
+            responses: {
+                /** @description Applied */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SettingApplied"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue did not confirm an order (exchange_unknown_outcome); it is reconciled by its client order id */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/{keyId}/futures/positions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open or add to a position (market or limit, optional SL/TP)
+         * @description Give `quantity` (base) or `notional` (quote); it is rounded down to the step size and checked against the market's minimums before anything is sent. SL/TP are set once the entry fills. Needs the `trade` scope, and a recent 2FA code when 2FA for trading is on. Send an `Idempotency-Key` header to make retries safe: the same key and body answer the first result (with `Idempotent-Replay: true`) and never place a second order; the order's client id is derived from the key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Repeating a request with the same key and body returns the first answer; no second order is placed */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OpenFuturesPosition"];
+                };
+            };
+            responses: {
+                /** @description The entry order and its stops */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenedPosition"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue did not confirm an order (exchange_unknown_outcome); it is reconciled by its client order id */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/{keyId}/futures/positions/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a position in full or in part (reduce-only)
+         * @description A full close also removes the position's SL/TP. Needs the `trade` scope, and a recent 2FA code when 2FA for trading is on. Send an `Idempotency-Key` header to make retries safe: the same key and body answer the first result (with `Idempotent-Replay: true`) and never place a second order; the order's client id is derived from the key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Repeating a request with the same key and body returns the first answer; no second order is placed */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CloseFuturesPosition"];
+                };
+            };
+            responses: {
+                /** @description The closing order */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClosedPosition"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue did not confirm an order (exchange_unknown_outcome); it is reconciled by its client order id */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/{keyId}/futures/{symbol}/stops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set or replace an open position's stop-loss and take-profit
+         * @description Needs the `trade` scope, and a recent 2FA code when 2FA for trading is on.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    keyId: string;
+                    symbol: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SetStops"];
+                };
+            };
+            responses: {
+                /** @description The protective orders now in place */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StopList"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue did not confirm an order (exchange_unknown_outcome); it is reconciled by its client order id */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Remove a position's stop-loss and take-profit
+         * @description Needs the `trade` scope, and a recent 2FA code when 2FA for trading is on.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    side?: "long" | "short";
+                };
+                header?: never;
+                path: {
+                    keyId: string;
+                    symbol: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SettingApplied"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue did not confirm an order (exchange_unknown_outcome); it is reconciled by its client order id */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users": {
         parameters: {
             query?: never;
@@ -2231,6 +4345,300 @@ export interface components {
         SetAiKey: {
             /** @description AI provider API key */
             apiKey: string;
+        };
+        AiInstructions: {
+            spot: {
+                version: string;
+                text: string;
+            };
+            futures: {
+                version: string;
+                text: string;
+            };
+            note: string;
+        };
+        AiModelList: {
+            provider: components["schemas"]["AiProvider"];
+            models: components["schemas"]["AiModel"][];
+            cached: boolean;
+        };
+        AiModel: {
+            id: string;
+            ownedBy: string | null;
+            strictOutput: boolean;
+            webSearch: boolean;
+            priced: boolean;
+        };
+        CapabilityMap: {
+            venues: components["schemas"]["ExchangeCapabilities"][];
+        };
+        ExchangeCapabilities: {
+            venue: components["schemas"]["Venue"];
+            name: string;
+            markets: components["schemas"]["MarketType"][];
+            environments: components["schemas"]["ExchangeEnvironment"][];
+            operations: {
+                spot?: ("markets" | "ticker" | "klines" | "orderBookTop" | "balances" | "placeOrder" | "cancelOrder" | "getOrder" | "openOrders" | "fills" | "futuresWallet" | "positions" | "setPositionMode" | "setMarginMode" | "setLeverage" | "stops")[];
+                linear?: ("markets" | "ticker" | "klines" | "orderBookTop" | "balances" | "placeOrder" | "cancelOrder" | "getOrder" | "openOrders" | "fills" | "futuresWallet" | "positions" | "setPositionMode" | "setMarginMode" | "setLeverage" | "stops")[];
+            };
+            notes: string[];
+        };
+        /** @enum {string} */
+        MarketType: "spot" | "linear";
+        MarketList: {
+            venue: components["schemas"]["Venue"];
+            market: components["schemas"]["MarketType"];
+            total: number;
+            markets: components["schemas"]["Market"][];
+        };
+        Market: {
+            venue: components["schemas"]["Venue"];
+            type: components["schemas"]["MarketType"];
+            symbol: string;
+            base: string;
+            quote: string;
+            /** @enum {string} */
+            status: "trading" | "halted" | "cancel_only" | "delisted";
+            /** @example 0.001 */
+            tickSize: string;
+            /** @example 0.001 */
+            stepSize: string;
+            /** @example 0.001 */
+            marketStepSize: string | null;
+            /** @example 0.001 */
+            minQty: string;
+            /** @example 0.001 */
+            maxQty: string | null;
+            /** @example 0.001 */
+            maxMarketQty: string | null;
+            /** @example 0.001 */
+            minNotional: string;
+            minLeverage: number | null;
+            maxLeverage: number | null;
+        };
+        MarketDetail: {
+            market: components["schemas"]["Market"];
+            ticker: components["schemas"]["Ticker"];
+        };
+        Ticker: {
+            symbol: string;
+            /** @example 0.001 */
+            last: string;
+            /** @example 0.001 */
+            bid: string | null;
+            /** @example 0.001 */
+            ask: string | null;
+            /** @example 0.001 */
+            mark: string | null;
+            /** @example 0.001 */
+            fundingRate: string | null;
+            time: number;
+        };
+        Balances: {
+            keyId: string;
+            venue: components["schemas"]["Venue"];
+            market: components["schemas"]["MarketType"];
+            balances: components["schemas"]["ValuedBalance"][];
+            /**
+             * @description Sum of the priced balances
+             * @example 0.001
+             */
+            totalUsd: string;
+            /** @description Assets left out of totalUsd (no USDT market) */
+            unpricedAssets: string[];
+            futuresWallet: components["schemas"]["FuturesWallet"];
+        };
+        ValuedBalance: components["schemas"]["Balance"] & {
+            /**
+             * @description USDT/USDC count as 1; null when no USDT market
+             * @example 0.001
+             */
+            priceUsd: string | null;
+            /** @example 0.001 */
+            valueUsd: string | null;
+        };
+        Balance: {
+            asset: string;
+            /** @example 0.001 */
+            free: string;
+            /** @example 0.001 */
+            locked: string;
+            /** @example 0.001 */
+            total: string;
+        };
+        FuturesWallet: {
+            asset: string;
+            /** @example 0.001 */
+            walletBalance: string;
+            /** @example 0.001 */
+            availableBalance: string;
+            /** @example 0.001 */
+            marginBalance: string;
+            /** @example 0.001 */
+            unrealizedPnl: string;
+        } | null;
+        PositionList: {
+            positions: components["schemas"]["Position"][];
+        };
+        Position: {
+            symbol: string;
+            /** @enum {string} */
+            side: "long" | "short";
+            /** @enum {string} */
+            positionSide: "both" | "long" | "short";
+            /** @example 0.001 */
+            size: string;
+            /** @example 0.001 */
+            entryPrice: string;
+            /** @example 0.001 */
+            markPrice: string;
+            /** @example 0.001 */
+            unrealizedPnl: string;
+            leverage: number;
+            /** @example 0.001 */
+            liquidationPrice: string | null;
+            /** @enum {string} */
+            marginMode: "cross" | "isolated";
+        };
+        OrderList: {
+            orders: components["schemas"]["Order"][];
+        };
+        Order: {
+            venue: components["schemas"]["Venue"];
+            market: components["schemas"]["MarketType"];
+            symbol: string;
+            clientOrderId: string;
+            exchangeOrderId: string;
+            /** @enum {string} */
+            side: "buy" | "sell";
+            /** @enum {string} */
+            type: "market" | "limit";
+            /** @enum {string} */
+            status: "open" | "partially_filled" | "filled" | "canceled" | "rejected" | "expired";
+            /** @example 0.001 */
+            price: string | null;
+            /** @example 0.001 */
+            quantity: string;
+            /** @example 0.001 */
+            filledQuantity: string;
+            /** @example 0.001 */
+            averagePrice: string | null;
+            fees: {
+                asset: string;
+                /** @example 0.001 */
+                amount: string;
+            }[];
+            reduceOnly: boolean;
+            /** @enum {string} */
+            positionSide: "both" | "long" | "short";
+            createdAt: number;
+            updatedAt: number;
+        };
+        TradingSettings: {
+            /** @description Order-creating and futures-setting actions need a recent 2FA code (2FA must be on) */
+            twoFactorForTrading: boolean;
+        };
+        SettingApplied: {
+            symbol: string | null;
+            /** @enum {boolean} */
+            applied: true;
+        };
+        SetPositionMode: {
+            /** @enum {string} */
+            mode: "one_way" | "hedge";
+        };
+        SetMarginMode: {
+            /** @enum {string} */
+            mode: "cross" | "isolated";
+        };
+        SetLeverage: {
+            leverage: number;
+        };
+        OpenedPosition: {
+            order: components["schemas"]["Order"];
+            stops: components["schemas"]["ConditionalOrder"][];
+            /** @description SL/TP wait for the limit entry to fill */
+            stopsPending: boolean;
+        };
+        ConditionalOrder: {
+            symbol: string;
+            /** @enum {string} */
+            kind: "stop_loss" | "take_profit";
+            /** @enum {string} */
+            positionSide: "both" | "long" | "short";
+            /** @example 0.001 */
+            triggerPrice: string;
+            clientId: string | null;
+            exchangeId: string;
+        };
+        OpenFuturesPosition: {
+            symbol: string;
+            /** @enum {string} */
+            side: "long" | "short";
+            /**
+             * @description Base quantity; rounded down to the step size
+             * @example 0.001
+             */
+            quantity?: string;
+            /**
+             * @description Order value in the quote asset (USDT), instead of quantity
+             * @example 0.001
+             */
+            notional?: string;
+            /**
+             * @default market
+             * @enum {string}
+             */
+            type: "market" | "limit";
+            /**
+             * @description Limit price (limit orders only)
+             * @example 0.001
+             */
+            price?: string;
+            /** @example 0.001 */
+            stopLoss?: string;
+            /** @example 0.001 */
+            takeProfit?: string;
+        };
+        ClosedPosition: {
+            order: components["schemas"]["Order"];
+        };
+        CloseFuturesPosition: {
+            symbol: string;
+            /**
+             * @description Which position (needed when both a long and a short are open, hedge mode)
+             * @enum {string}
+             */
+            side?: "long" | "short";
+            /**
+             * @description Omit to close the whole position
+             * @example 0.001
+             */
+            quantity?: string;
+            /**
+             * @default market
+             * @enum {string}
+             */
+            type: "market" | "limit";
+            /** @example 0.001 */
+            price?: string;
+        };
+        StopList: {
+            stops: components["schemas"]["ConditionalOrder"][];
+        };
+        SetStops: {
+            /** @enum {string} */
+            side?: "long" | "short";
+            /**
+             * @description Trigger price; null removes the stop-loss
+             * @example 0.001
+             */
+            stopLoss: string | null;
+            /**
+             * @description Trigger price; null removes the take-profit
+             * @example 0.001
+             */
+            takeProfit: string | null;
         };
         AdminUserPage: {
             items: components["schemas"]["AdminUser"][];

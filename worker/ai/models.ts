@@ -1,0 +1,103 @@
+import { z } from "@hono/zod-openapi";
+import type { AiProvider } from "../../shared/api/keys.ts";
+import { supportsStrictOutput } from "./groq.ts";
+import { priceOf } from "./pricing.ts";
+import type { DecisionFailure } from "./provider.ts";
+import { redact } from "./transport.ts";
+
+/**
+ * Model lists per provider (GET {base}/v1/models, the same call that verifies keys), cached in the isolate for
+ * ten minutes per provider, base URL and key (keyed by the key's SHA-256, never the key). Only models that can
+ * produce a structured decision are listed: embeddings, speech, image and moderation models are left out.
+ */
+
+export const AiModel = z
+  .object({
+    id: z.string(),
+    ownedBy: z.string().nullable(),
+    /** Constrained decoding for the decision schema (strict mode). */
+    strictOutput: z.boolean(),
+    webSearch: z.boolean(),
+    /** An estimated price is known (pricing.ts). */
+    priced: z.boolean(),
+  })
+  .openapi("AiModel");
+export type AiModel = z.infer<typeof AiModel>;
+
+const TTL_MS = 10 * 60_000;
+const TIMEOUT_MS = 10_000;
+
+const NOT_FOR_DECISIONS =
+  /embedding|whisper|tts|transcribe|audio|realtime|dall-e|image|moderation|guard|davinci|babbage|search-preview|computer-use|sora|codex/i;
+
+type Entry = { expiresAt: number; models: AiModel[] };
+const cache = new Map<string, Entry>();
+
+export type ModelListDeps = { baseUrl: string; apiKey: string; fetcher?: typeof fetch; now?: () => number };
+
+export type ModelList = { ok: true; models: AiModel[]; cached: boolean } | { ok: false; failure: DecisionFailure };
+
+export async function listModels(provider: AiProvider, deps: ModelListDeps): Promise<ModelList> {
+  const now = deps.now?.() ?? Date.now();
+  const base = deps.baseUrl.replace(/\/+$/, "");
+  const key = `${provider}|${base}|${await sha256(deps.apiKey)}`;
+  const hit = cache.get(key);
+  if (hit && hit.expiresAt > now) return { ok: true, models: hit.models, cached: true };
+
+  const fetcher = deps.fetcher ?? ((input, init) => fetch(input, init));
+  const label = provider === "openai" ? "OpenAI" : "Groq";
+  let response: Response;
+  try {
+    response = await fetcher(`${base}/v1/models`, {
+      headers: { authorization: `Bearer ${deps.apiKey}` },
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch {
+    return { ok: false, failure: { code: "unreachable", message: `${label} could not be reached.`, httpStatus: null } };
+  }
+  const body = (await response.json().catch(() => null)) as {
+    data?: { id?: unknown; owned_by?: unknown }[];
+    error?: { message?: string };
+  } | null;
+  if (!response.ok) {
+    const code = response.status === 401 || response.status === 403 ? "unauthorized" : "provider_error";
+    const detail = redact(body?.error?.message ?? "", deps.apiKey);
+    return {
+      ok: false,
+      failure: {
+        code,
+        message: `${label} answered HTTP ${response.status}. ${detail}`.trim(),
+        httpStatus: response.status,
+      },
+    };
+  }
+  const models = (body?.data ?? [])
+    .flatMap((m) =>
+      typeof m.id === "string" ? [{ id: m.id, ownedBy: typeof m.owned_by === "string" ? m.owned_by : null }] : [],
+    )
+    .filter((m) => !NOT_FOR_DECISIONS.test(m.id))
+    .map((m) => describeModel(provider, m.id, m.ownedBy))
+    .sort((a, b) => a.id.localeCompare(b.id));
+  cache.set(key, { expiresAt: now + TTL_MS, models });
+  return { ok: true, models, cached: false };
+}
+
+function describeModel(provider: AiProvider, id: string, ownedBy: string | null): AiModel {
+  return {
+    id,
+    ownedBy,
+    strictOutput: provider === "openai" ? true : supportsStrictOutput(id),
+    webSearch: provider === "openai",
+    priced: priceOf(id) !== null,
+  };
+}
+
+/** For tests: forget every cached list. */
+export function clearModelCache(): void {
+  cache.clear();
+}
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

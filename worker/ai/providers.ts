@@ -1,0 +1,33 @@
+import type { AiProvider } from "../../shared/api/keys.ts";
+import { builtinProvider } from "./builtin-strategy.ts";
+import { groqProvider } from "./groq.ts";
+import { openAiProvider } from "./openai.ts";
+import type { DecisionProvider } from "./provider.ts";
+import type { RetryPolicy } from "./transport.ts";
+
+/** AI settings from config.ts, passed down once. */
+export type AiSettings = {
+  baseUrls: Record<AiProvider, string>;
+  timeoutMs: number;
+  retry: RetryPolicy;
+};
+
+/**
+ * The provider for a portfolio: an AI provider when the owner chose one and has a key for it, otherwise the
+ * built-in strategy (the default, and what the offline demo uses).
+ */
+export function decisionProvider(
+  settings: AiSettings,
+  choice: { provider: AiProvider; apiKey: string } | null,
+  fetcher?: typeof fetch,
+): DecisionProvider {
+  if (!choice) return builtinProvider();
+  const deps = {
+    baseUrl: settings.baseUrls[choice.provider],
+    apiKey: choice.apiKey,
+    timeoutMs: settings.timeoutMs,
+    retry: settings.retry,
+    ...(fetcher ? { fetcher } : {}),
+  };
+  return choice.provider === "openai" ? openAiProvider(deps) : groqProvider(deps);
+}

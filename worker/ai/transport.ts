@@ -1,0 +1,109 @@
+import type { DecisionFailure } from "./provider.ts";
+
+/**
+ * One JSON POST to an AI provider with a per-attempt timeout and retries with exponential backoff on 429 and 5xx
+ * only: other 4xx are the request's fault and repeat identically, and a timeout already spent the whole budget.
+ * Retry-After (seconds) and retry-after-ms are honoured up to `maxDelayMs`.
+ */
+
+export type RetryPolicy = { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 20_000 };
+
+export type TransportDeps = {
+  fetcher: typeof fetch;
+  sleep: (ms: number) => Promise<void>;
+  timeoutMs: number;
+  retry: RetryPolicy;
+};
+
+export type PostOutcome =
+  | { ok: true; body: unknown; attempts: number }
+  | { ok: false; failure: DecisionFailure; body: unknown; attempts: number };
+
+export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function postJson(
+  deps: TransportDeps,
+  url: string,
+  apiKey: string,
+  payload: unknown,
+  providerLabel: string,
+): Promise<PostOutcome> {
+  let attempt = 0;
+  for (;;) {
+    attempt++;
+    const signal = AbortSignal.timeout(deps.timeoutMs);
+    let response: Response;
+    let body: unknown;
+    try {
+      response = await deps.fetcher(url, {
+        method: "POST",
+        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify(payload),
+        signal,
+      });
+      body = await readBody(response);
+    } catch {
+      const failure: DecisionFailure = signal.aborted
+        ? { code: "timeout", message: `${providerLabel} did not answer within ${deps.timeoutMs} ms.`, httpStatus: null }
+        : { code: "unreachable", message: `${providerLabel} could not be reached.`, httpStatus: null };
+      return { ok: false, failure, body: null, attempts: attempt };
+    }
+    if (response.ok) return { ok: true, body, attempts: attempt };
+    const retryable = response.status === 429 || response.status >= 500;
+    if (!retryable || attempt >= deps.retry.maxAttempts) {
+      return { ok: false, failure: httpFailure(response.status, body, apiKey, providerLabel), body, attempts: attempt };
+    }
+    await deps.sleep(backoffMs(deps.retry, attempt, response.headers));
+  }
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text.slice(0, 2000);
+  }
+}
+
+export function backoffMs(policy: RetryPolicy, attempt: number, headers: Headers): number {
+  const ms = Number(headers.get("retry-after-ms"));
+  const seconds = Number(headers.get("retry-after"));
+  const hinted = Number.isFinite(ms) && ms > 0 ? ms : Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : null;
+  const exponential = policy.baseDelayMs * 2 ** (attempt - 1);
+  // Jitter spreads retries of many portfolios that failed together.
+  const jitter = Math.random() * policy.baseDelayMs * 0.25;
+  return Math.min(policy.maxDelayMs, hinted ?? exponential + jitter);
+}
+
+function httpFailure(status: number, body: unknown, apiKey: string, providerLabel: string): DecisionFailure {
+  const code =
+    status === 429
+      ? "rate_limited"
+      : status >= 500
+        ? "provider_error"
+        : status === 401 || status === 403
+          ? "unauthorized"
+          : "bad_request";
+  const detail = redact(providerMessage(body), apiKey);
+  return {
+    code,
+    message: `${providerLabel} answered HTTP ${status}${detail ? `: ${detail}` : "."}`,
+    httpStatus: status,
+  };
+}
+
+/** OpenAI and Groq both answer `{ error: { message, type, code } }`. */
+function providerMessage(body: unknown): string {
+  if (typeof body === "string") return body.slice(0, 300);
+  const error = (body as { error?: { message?: unknown } } | null)?.error;
+  return typeof error?.message === "string" ? error.message.slice(0, 300) : "";
+}
+
+/** Providers echo (masked) keys in auth errors; never let a key reach a log or a stored run. */
+export function redact(text: string, apiKey: string): string {
+  const withoutKey = apiKey ? text.split(apiKey).join("[key]") : text;
+  return withoutKey.replace(/\b(sk|gsk)[-_][A-Za-z0-9_*-]{6,}/g, "[key]");
+}

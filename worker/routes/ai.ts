@@ -1,0 +1,99 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import { ErrorBody } from "../../shared/api/error.ts";
+import { AiProvider } from "../../shared/api/keys.ts";
+import { AiModel, listModels } from "../ai/models.ts";
+import { SYSTEM_INSTRUCTIONS } from "../ai/prompt.ts";
+import { requireScope } from "../auth/guards.ts";
+import { SESSION_OR_TOKEN } from "../auth/openapi-security.ts";
+import { openDatabase } from "../db/client.ts";
+import { ApiError } from "../http/api-error.ts";
+import type { AppEnv } from "../http/context.ts";
+import { validationHook } from "../http/validation.ts";
+import { openAiKey } from "../keys/ai-keys.ts";
+import { requireKeyring } from "../keys/sealed-secret.ts";
+import { rateLimit } from "../ratelimit/rate-limit.ts";
+import { jsonContent } from "./json-content.ts";
+import { errorResponses } from "./openapi-responses.ts";
+
+/** Auth before query validation, so an anonymous caller learns nothing but 401. */
+const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
+  requireScope(c, "read");
+  await next();
+};
+
+const VersionedText = z.object({ version: z.string(), text: z.string() });
+
+const Instructions = z
+  .object({
+    spot: VersionedText,
+    futures: VersionedText,
+    note: z.string(),
+  })
+  .openapi("AiInstructions");
+
+const ModelList = z
+  .object({ provider: AiProvider, models: z.array(AiModel), cached: z.boolean() })
+  .openapi("AiModelList");
+
+const instructions = createRoute({
+  method: "get",
+  path: "/ai/instructions",
+  tags: ["AI"],
+  summary: "The system rules every AI decision is made under, per market, with their version ids",
+  description: "A portfolio's own instructions are appended after these rules and never replace them.",
+  security: SESSION_OR_TOKEN,
+  middleware: [signedIn, rateLimit("read")] as const,
+  responses: {
+    200: { description: "Spot and futures rules", content: jsonContent(Instructions) },
+    ...errorResponses(401, 403, 429),
+  },
+});
+
+const models = createRoute({
+  method: "get",
+  path: "/ai/models",
+  tags: ["AI"],
+  summary: "Models your stored key can use for decisions (cached for ten minutes)",
+  description:
+    "400 `ai_key_missing` when you have no key for the provider; 502 `ai_unavailable` when the provider cannot list " +
+    "models (a rejected key answers `ai_key_rejected`).",
+  security: SESSION_OR_TOKEN,
+  middleware: [signedIn, rateLimit("read")] as const,
+  request: { query: z.object({ provider: AiProvider }) },
+  responses: {
+    200: { description: "Models", content: jsonContent(ModelList) },
+    ...errorResponses(400, 401, 403, 429),
+    502: { description: "The provider failed (ai_unavailable, ai_key_rejected)", content: jsonContent(ErrorBody) },
+  },
+});
+
+export const aiRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(instructions, (c) => {
+    requireScope(c, "read");
+    return c.json(
+      {
+        spot: { version: SYSTEM_INSTRUCTIONS.spot.version, text: SYSTEM_INSTRUCTIONS.spot.text },
+        futures: { version: SYSTEM_INSTRUCTIONS.futures.version, text: SYSTEM_INSTRUCTIONS.futures.text },
+        note: "A portfolio's own instructions are appended after these rules and cannot override them.",
+      },
+      200,
+    );
+  })
+  .openapi(models, async (c) => {
+    const principal = requireScope(c, "read");
+    const { provider } = c.req.valid("query");
+    const keyring = requireKeyring(c.var.config.keyring);
+    const apiKey = await openAiKey(openDatabase(c.env.DB), keyring, principal.user.id, provider);
+    if (!apiKey) throw new ApiError("ai_key_missing", `Add a ${provider} key first (PUT /api/keys/ai/${provider}).`);
+    const list = await listModels(provider, {
+      baseUrl: c.var.config.ai.baseUrls[provider],
+      apiKey,
+      fetcher: c.var.identity.outboundFetch,
+    });
+    if (!list.ok) {
+      const code = list.failure.code === "unauthorized" ? "ai_key_rejected" : "ai_unavailable";
+      throw new ApiError(code, list.failure.message, { status: 502 });
+    }
+    return c.json({ provider, models: list.models, cached: list.cached }, 200);
+  });
