@@ -27,7 +27,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node scripts/start.ts --skip-build --fresh --no-demo --port ${PORT} --sim-port 8798 --state artifacts/e2e-state`,
+    command: `node scripts/start.ts --skip-build --fresh --no-demo --port ${PORT} --sim-port 8798 --extra-hosts 127.0.0.1:9 --state artifacts/e2e-state`,
     url: `http://127.0.0.1:${PORT}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,

@@ -1,6 +1,9 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { fetch, type Request } from "miniflare";
 import { defineConfig } from "vitest/config";
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 
 // Worker tests run inside workerd with real local D1 and Durable Objects.
 export default defineConfig(async () => {
@@ -11,6 +14,13 @@ export default defineConfig(async () => {
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
           compatibilityFlags: ["service_binding_extra_handlers"],
+          // Tests talk only to this machine (the simulator on loopback). Anything else, e.g. a key saved for a real
+          // venue, fails here like an unreachable network, before any DNS lookup leaves the sandbox.
+          outboundService: (request: Request) => {
+            const { hostname, host } = new URL(request.url);
+            if (LOOPBACK.test(hostname)) return fetch(request);
+            throw new Error(`tests may not reach ${host}: only loopback addresses are allowed`);
+          },
           // Explicit bindings win over anything a developer's .dev.vars might add.
           bindings: {
             TEST_MIGRATIONS: migrations,

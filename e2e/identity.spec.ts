@@ -68,14 +68,18 @@ test("keys: API validation messages sit by their fields; a key saved offline is 
   await expect(form.getByLabel("Label")).toHaveAttribute("aria-invalid", "true");
   await expect(form.getByLabel("Label")).toBeFocused();
 
-  await form.getByLabel("Label").fill("Main testnet");
+  // An unreachable venue without leaving this machine: a closed loopback port the e2e server allows
+  // (playwright.config.ts passes --extra-hosts 127.0.0.1:9).
+  await form.getByLabel("Environment").selectOption("custom");
+  await form.getByLabel("Base URL").fill("http://127.0.0.1:9");
+  await form.getByLabel("Label").fill("Offline venue");
   await form.getByLabel("API key").fill("e2e-api-key-0000000001");
   await form.getByLabel("API secret").fill("e2e-api-secret-00000002");
   await form.getByRole("button", { name: "Verify and save" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Key “Main testnet” saved." })).toBeVisible();
-  const key = page.getByTestId("exchange-key").filter({ hasText: "Main testnet" });
+  await expect(page.getByRole("status").filter({ hasText: "Key “Offline venue” saved." })).toBeVisible();
+  const key = page.getByTestId("exchange-key").filter({ hasText: "Offline venue" });
   await expect(key).toContainText("Binance");
-  await expect(key).toContainText("Testnet");
+  await expect(key).toContainText("Custom");
   await expect(key).toContainText("••••0001");
   await expect(key.getByRole("note")).toContainText("Not verified");
   await shot("keys");

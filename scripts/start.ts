@@ -1,7 +1,8 @@
 // `npm start`: build the UI, apply D1 migrations locally, start the exchange simulator, then serve API + UI with
 // wrangler on 127.0.0.1 and seed demo data. Everything runs offline.
 // Flags: --port N (default 8787), --sim-port N (default 8790), --state DIR (local D1/DO state, default
-// .wrangler/state), --fresh (wipe that state first), --skip-build, --no-demo (no demo data).
+// .wrangler/state), --fresh (wipe that state first), --skip-build, --no-demo (no demo data), --extra-hosts H:P,...
+// (more hosts allowed as custom exchange URLs, e.g. a closed loopback port the e2e tests use as an unreachable venue).
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     fresh: { type: "boolean", default: false },
     "skip-build": { type: "boolean", default: false },
     "no-demo": { type: "boolean", default: false },
+    "extra-hosts": { type: "string", default: "" },
   },
 });
 
@@ -36,7 +38,7 @@ const LOCAL_VARS = {
   DEV_LOGIN: "true",
   ADMIN_EMAILS: "admin@ballast.local",
   MASTER_KEY: "local-development-master-key-not-a-secret",
-  EXCHANGE_EXTRA_HOSTS: `${simHost},localhost:${simulator.port}`,
+  EXCHANGE_EXTRA_HOSTS: [simHost, `localhost:${simulator.port}`, values["extra-hosts"]].filter(Boolean).join(","),
   OPENAI_BASE_URL: simulator.url,
   GROQ_BASE_URL: `${simulator.url}/openai`,
 };
