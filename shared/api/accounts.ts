@@ -8,13 +8,14 @@ import {
   FuturesWallet,
   MarginMode,
   Market,
+  MarketType,
   Order,
   OrderType,
   Position,
   PositionMode,
   Ticker,
-} from "../../worker/exchanges/contract.ts";
-import { MarketType, Venue } from "./exchanges.ts";
+  Venue,
+} from "./exchanges.ts";
 
 /**
  * API shapes of the exchange-account surface (balances, orders, positions, futures controls, market pickers).
