@@ -10,7 +10,7 @@ import { requestContext } from "./http/request-context.ts";
 import { apiSecurityHeaders, docsSecurityHeaders } from "./http/security-headers.ts";
 import { validationHook } from "./http/validation.ts";
 import { gatewayVerifier } from "./keys/exchange-key-verifier.ts";
-import { noPortfolioEngine } from "./keys/portfolio-control.ts";
+import { portfolioControl } from "./portfolios/control.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { aiRoutes } from "./routes/ai.ts";
@@ -20,6 +20,7 @@ import { exchangeRoutes } from "./routes/exchanges.ts";
 import { futuresRoutes } from "./routes/futures.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { exchangeKeyRoutes } from "./routes/keys.ts";
+import { portfolioRoutes, services as portfolioServices } from "./routes/portfolios.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { twoFactorRoutes } from "./routes/two-factor.ts";
@@ -34,12 +35,11 @@ const OPENAPI_INFO = {
   },
 } as const;
 
-const PRODUCTION_IDENTITY: IdentityDeps = {
+const PRODUCTION_IDENTITY: Omit<IdentityDeps, "portfolios"> = {
   now: () => new Date(),
   googleJwks: (url, refresh) => fetchJwksCached(url, refresh),
   verifyExchangeKey: gatewayVerifier,
   outboundFetch: (input, init) => fetch(input, init),
-  portfolios: noPortfolioEngine,
 };
 
 /**
@@ -48,7 +48,13 @@ const PRODUCTION_IDENTITY: IdentityDeps = {
  */
 export function createApp(identity: Partial<IdentityDeps> = {}) {
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  api.use("*", authenticate({ ...PRODUCTION_IDENTITY, ...identity }));
+  const engine = identity.portfolios;
+  api.use("*", async (c, next) => {
+    // The portfolio engine needs this request's database and keyring, so it is bound per request (unless a test
+    // replaced it).
+    const portfolios = engine ?? portfolioControl(() => portfolioServices(c));
+    return authenticate({ ...PRODUCTION_IDENTITY, ...identity, portfolios })(c, next);
+  });
   api.route("/", healthRoutes);
   api.route("/", authRoutes);
   api.route("/", twoFactorRoutes);
@@ -60,6 +66,7 @@ export function createApp(identity: Partial<IdentityDeps> = {}) {
   api.route("/", exchangeRoutes);
   api.route("/", accountRoutes);
   api.route("/", futuresRoutes);
+  api.route("/", portfolioRoutes);
   api.route("/", adminRoutes);
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

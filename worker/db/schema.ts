@@ -147,3 +147,49 @@ export const idempotencyKeys = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.userId, table.key] })],
 );
+
+/**
+ * Portfolios: one row each. The 1-8 tokens live in a zod-validated JSON column (PortfolioToken in shared/api/portfolios.ts)
+ * because they are always read and written with their portfolio, one row update keeps them consistent without a
+ * batch, and no query ever filters on a single token. Money and percentages are decimal strings.
+ */
+export const portfolios = sqliteTable(
+  "portfolios",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    // No foreign key: a deleted key pauses its portfolios (PortfolioControl), which keep its id for the record.
+    exchangeKeyId: text("exchange_key_id").notNull(),
+    venue: text("venue", { enum: ["binance", "bybit"] }).notNull(),
+    name: text("name").notNull(),
+    market: text("market", { enum: ["spot", "futures"] }).notNull(),
+    cashToken: text("cash_token", { enum: ["USDT", "USDC"] }).notNull(),
+    tokens: text("tokens").notNull(),
+    reviewInterval: text("review_interval").notNull(),
+    decisionProvider: text("decision_provider", { enum: ["builtin", "openai", "groq"] }).notNull(),
+    model: text("model"),
+    instructions: text("instructions").notNull().default(""),
+    executionMode: text("execution_mode", { enum: ["automatic", "manual_approval"] }).notNull(),
+    paper: integer("paper", { mode: "boolean" }).notNull().default(false),
+    positionMode: text("position_mode", { enum: ["one_way", "hedge"] }),
+    marginMode: text("margin_mode", { enum: ["cross", "isolated"] }),
+    maxLeverage: integer("max_leverage"),
+    maxOrderPct: text("max_order_pct"),
+    maxExposurePct: text("max_exposure_pct"),
+    maxDailyLossPct: text("max_daily_loss_pct"),
+    maxDrawdownPct: text("max_drawdown_pct"),
+    status: text("status", { enum: ["draft", "active", "paused", "stopped", "deleted"] }).notNull(),
+    statusReason: text("status_reason"),
+    startingEquity: text("starting_equity"),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
+  },
+  (table) => [
+    index("portfolios_user_created_idx").on(table.userId, table.createdAt, table.id),
+    index("portfolios_key_status_idx").on(table.exchangeKeyId, table.status),
+  ],
+);

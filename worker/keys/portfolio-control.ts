@@ -1,6 +1,6 @@
 /**
- * The seam to the portfolio engine (not built yet). Identity and key code call it; the engine implements it by
- * stopping the portfolios and cancelling their open orders. Until then there are no portfolios to stop.
+ * The seam to the portfolio engine. Identity and key code call it; worker/portfolios/control.ts implements it by
+ * pausing the running portfolios with the reason and canceling their open orders while the key still opens.
  */
 export type PortfolioControl = {
   /** A user was disabled: stop every portfolio they own. */
@@ -9,6 +9,7 @@ export type PortfolioControl = {
   stopPortfoliosUsingKey(userId: string, exchangeKeyId: string, reason: string): Promise<void>;
 };
 
+/** For tests of identity code that must not touch portfolios. */
 export const noPortfolioEngine: PortfolioControl = {
   async stopPortfoliosOfUser() {},
   async stopPortfoliosUsingKey() {},

@@ -20,6 +20,14 @@ export type AiProvider = Schemas["AiProvider"];
 export type AiKey = Schemas["AiKey"];
 export type AdminUser = Schemas["AdminUser"];
 export type AdminUserPage = Schemas["AdminUserPage"];
+export type MarketType = Schemas["MarketType"];
+export type ExchangeCapabilities = Schemas["ExchangeCapabilities"];
+export type Market = Schemas["Market"];
+export type Balances = Schemas["Balances"];
+export type ValuedBalance = Schemas["ValuedBalance"];
+export type FuturesWallet = Schemas["FuturesWallet"];
+export type Position = Schemas["Position"];
+export type Order = Schemas["Order"];
 
 /** A message for people from whatever the call failed with (error envelope, network failure). */
 export function describeError(error: unknown): string {

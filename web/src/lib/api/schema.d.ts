@@ -3774,6 +3774,920 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/portfolios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your portfolios, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page */
+                    cursor?: string;
+                    /** @description Only this status (deleted ones only when asked) */
+                    status?: components["schemas"]["PortfolioStatus"] & unknown;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PortfolioList"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a portfolio (a draft until started)
+         * @description Every token's pair (spot) or contract (futures) is checked on the key's venue and environment. Needs the `trade` scope, and a recent 2FA code when 2FA for trading is on.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreatePortfolio"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Portfolio"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One portfolio */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The portfolio */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Portfolio"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a portfolio (stopped first; its history is kept)
+         * @description Needs the `trade` scope; never a 2FA code, so you can always reduce risk.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Deleted"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a portfolio's settings
+         * @description Only the fields sent change (`risk` and `futures` are replaced whole). Needs the `trade` scope, and a recent 2FA code when 2FA for trading is on.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdatePortfolio"];
+                };
+            };
+            responses: {
+                /** @description The portfolio */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Portfolio"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/portfolios/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start (or resume) a portfolio; records its starting equity
+         * @description Validates again, claims the tokens on the key and records the equity in the cash token. Needs the `trade` scope, and a recent 2FA code when 2FA for trading is on.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Running */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Portfolio"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop a portfolio and cancel its open orders
+         * @description Only orders whose client id starts with the portfolio's `clientOrderIdPrefix` are canceled. Needs the `trade` scope; never a 2FA code, so you can always reduce risk.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Stopped */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PortfolioActionResult"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{id}/kill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Kill switch: stop, cancel its orders, close its futures positions
+         * @description Futures positions on the portfolio's contracts are closed with reduce-only market orders. Needs the `trade` scope; never a 2FA code, so you can always reduce risk.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Stopped */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PortfolioActionResult"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users": {
         parameters: {
             query?: never;
@@ -4639,6 +5553,160 @@ export interface components {
              * @example 0.001
              */
             takeProfit: string | null;
+        };
+        Portfolio: {
+            id: string;
+            exchangeKeyId: string;
+            venue: components["schemas"]["Venue"];
+            market: components["schemas"]["PortfolioMarket"];
+            name: string;
+            cashToken: components["schemas"]["CashToken"];
+            tokens: components["schemas"]["PortfolioToken"][];
+            reviewInterval: components["schemas"]["ReviewInterval"];
+            decisionSource: components["schemas"]["DecisionSource"];
+            /** @description Added to the system instructions; the safety rules always stay */
+            instructions: string;
+            executionMode: components["schemas"]["ExecutionMode"];
+            /** @description Simulate orders against live prices instead of placing them */
+            paper: boolean;
+            futures: components["schemas"]["PortfolioFuturesSettings"];
+            risk: components["schemas"]["PortfolioRiskLimits"];
+            status: components["schemas"]["PortfolioStatus"];
+            /** @description Why it was paused (or stopped by Ballast) */
+            statusReason: string | null;
+            /** @description Every order this portfolio places has a client order id starting with this */
+            clientOrderIdPrefix: string;
+            /** @description Equity in the cash token when last started (decimal string) */
+            startingEquity: string | null;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /**
+         * @description `futures` means USDT perpetuals (the gateway's `linear` market)
+         * @enum {string}
+         */
+        PortfolioMarket: "spot" | "futures";
+        /** @enum {string} */
+        CashToken: "USDT" | "USDC";
+        PortfolioToken: {
+            token: string;
+            /** @description Percent of the portfolio always held in this token */
+            minAllocation: number;
+            /** @default null */
+            targetAllocation: number | null;
+            /** @default null */
+            maxAllocation: number | null;
+        };
+        /** @enum {string} */
+        ReviewInterval: "10m" | "15m" | "30m" | "1h" | "4h" | "12h" | "1d" | "3d" | "1w";
+        /** @description The built-in strategy, or OpenAI/Groq with a model (needs your AI key) */
+        DecisionSource: {
+            /** @enum {string} */
+            provider: "builtin";
+        } | {
+            /** @enum {string} */
+            provider: "openai" | "groq";
+            model: string;
+        };
+        /**
+         * @description `manual_approval`: planned orders wait for you to approve them
+         * @enum {string}
+         */
+        ExecutionMode: "automatic" | "manual_approval";
+        /** @description Required for `futures`, null for `spot` */
+        PortfolioFuturesSettings: {
+            /** @enum {string} */
+            positionMode: "one_way" | "hedge";
+            /** @enum {string} */
+            marginMode: "cross" | "isolated";
+            maxLeverage: number;
+        } | null;
+        PortfolioRiskLimits: {
+            /**
+             * @description Largest single order, as % of equity
+             * @default null
+             * @example 5
+             */
+            maxOrderPct: string | null;
+            /**
+             * @description Largest total exposure (positions' notional), as % of equity
+             * @default null
+             * @example 5
+             */
+            maxExposurePct: string | null;
+            /**
+             * @description A loss this large within a day (% of the day's starting equity) pauses it
+             * @default null
+             * @example 5
+             */
+            maxDailyLossPct: string | null;
+            /**
+             * @description A drawdown this large from the peak (% of equity) pauses it
+             * @default null
+             * @example 5
+             */
+            maxDrawdownPct: string | null;
+        };
+        /** @enum {string} */
+        PortfolioStatus: "draft" | "active" | "paused" | "stopped" | "deleted";
+        CreatePortfolio: {
+            name: string;
+            cashToken: components["schemas"]["CashToken"];
+            tokens: components["schemas"]["PortfolioToken"][];
+            reviewInterval: components["schemas"]["ReviewInterval"];
+            decisionSource?: components["schemas"]["DecisionSource"];
+            /**
+             * @description Added to the system instructions; the safety rules always stay
+             * @default
+             */
+            instructions: string;
+            executionMode?: components["schemas"]["ExecutionMode"];
+            /**
+             * @description Simulate orders against live prices instead of placing them
+             * @default false
+             */
+            paper: boolean;
+            futures?: components["schemas"]["PortfolioFuturesSettings"];
+            risk?: components["schemas"]["PortfolioRiskLimits"];
+            /** @description Venue and environment follow from the key */
+            exchangeKeyId: string;
+            market: components["schemas"]["PortfolioMarket"];
+        };
+        PortfolioList: {
+            portfolios: components["schemas"]["Portfolio"][];
+            nextCursor: string | null;
+        };
+        UpdatePortfolio: {
+            name?: string;
+            cashToken?: components["schemas"]["CashToken"];
+            tokens?: components["schemas"]["PortfolioToken"][];
+            reviewInterval?: components["schemas"]["ReviewInterval"];
+            decisionSource?: components["schemas"]["DecisionSource"];
+            /** @description Added to the system instructions; the safety rules always stay */
+            instructions?: string;
+            executionMode?: components["schemas"]["ExecutionMode"];
+            /** @description Simulate orders against live prices instead of placing them */
+            paper?: boolean;
+            futures?: components["schemas"]["PortfolioFuturesSettings"];
+            risk?: components["schemas"]["PortfolioRiskLimits"];
+        };
+        PortfolioActionResult: {
+            portfolio: components["schemas"]["Portfolio"];
+            canceledOrders: {
+                symbol: string;
+                clientOrderId: string;
+            }[];
+            closedPositions: {
+                symbol: string;
+                /** @enum {string} */
+                positionSide: "both" | "long" | "short";
+                quantity: string;
+                clientOrderId: string;
+            }[];
         };
         AdminUserPage: {
             items: components["schemas"]["AdminUser"][];

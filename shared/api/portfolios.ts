@@ -1,0 +1,195 @@
+import { z } from "@hono/zod-openapi";
+import { Venue } from "./exchanges.ts";
+
+/**
+ * API shapes of portfolios: what a trader configures (tokens, cash, interval, decision source, risk limits) and what
+ * Ballast records (status, starting equity). Percentages of equity and money are decimal strings; allocations are
+ * plain percentages of the portfolio.
+ */
+
+export const PortfolioMarket = z
+  .enum(["spot", "futures"])
+  .openapi("PortfolioMarket", { description: "`futures` means USDT perpetuals (the gateway's `linear` market)" });
+export type PortfolioMarket = z.infer<typeof PortfolioMarket>;
+
+export const CashToken = z.enum(["USDT", "USDC"]).openapi("CashToken");
+export type CashToken = z.infer<typeof CashToken>;
+
+export const ReviewInterval = z
+  .enum(["10m", "15m", "30m", "1h", "4h", "12h", "1d", "3d", "1w"])
+  .openapi("ReviewInterval");
+export type ReviewInterval = z.infer<typeof ReviewInterval>;
+
+export const PortfolioStatus = z.enum(["draft", "active", "paused", "stopped", "deleted"]).openapi("PortfolioStatus");
+export type PortfolioStatus = z.infer<typeof PortfolioStatus>;
+
+export const ExecutionMode = z
+  .enum(["automatic", "manual_approval"])
+  .openapi("ExecutionMode", { description: "`manual_approval`: planned orders wait for you to approve them" });
+export type ExecutionMode = z.infer<typeof ExecutionMode>;
+
+const Allocation = z.number().min(0).max(100);
+
+export const PortfolioToken = z
+  .object({
+    token: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z0-9]{2,15}$/, "a token symbol such as BTC"),
+    minAllocation: Allocation.openapi({ description: "Percent of the portfolio always held in this token" }),
+    targetAllocation: Allocation.nullable().default(null),
+    maxAllocation: Allocation.nullable().default(null),
+  })
+  .refine((t) => t.targetAllocation === null || t.targetAllocation >= t.minAllocation, {
+    message: "targetAllocation must be at least minAllocation",
+    path: ["targetAllocation"],
+  })
+  .refine((t) => t.maxAllocation === null || t.maxAllocation >= (t.targetAllocation ?? t.minAllocation), {
+    message: "maxAllocation must be at least the target (or minimum) allocation",
+    path: ["maxAllocation"],
+  })
+  .openapi("PortfolioToken");
+export type PortfolioToken = z.infer<typeof PortfolioToken>;
+
+export const DecisionSource = z
+  .discriminatedUnion("provider", [
+    z.object({ provider: z.literal("builtin") }),
+    z.object({ provider: z.enum(["openai", "groq"]), model: z.string().trim().min(1).max(64) }),
+  ])
+  .openapi("DecisionSource", { description: "The built-in strategy, or OpenAI/Groq with a model (needs your AI key)" });
+export type DecisionSource = z.infer<typeof DecisionSource>;
+
+export const FuturesSettings = z
+  .object({
+    positionMode: z.enum(["one_way", "hedge"]),
+    marginMode: z.enum(["cross", "isolated"]),
+    maxLeverage: z.number().int().min(1).max(125),
+  })
+  .openapi("PortfolioFuturesSettings");
+export type FuturesSettings = z.infer<typeof FuturesSettings>;
+
+const percent = (max: number, description: string) =>
+  z
+    .string()
+    .regex(/^\d+(\.\d{1,4})?$/, 'a percentage as a decimal string, e.g. "2.5"')
+    .refine((value) => Number(value) > 0 && Number(value) <= max, `between 0 (exclusive) and ${max}`)
+    .nullable()
+    .default(null)
+    .openapi({ description, example: "5" });
+
+export const RiskLimits = z
+  .object({
+    maxOrderPct: percent(100, "Largest single order, as % of equity"),
+    maxExposurePct: percent(12_500, "Largest total exposure (positions' notional), as % of equity"),
+    maxDailyLossPct: percent(100, "A loss this large within a day (% of the day's starting equity) pauses it"),
+    maxDrawdownPct: percent(100, "A drawdown this large from the peak (% of equity) pauses it"),
+  })
+  .openapi("PortfolioRiskLimits");
+export type RiskLimits = z.infer<typeof RiskLimits>;
+
+const configFields = {
+  name: z.string().trim().min(1).max(60),
+  cashToken: CashToken,
+  tokens: z.array(PortfolioToken).min(1, "at least 1 token").max(8, "at most 8 tokens"),
+  reviewInterval: ReviewInterval,
+  decisionSource: DecisionSource,
+  instructions: z
+    .string()
+    .max(4000)
+    .openapi({ description: "Added to the system instructions; the safety rules always stay" }),
+  executionMode: ExecutionMode,
+  paper: z.boolean().openapi({ description: "Simulate orders against live prices instead of placing them" }),
+  futures: FuturesSettings.nullable().openapi({ description: "Required for `futures`, null for `spot`" }),
+  risk: RiskLimits,
+};
+
+export const CreatePortfolio = z
+  .object({
+    ...configFields,
+    exchangeKeyId: z.string().min(1).max(64).openapi({ description: "Venue and environment follow from the key" }),
+    market: PortfolioMarket,
+    decisionSource: DecisionSource.default({ provider: "builtin" }),
+    instructions: configFields.instructions.default(""),
+    executionMode: ExecutionMode.default("automatic"),
+    paper: configFields.paper.default(false),
+    futures: configFields.futures.default(null),
+    risk: RiskLimits.default({ maxOrderPct: null, maxExposurePct: null, maxDailyLossPct: null, maxDrawdownPct: null }),
+  })
+  .openapi("CreatePortfolio");
+export type CreatePortfolio = z.infer<typeof CreatePortfolio>;
+
+/** Any subset of the settings; the key and the market are fixed once created (create another portfolio instead). */
+export const UpdatePortfolio = z
+  .object({
+    name: configFields.name.optional(),
+    cashToken: configFields.cashToken.optional(),
+    tokens: configFields.tokens.optional(),
+    reviewInterval: configFields.reviewInterval.optional(),
+    decisionSource: configFields.decisionSource.optional(),
+    instructions: configFields.instructions.optional(),
+    executionMode: configFields.executionMode.optional(),
+    paper: configFields.paper.optional(),
+    futures: configFields.futures.optional(),
+    risk: RiskLimits.optional(),
+  })
+  .openapi("UpdatePortfolio");
+export type UpdatePortfolio = z.infer<typeof UpdatePortfolio>;
+
+export const Portfolio = z
+  .object({
+    id: z.string(),
+    exchangeKeyId: z.string(),
+    venue: Venue,
+    market: PortfolioMarket,
+    ...configFields,
+    status: PortfolioStatus,
+    statusReason: z.string().nullable().openapi({ description: "Why it was paused (or stopped by Ballast)" }),
+    clientOrderIdPrefix: z
+      .string()
+      .openapi({ description: "Every order this portfolio places has a client order id starting with this" }),
+    startingEquity: z
+      .string()
+      .nullable()
+      .openapi({ description: "Equity in the cash token when last started (decimal string)" }),
+    startedAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi("Portfolio");
+export type Portfolio = z.infer<typeof Portfolio>;
+
+export const PortfolioListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional().openapi({ description: "`nextCursor` of the previous page" }),
+  status: PortfolioStatus.optional().openapi({ description: "Only this status (deleted ones only when asked)" }),
+});
+
+export const PortfolioList = z
+  .object({ portfolios: z.array(Portfolio), nextCursor: z.string().nullable() })
+  .openapi("PortfolioList");
+
+export const PortfolioParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
+
+export const CanceledOrder = z.object({ symbol: z.string(), clientOrderId: z.string() });
+export const ClosedPortfolioPosition = z.object({
+  symbol: z.string(),
+  positionSide: z.enum(["both", "long", "short"]),
+  quantity: z.string(),
+  clientOrderId: z.string(),
+});
+
+export const PortfolioActionResult = z
+  .object({
+    portfolio: Portfolio,
+    canceledOrders: z.array(CanceledOrder),
+    closedPositions: z.array(ClosedPortfolioPosition),
+  })
+  .openapi("PortfolioActionResult");
+export type PortfolioActionResult = z.infer<typeof PortfolioActionResult>;

@@ -1,0 +1,236 @@
+import { and, desc, eq, inArray, lt, ne, or } from "drizzle-orm";
+import * as z from "zod";
+import {
+  type CreatePortfolio,
+  type DecisionSource,
+  type FuturesSettings,
+  type Portfolio,
+  type PortfolioStatus,
+  PortfolioToken,
+  type ReviewInterval,
+  type RiskLimits,
+} from "../../shared/api/portfolios.ts";
+import type { Database } from "../db/client.ts";
+import { portfolios } from "../db/schema.ts";
+import { ApiError } from "../http/api-error.ts";
+import { clientOrderIdPrefix } from "./client-order-ids.ts";
+
+/** Reading and writing portfolio rows; the rules live in the other modules of this folder. */
+
+export type PortfolioRow = typeof portfolios.$inferSelect;
+type PortfolioColumns = Omit<typeof portfolios.$inferInsert, "id" | "userId" | "createdAt" | "updatedAt">;
+
+const StoredTokens = z.array(PortfolioToken);
+
+export function storedTokens(row: PortfolioRow): PortfolioToken[] {
+  return StoredTokens.parse(JSON.parse(row.tokens));
+}
+
+export function toPortfolioView(row: PortfolioRow): Portfolio {
+  return {
+    id: row.id,
+    exchangeKeyId: row.exchangeKeyId,
+    venue: row.venue,
+    market: row.market,
+    name: row.name,
+    cashToken: row.cashToken,
+    tokens: storedTokens(row),
+    reviewInterval: row.reviewInterval as ReviewInterval,
+    decisionSource: decisionSourceOf(row),
+    instructions: row.instructions,
+    executionMode: row.executionMode,
+    paper: row.paper,
+    futures: futuresOf(row),
+    risk: riskOf(row),
+    status: row.status,
+    statusReason: row.statusReason,
+    clientOrderIdPrefix: clientOrderIdPrefix(row.id),
+    startingEquity: row.startingEquity,
+    startedAt: row.startedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function decisionSourceOf(row: PortfolioRow): DecisionSource {
+  if (row.decisionProvider === "builtin") return { provider: "builtin" };
+  return { provider: row.decisionProvider, model: row.model ?? "" };
+}
+
+function futuresOf(row: PortfolioRow): FuturesSettings | null {
+  if (row.market !== "futures" || !row.positionMode || !row.marginMode || row.maxLeverage === null) return null;
+  return { positionMode: row.positionMode, marginMode: row.marginMode, maxLeverage: row.maxLeverage };
+}
+
+function riskOf(row: PortfolioRow): RiskLimits {
+  return {
+    maxOrderPct: row.maxOrderPct,
+    maxExposurePct: row.maxExposurePct,
+    maxDailyLossPct: row.maxDailyLossPct,
+    maxDrawdownPct: row.maxDrawdownPct,
+  };
+}
+
+/** The settings of a (validated) configuration as columns. */
+export type PortfolioConfig = Omit<CreatePortfolio, "exchangeKeyId">;
+
+export function configColumns(config: PortfolioConfig): Omit<PortfolioColumns, "exchangeKeyId" | "venue" | "status"> {
+  const source = config.decisionSource;
+  return {
+    name: config.name,
+    market: config.market,
+    cashToken: config.cashToken,
+    tokens: JSON.stringify(config.tokens),
+    reviewInterval: config.reviewInterval,
+    decisionProvider: source.provider,
+    model: source.provider === "builtin" ? null : source.model,
+    instructions: config.instructions,
+    executionMode: config.executionMode,
+    paper: config.paper,
+    positionMode: config.futures?.positionMode ?? null,
+    marginMode: config.futures?.marginMode ?? null,
+    maxLeverage: config.futures?.maxLeverage ?? null,
+    ...config.risk,
+  };
+}
+
+export function configOf(row: PortfolioRow): PortfolioConfig {
+  const view = toPortfolioView(row);
+  return {
+    name: view.name,
+    market: view.market,
+    cashToken: view.cashToken,
+    tokens: view.tokens,
+    reviewInterval: view.reviewInterval,
+    decisionSource: view.decisionSource,
+    instructions: view.instructions,
+    executionMode: view.executionMode,
+    paper: view.paper,
+    futures: view.futures,
+    risk: view.risk,
+  };
+}
+
+export async function insertPortfolio(
+  db: Database,
+  userId: string,
+  columns: Omit<PortfolioColumns, "status">,
+  now: Date,
+): Promise<PortfolioRow> {
+  const id = await freshPortfolioId(db, columns.exchangeKeyId);
+  const [row] = await db
+    .insert(portfolios)
+    .values({ ...columns, id, userId, status: "draft", createdAt: now, updatedAt: now })
+    .returning();
+  if (!row) throw new ApiError("internal_error", "The portfolio was not saved.");
+  return row;
+}
+
+/** A new id whose client-order-id prefix no other portfolio of the key has, so stop never cancels a sibling's order. */
+async function freshPortfolioId(db: Database, exchangeKeyId: string): Promise<string> {
+  const taken = new Set(
+    (await db.select({ id: portfolios.id }).from(portfolios).where(eq(portfolios.exchangeKeyId, exchangeKeyId))).map(
+      (row) => clientOrderIdPrefix(row.id),
+    ),
+  );
+  for (;;) {
+    const id = crypto.randomUUID();
+    if (!taken.has(clientOrderIdPrefix(id))) return id;
+  }
+}
+
+/** The caller's portfolio (deleted ones are gone); another user's is "not found", like a missing one. */
+export async function ownedPortfolio(db: Database, userId: string, id: string): Promise<PortfolioRow> {
+  const row = await db
+    .select()
+    .from(portfolios)
+    .where(and(eq(portfolios.id, id), eq(portfolios.userId, userId), ne(portfolios.status, "deleted")))
+    .get();
+  if (!row) throw new ApiError("not_found", "No such portfolio.");
+  return row;
+}
+
+export async function updatePortfolioRow(
+  db: Database,
+  row: PortfolioRow,
+  changes: Partial<PortfolioColumns>,
+  now: Date,
+): Promise<PortfolioRow> {
+  const [updated] = await db
+    .update(portfolios)
+    .set({ ...changes, updatedAt: now })
+    .where(and(eq(portfolios.id, row.id), eq(portfolios.userId, row.userId)))
+    .returning();
+  if (!updated) throw new ApiError("not_found", "No such portfolio.");
+  return updated;
+}
+
+export async function activePortfoliosOfKey(db: Database, exchangeKeyId: string): Promise<PortfolioRow[]> {
+  return db
+    .select()
+    .from(portfolios)
+    .where(and(eq(portfolios.exchangeKeyId, exchangeKeyId), eq(portfolios.status, "active")));
+}
+
+export async function portfoliosInStatus(
+  db: Database,
+  filter: { userId: string; exchangeKeyId?: string },
+  statuses: PortfolioStatus[],
+): Promise<PortfolioRow[]> {
+  return db
+    .select()
+    .from(portfolios)
+    .where(
+      and(
+        eq(portfolios.userId, filter.userId),
+        filter.exchangeKeyId ? eq(portfolios.exchangeKeyId, filter.exchangeKeyId) : undefined,
+        inArray(portfolios.status, statuses),
+      ),
+    );
+}
+
+/** Newest first; the cursor is the last row's (createdAt, id), so pages stay stable while rows are added. */
+export async function listPortfolioRows(
+  db: Database,
+  userId: string,
+  query: { limit: number; cursor?: string; status?: PortfolioStatus },
+): Promise<{ rows: PortfolioRow[]; nextCursor: string | null }> {
+  const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
+  const rows = await db
+    .select()
+    .from(portfolios)
+    .where(
+      and(
+        eq(portfolios.userId, userId),
+        query.status ? eq(portfolios.status, query.status) : ne(portfolios.status, "deleted"),
+        after
+          ? or(
+              lt(portfolios.createdAt, after.createdAt),
+              and(eq(portfolios.createdAt, after.createdAt), lt(portfolios.id, after.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(desc(portfolios.createdAt), desc(portfolios.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return { rows: page, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
+}
+
+function encodeCursor(row: PortfolioRow): string {
+  return btoa(`${row.createdAt.getTime()}:${row.id}`);
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  let decoded = "";
+  try {
+    decoded = atob(cursor);
+  } catch {
+    // falls through to the error below
+  }
+  const match = /^(\d{1,15}):([\w-]{1,64})$/.exec(decoded);
+  if (!match?.[1] || !match[2])
+    throw new ApiError("validation_failed", "query.cursor: not a cursor from a previous page of this list.");
+  return { createdAt: new Date(Number(match[1])), id: match[2] };
+}

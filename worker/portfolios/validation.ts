@@ -1,0 +1,80 @@
+import Big from "big.js";
+import type { PortfolioMarket } from "../../shared/api/portfolios.ts";
+import type { ExchangeGateway, Market, MarketType } from "../exchanges/contract.ts";
+import { venueName } from "../exchanges/http.ts";
+import { ApiError } from "../http/api-error.ts";
+import { type PortfolioConfig, type PortfolioRow, storedTokens } from "./store.ts";
+
+/**
+ * The rules a portfolio's configuration must meet, each failing with a message that names the field: the shape
+ * rules (tokens, allocations, futures settings), the venue's markets (every pair or contract exists and trades) and
+ * token exclusivity among the key's running portfolios.
+ */
+
+export function gatewayMarket(market: PortfolioMarket): MarketType {
+  return market === "futures" ? "linear" : "spot";
+}
+
+/** `SOL` with cash `USDC` trades as `SOLUSDC` on both venues, spot and perpetual alike. */
+export function symbolOf(token: string, cashToken: string): string {
+  return `${token}${cashToken}`;
+}
+
+function invalid(field: string, message: string): ApiError {
+  return new ApiError("validation_failed", `${field}: ${message}`, { details: { issues: [{ path: field, message }] } });
+}
+
+export function checkShape(config: PortfolioConfig): void {
+  const seen = new Set<string>();
+  config.tokens.forEach(({ token }, i) => {
+    if (token === config.cashToken)
+      throw invalid(`tokens[${i}].token`, `${token} is the cash token; list only the tokens to hold against it.`);
+    if (seen.has(token)) throw invalid(`tokens[${i}].token`, `${token} is listed twice.`);
+    seen.add(token);
+  });
+  const minimums = config.tokens.reduce((sum, t) => sum.plus(t.minAllocation), Big(0));
+  if (minimums.gt(100))
+    throw invalid("tokens", `the minimum allocations add up to ${minimums.toFixed()}%; they may total at most 100%.`);
+  const targets = config.tokens.reduce((sum, t) => sum.plus(t.targetAllocation ?? t.minAllocation), Big(0));
+  if (targets.gt(100))
+    throw invalid("tokens", `the target allocations add up to ${targets.toFixed()}%; they may total at most 100%.`);
+  if (config.market === "futures" && !config.futures)
+    throw invalid("futures", "a futures portfolio needs its position mode, margin mode and maximum leverage.");
+  if (config.market === "spot" && config.futures)
+    throw invalid("futures", "a spot portfolio has no futures settings; leave it null.");
+}
+
+/** Every token's pair (spot) or contract (futures) exists on the key's venue and environment, and trades. */
+export async function checkMarkets(gateway: ExchangeGateway, config: PortfolioConfig): Promise<void> {
+  const type = gatewayMarket(config.market);
+  const listed = new Map<string, Market>((await gateway.markets(type)).map((m) => [m.symbol, m]));
+  const where = `${venueName(gateway.venue)} ${config.market}`;
+  config.tokens.forEach(({ token }, i) => {
+    const symbol = symbolOf(token, config.cashToken);
+    const market = listed.get(symbol);
+    if (!market) throw invalid(`tokens[${i}].token`, `${symbol} does not trade on ${where}.`);
+    if (market.status !== "trading")
+      throw invalid(`tokens[${i}].token`, `${symbol} is ${market.status.replace("_", " ")} on ${where}, not trading.`);
+    const leverage = config.futures?.maxLeverage;
+    if (leverage !== undefined && market.maxLeverage !== null && leverage > market.maxLeverage)
+      throw invalid(
+        "futures.maxLeverage",
+        `${symbol} allows at most ${market.maxLeverage}x on ${where}; lower the maximum leverage.`,
+      );
+  });
+}
+
+/** A token is traded by at most one running portfolio of a key, or two engines would fight over its balance. */
+export function checkExclusive(config: PortfolioConfig, portfolioId: string, running: PortfolioRow[]): void {
+  for (const other of running) {
+    if (other.id === portfolioId || other.market !== config.market) continue;
+    const theirs = new Set(storedTokens(other).map((t) => t.token));
+    const index = config.tokens.findIndex((t) => theirs.has(t.token));
+    const clash = config.tokens[index];
+    if (clash)
+      throw new ApiError(
+        "conflict",
+        `tokens[${index}].token: ${clash.token} is already traded by the running portfolio "${other.name}" on this key; stop it or choose another token.`,
+      );
+  }
+}
