@@ -2,6 +2,7 @@ import { readConfig } from "../config.ts";
 import { openDatabase } from "../db/client.ts";
 import { recordHeartbeat } from "../db/heartbeats.ts";
 import { createLogger } from "../http/logger.ts";
+import { sweepExpired } from "./housekeeping.ts";
 
 export const CRON_HEARTBEAT = "cron";
 
@@ -13,6 +14,7 @@ export async function runScheduled(controller: ScheduledController, env: Env): P
   const log = createLogger(config.logLevel, { cron: controller.cron });
   const db = openDatabase(env.DB);
   const at = new Date(controller.scheduledTime);
+  const swept = await sweepExpired(db, config, at);
   await recordHeartbeat(db, CRON_HEARTBEAT, at);
-  log.info("cron tick", { scheduledTime: at.toISOString() });
+  log.info("cron tick", { scheduledTime: at.toISOString(), swept });
 }
