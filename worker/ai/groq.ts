@@ -1,6 +1,5 @@
 import type { DecisionInput } from "./decision-input.ts";
 import { DECISION_SCHEMAS, parseDecision } from "./decision-schema.ts";
-import { type ProviderDeps, transportDeps, trimBase } from "./openai.ts";
 import { estimateCostUsd } from "./pricing.ts";
 import { buildPrompt } from "./prompt.ts";
 import {
@@ -11,7 +10,7 @@ import {
   readFailure,
   type TokenUsage,
 } from "./provider.ts";
-import { postJson } from "./transport.ts";
+import { type ProviderDeps, requestDecision, transportDeps } from "./transport.ts";
 
 /**
  * Groq through its OpenAI-compatible chat completions ({base}/v1/chat/completions, base = …/openai). Groq's
@@ -53,31 +52,15 @@ export function groqProvider(deps: ProviderDeps): DecisionProvider {
   const transport = transportDeps(deps);
   return {
     name: "groq",
-    async decide(input, options) {
-      const started = Date.now();
-      const request = chatRequest(input, options);
-      const url = `${trimBase(deps.baseUrl)}/v1/chat/completions`;
-      const sent = await postJson(transport, url, deps.apiKey, request.body, "Groq");
-      const base = { provider: "groq" as const, model: options.model, promptVersion: request.version };
-      const durationMs = Date.now() - started;
-      if (!sent.ok)
-        return {
-          ...base,
-          durationMs,
-          attempts: sent.attempts,
-          usage: null,
-          raw: sent.body,
-          ok: false,
-          failure: sent.failure,
-        };
-      return {
-        ...base,
-        durationMs,
-        attempts: sent.attempts,
-        raw: sent.body,
-        ...readCompletion(input.kind, sent.body, options.model),
-      };
-    },
+    decide: (input, options) =>
+      requestDecision(transport, deps, {
+        provider: "groq",
+        label: "Groq",
+        path: "/v1/chat/completions",
+        model: options.model,
+        request: chatRequest(input, options),
+        read: (body) => readCompletion(input.kind, body, options.model),
+      }),
   };
 }
 

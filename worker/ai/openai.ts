@@ -10,25 +10,12 @@ import {
   readFailure,
   type TokenUsage,
 } from "./provider.ts";
-import { DEFAULT_RETRY, postJson, realSleep, type TransportDeps } from "./transport.ts";
+import { type ProviderDeps, requestDecision, transportDeps } from "./transport.ts";
 
 /**
  * OpenAI Responses API (POST {base}/v1/responses) with a strict JSON-schema output, optional web search and
  * reasoning effort. https://platform.openai.com/docs/api-reference/responses/create
  */
-
-export type ProviderDeps = { baseUrl: string; apiKey: string } & Partial<TransportDeps>;
-
-export function transportDeps(deps: Partial<TransportDeps>): TransportDeps {
-  return {
-    fetcher: deps.fetcher ?? ((input, init) => fetch(input, init)),
-    sleep: deps.sleep ?? realSleep,
-    timeoutMs: deps.timeoutMs ?? 120_000,
-    retry: deps.retry ?? DEFAULT_RETRY,
-  };
-}
-
-export const trimBase = (baseUrl: string) => baseUrl.replace(/\/+$/, "");
 
 export function responsesRequest(input: DecisionInput, options: DecideOptions) {
   const prompt = buildPrompt(input);
@@ -52,31 +39,15 @@ export function openAiProvider(deps: ProviderDeps): DecisionProvider {
   const transport = transportDeps(deps);
   return {
     name: "openai",
-    async decide(input, options) {
-      const started = Date.now();
-      const request = responsesRequest(input, options);
-      const sent = await postJson(
-        transport,
-        `${trimBase(deps.baseUrl)}/v1/responses`,
-        deps.apiKey,
-        request.body,
-        "OpenAI",
-      );
-      const base = { provider: "openai" as const, model: options.model, promptVersion: request.version };
-      const durationMs = Date.now() - started;
-      if (!sent.ok)
-        return {
-          ...base,
-          durationMs,
-          attempts: sent.attempts,
-          usage: null,
-          raw: sent.body,
-          ok: false,
-          failure: sent.failure,
-        };
-      const read = readResponse(input.kind, sent.body, options.model);
-      return { ...base, durationMs, attempts: sent.attempts, raw: sent.body, ...read };
-    },
+    decide: (input, options) =>
+      requestDecision(transport, deps, {
+        provider: "openai",
+        label: "OpenAI",
+        path: "/v1/responses",
+        model: options.model,
+        request: responsesRequest(input, options),
+        read: (body) => readResponse(input.kind, body, options.model),
+      }),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { DecisionFailure } from "./provider.ts";
+import type { DecisionFailure, DecisionProviderName, DecisionResult, ReadOutcome } from "./provider.ts";
 
 /**
  * One JSON POST to an AI provider with a per-attempt timeout and retries with exponential backoff on 429 and 5xx
@@ -106,4 +106,54 @@ function providerMessage(body: unknown): string {
 export function redact(text: string, apiKey: string): string {
   const withoutKey = apiKey ? text.split(apiKey).join("[key]") : text;
   return withoutKey.replace(/\b(sk|gsk)[-_][A-Za-z0-9_*-]{6,}/g, "[key]");
+}
+
+/** What an HTTP decision provider needs: where, with which key, and (in tests) the transport's clock and fetch. */
+export type ProviderDeps = { baseUrl: string; apiKey: string } & Partial<TransportDeps>;
+
+export function transportDeps(deps: Partial<TransportDeps>): TransportDeps {
+  return {
+    fetcher: deps.fetcher ?? ((input, init) => fetch(input, init)),
+    sleep: deps.sleep ?? realSleep,
+    timeoutMs: deps.timeoutMs ?? 120_000,
+    retry: deps.retry ?? DEFAULT_RETRY,
+  };
+}
+
+export const trimBase = (baseUrl: string) => baseUrl.replace(/\/+$/, "");
+
+/**
+ * One decision request to an HTTP provider: POST with retries, then the provider's reader turns the answer into a
+ * decision or a coded failure; timing and attempts are recorded either way.
+ */
+export async function requestDecision(
+  transport: TransportDeps,
+  deps: ProviderDeps,
+  call: {
+    provider: DecisionProviderName;
+    label: string;
+    path: string;
+    model: string;
+    request: { version: string; body: unknown };
+    read: (body: unknown) => ReadOutcome;
+  },
+): Promise<DecisionResult> {
+  const started = Date.now();
+  const sent = await postJson(
+    transport,
+    `${trimBase(deps.baseUrl)}${call.path}`,
+    deps.apiKey,
+    call.request.body,
+    call.label,
+  );
+  const base = {
+    provider: call.provider,
+    model: call.model,
+    promptVersion: call.request.version,
+    durationMs: Date.now() - started,
+    attempts: sent.attempts,
+    raw: sent.body,
+  };
+  if (!sent.ok) return { ...base, usage: null, ok: false, failure: sent.failure };
+  return { ...base, ...call.read(sent.body) };
 }
