@@ -138,7 +138,13 @@ export const OpenedPosition = z
   .object({
     order: Order,
     stops: z.array(ConditionalOrder),
-    stopsPending: z.boolean().openapi({ description: "SL/TP wait for the limit entry to fill" }),
+    stopsPending: z
+      .boolean()
+      .openapi({ description: "SL/TP are not in place yet: the limit entry has not filled, or placing them failed" }),
+    stopsError: z
+      .string()
+      .nullable()
+      .openapi({ description: "Why SL/TP could not be placed after the fill; the position is open without them" }),
   })
   .openapi("OpenedPosition");
 

@@ -2,7 +2,13 @@ import Big from "big.js";
 import type { CloseFuturesPosition, OpenFuturesPosition, SetStops } from "../../shared/api/accounts.ts";
 import type { ConditionalOrder, ExchangeGateway, Market, Order, Position } from "../exchanges/contract.ts";
 import { isExchangeError } from "../exchanges/errors.ts";
-import { closePosition, type OpenPositionResult, openPosition, positionSideFor } from "../exchanges/futures.ts";
+import {
+  closePosition,
+  type OpenPositionResult,
+  openPosition,
+  positionSideFor,
+  protectEntry,
+} from "../exchanges/futures.ts";
 import { venueName } from "../exchanges/http.ts";
 import { roundStopPrice, sizeOrder } from "../exchanges/precision.ts";
 import { ApiError } from "../http/api-error.ts";
@@ -155,14 +161,18 @@ async function protectFilledEntry(
   order: Order,
   clientOrderId: string,
 ): Promise<OpenPositionResult> {
-  const wantsStops = Boolean(input.stopLoss || input.takeProfit);
-  if (!wantsStops) return { order, stops: [], stopsPending: false };
-  if (Big(order.filledQuantity).lte(0)) return { order, stops: [], stopsPending: true };
-  const market = await gateway.market("linear", input.symbol);
-  const reference = order.averagePrice ?? order.price ?? (await lastPrice(gateway, input.symbol));
-  const stops = roundedStops(market, input.side, reference, input);
+  // Stops are checked and rounded against the actual fill; protectEntry decides whether they can be placed yet.
+  const filled = Big(order.filledQuantity).gt(0) && Boolean(input.stopLoss || input.takeProfit);
+  const stops = filled
+    ? roundedStops(
+        await gateway.market("linear", input.symbol),
+        input.side,
+        order.averagePrice ?? order.price ?? (await lastPrice(gateway, input.symbol)),
+        input,
+      )
+    : input;
   // setStops replaces, so repeating it for a resumed request leaves the same protection.
-  const placed = await gateway.setStops({
+  return protectEntry(gateway, order, {
     symbol: input.symbol,
     positionSide: order.positionSide,
     side: input.side,
@@ -170,7 +180,6 @@ async function protectFilledEntry(
     takeProfit: stops.takeProfit ?? null,
     clientIdPrefix: clientOrderId.slice(0, 28),
   });
-  return { order, stops: placed, stopsPending: false };
 }
 
 /** The venue did not confirm an order: ask for it by client id (twice) before answering. */

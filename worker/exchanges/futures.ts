@@ -8,7 +8,7 @@ import type {
   PositionMode,
   PositionSide,
 } from "./contract.ts";
-import { ExchangeError } from "./errors.ts";
+import { ExchangeError, isExchangeError } from "./errors.ts";
 
 /**
  * Venue-neutral futures intents built on the gateway contract: the HTTP surface and the portfolio engine open and
@@ -32,9 +32,41 @@ export type OpenPositionResult = {
   order: Order;
   /** Protective orders placed after the fill; empty when none were asked for or the entry has not filled yet. */
   stops: ConditionalOrder[];
-  /** True when SL/TP are still to be placed once the (limit) entry fills. */
+  /** True when SL/TP are still to be placed: the (limit) entry has not filled, or placing them failed. */
   stopsPending: boolean;
+  /** Why placing SL/TP after a fill failed; the entry stands either way and must not be reported as failed. */
+  stopsError: string | null;
 };
+
+export type EntryStops = {
+  symbol: string;
+  side: "long" | "short";
+  positionSide: PositionSide;
+  stopLoss: string | null;
+  takeProfit: string | null;
+  clientIdPrefix: string;
+};
+
+/**
+ * Places SL/TP once an entry has filled. Close-position stops need an open position to attach to (Binance algo
+ * orders, Bybit trading-stop), so an unfilled entry leaves them pending; a failure leaves them pending with the
+ * reason instead of hiding that the entry itself went through.
+ */
+export async function protectEntry(
+  gateway: ExchangeGateway,
+  order: Order,
+  stops: EntryStops,
+): Promise<OpenPositionResult> {
+  const wantsStops = Boolean(stops.stopLoss || stops.takeProfit);
+  if (!wantsStops) return { order, stops: [], stopsPending: false, stopsError: null };
+  if (Big(order.filledQuantity).lte(0)) return { order, stops: [], stopsPending: true, stopsError: null };
+  try {
+    return { order, stops: await gateway.setStops(stops), stopsPending: false, stopsError: null };
+  } catch (error) {
+    if (!isExchangeError(error)) throw error;
+    return { order, stops: [], stopsPending: true, stopsError: error.message };
+  }
+}
 
 export function positionSideFor(mode: PositionMode, side: "long" | "short"): PositionSide {
   return mode === "hedge" ? side : "both";
@@ -56,11 +88,7 @@ export async function openPosition(
     clientOrderId: request.clientOrderId,
     positionSide,
   });
-  const wantsStops = Boolean(request.stopLoss || request.takeProfit);
-  const filled = Big(order.filledQuantity).gt(0);
-  // Close-position stops need an open position to attach to (Binance algo orders, Bybit trading-stop).
-  if (!wantsStops || !filled) return { order, stops: [], stopsPending: wantsStops };
-  const stops = await gateway.setStops({
+  return protectEntry(gateway, order, {
     symbol: request.symbol,
     positionSide,
     side: request.side,
@@ -68,7 +96,6 @@ export async function openPosition(
     takeProfit: request.takeProfit ?? null,
     clientIdPrefix: request.clientOrderId.slice(0, 28),
   });
-  return { order, stops, stopsPending: false };
 }
 
 export type ClosePositionRequest = {

@@ -1,7 +1,7 @@
 import Big from "big.js";
 import { describe, expect, it } from "vitest";
 import { signIn } from "../identity/support.ts";
-import { accountsApp, dumpAccount, errorOf, holdPrice, trader, VENUES } from "./support.ts";
+import { accountsApp, addFault, clearFaults, dumpAccount, errorOf, holdPrice, trader, VENUES } from "./support.ts";
 
 type Order = { clientOrderId: string; status: string; quantity: string; filledQuantity: string; reduceOnly: boolean };
 type Position = { symbol: string; side: string; size: string; positionSide: string };
@@ -83,6 +83,29 @@ describe.each(VENUES)("%s futures controls", (venue) => {
     expect(nothing.status).toBe(404);
     expect(errorOf(nothing).code).toBe("position_not_found");
   });
+
+  // Binance's algo-order POST is never resent, so one failure surfaces; Bybit's trading-stop is safe to repeat and its
+  // adapter retries it (a transient failure heals there). The reporting itself is venue-neutral (protectEntry).
+  it.runIf(venue === "binance")(
+    "reports an open position whose SL/TP could not be placed, instead of failing the filled entry",
+    async () => {
+      const app = accountsApp();
+      await holdPrice(venue, "linear", "SOLUSDT", "100");
+      const { user, keyId } = await trader(app, venue);
+      await addFault(venue, { type: "error_after_accept", pathPrefix: "/fapi/v1/algoOrder", status: 503 });
+      const opened = await user.post(`/api/keys/${keyId}/futures/positions`, {
+        symbol: "SOLUSDT",
+        side: "long",
+        quantity: "1",
+        stopLoss: "90",
+      });
+      await clearFaults();
+      expect(opened.status, opened.text).toBe(200);
+      expect((opened.body.order as Order).status).toBe("filled");
+      expect(opened.body).toMatchObject({ stopsPending: true, stops: [] });
+      expect(opened.body.stopsError).toMatch(/did not confirm/);
+    },
+  );
 
   it("lists open orders and cancels one by client order id; an unknown id is 404", async () => {
     const app = accountsApp();

@@ -5471,8 +5471,10 @@ export interface components {
         OpenedPosition: {
             order: components["schemas"]["Order"];
             stops: components["schemas"]["ConditionalOrder"][];
-            /** @description SL/TP wait for the limit entry to fill */
+            /** @description SL/TP are not in place yet: the limit entry has not filled, or placing them failed */
             stopsPending: boolean;
+            /** @description Why SL/TP could not be placed after the fill; the position is open without them */
+            stopsError: string | null;
         };
         ConditionalOrder: {
             symbol: string;

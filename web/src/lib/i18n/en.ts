@@ -321,6 +321,8 @@ export const en = {
   "futures.opening": "Sending…",
   "futures.opened": "{side} {quantity} {symbol} opened.",
   "futures.limitPlaced": "Limit order to open {side} {quantity} {symbol} placed.",
+  "futures.stopsFailed":
+    "The position is open but its stop-loss and take-profit could not be placed ({reason}). Set them from the position row.",
   "futures.stopsPending": "Stop-loss and take-profit will be set when the order fills.",
 } as const;
 

@@ -325,5 +325,7 @@ export const ru: Record<MessageKey, string> = {
   "futures.opening": "Отправляем…",
   "futures.opened": "Открыт {side} {quantity} {symbol}.",
   "futures.limitPlaced": "Лимитный ордер на открытие {side} {quantity} {symbol} выставлен.",
+  "futures.stopsFailed":
+    "Позиция открыта, но стоп-лосс и тейк-профит выставить не удалось ({reason}). Задайте их в строке позиции.",
   "futures.stopsPending": "Стоп-лосс и тейк-профит будут выставлены после исполнения ордера.",
 };
