@@ -5,6 +5,12 @@ import { defineConfig } from "vitest/config";
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 
+/** The simulator under both loopback names (tests use "localhost" for a second transport of the same venue). */
+function simHosts(url: string): string {
+  const { port } = new URL(url);
+  return `127.0.0.1:${port},localhost:${port}`;
+}
+
 // Worker tests run inside workerd with real local D1 and Durable Objects.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
@@ -31,8 +37,14 @@ export default defineConfig(async () => {
             MASTER_KEY: "test-master-key-0123456789abcdef-not-a-real-secret",
             ADMIN_EMAILS: "admin@ballast.test",
             GOOGLE_CLIENT_ID: "ballast-test.apps.googleusercontent.com",
-            // The exchange simulator started by test/setup/simulator.ts, reached over real loopback HTTP.
+            // The exchange simulator started by test/setup/simulator.ts, reached over real loopback HTTP. Portfolio
+            // Durable Objects read these bindings themselves, so the simulator must be an allowed custom base URL here.
             SIM_URL: inject("simUrl"),
+            EXCHANGE_EXTRA_HOSTS: simHosts(inject("simUrl")),
+            OPENAI_BASE_URL: inject("simUrl"),
+            GROQ_BASE_URL: `${inject("simUrl")}/openai`,
+            // Unconfirmed orders (timeout faults) resolve in a second and a half instead of ten.
+            EXCHANGE_TIMEOUT_MS: "1500",
           },
         },
       })),

@@ -4,6 +4,7 @@ import { authenticate } from "./auth/authenticate.ts";
 import type { IdentityDeps } from "./auth/context.ts";
 import { fetchJwksCached } from "./auth/google-jwks.ts";
 import { SECURITY_SCHEMES } from "./auth/openapi-security.ts";
+import { openDatabase } from "./db/client.ts";
 import type { AppEnv } from "./http/context.ts";
 import { onError, onNotFound } from "./http/error-envelope.ts";
 import { requestContext } from "./http/request-context.ts";
@@ -20,7 +21,10 @@ import { exchangeRoutes } from "./routes/exchanges.ts";
 import { futuresRoutes } from "./routes/futures.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { exchangeKeyRoutes } from "./routes/keys.ts";
-import { portfolioRoutes, services as portfolioServices } from "./routes/portfolios.ts";
+import { portfolioHoldingRoutes } from "./routes/portfolio-holdings.ts";
+import { portfolioOrderRoutes } from "./routes/portfolio-orders.ts";
+import { portfolioRunRoutes } from "./routes/portfolio-runs.ts";
+import { portfolioRoutes } from "./routes/portfolios.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { twoFactorRoutes } from "./routes/two-factor.ts";
@@ -50,9 +54,9 @@ export function createApp(identity: Partial<IdentityDeps> = {}) {
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const engine = identity.portfolios;
   api.use("*", async (c, next) => {
-    // The portfolio engine needs this request's database and keyring, so it is bound per request (unless a test
+    // The portfolio engine is reached through this request's bindings, so it is bound per request (unless a test
     // replaced it).
-    const portfolios = engine ?? portfolioControl(() => portfolioServices(c));
+    const portfolios = engine ?? portfolioControl(c.env, () => openDatabase(c.env.DB));
     return authenticate({ ...PRODUCTION_IDENTITY, ...identity, portfolios })(c, next);
   });
   api.route("/", healthRoutes);
@@ -67,6 +71,9 @@ export function createApp(identity: Partial<IdentityDeps> = {}) {
   api.route("/", accountRoutes);
   api.route("/", futuresRoutes);
   api.route("/", portfolioRoutes);
+  api.route("/", portfolioRunRoutes);
+  api.route("/", portfolioOrderRoutes);
+  api.route("/", portfolioHoldingRoutes);
   api.route("/", adminRoutes);
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -43,6 +43,8 @@ const ConfigSchema = z
     AI_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(180_000),
     AI_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(5).default(3),
     EXCHANGE_EXTRA_HOSTS: commaList,
+    // How long an exchange request may take before it counts as unanswered (orders: an unknown outcome, looked up).
+    EXCHANGE_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
   })
   .transform((raw) => ({
     version: raw.APP_VERSION,
@@ -64,6 +66,7 @@ const ConfigSchema = z
       retry: { maxAttempts: raw.AI_MAX_ATTEMPTS, baseDelayMs: 1_000, maxDelayMs: 20_000 },
     },
     exchangeExtraHosts: raw.EXCHANGE_EXTRA_HOSTS,
+    exchangeTimeoutMs: raw.EXCHANGE_TIMEOUT_MS,
   }));
 
 export type Config = z.output<typeof ConfigSchema>;

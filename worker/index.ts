@@ -1,6 +1,7 @@
 import { createApp } from "./app.ts";
 import { runScheduled } from "./cron/scheduled.ts";
 
+export { PortfolioOrchestrator } from "./portfolios/portfolio-orchestrator.ts";
 export { RateLimiter } from "./ratelimit/rate-limiter-object.ts";
 
 const app = createApp();

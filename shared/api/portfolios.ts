@@ -30,6 +30,9 @@ export type ExecutionMode = z.infer<typeof ExecutionMode>;
 
 const Allocation = z.number().min(0).max(100);
 
+/** Virtual starting cash of a paper portfolio when none is given. */
+export const DEFAULT_PAPER_CAPITAL = "10000";
+
 export const PortfolioToken = z
   .object({
     token: z
@@ -100,6 +103,12 @@ const configFields = {
     .openapi({ description: "Added to the system instructions; the safety rules always stay" }),
   executionMode: ExecutionMode,
   paper: z.boolean().openapi({ description: "Simulate orders against live prices instead of placing them" }),
+  paperCapital: z
+    .string()
+    .regex(/^\d{1,12}(\.\d{1,8})?$/, 'an amount of the cash token as a decimal string, e.g. "10000"')
+    .refine((value) => Number(value) > 0, "more than 0")
+    .nullable()
+    .openapi({ description: `Paper portfolios: the virtual cash they start with (default ${DEFAULT_PAPER_CAPITAL})` }),
   futures: FuturesSettings.nullable().openapi({ description: "Required for `futures`, null for `spot`" }),
   risk: RiskLimits,
 };
@@ -113,6 +122,7 @@ export const CreatePortfolio = z
     instructions: configFields.instructions.default(""),
     executionMode: ExecutionMode.default("automatic"),
     paper: configFields.paper.default(false),
+    paperCapital: configFields.paperCapital.default(null),
     futures: configFields.futures.default(null),
     risk: RiskLimits.default({ maxOrderPct: null, maxExposurePct: null, maxDailyLossPct: null, maxDrawdownPct: null }),
   })
@@ -130,11 +140,25 @@ export const UpdatePortfolio = z
     instructions: configFields.instructions.optional(),
     executionMode: configFields.executionMode.optional(),
     paper: configFields.paper.optional(),
+    paperCapital: configFields.paperCapital.optional(),
     futures: configFields.futures.optional(),
     risk: RiskLimits.optional(),
   })
   .openapi("UpdatePortfolio");
 export type UpdatePortfolio = z.infer<typeof UpdatePortfolio>;
+
+/** Failed reviews in a row that pause a portfolio. */
+export const PAUSE_AFTER_FAILED_RUNS = 3;
+
+export const PortfolioPerformance = z
+  .object({
+    equity: z.string().openapi({ description: "Value in the cash token (decimal string)" }),
+    pnl: z.string().openapi({ description: "Equity minus the starting equity, in the cash token" }),
+    pnlPct: z.string().openapi({ description: "PnL as a percentage of the starting equity" }),
+    at: z.iso.datetime(),
+  })
+  .openapi("PortfolioPerformance");
+export type PortfolioPerformance = z.infer<typeof PortfolioPerformance>;
 
 export const Portfolio = z
   .object({
@@ -153,6 +177,13 @@ export const Portfolio = z
       .nullable()
       .openapi({ description: "Equity in the cash token when last started (decimal string)" }),
     startedAt: z.iso.datetime().nullable(),
+    performance: PortfolioPerformance.nullable().openapi({ description: "Null until the first valuation" }),
+    nextRunAt: z.iso.datetime().nullable().openapi({ description: "When the next scheduled review is due" }),
+    lastRunAt: z.iso.datetime().nullable(),
+    failedRunsInARow: z
+      .number()
+      .int()
+      .openapi({ description: `Consecutive failed reviews; ${PAUSE_AFTER_FAILED_RUNS} pause the portfolio` }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

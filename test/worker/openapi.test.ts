@@ -15,7 +15,8 @@ describe("OpenAPI document", () => {
     expect(Object.keys(doc.paths)).toContain("/api/health");
     for (const [path, operations] of Object.entries(doc.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
-        expect(Object.keys(operation.responses), `${method} ${path}`).toContain("200");
+        const success = Object.keys(operation.responses).filter((s) => /^2\d\d$/.test(s));
+        expect(success, `${method} ${path} documents its success`).toHaveLength(1);
         const errorStatuses = Object.keys(operation.responses).filter((s) => Number(s) >= 400);
         expect(errorStatuses.length, `${method} ${path} documents its errors`).toBeGreaterThan(0);
       }

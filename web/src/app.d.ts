@@ -1,6 +1,10 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
-declare global {
-  namespace App {}
-}
+import type { PortfolioFlash } from "#lib/portfolios/flash.ts";
 
-export {};
+declare global {
+  namespace App {
+    interface PageState {
+      flash?: PortfolioFlash;
+    }
+  }
+}

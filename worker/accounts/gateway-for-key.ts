@@ -7,7 +7,13 @@ import { ApiError } from "../http/api-error.ts";
 import { ExchangeKeyUnusableError, openExchangeCredentials } from "../keys/exchange-credentials.ts";
 import type { Keyring } from "../keys/keyring.ts";
 
-export type AccountServices = { db: Database; keyring: Keyring | null; extraHosts: string[] };
+export type AccountServices = {
+  db: Database;
+  keyring: Keyring | null;
+  extraHosts: string[];
+  /** Per-request timeout of exchange calls; the gateway's default when absent. */
+  exchangeTimeoutMs?: number;
+};
 
 export type KeyedGateway = { keyId: string; venue: Venue; gateway: ExchangeGateway };
 
@@ -37,6 +43,7 @@ export async function gatewayForKey(services: AccountServices, userId: string, k
     customBaseUrl: credentials.baseUrl,
     credentials: { apiKey: credentials.apiKey, apiSecret: credentials.apiSecret },
     extraHosts: services.extraHosts,
+    timeoutMs: services.exchangeTimeoutMs,
   });
   return { keyId, venue: credentials.venue, gateway };
 }
@@ -58,6 +65,7 @@ export async function marketDataGateway(
     customBaseUrl: key.baseUrl,
     credentials: null,
     extraHosts: services.extraHosts,
+    timeoutMs: services.exchangeTimeoutMs,
   });
 }
 

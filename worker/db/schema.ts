@@ -184,6 +184,19 @@ export const portfolios = sqliteTable(
     statusReason: text("status_reason"),
     startingEquity: text("starting_equity"),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    // Paper portfolios start with this much of the cash token in a virtual account (worker/exchanges/paper).
+    paperCapital: text("paper_capital"),
+    // What the portfolio owns (PortfolioLedger, worker/portfolios/ledger.ts): claimed at start, then moved only by
+    // its own fills, so deposits, withdrawals and manual trades on the same key never show up as its PnL.
+    ledger: text("ledger"),
+    // Latest valuation and the highest since start (for the drawdown limit), in the cash token.
+    equity: text("equity"),
+    equityAt: integer("equity_at", { mode: "timestamp_ms" }),
+    peakEquity: text("peak_equity"),
+    // Mirrors of the Durable Object's schedule, read by the cron safety net and shown to the owner.
+    nextRunAt: integer("next_run_at", { mode: "timestamp_ms" }),
+    lastRunAt: integer("last_run_at", { mode: "timestamp_ms" }),
+    failedRunsInARow: integer("failed_runs_in_a_row").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
     deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
@@ -191,5 +204,166 @@ export const portfolios = sqliteTable(
   (table) => [
     index("portfolios_user_created_idx").on(table.userId, table.createdAt, table.id),
     index("portfolios_key_status_idx").on(table.exchangeKeyId, table.status),
+    index("portfolios_status_next_run_idx").on(table.status, table.nextRunAt),
   ],
+);
+
+const RUN_TRIGGERS = ["schedule", "manual", "start"] as const;
+const RUN_STATUSES = ["queued", "running", "awaiting_approval", "completed", "failed", "aborted"] as const;
+const RUN_STEPS = ["cancel", "snapshot", "decide", "plan", "approval", "place", "reconcile", "record", "done"] as const;
+
+/**
+ * Review runs: the journal of one review. The portfolio's Durable Object is the only writer; `step` is where a
+ * restarted object resumes, and every step's output is saved before the next one starts. JSON columns hold the
+ * decision input, the prompt, the provider's raw answer and the decision as they were.
+ */
+export const portfolioRuns = sqliteTable(
+  "portfolio_runs",
+  {
+    id: text("id").primaryKey(),
+    portfolioId: text("portfolio_id")
+      .notNull()
+      .references(() => portfolios.id, { onDelete: "cascade" }),
+    // 1, 2, 3… per portfolio: short enough for client order ids (portfolio, run, leg).
+    seq: integer("seq").notNull(),
+    trigger: text("trigger", { enum: RUN_TRIGGERS }).notNull(),
+    status: text("status", { enum: RUN_STATUSES }).notNull(),
+    step: text("step", { enum: RUN_STEPS }).notNull(),
+    requestedAt: integer("requested_at", { mode: "timestamp_ms" }).notNull(),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+    provider: text("provider"),
+    model: text("model"),
+    promptVersion: text("prompt_version"),
+    input: text("input"),
+    prompt: text("prompt"),
+    rawResponse: text("raw_response"),
+    decision: text("decision"),
+    summary: text("summary"),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    usage: text("usage"),
+    costUsd: text("cost_usd"),
+    // Milliseconds per step, and notes (stops updates, cancellations) as JSON.
+    durations: text("durations"),
+    notes: text("notes"),
+    // Futures HOLD decisions that move an open position's SL/TP, saved by "plan" and carried out by "place".
+    plannedStops: text("planned_stops"),
+    equityBefore: text("equity_before"),
+    equityAfter: text("equity_after"),
+  },
+  (table) => [
+    uniqueIndex("portfolio_runs_seq").on(table.portfolioId, table.seq),
+    index("portfolio_runs_portfolio_requested_idx").on(table.portfolioId, table.requestedAt, table.id),
+  ],
+);
+
+const ORDER_STATUSES = [
+  "pending_approval",
+  "planned",
+  "sending",
+  "open",
+  "partially_filled",
+  "filled",
+  "canceled",
+  "expired",
+  "rejected",
+  "failed",
+  "unknown",
+] as const;
+
+/**
+ * Every order a portfolio planned, placed or refused. The client order id is derived from (portfolio, run, leg) and
+ * saved with status `planned` before anything is sent, so a retry finds it instead of placing a second order.
+ * `broker` is the venue, or `paper` for the paper broker, so later cancels and syncs go through the one that placed it.
+ */
+export const portfolioOrders = sqliteTable(
+  "portfolio_orders",
+  {
+    id: text("id").primaryKey(),
+    portfolioId: text("portfolio_id")
+      .notNull()
+      .references(() => portfolios.id, { onDelete: "cascade" }),
+    runId: text("run_id"),
+    leg: integer("leg").notNull(),
+    clientOrderId: text("client_order_id").notNull(),
+    venue: text("venue", { enum: ["binance", "bybit"] }).notNull(),
+    paper: integer("paper", { mode: "boolean" }).notNull(),
+    market: text("market", { enum: ["spot", "linear"] }).notNull(),
+    symbol: text("symbol").notNull(),
+    action: text("action").notNull(),
+    side: text("side", { enum: ["buy", "sell"] }).notNull(),
+    type: text("type", { enum: ["market", "limit"] }).notNull(),
+    quantity: text("quantity").notNull(),
+    price: text("price"),
+    reduceOnly: integer("reduce_only", { mode: "boolean" }).notNull().default(false),
+    positionSide: text("position_side", { enum: ["both", "long", "short"] })
+      .notNull()
+      .default("both"),
+    leverage: integer("leverage"),
+    stopLoss: text("stop_loss"),
+    takeProfit: text("take_profit"),
+    stopsStatus: text("stops_status", { enum: ["none", "pending", "placed", "failed"] })
+      .notNull()
+      .default("none"),
+    stopsError: text("stops_error"),
+    status: text("status", { enum: ORDER_STATUSES }).notNull(),
+    reason: text("reason"),
+    exchangeOrderId: text("exchange_order_id"),
+    filledQuantity: text("filled_quantity").notNull().default("0"),
+    averagePrice: text("average_price"),
+    notionalUsd: text("notional_usd"),
+    // The planned intent and the model's item, for the run log.
+    intent: text("intent"),
+    createdAt: createdAt(),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [
+    uniqueIndex("portfolio_orders_client_id").on(table.portfolioId, table.clientOrderId),
+    index("portfolio_orders_run_idx").on(table.runId, table.leg),
+    index("portfolio_orders_portfolio_status_idx").on(table.portfolioId, table.status, table.createdAt),
+    index("portfolio_orders_status_idx").on(table.status),
+  ],
+);
+
+/** Executions of a portfolio's orders, one row per venue trade; a trade is recorded once (unique trade id). */
+export const portfolioFills = sqliteTable(
+  "portfolio_fills",
+  {
+    id: text("id").primaryKey(),
+    portfolioId: text("portfolio_id")
+      .notNull()
+      .references(() => portfolios.id, { onDelete: "cascade" }),
+    orderId: text("order_id").notNull(),
+    clientOrderId: text("client_order_id").notNull(),
+    tradeId: text("trade_id").notNull(),
+    symbol: text("symbol").notNull(),
+    side: text("side", { enum: ["buy", "sell"] }).notNull(),
+    price: text("price").notNull(),
+    quantity: text("quantity").notNull(),
+    fee: text("fee").notNull(),
+    feeAsset: text("fee_asset").notNull(),
+    maker: integer("maker", { mode: "boolean" }).notNull(),
+    time: integer("time", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [
+    uniqueIndex("portfolio_fills_trade").on(table.portfolioId, table.orderId, table.tradeId),
+    index("portfolio_fills_portfolio_time_idx").on(table.portfolioId, table.time),
+  ],
+);
+
+/** The equity curve: the portfolio's value in its cash token after each run (and at start). */
+export const equitySnapshots = sqliteTable(
+  "equity_snapshots",
+  {
+    portfolioId: text("portfolio_id")
+      .notNull()
+      .references(() => portfolios.id, { onDelete: "cascade" }),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+    equity: text("equity").notNull(),
+    pnl: text("pnl").notNull(),
+    runId: text("run_id"),
+  },
+  (table) => [primaryKey({ columns: [table.portfolioId, table.at] })],
 );

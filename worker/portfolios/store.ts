@@ -1,10 +1,13 @@
+import Big from "big.js";
 import { and, desc, eq, inArray, lt, ne, or } from "drizzle-orm";
 import * as z from "zod";
 import {
   type CreatePortfolio,
+  DEFAULT_PAPER_CAPITAL,
   type DecisionSource,
   type FuturesSettings,
   type Portfolio,
+  type PortfolioPerformance,
   type PortfolioStatus,
   PortfolioToken,
   type ReviewInterval,
@@ -14,6 +17,7 @@ import type { Database } from "../db/client.ts";
 import { portfolios } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
 import { clientOrderIdPrefix } from "./client-order-ids.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
 
 /** Reading and writing portfolio rows; the rules live in the other modules of this folder. */
 
@@ -40,6 +44,7 @@ export function toPortfolioView(row: PortfolioRow): Portfolio {
     instructions: row.instructions,
     executionMode: row.executionMode,
     paper: row.paper,
+    paperCapital: row.paperCapital,
     futures: futuresOf(row),
     risk: riskOf(row),
     status: row.status,
@@ -47,9 +52,20 @@ export function toPortfolioView(row: PortfolioRow): Portfolio {
     clientOrderIdPrefix: clientOrderIdPrefix(row.id),
     startingEquity: row.startingEquity,
     startedAt: row.startedAt?.toISOString() ?? null,
+    performance: performanceOf(row),
+    nextRunAt: row.status === "active" ? (row.nextRunAt?.toISOString() ?? null) : null,
+    lastRunAt: row.lastRunAt?.toISOString() ?? null,
+    failedRunsInARow: row.failedRunsInARow,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+function performanceOf(row: PortfolioRow): PortfolioPerformance | null {
+  if (row.equity === null || row.equityAt === null || row.startingEquity === null) return null;
+  const pnl = Big(row.equity).minus(row.startingEquity);
+  const pct = Big(row.startingEquity).gt(0) ? pnl.div(row.startingEquity).times(100) : Big(0);
+  return { equity: row.equity, pnl: pnl.toFixed(), pnlPct: pct.round(4).toFixed(), at: row.equityAt.toISOString() };
 }
 
 function decisionSourceOf(row: PortfolioRow): DecisionSource {
@@ -87,6 +103,7 @@ export function configColumns(config: PortfolioConfig): Omit<PortfolioColumns, "
     instructions: config.instructions,
     executionMode: config.executionMode,
     paper: config.paper,
+    paperCapital: config.paper ? (config.paperCapital ?? DEFAULT_PAPER_CAPITAL) : config.paperCapital,
     positionMode: config.futures?.positionMode ?? null,
     marginMode: config.futures?.marginMode ?? null,
     maxLeverage: config.futures?.maxLeverage ?? null,
@@ -106,6 +123,7 @@ export function configOf(row: PortfolioRow): PortfolioConfig {
     instructions: view.instructions,
     executionMode: view.executionMode,
     paper: view.paper,
+    paperCapital: view.paperCapital,
     futures: view.futures,
     risk: view.risk,
   };
@@ -204,10 +222,7 @@ export async function listPortfolioRows(
         eq(portfolios.userId, userId),
         query.status ? eq(portfolios.status, query.status) : ne(portfolios.status, "deleted"),
         after
-          ? or(
-              lt(portfolios.createdAt, after.createdAt),
-              and(eq(portfolios.createdAt, after.createdAt), lt(portfolios.id, after.id)),
-            )
+          ? or(lt(portfolios.createdAt, after.at), and(eq(portfolios.createdAt, after.at), lt(portfolios.id, after.id)))
           : undefined,
       ),
     )
@@ -215,22 +230,10 @@ export async function listPortfolioRows(
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
-  return { rows: page, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
+  return { rows: page, nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null };
 }
 
-function encodeCursor(row: PortfolioRow): string {
-  return btoa(`${row.createdAt.getTime()}:${row.id}`);
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  let decoded = "";
-  try {
-    decoded = atob(cursor);
-  } catch {
-    // falls through to the error below
-  }
-  const match = /^(\d{1,15}):([\w-]{1,64})$/.exec(decoded);
-  if (!match?.[1] || !match[2])
-    throw new ApiError("validation_failed", "query.cursor: not a cursor from a previous page of this list.");
-  return { createdAt: new Date(Number(match[1])), id: match[2] };
+/** Any portfolio by id, for the engine (which acts for the owner, not for a caller). Null when gone. */
+export async function portfolioById(db: Database, id: string): Promise<PortfolioRow | null> {
+  return (await db.select().from(portfolios).where(eq(portfolios.id, id)).get()) ?? null;
 }

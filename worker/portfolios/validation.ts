@@ -20,6 +20,11 @@ export function symbolOf(token: string, cashToken: string): string {
   return `${token}${cashToken}`;
 }
 
+/** The pairs (spot) or contracts (futures) a portfolio trades. */
+export function portfolioSymbols(row: PortfolioRow): string[] {
+  return storedTokens(row).map((t) => symbolOf(t.token, row.cashToken));
+}
+
 function invalid(field: string, message: string): ApiError {
   return new ApiError("validation_failed", `${field}: ${message}`, { details: { issues: [{ path: field, message }] } });
 }
@@ -40,6 +45,8 @@ export function checkShape(config: PortfolioConfig): void {
     throw invalid("tokens", `the target allocations add up to ${targets.toFixed()}%; they may total at most 100%.`);
   if (config.market === "futures" && !config.futures)
     throw invalid("futures", "a futures portfolio needs its position mode, margin mode and maximum leverage.");
+  if (config.market === "futures" && config.cashToken !== "USDT")
+    throw invalid("cashToken", "futures portfolios trade USDT perpetuals, so their cash token is USDT.");
   if (config.market === "spot" && config.futures)
     throw invalid("futures", "a spot portfolio has no futures settings; leave it null.");
 }
@@ -71,10 +78,11 @@ export function checkExclusive(config: PortfolioConfig, portfolioId: string, run
     const theirs = new Set(storedTokens(other).map((t) => t.token));
     const index = config.tokens.findIndex((t) => theirs.has(t.token));
     const clash = config.tokens[index];
-    if (clash)
-      throw new ApiError(
-        "conflict",
-        `tokens[${index}].token: ${clash.token} is already traded by the running portfolio "${other.name}" on this key; stop it or choose another token.`,
-      );
+    if (clash) {
+      const message = `${clash.token} is already traded by the running portfolio "${other.name}" on this key; stop it or choose another token.`;
+      throw new ApiError("conflict", `tokens[${index}].token: ${message}`, {
+        details: { issues: [{ path: `tokens[${index}].token`, message }] },
+      });
+    }
   }
 }

@@ -160,5 +160,6 @@ export function accountServices(c: Context<AppEnv>): AccountServices {
     db: openDatabase(c.env.DB),
     keyring: c.var.config.keyring,
     extraHosts: c.var.config.exchangeExtraHosts,
+    exchangeTimeoutMs: c.var.config.exchangeTimeoutMs,
   };
 }

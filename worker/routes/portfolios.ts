@@ -16,15 +16,12 @@ import { requireScope } from "../auth/guards.ts";
 import { SESSION_OR_TOKEN } from "../auth/openapi-security.ts";
 import type { AppEnv } from "../http/context.ts";
 import { validationHook } from "../http/validation.ts";
+import { portfolioEngine } from "../portfolios/engine-client.ts";
 import {
   createPortfolio,
-  deletePortfolio,
   getPortfolio,
-  killPortfolio,
   listPortfolios,
   type PortfolioServices,
-  startPortfolio,
-  stopPortfolio,
   updatePortfolio,
 } from "../portfolios/lifecycle.ts";
 import { rateLimit } from "../ratelimit/rate-limit.ts";
@@ -79,7 +76,7 @@ const update = createRoute({
 
 const start = createRoute({
   ...route("post", "/portfolios/{id}/start", "Start (or resume) a portfolio; records its starting equity", "trade"),
-  description: `Validates again, claims the tokens on the key and records the equity in the cash token. ${TRADING_NOTE}`,
+  description: `Validates again, claims its tokens and its share of the cash (or futures margin) on the key, records the starting equity in the cash token, and queues a first review at once. ${TRADING_NOTE}`,
   request: { params: PortfolioParam },
   responses: { 200: { description: "Running", content: jsonContent(Portfolio) }, ...WRITE_ERRORS },
 });
@@ -126,24 +123,26 @@ export const portfolioRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validation
   .openapi(update, async (c) => {
     const principal = await requireTrading(c, accountServices(c).db);
     const { id } = c.req.valid("param");
-    return c.json(await updatePortfolio(services(c), principal.user.id, id, c.req.valid("json")), 200);
+    const updated = await updatePortfolio(services(c), principal.user.id, id, c.req.valid("json"));
+    // The interval may have changed: the portfolio's object moves its alarm to the new next slot.
+    if (updated.status === "active") await portfolioEngine(c.env, id).reschedule();
+    return c.json(await getPortfolio(services(c), principal.user.id, id), 200);
   })
   .openapi(start, async (c) => {
     const principal = await requireTrading(c, accountServices(c).db);
-    return c.json(await startPortfolio(services(c), principal.user.id, c.req.valid("param").id), 200);
+    return c.json(await portfolioEngine(c.env, c.req.valid("param").id).start(principal.user.id), 200);
   })
   .openapi(stop, async (c) => {
     const principal = requireScope(c, "trade");
-    return c.json(await stopPortfolio(services(c), principal.user.id, c.req.valid("param").id), 200);
+    return c.json(await portfolioEngine(c.env, c.req.valid("param").id).stop(principal.user.id), 200);
   })
   .openapi(kill, async (c) => {
     const principal = requireScope(c, "trade");
-    return c.json(await killPortfolio(services(c), principal.user.id, c.req.valid("param").id), 200);
+    return c.json(await portfolioEngine(c.env, c.req.valid("param").id).kill(principal.user.id), 200);
   })
   .openapi(remove, async (c) => {
     const principal = requireScope(c, "trade");
-    await deletePortfolio(services(c), principal.user.id, c.req.valid("param").id);
-    return c.json({ deleted: true as const }, 200);
+    return c.json(await portfolioEngine(c.env, c.req.valid("param").id).remove(principal.user.id), 200);
   });
 
 export function services(c: Context<AppEnv>): PortfolioServices {

@@ -77,7 +77,18 @@ export async function holdPrice(venue: Venue, market: "spot" | "linear", symbol:
 }
 
 export type AccountDump = {
-  orders: { clientOrderId: string; status: string; market: string; symbol: string }[];
+  orders: {
+    clientOrderId: string;
+    status: string;
+    market: string;
+    symbol: string;
+    side: string;
+    type: string;
+    quantity: string;
+    price: string | null;
+  }[];
+  balances: { asset: string; free: string; locked: string }[];
+  futures: { walletBalance: string; marginBalance: string; unrealizedPnl: string };
   positions: { symbol: string; size: string; positionSide: string }[];
   conditionals: { symbol: string; kind: string; status: string; triggerPrice: string }[];
   leverage: Record<string, number>;

@@ -16,7 +16,7 @@ import {
   type Venue,
 } from "../accounts/support.ts";
 import { signIn, uniqueEmail, userId } from "../identity/support.ts";
-import { createPortfolio, futuresPortfolio, spotPortfolio } from "./support.ts";
+import { createPortfolio, futuresPortfolio, settledRun, spotPortfolio, startSettled } from "./support.ts";
 
 /** Places orders as the owner would by hand (or as the engine will): straight through the gateway. */
 function directGateway(venue: Venue, account: SimAccount): ExchangeGateway {
@@ -43,9 +43,14 @@ describe.each(VENUES)("%s portfolio lifecycle", (venue) => {
       spot: { USDT: "1000", ETH: "2", XRP: "100" },
       futuresWallet: "0",
     });
-    const id = await createPortfolio(user, spotPortfolio(keyId, { tokens: [{ token: "ETH", minAllocation: 50 }] }));
+    // Manual approval: the review that start queues plans but places nothing, so only the orders below exist.
+    const id = await createPortfolio(
+      user,
+      spotPortfolio(keyId, { tokens: [{ token: "ETH", minAllocation: 50 }], executionMode: "manual_approval" }),
+    );
     const started = await user.post(`/api/portfolios/${id}/start`);
     expect(started.status, started.text).toBe(200);
+    await settledRun(user, id);
     expect(started.body).toMatchObject({ status: "active", statusReason: null });
     // 1000 USDT + 2 ETH at 2500; XRP is not in the portfolio.
     expect(started.body.startingEquity, "equity").toBe("6000");
@@ -81,10 +86,11 @@ describe.each(VENUES)("%s portfolio lifecycle", (venue) => {
     const app = accountsApp();
     await holdPrice(venue, "linear", "SOLUSDT", "100");
     const { user, keyId, account } = await trader(app, venue, { spot: {} });
-    const id = await createPortfolio(user, futuresPortfolio(keyId));
+    const id = await createPortfolio(user, futuresPortfolio(keyId, { executionMode: "manual_approval" }));
     const started = await user.post(`/api/portfolios/${id}/start`);
     expect(started.status, started.text).toBe(200);
     expect(started.body.startingEquity, "equity").toBe("10000");
+    await settledRun(user, id);
 
     const prefix = started.body.clientOrderIdPrefix as string;
     const gateway = directGateway(venue, account);
@@ -152,10 +158,10 @@ describe.each(VENUES)("%s portfolio lifecycle", (venue) => {
   it("pauses running portfolios with the reason when their key is deleted, canceling their orders first", async () => {
     const app = accountsApp();
     const { user, keyId, account } = await trader(app, venue);
-    const running = await createPortfolio(user, spotPortfolio(keyId));
+    const running = await createPortfolio(user, spotPortfolio(keyId, { executionMode: "manual_approval" }));
     const draft = await createPortfolio(user, spotPortfolio(keyId, { tokens: [{ token: "SOL", minAllocation: 5 }] }));
-    const started = await user.post(`/api/portfolios/${running}/start`);
-    const prefix = started.body.clientOrderIdPrefix as string;
+    const { portfolio } = await startSettled(user, running);
+    const prefix = portfolio.clientOrderIdPrefix as string;
     await directGateway(venue, account).placeOrder({
       market: "spot",
       symbol: "BTCUSDT",
@@ -191,7 +197,7 @@ describe("portfolio control", () => {
     const user = await signIn(app, email);
     const keyId = await connectKey(user, "binance", await simAccount("binance"));
     const id = await createPortfolio(user, spotPortfolio(keyId));
-    expect((await user.post(`/api/portfolios/${id}/start`)).status).toBe(200);
+    await startSettled(user, id);
     const owner = await userId(user);
     expect((await admin.post(`/api/admin/users/${owner}/disable`)).status).toBe(200);
     expect((await admin.post(`/api/admin/users/${owner}/enable`)).status).toBe(200);

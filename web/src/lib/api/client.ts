@@ -28,6 +28,22 @@ export type ValuedBalance = Schemas["ValuedBalance"];
 export type FuturesWallet = Schemas["FuturesWallet"];
 export type Position = Schemas["Position"];
 export type Order = Schemas["Order"];
+export type AiInstructions = Schemas["AiInstructions"];
+export type AiModel = Schemas["AiModel"];
+export type Portfolio = Schemas["Portfolio"];
+export type PortfolioMarket = Schemas["PortfolioMarket"];
+export type PortfolioStatus = Schemas["PortfolioStatus"];
+export type PortfolioToken = Schemas["PortfolioToken"];
+export type PortfolioPerformance = Schemas["PortfolioPerformance"];
+export type PortfolioFuturesSettings = Schemas["PortfolioFuturesSettings"];
+export type PortfolioRiskLimits = Schemas["PortfolioRiskLimits"];
+export type PortfolioActionResult = Schemas["PortfolioActionResult"];
+export type CashToken = Schemas["CashToken"];
+export type ReviewInterval = Schemas["ReviewInterval"];
+export type DecisionSource = Schemas["DecisionSource"];
+export type ExecutionMode = Schemas["ExecutionMode"];
+export type CreatePortfolio = Schemas["CreatePortfolio"];
+export type UpdatePortfolio = Schemas["UpdatePortfolio"];
 
 /** A message for people from whatever the call failed with (error envelope, network failure). */
 export function describeError(error: unknown): string {

@@ -4306,7 +4306,7 @@ export interface paths {
         put?: never;
         /**
          * Start (or resume) a portfolio; records its starting equity
-         * @description Validates again, claims the tokens on the key and records the equity in the cash token. Needs the `trade` scope, and a recent 2FA code when 2FA for trading is on.
+         * @description Validates again, claims its tokens and its share of the cash (or futures margin) on the key, records the starting equity in the cash token, and queues a first review at once. Needs the `trade` scope, and a recent 2FA code when 2FA for trading is on.
          */
         post: {
             parameters: {
@@ -4682,6 +4682,1171 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Review runs, newest first, with their orders */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RunList"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Run a review now (asynchronous)
+         * @description Queues a review and answers at once with its id; follow it with `GET …/runs/{runId}`. Reviews never overlap: when one is already queued or running, its id is answered with `alreadyRunning: true`. Needs the `trade` scope (and a recent 2FA code when 2FA for trading is on).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queued (or already in progress) */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RunRequested"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state (conflict) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{id}/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One run in full: input, prompt, raw answer, decision, orders */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    runId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The run */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RunDetail"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{id}/runs/{runId}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve, edit or reject a run's planned orders
+         * @description For portfolios in manual-approval mode. Approved orders are placed at once (edited ones after passing the same hard guards again); orders not mentioned keep waiting until the next review expires them.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    runId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApprovalRequest"];
+                };
+            };
+            responses: {
+                /** @description The run after placing what was approved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RunSummary"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The portfolio's orders, newest first
+         * @description Every order it planned, placed or refused, with its status and reason. Filter with `status`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description One status, or `live` for orders that can still change (open, sending, unknown) */
+                    status?: "pending_approval" | "planned" | "sending" | "open" | "partially_filled" | "filled" | "canceled" | "expired" | "rejected" | "failed" | "unknown" | "live";
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PortfolioOrderList"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{id}/orders/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The portfolio's orders as CSV */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description One status, or `live` for orders that can still change (open, sending, unknown) */
+                    status?: "pending_approval" | "planned" | "sending" | "open" | "partially_filled" | "filled" | "canceled" | "expired" | "rejected" | "failed" | "unknown" | "live";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV, newest first (at most 20 000 rows) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{id}/orders/{orderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Cancel one of the portfolio's open orders
+         * @description Through the broker that placed it (the venue, or the paper broker). An order that filled meanwhile is recorded as filled. Needs the `trade` scope; never a 2FA code, so you can always reduce risk.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    orderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The order after the cancel */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PortfolioOrder"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{id}/fills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The portfolio's fills (trades), newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PortfolioFillList"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{id}/fills/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The portfolio's fills as CSV */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV, newest first (at most 20 000 rows) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{id}/positions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the portfolio holds now (spot holdings, futures positions, SL/TP) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Holdings and positions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PortfolioPositions"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{id}/equity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The equity curve: value and PnL in the cash token over time */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Points at or after this time (default: 30 days ago) */
+                    from?: string;
+                    to?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Points oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EquityCurve"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{id}/allocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Allocation now against each token's floor, target and maximum */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Allocation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Allocation"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue refused this server's location (exchange_restricted_location) */
+                451: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5571,6 +6736,8 @@ export interface components {
             executionMode: components["schemas"]["ExecutionMode"];
             /** @description Simulate orders against live prices instead of placing them */
             paper: boolean;
+            /** @description Paper portfolios: the virtual cash they start with (default 10000) */
+            paperCapital: string | null;
             futures: components["schemas"]["PortfolioFuturesSettings"];
             risk: components["schemas"]["PortfolioRiskLimits"];
             status: components["schemas"]["PortfolioStatus"];
@@ -5582,6 +6749,16 @@ export interface components {
             startingEquity: string | null;
             /** Format: date-time */
             startedAt: string | null;
+            performance: components["schemas"]["PortfolioPerformance"];
+            /**
+             * Format: date-time
+             * @description When the next scheduled review is due
+             */
+            nextRunAt: string | null;
+            /** Format: date-time */
+            lastRunAt: string | null;
+            /** @description Consecutive failed reviews; 3 pause the portfolio */
+            failedRunsInARow: number;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -5655,6 +6832,17 @@ export interface components {
         };
         /** @enum {string} */
         PortfolioStatus: "draft" | "active" | "paused" | "stopped" | "deleted";
+        /** @description Null until the first valuation */
+        PortfolioPerformance: {
+            /** @description Value in the cash token (decimal string) */
+            equity: string;
+            /** @description Equity minus the starting equity, in the cash token */
+            pnl: string;
+            /** @description PnL as a percentage of the starting equity */
+            pnlPct: string;
+            /** Format: date-time */
+            at: string;
+        } | null;
         CreatePortfolio: {
             name: string;
             cashToken: components["schemas"]["CashToken"];
@@ -5672,6 +6860,11 @@ export interface components {
              * @default false
              */
             paper: boolean;
+            /**
+             * @description Paper portfolios: the virtual cash they start with (default 10000)
+             * @default null
+             */
+            paperCapital: string | null;
             futures?: components["schemas"]["PortfolioFuturesSettings"];
             risk?: components["schemas"]["PortfolioRiskLimits"];
             /** @description Venue and environment follow from the key */
@@ -5693,6 +6886,8 @@ export interface components {
             executionMode?: components["schemas"]["ExecutionMode"];
             /** @description Simulate orders against live prices instead of placing them */
             paper?: boolean;
+            /** @description Paper portfolios: the virtual cash they start with (default 10000) */
+            paperCapital?: string | null;
             futures?: components["schemas"]["PortfolioFuturesSettings"];
             risk?: components["schemas"]["PortfolioRiskLimits"];
         };
@@ -5709,6 +6904,260 @@ export interface components {
                 quantity: string;
                 clientOrderId: string;
             }[];
+        };
+        RunRequested: {
+            runId: string;
+            status: components["schemas"]["RunStatus"];
+            /** @description A review was already queued or running; this is its id (runs never overlap) */
+            alreadyRunning: boolean;
+        };
+        /**
+         * @description `awaiting_approval`: planned orders wait for you (manual mode). `aborted`: the portfolio was stopped or paused during the run.
+         * @enum {string}
+         */
+        RunStatus: "queued" | "running" | "awaiting_approval" | "completed" | "failed" | "aborted";
+        RunList: {
+            runs: components["schemas"]["RunSummary"][];
+            nextCursor: string | null;
+        };
+        RunSummary: {
+            id: string;
+            portfolioId: string;
+            /** @description Run number within the portfolio */
+            seq: number;
+            trigger: components["schemas"]["RunTrigger"];
+            status: components["schemas"]["RunStatus"];
+            step: components["schemas"]["RunStep"];
+            /** Format: date-time */
+            requestedAt: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            provider: string | null;
+            model: string | null;
+            /** @description The decision's summary, or why there was none */
+            summary: string | null;
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            /** @example 0.001 */
+            equityBefore: string | null;
+            /** @example 0.001 */
+            equityAfter: string | null;
+            usage: components["schemas"]["RunUsage"];
+            /** @description Planned, placed and refused orders, by leg */
+            orders: components["schemas"]["PortfolioOrder"][];
+            notes: components["schemas"]["RunNote"][];
+        };
+        /** @enum {string} */
+        RunTrigger: "schedule" | "manual" | "start";
+        /** @enum {string} */
+        RunStep: "cancel" | "snapshot" | "decide" | "plan" | "approval" | "place" | "reconcile" | "record" | "done";
+        RunUsage: {
+            inputTokens: number;
+            cachedInputTokens: number;
+            outputTokens: number;
+            reasoningTokens: number;
+            webSearchCalls: number;
+            /**
+             * @description Estimate from list prices; null when unknown
+             * @example 0.001
+             */
+            costUsd: string | null;
+        } | null;
+        PortfolioOrder: {
+            id: string;
+            runId: string | null;
+            leg: number;
+            clientOrderId: string;
+            venue: components["schemas"]["Venue"];
+            /** @description Placed with the paper broker, not on the venue */
+            paper: boolean;
+            market: components["schemas"]["MarketType"];
+            symbol: string;
+            /** @description `buy`/`sell` (spot), OPEN/INCREASE/REDUCE/CLOSE (futures), `kill` */
+            action: string;
+            /** @enum {string} */
+            side: "buy" | "sell";
+            /** @enum {string} */
+            type: "market" | "limit";
+            /** @example 0.001 */
+            quantity: string;
+            /** @example 0.001 */
+            price: string | null;
+            reduceOnly: boolean;
+            /** @enum {string} */
+            positionSide: "both" | "long" | "short";
+            leverage: number | null;
+            /** @example 0.001 */
+            stopLoss: string | null;
+            /** @example 0.001 */
+            takeProfit: string | null;
+            /**
+             * @description Futures entries: SL/TP are placed once the entry fills
+             * @enum {string}
+             */
+            stopsStatus: "none" | "pending" | "placed" | "failed";
+            stopsError: string | null;
+            status: components["schemas"]["PortfolioOrderStatus"];
+            /** @description Why it was refused, failed or canceled */
+            reason: string | null;
+            exchangeOrderId: string | null;
+            /** @example 0.001 */
+            filledQuantity: string;
+            /** @example 0.001 */
+            averagePrice: string | null;
+            /** @example 0.001 */
+            notionalUsd: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            sentAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /**
+         * @description `pending_approval`: waits for you (manual mode). `planned`/`sending`: saved, being placed. `rejected`: refused by a guard, a risk limit or you, never sent. `failed`: the venue refused it. `unknown`: the venue did not confirm it; Ballast looks it up by its client order id (never resends) until it knows.
+         * @enum {string}
+         */
+        PortfolioOrderStatus: "pending_approval" | "planned" | "sending" | "open" | "partially_filled" | "filled" | "canceled" | "expired" | "rejected" | "failed" | "unknown";
+        RunNote: {
+            /** @enum {string} */
+            kind: "cancel" | "stops" | "settings" | "risk" | "info";
+            message: string;
+            symbol: string | null;
+        };
+        RunDetail: components["schemas"]["RunSummary"] & {
+            /** @description The decision input exactly as the provider saw it */
+            input?: unknown;
+            /** @description The messages sent to the AI provider (null for the built-in strategy) */
+            prompt: {
+                version: string;
+                system: string;
+                user: string;
+            } | null;
+            /** @description The provider's answer as received */
+            rawResponse?: unknown;
+            /** @description The parsed decision */
+            decision?: unknown;
+            /** @description Milliseconds per step */
+            durationsMs: {
+                [key: string]: number;
+            };
+        };
+        /** @description Approve (optionally edited), or reject, orders of a run waiting for approval */
+        ApprovalRequest: {
+            decisions: {
+                orderId: string;
+                /** @enum {string} */
+                action: "approve" | "reject";
+                /**
+                 * @description Approve with this base quantity instead
+                 * @example 0.001
+                 */
+                quantity?: string;
+                /**
+                 * @description Approve a limit order with this price instead
+                 * @example 0.001
+                 */
+                price?: string;
+            }[];
+        };
+        PortfolioOrderList: {
+            orders: components["schemas"]["PortfolioOrder"][];
+            nextCursor: string | null;
+        };
+        PortfolioFillList: {
+            fills: components["schemas"]["PortfolioFill"][];
+            nextCursor: string | null;
+        };
+        PortfolioFill: {
+            id: string;
+            orderId: string;
+            clientOrderId: string;
+            tradeId: string;
+            symbol: string;
+            /** @enum {string} */
+            side: "buy" | "sell";
+            /** @example 0.001 */
+            price: string;
+            /** @example 0.001 */
+            quantity: string;
+            /** @example 0.001 */
+            fee: string;
+            feeAsset: string;
+            maker: boolean;
+            /** Format: date-time */
+            time: string;
+        };
+        PortfolioPositions: {
+            /** @description Spot: the cash token and every token */
+            holdings: components["schemas"]["Holding"][];
+            /** @description Futures: open positions on the portfolio's contracts */
+            positions: components["schemas"]["Position"][];
+            stops: components["schemas"]["ConditionalOrder"][];
+            /** Format: date-time */
+            at: string;
+        };
+        Holding: {
+            asset: string;
+            /**
+             * @description What the portfolio owns (its ledger)
+             * @example 0.001
+             */
+            quantity: string;
+            /**
+             * @description Total of this asset on the account (free + locked); null when the venue could not be reached
+             * @example 0.001
+             */
+            onExchange: string | null;
+            /**
+             * @description In the cash token
+             * @example 0.001
+             */
+            price: string | null;
+            /** @example 0.001 */
+            value: string | null;
+        };
+        EquityCurve: {
+            cashToken: string;
+            /** @example 0.001 */
+            startingEquity: string | null;
+            /** @description Oldest first; one point per run and one at start */
+            points: components["schemas"]["EquityPoint"][];
+        };
+        EquityPoint: {
+            /** Format: date-time */
+            at: string;
+            /** @example 0.001 */
+            equity: string;
+            /** @example 0.001 */
+            pnl: string;
+        };
+        Allocation: {
+            cashToken: string;
+            /** @example 0.001 */
+            equity: string;
+            /** Format: date-time */
+            at: string;
+            /** @description The cash token first (spot), then each token */
+            items: components["schemas"]["AllocationItem"][];
+        };
+        AllocationItem: {
+            asset: string;
+            /**
+             * @description Spot: holding value. Futures: position notional (absolute)
+             * @example 0.001
+             */
+            value: string;
+            /** @description Share of equity, in percent */
+            allocationPct: number;
+            minAllocation: number | null;
+            targetAllocation: number | null;
+            maxAllocation: number | null;
+            belowFloor: boolean;
         };
         AdminUserPage: {
             items: components["schemas"]["AdminUser"][];

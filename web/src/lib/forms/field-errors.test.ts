@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldErrors } from "./field-errors.ts";
+import { fieldErrors, issueErrors } from "./field-errors.ts";
 
 const envelope = (issues: unknown) => ({ error: { code: "validation_failed", message: "…", details: { issues } } });
 
@@ -26,5 +26,28 @@ describe("fieldErrors", () => {
     expect(fieldErrors(new Error("offline"))).toEqual({});
     expect(fieldErrors(envelope("not a list"))).toEqual({});
     expect(fieldErrors(envelope([{ path: 3, message: "x" }]))).toEqual({});
+  });
+});
+
+describe("issueErrors", () => {
+  it("keeps the whole path, with brackets and the request part normalised", () => {
+    const error = envelope([
+      { path: "tokens[0].token", message: "SOLUSDC does not trade on Bybit spot." },
+      { path: "json.tokens.1.minAllocation", message: "Too big" },
+      { path: "futures.maxLeverage", message: "lower it" },
+      { path: "tokens", message: "minimums over 100%" },
+      { path: "json.tokens.1.minAllocation", message: "second" },
+    ]);
+    expect(issueErrors(error)).toEqual({
+      "tokens.0.token": "SOLUSDC does not trade on Bybit spot.",
+      "tokens.1.minAllocation": "Too big",
+      "futures.maxLeverage": "lower it",
+      tokens: "minimums over 100%",
+    });
+  });
+
+  it("answers nothing without issues", () => {
+    expect(issueErrors({ error: { code: "conflict", message: "taken" } })).toEqual({});
+    expect(issueErrors(envelope([{ path: "json", message: "x" }]))).toEqual({});
   });
 });

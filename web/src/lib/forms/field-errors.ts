@@ -21,6 +21,30 @@ export function fieldErrors(error: unknown): FieldErrors {
   return result;
 }
 
+/**
+ * Maps `error.details.issues` to `{ path: message }` with the whole path, for forms with nested fields: the request
+ * part goes and brackets become dots, so the worker's `tokens[0].token` and zod's `json.tokens.0.token` both read
+ * `tokens.0.token`. The first message per path wins.
+ */
+export function issueErrors(error: unknown): FieldErrors {
+  const result: FieldErrors = {};
+  for (const issue of readIssues(error)) {
+    if (typeof issue.path !== "string" || typeof issue.message !== "string") continue;
+    const path = pathOf(issue.path);
+    if (path && !(path in result)) result[path] = issue.message;
+  }
+  return result;
+}
+
+function pathOf(path: string): string {
+  const parts = path
+    .replace(/\[(\d+)\]/g, ".$1")
+    .split(".")
+    .filter(Boolean);
+  if (parts[0] && TARGETS.has(parts[0])) parts.shift();
+  return parts.join(".");
+}
+
 function fieldOf(path: string): string | null {
   const parts = path.split(".").filter(Boolean);
   if (parts[0] && TARGETS.has(parts[0])) parts.shift();

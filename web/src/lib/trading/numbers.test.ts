@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { optionalDecimal, signed, signTone, usd } from "./numbers.ts";
+import { formatAmount, formatPercentChange, optionalDecimal, signed, signTone, usd } from "./numbers.ts";
 
 describe("trading numbers", () => {
   it("colours gains and losses", () => {
@@ -23,5 +23,15 @@ describe("trading numbers", () => {
   it("reads optional decimals from fields", () => {
     expect(optionalDecimal("  ")).toBeUndefined();
     expect(optionalDecimal(" 0,5 ")).toBe("0.5");
+  });
+
+  it("formats token amounts and percentage changes per language", () => {
+    expect(formatAmount("10123.456", "en")).toBe("10,123.46");
+    expect(formatAmount("12.5", "en", { signed: true })).toBe("+12.50");
+    expect(formatAmount("-3", "en", { signed: true })).toBe("-3.00");
+    expect(formatAmount("n/a", "en")).toBe("n/a");
+    expect(formatPercentChange("1.2345", "en")).toBe("+1.23%");
+    expect(formatPercentChange("-0.5", "en")).toBe("-0.50%");
+    expect(formatPercentChange("0", "en")).toBe("0.00%");
   });
 });

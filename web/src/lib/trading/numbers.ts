@@ -25,3 +25,26 @@ export function optionalDecimal(text: string): string | undefined {
   const trimmed = text.trim().replace(",", ".");
   return trimmed === "" ? undefined : trimmed;
 }
+
+/** An amount of a token for reading ("10,123.45"), two decimals; `signed` adds the plus of a gain. */
+export function formatAmount(value: string, locale: string, { signed = false } = {}): string {
+  const n = Number(value);
+  if (!Number.isFinite(n)) return value;
+  return new Intl.NumberFormat(locale, {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+    signDisplay: signed ? "exceptZero" : "auto",
+  }).format(n);
+}
+
+/** A percentage from a decimal string ("+1.25 %" in the reader's language), always signed. */
+export function formatPercentChange(value: string, locale: string): string {
+  const n = Number(value);
+  if (!Number.isFinite(n)) return `${value}%`;
+  return new Intl.NumberFormat(locale, {
+    style: "percent",
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+    signDisplay: "exceptZero",
+  }).format(n / 100);
+}

@@ -1,0 +1,127 @@
+import { z } from "@hono/zod-openapi";
+import { DecimalString } from "./exchanges.ts";
+import { PortfolioOrder } from "./portfolio-orders.ts";
+
+/**
+ * Review runs as the owner sees them: what triggered a run, where it is, what was decided and what happened to each
+ * order. One run in full adds the decision input, the prompt and the provider's raw answer.
+ */
+
+export const RunTrigger = z.enum(["schedule", "manual", "start"]).openapi("RunTrigger");
+export type RunTrigger = z.infer<typeof RunTrigger>;
+
+export const RunStatus = z
+  .enum(["queued", "running", "awaiting_approval", "completed", "failed", "aborted"])
+  .openapi("RunStatus", {
+    description:
+      "`awaiting_approval`: planned orders wait for you (manual mode). `aborted`: the portfolio was stopped or paused during the run.",
+  });
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** Journal steps, in order. A restarted run resumes at its step without repeating what was sent. */
+export const RunStep = z
+  .enum(["cancel", "snapshot", "decide", "plan", "approval", "place", "reconcile", "record", "done"])
+  .openapi("RunStep");
+export type RunStep = z.infer<typeof RunStep>;
+
+export const RunUsage = z
+  .object({
+    inputTokens: z.number().int(),
+    cachedInputTokens: z.number().int(),
+    outputTokens: z.number().int(),
+    reasoningTokens: z.number().int(),
+    webSearchCalls: z.number().int(),
+    costUsd: DecimalString.nullable().openapi({ description: "Estimate from list prices; null when unknown" }),
+  })
+  .openapi("RunUsage");
+
+export const RunNote = z
+  .object({
+    kind: z.enum(["cancel", "stops", "settings", "risk", "info"]),
+    message: z.string(),
+    symbol: z.string().nullable(),
+  })
+  .openapi("RunNote");
+export type RunNote = z.infer<typeof RunNote>;
+
+export const RunSummary = z
+  .object({
+    id: z.string(),
+    portfolioId: z.string(),
+    seq: z.number().int().openapi({ description: "Run number within the portfolio" }),
+    trigger: RunTrigger,
+    status: RunStatus,
+    step: RunStep,
+    requestedAt: z.iso.datetime(),
+    startedAt: z.iso.datetime().nullable(),
+    finishedAt: z.iso.datetime().nullable(),
+    provider: z.string().nullable(),
+    model: z.string().nullable(),
+    summary: z.string().nullable().openapi({ description: "The decision's summary, or why there was none" }),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    equityBefore: DecimalString.nullable(),
+    equityAfter: DecimalString.nullable(),
+    usage: RunUsage.nullable(),
+    orders: z.array(PortfolioOrder).openapi({ description: "Planned, placed and refused orders, by leg" }),
+    notes: z.array(RunNote),
+  })
+  .openapi("RunSummary");
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const RunDetail = RunSummary.extend({
+  input: z.unknown().openapi({ description: "The decision input exactly as the provider saw it" }),
+  prompt: z
+    .object({ version: z.string(), system: z.string(), user: z.string() })
+    .nullable()
+    .openapi({ description: "The messages sent to the AI provider (null for the built-in strategy)" }),
+  rawResponse: z.unknown().openapi({ description: "The provider's answer as received" }),
+  decision: z.unknown().openapi({ description: "The parsed decision" }),
+  durationsMs: z.record(z.string(), z.number()).openapi({ description: "Milliseconds per step" }),
+}).openapi("RunDetail");
+export type RunDetail = z.infer<typeof RunDetail>;
+
+export const RunListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+  cursor: z.string().max(200).optional().openapi({ description: "`nextCursor` of the previous page" }),
+});
+
+export const RunList = z.object({ runs: z.array(RunSummary), nextCursor: z.string().nullable() }).openapi("RunList");
+
+export const RunParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+  runId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "runId", in: "path" } }),
+});
+
+export const RunRequested = z
+  .object({
+    runId: z.string(),
+    status: RunStatus,
+    alreadyRunning: z
+      .boolean()
+      .openapi({ description: "A review was already queued or running; this is its id (runs never overlap)" }),
+  })
+  .openapi("RunRequested");
+export type RunRequested = z.infer<typeof RunRequested>;
+
+export const ApprovalItem = z.object({
+  orderId: z.string().min(1).max(64),
+  action: z.enum(["approve", "reject"]),
+  quantity: DecimalString.optional().openapi({ description: "Approve with this base quantity instead" }),
+  price: DecimalString.optional().openapi({ description: "Approve a limit order with this price instead" }),
+});
+export type ApprovalItem = z.infer<typeof ApprovalItem>;
+
+export const ApprovalRequest = z
+  .object({ decisions: z.array(ApprovalItem).min(1).max(20) })
+  .openapi("ApprovalRequest", {
+    description: "Approve (optionally edited), or reject, orders of a run waiting for approval",
+  });
+export type ApprovalRequest = z.infer<typeof ApprovalRequest>;

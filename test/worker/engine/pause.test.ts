@@ -1,0 +1,128 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { unwrap } from "../../../worker/portfolios/engine/engine-result.ts";
+import { holdPrice } from "../accounts/support.ts";
+import { userId } from "../identity/support.ts";
+import { spotPortfolio, startSettled } from "../portfolios/support.ts";
+import {
+  eventually,
+  newPortfolio,
+  OPENAI,
+  rows,
+  runNow,
+  scriptedTrader,
+  spotBuy,
+  spotPlan,
+  venueOrders,
+} from "./support.ts";
+
+/** When Ballast pauses a portfolio by itself, and what the owner then sees. */
+
+async function ethPortfolio(risk: Record<string, string | null> = {}) {
+  await holdPrice("binance", "spot", "ETHUSDT", "2500");
+  const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+  const id = await newPortfolio(
+    t.user,
+    spotPortfolio(t.keyId, {
+      tokens: [{ token: "ETH", minAllocation: 0 }],
+      decisionSource: OPENAI,
+      risk: { maxOrderPct: null, maxExposurePct: null, maxDailyLossPct: null, maxDrawdownPct: null, ...risk },
+    }),
+  );
+  return { ...t, id };
+}
+
+const failure = { error: "The data is contradictory." };
+
+describe("pause rules", () => {
+  it("three failed reviews in a row pause it with the last error; a good review resets the count", async () => {
+    const t = await ethPortfolio();
+    await t.decide(failure, spotPlan([]), failure, failure, failure);
+    const { run: first } = await startSettled(t.user, t.id);
+    expect(first).toMatchObject({ status: "failed", error: { code: "decision_model_error", message: failure.error } });
+    expect((await t.user.get(`/api/portfolios/${t.id}`)).body).toMatchObject({ status: "active", failedRunsInARow: 1 });
+    expect((await runNow(t.user, t.id)).status).toBe("completed");
+    expect((await t.user.get(`/api/portfolios/${t.id}`)).body.failedRunsInARow).toBe(0);
+    await runNow(t.user, t.id);
+    await runNow(t.user, t.id);
+    expect((await t.user.get(`/api/portfolios/${t.id}`)).body).toMatchObject({ status: "active", failedRunsInARow: 2 });
+    await runNow(t.user, t.id);
+    const paused = (await t.user.get(`/api/portfolios/${t.id}`)).body;
+    expect(paused).toMatchObject({
+      status: "paused",
+      statusReason: `3 reviews in a row failed; the last one: ${failure.error}`,
+      nextRunAt: null,
+    });
+    const refused = await t.user.post(`/api/portfolios/${t.id}/runs`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: "conflict" });
+  });
+
+  it("a drawdown past the limit pauses it before deciding, and cancels its open orders", async () => {
+    const t = await ethPortfolio({ maxDrawdownPct: "5" });
+    await t.decide(spotPlan([spotBuy("ETHUSDT", "1.2", "2500"), spotBuy("ETHUSDT", "0.1", "2500", "2450")]));
+    const { run } = await startSettled(t.user, t.id);
+    expect((run.orders as { status: string }[]).map((o) => o.status)).toEqual(["filled", "open"]);
+    // 1.2 ETH (3 000 of 10 000 USDT): a 20 % drop of ETH is about a 6 % drawdown from the 10 000 peak.
+    await holdPrice("binance", "spot", "ETHUSDT", "2000");
+    const second = await runNow(t.user, t.id);
+    expect(second.status).toBe("aborted");
+    expect(second.summary).toMatch(/^Paused: Drawdown of 6\.\d+% from the peak of 10000 USDT reached the 5% limit\.$/);
+    const portfolio = (await t.user.get(`/api/portfolios/${t.id}`)).body;
+    expect(portfolio.status).toBe("paused");
+    expect(portfolio.statusReason).toMatch(/^Drawdown of 6\.\d+%/);
+    const limit = (await venueOrders(t.account)).find((o) => o.type === "limit");
+    expect(limit?.status).toBe("canceled");
+  });
+
+  it("a daily loss past the limit pauses it", async () => {
+    const t = await ethPortfolio({ maxDailyLossPct: "2" });
+    await t.decide(spotPlan([spotBuy("ETHUSDT", "2", "2500")]));
+    await startSettled(t.user, t.id);
+    await holdPrice("binance", "spot", "ETHUSDT", "2300");
+    const second = await runNow(t.user, t.id);
+    // Started today, so the day starts at the starting equity.
+    expect(second.summary).toMatch(
+      /^Paused: Loss of 4\.\d+% today \(from 10000 to 9\d{3}(\.\d+)? USDT\) reached the 2% daily limit\.$/,
+    );
+    expect((await t.user.get(`/api/portfolios/${t.id}`)).body.status).toBe("paused");
+  });
+
+  it("a key gone from under it pauses it with the reason", async () => {
+    const t = await ethPortfolio();
+    await t.decide(spotPlan([]));
+    await startSettled(t.user, t.id);
+    // Removed without the API (which would pause it first): the review itself finds out.
+    await env.DB.prepare("DELETE FROM exchange_keys WHERE id = ?").bind(t.keyId).run();
+    const run = await runNow(t.user, t.id);
+    expect(run).toMatchObject({ status: "failed", error: { code: "key_unavailable" } });
+    expect((await t.user.get(`/api/portfolios/${t.id}`)).body).toMatchObject({
+      status: "paused",
+      statusReason: "The portfolio's exchange key was deleted.",
+    });
+  });
+
+  it("a disabled owner's portfolio pauses at its next review", async () => {
+    const t = await ethPortfolio();
+    await t.decide(spotPlan([]));
+    await startSettled(t.user, t.id);
+    const owner = await userId(t.user);
+    // Disabled directly in the database (as a race with the admin route would leave it); the next review, here
+    // queued on the object as its schedule would, finds out by itself.
+    await env.DB.prepare("UPDATE users SET enabled = 0 WHERE id = ?").bind(owner).run();
+    const queued = unwrap(await env.PORTFOLIO.getByName(t.id).requestRun(t.id, owner));
+    const run = await eventually(async () => {
+      const [row] = await rows<{ status: string; summary: string | null }>(
+        "SELECT status, summary FROM portfolio_runs WHERE id = ?",
+        queued.runId,
+      );
+      return row && row.status !== "queued" && row.status !== "running" ? row : undefined;
+    }, "the review to finish");
+    expect(run).toEqual({ status: "aborted", summary: "Paused: The owner's account is disabled." });
+    const [portfolio] = await rows<{ status: string; status_reason: string }>(
+      "SELECT status, status_reason FROM portfolios WHERE id = ?",
+      t.id,
+    );
+    expect(portfolio).toEqual({ status: "paused", status_reason: "The owner's account is disabled." });
+  });
+});

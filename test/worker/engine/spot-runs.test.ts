@@ -1,0 +1,239 @@
+import Big from "big.js";
+import { describe, expect, it } from "vitest";
+import { createGateway } from "../../../worker/exchanges/gateway.ts";
+import { dumpAccount, holdPrice, simUrl, VENUES } from "../accounts/support.ts";
+import { spotPortfolio, startSettled } from "../portfolios/support.ts";
+import {
+  newPortfolio,
+  OPENAI,
+  runNow,
+  scriptedTrader,
+  settleVenue,
+  spotBuy,
+  spotPlan,
+  spotSell,
+  venueOrders,
+} from "./support.ts";
+
+type Order = { clientOrderId: string; status: string; reason: string | null; filledQuantity: string; quantity: string };
+type Fill = { orderId: string; price: string; quantity: string; fee: string; feeAsset: string; symbol: string };
+type Holding = { asset: string; quantity: string; onExchange: string };
+
+/** The portfolio claimed the whole account and is the only one trading it, so its ledger must equal the venue. */
+async function expectLedgerMatchesVenue(user: Parameters<typeof startSettled>[0], id: string, apiKey: string) {
+  const holdings = (await user.get(`/api/portfolios/${id}/positions`)).body.holdings as Holding[];
+  const venue = await dumpAccount(apiKey);
+  const balances = (venue as unknown as { balances: { asset: string; free: string; locked: string }[] }).balances;
+  for (const holding of holdings) {
+    const onVenue = balances.find((b) => b.asset === holding.asset);
+    const total = onVenue ? Big(onVenue.free).plus(onVenue.locked) : Big(0);
+    expect(Big(holding.quantity).eq(total), `${holding.asset}: ledger ${holding.quantity}, venue ${total}`).toBe(true);
+  }
+  return holdings;
+}
+
+describe.each(VENUES)("%s spot reviews", (venue) => {
+  it("places a market and a limit order, refuses a bad item with its reason, records fills, ledger and equity", async () => {
+    await holdPrice(venue, "spot", "ETHUSDT", "2500");
+    await holdPrice(venue, "spot", "BTCUSDT", "60000");
+    const t = await scriptedTrader(venue, { spot: { USDT: "10000" }, futuresWallet: "0" });
+    await t.decide(
+      spotPlan([
+        spotBuy("ETHUSDT", "1", "2500"),
+        spotBuy("BTCUSDT", "0.01", "60000", "59000"),
+        spotBuy("XRPUSDT", "10", "0.5"),
+        spotSell("ETHUSDT", "5", "2500"),
+      ]),
+    );
+    const id = await newPortfolio(
+      t.user,
+      spotPortfolio(t.keyId, {
+        tokens: [
+          { token: "ETH", minAllocation: 10 },
+          { token: "BTC", minAllocation: 0 },
+        ],
+        decisionSource: OPENAI,
+      }),
+    );
+    const { portfolio, run } = await startSettled(t.user, id);
+    expect(portfolio.startingEquity).toBe("10000");
+    expect(run).toMatchObject({ status: "completed", step: "done", trigger: "start", provider: "openai" });
+    const [market, limit, unknownPair, oversell] = run.orders as unknown as Order[];
+    const prefix = portfolio.clientOrderIdPrefix as string;
+    expect(market).toMatchObject({ clientOrderId: `${prefix}r1-0`, status: "filled", filledQuantity: "1" });
+    expect(limit).toMatchObject({ clientOrderId: `${prefix}r1-1`, status: "open", price: "59000.00" });
+    expect(unknownPair).toMatchObject({
+      status: "rejected",
+      reason: "XRPUSDT is not one of this portfolio's trading routes.",
+    });
+    // The second ETH item sells more than the portfolio holds (the buy's proceeds are not counted before they exist).
+    expect(oversell?.status).toBe("rejected");
+    expect(oversell?.reason).toContain("only 0 ETH is free");
+
+    // Exactly the two accepted orders reached the venue, under their deterministic client ids.
+    const placed = (await venueOrders(t.account)).map((o) => o.clientOrderId).sort();
+    expect(placed).toEqual([`${prefix}r1-0`, `${prefix}r1-1`]);
+
+    // The run log keeps what the provider saw and said, and what it cost.
+    expect(run.prompt).toMatchObject({ version: expect.stringMatching(/^spot-v\d+$/) });
+    expect((run.prompt as { system: string }).system).toContain("floor");
+    expect(run.input).toMatchObject({ kind: "spot", totalValueUsd: "10000.00" });
+    expect(run.rawResponse).toBeTruthy();
+    expect(run.usage).toMatchObject({ inputTokens: expect.any(Number), costUsd: expect.stringMatching(/^\d/) });
+    expect(Object.keys(run.durationsMs as object)).toEqual(
+      expect.arrayContaining(["cancel", "snapshot", "decide", "plan", "place", "reconcile", "record"]),
+    );
+
+    // Fills carry fees; the ledger moved by them and equals the venue's balances.
+    const fills = (await t.user.get(`/api/portfolios/${id}/fills`)).body.fills as Fill[];
+    expect(fills.length).toBeGreaterThan(0);
+    const bought = fills.reduce((sum, f) => sum.plus(f.quantity), Big(0));
+    expect(bought.eq(1)).toBe(true);
+    expect(fills.every((f) => f.feeAsset === "ETH" && Big(f.fee).gt(0))).toBe(true);
+    const holdings = await expectLedgerMatchesVenue(t.user, id, t.account.apiKey);
+    const spent = fills.reduce((sum, f) => sum.plus(Big(f.quantity).times(f.price)), Big(0));
+    const fee = fills.reduce((sum, f) => sum.plus(f.fee), Big(0));
+    expect(holdings.find((h) => h.asset === "USDT")?.quantity).toBe(Big(10000).minus(spent).toFixed());
+    expect(holdings.find((h) => h.asset === "ETH")?.quantity).toBe(Big(1).minus(fee).toFixed());
+
+    // Equity = ledger at the last price; the equity curve has the start and this run.
+    const equity = Big(10000).minus(spent).plus(Big(1).minus(fee).times(2500));
+    expect(Big(run.equityAfter as string).eq(equity)).toBe(true);
+    const curve = (await t.user.get(`/api/portfolios/${id}/equity`)).body;
+    expect(curve.points).toHaveLength(2);
+    const after = (await t.user.get(`/api/portfolios/${id}`)).body;
+    expect(after.performance).toMatchObject({ equity: equity.toFixed() });
+    expect(after.nextRunAt).toEqual(expect.any(String));
+  });
+
+  it("cancels the previous run's unfilled order, and records the fill when the cancel finds it filled", async () => {
+    await holdPrice(venue, "spot", "BTCUSDT", "60000");
+    await holdPrice(venue, "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader(venue, { spot: { USDT: "20000" }, futuresWallet: "0" });
+    await t.decide(
+      spotPlan([spotBuy("BTCUSDT", "0.01", "60000", "59000"), spotBuy("ETHUSDT", "1", "2500", "2400")]),
+      spotPlan([]),
+    );
+    const id = await newPortfolio(
+      t.user,
+      spotPortfolio(t.keyId, {
+        tokens: [
+          { token: "BTC", minAllocation: 0 },
+          { token: "ETH", minAllocation: 0 },
+        ],
+        decisionSource: OPENAI,
+      }),
+    );
+    const { portfolio, run } = await startSettled(t.user, id);
+    expect((run.orders as unknown as Order[]).map((o) => o.status)).toEqual(["open", "open"]);
+    const prefix = portfolio.clientOrderIdPrefix as string;
+
+    // The BTC limit fills on the venue between reviews; the ETH one does not.
+    await holdPrice(venue, "spot", "BTCUSDT", "58000");
+    await settleVenue(venue);
+    const second = await runNow(t.user, id);
+    expect(second.status).toBe("completed");
+    const orders = (await t.user.get(`/api/portfolios/${id}/orders`)).body.orders as Order[];
+    const btc = orders.find((o) => o.clientOrderId === `${prefix}r1-0`);
+    const eth = orders.find((o) => o.clientOrderId === `${prefix}r1-1`);
+    expect(btc).toMatchObject({ status: "filled", filledQuantity: "0.01" });
+    expect(eth).toMatchObject({ status: "canceled", reason: "Not filled before the next review; canceled." });
+    expect(second.notes).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: "cancel", symbol: "ETHUSDT" })]),
+    );
+    const fills = (await t.user.get(`/api/portfolios/${id}/fills`)).body.fills as Fill[];
+    expect(
+      fills
+        .filter((f) => f.symbol === "BTCUSDT")
+        .reduce((s, f) => s.plus(f.quantity), Big(0))
+        .eq("0.01"),
+    ).toBe(true);
+    await expectLedgerMatchesVenue(t.user, id, t.account.apiKey);
+  });
+
+  it("records a partial fill and cancels the rest at the next review", async () => {
+    await holdPrice(venue, "spot", "BTCUSDT", "60000");
+    const t = await scriptedTrader(venue, { spot: { USDT: "400000" }, futuresWallet: "0" });
+    // 5 BTC at 59 000 is about 295 000 USDT; the book shows about 100 000 USDT a step, so it fills in parts.
+    await t.decide(spotPlan([spotBuy("BTCUSDT", "5", "60000", "59000")]), spotPlan([]));
+    const id = await newPortfolio(
+      t.user,
+      spotPortfolio(t.keyId, { tokens: [{ token: "BTC", minAllocation: 0 }], decisionSource: OPENAI }),
+    );
+    const { portfolio } = await startSettled(t.user, id);
+    await holdPrice(venue, "spot", "BTCUSDT", "58000");
+    await settleVenue(venue);
+    await runNow(t.user, id);
+    const [order] = (await t.user.get(`/api/portfolios/${id}/orders`)).body.orders as Order[];
+    expect(order?.clientOrderId).toBe(`${portfolio.clientOrderIdPrefix}r1-0`);
+    expect(order?.status).toBe("canceled");
+    const filled = Big(order?.filledQuantity ?? "0");
+    expect(filled.gt(0) && filled.lt(5), `partially filled: ${filled}`).toBe(true);
+    const fills = (await t.user.get(`/api/portfolios/${id}/fills`)).body.fills as Fill[];
+    expect(fills.reduce((s, f) => s.plus(f.quantity), Big(0)).eq(filled)).toBe(true);
+    await expectLedgerMatchesVenue(t.user, id, t.account.apiKey);
+  });
+
+  it("cancels a stray order carrying the portfolio's prefix, and never touches other orders of the key", async () => {
+    await holdPrice(venue, "spot", "BTCUSDT", "60000");
+    const t = await scriptedTrader(venue, { spot: { USDT: "10000" }, futuresWallet: "0" });
+    await t.decide(spotPlan([]), spotPlan([]));
+    const id = await newPortfolio(
+      t.user,
+      spotPortfolio(t.keyId, { tokens: [{ token: "BTC", minAllocation: 0 }], decisionSource: OPENAI }),
+    );
+    const { portfolio } = await startSettled(t.user, id);
+    const gateway = createGateway({
+      venue,
+      environment: "custom",
+      customBaseUrl: simUrl(),
+      allowLocalUrls: true,
+      credentials: t.account,
+    });
+    const limit = { market: "spot", symbol: "BTCUSDT", side: "buy", type: "limit", quantity: "0.001" } as const;
+    await gateway.placeOrder({
+      ...limit,
+      price: "50000",
+      timeInForce: "gtc",
+      clientOrderId: `${portfolio.clientOrderIdPrefix}lost1`,
+    });
+    await gateway.placeOrder({ ...limit, price: "50000", timeInForce: "gtc", clientOrderId: "manual-keep-1" });
+    const run = await runNow(t.user, id);
+    expect(run.notes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "cancel", message: expect.stringContaining("not in its records") }),
+      ]),
+    );
+    const statuses = Object.fromEntries((await venueOrders(t.account)).map((o) => [o.clientOrderId, o.status]));
+    expect(statuses[`${portfolio.clientOrderIdPrefix}lost1`]).toBe("canceled");
+    expect(statuses["manual-keep-1"]).toBe("new");
+  });
+
+  it("exports orders and fills as CSV", async () => {
+    await holdPrice(venue, "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader(venue, { spot: { USDT: "10000" }, futuresWallet: "0" });
+    await t.decide(spotPlan([spotBuy("ETHUSDT", "0.5", "2500"), spotBuy("DOGEUSDT", "10", "0.1")]));
+    const id = await newPortfolio(
+      t.user,
+      spotPortfolio(t.keyId, { tokens: [{ token: "ETH", minAllocation: 0 }], decisionSource: OPENAI }),
+    );
+    await startSettled(t.user, id);
+    const orders = await t.user.get(`/api/portfolios/${id}/orders/export`);
+    expect(orders.status).toBe(200);
+    expect(orders.headers.get("content-type")).toContain("text/csv");
+    const lines = orders.text.trim().split("\r\n");
+    expect(lines[0]).toBe(
+      "created_at,client_order_id,run_id,venue,paper,market,symbol,action,side,type,quantity,price,status,filled_quantity,average_price,notional_usd,reduce_only,reason",
+    );
+    expect(lines).toHaveLength(3);
+    expect(orders.text).toContain(",filled,0.5,");
+    expect(orders.text).toContain("DOGEUSDT is not one of this portfolio's trading routes.");
+    const rejectedOnly = await t.user.get(`/api/portfolios/${id}/orders/export?status=rejected`);
+    expect(rejectedOnly.text.trim().split("\r\n")).toHaveLength(2);
+    const fills = await t.user.get(`/api/portfolios/${id}/fills/export`);
+    expect(fills.text.split("\r\n")[0]).toBe(
+      "time,symbol,side,price,quantity,fee,fee_asset,maker,client_order_id,trade_id",
+    );
+    expect(fills.text).toContain("ETHUSDT,buy,");
+  });
+});

@@ -1,0 +1,139 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import worker from "../../../worker/index.ts";
+import { accountsApp, control, dumpAccount, type SimAccount, trader, type Venue } from "../accounts/support.ts";
+import { script, simAiKey } from "../ai/support.ts";
+import type { Caller, TestApp } from "../identity/support.ts";
+import { createPortfolio, type RunBody, settledRun } from "../portfolios/support.ts";
+
+/**
+ * Engine tests drive real portfolios through the API, their Durable Objects and the simulator over HTTP. Decisions
+ * come from the simulator's OpenAI-compatible API, scripted per test key, so each review does exactly what a test
+ * needs (the built-in strategy is covered by its own tests and by the paper runs).
+ */
+
+export type ScriptedTrader = {
+  app: TestApp;
+  user: Caller;
+  keyId: string;
+  account: SimAccount;
+  aiKey: string;
+  /** Queues the next decisions (one per review) for this trader's AI key. */
+  decide(...results: unknown[]): Promise<void>;
+  /** Queues raw script steps (delays, faults, non-JSON answers). */
+  script(...steps: unknown[]): Promise<void>;
+};
+
+export async function scriptedTrader(
+  venue: Venue,
+  balances: Parameters<typeof trader>[2] = {},
+): Promise<ScriptedTrader> {
+  const app = accountsApp();
+  const { user, keyId, account } = await trader(app, venue, balances);
+  const aiKey = await simAiKey("openai");
+  const saved = await user.put("/api/keys/ai/openai", { apiKey: aiKey });
+  if (saved.status !== 200) throw new Error(`AI key not saved: ${saved.status} ${saved.text}`);
+  return {
+    app,
+    user,
+    keyId,
+    account,
+    aiKey,
+    decide: (...results) =>
+      script(
+        aiKey,
+        results.map((result) => ({ decision: { result } })),
+      ),
+    script: (...steps) => script(aiKey, steps),
+  };
+}
+
+export const OPENAI = { provider: "openai", model: "gpt-5-mini" } as const;
+
+export function spotBuy(pair: string, quantity: string, referencePrice: string, limitPrice: string | null = null) {
+  return {
+    pair,
+    side: "buy",
+    quantity,
+    quantityAsset: pair.replace(/USD[TC]$/, ""),
+    limitPrice,
+    referencePrice,
+    maxDriftPct: 2,
+  };
+}
+
+export function spotSell(pair: string, quantity: string, referencePrice: string, limitPrice: string | null = null) {
+  return { ...spotBuy(pair, quantity, referencePrice, limitPrice), side: "sell" };
+}
+
+export function spotPlan(orders: unknown[], summary = "Scripted spot decision.") {
+  return { orders, summary, strategy: "scripted", rationale: "test" };
+}
+
+export function futuresPlan(actions: unknown[], summary = "Scripted futures decision.") {
+  return { actions, summary, strategy: "scripted", rationale: "test" };
+}
+
+export function futuresAction(fields: Record<string, unknown>) {
+  return {
+    quantity: null,
+    notional: null,
+    orderType: "MARKET",
+    limitPrice: null,
+    leverage: null,
+    stopLoss: null,
+    takeProfit: null,
+    ...fields,
+  };
+}
+
+export async function runNow(user: Caller, portfolioId: string): Promise<RunBody> {
+  const reply = await user.post(`/api/portfolios/${portfolioId}/runs`);
+  if (reply.status !== 202) throw new Error(`run-now: ${reply.status} ${reply.text}`);
+  return settledRun(user, portfolioId, reply.body.runId as string);
+}
+
+export async function newPortfolio(user: Caller, body: Record<string, unknown>): Promise<string> {
+  return createPortfolio(user, body);
+}
+
+/** One tick of the production cron handler at `scheduledTime`. */
+export async function cronTick(scheduledTime: number): Promise<void> {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime, cron: "* * * * *" }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+export function engineStub(portfolioId: string) {
+  return env.PORTFOLIO.getByName(portfolioId);
+}
+
+export async function venueOrders(account: SimAccount) {
+  return (await dumpAccount(account.apiKey)).orders;
+}
+
+export async function rows<T>(sql: string, ...params: unknown[]): Promise<T[]> {
+  return (
+    await env.DB.prepare(sql)
+      .bind(...params)
+      .all<T>()
+  ).results;
+}
+
+/** One matching step on the venue now (resting orders that the price crossed fill), like a second passing. */
+export async function settleVenue(venue: Venue): Promise<void> {
+  await control("POST", "/settle", { venue });
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `check` answers a value (not undefined), for state another object changes asynchronously. */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}

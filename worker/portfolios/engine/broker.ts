@@ -1,0 +1,69 @@
+import { gatewayForKey, marketDataGateway } from "../../accounts/gateway-for-key.ts";
+import type { ExchangeGateway } from "../../exchanges/contract.ts";
+import { newPaperAccount, type PaperAccount, type PaperStore } from "../../exchanges/paper/paper-account.ts";
+import { createPaperGateway } from "../../exchanges/paper/paper-gateway.ts";
+import type { PortfolioRow } from "../store.ts";
+import type { EngineServices } from "./engine-services.ts";
+import type { Mutex } from "./mutex.ts";
+
+/**
+ * Who executes a portfolio's orders: the venue with the owner's signed key, or the paper broker (virtual account,
+ * the venue's public prices in the key's environment). Orders remember which one placed them (`paper`), so a later
+ * cancel or sync goes through the same broker even after the portfolio switched between paper and live.
+ */
+export type Brokers = {
+  /** The broker for new orders of this portfolio. */
+  current(): Promise<ExchangeGateway>;
+  /** The broker that placed an order. */
+  forOrder(order: { paper: boolean }): Promise<ExchangeGateway>;
+};
+
+export function brokers(services: EngineServices, row: PortfolioRow): Brokers {
+  let live: Promise<ExchangeGateway> | null = null;
+  let paper: Promise<ExchangeGateway> | null = null;
+  const liveGateway = () => {
+    live ??= gatewayForKey(services, row.userId, row.exchangeKeyId).then((keyed) => keyed.gateway);
+    return live;
+  };
+  const paperGateway = () => {
+    paper ??= marketDataGateway(services, row.userId, row.venue, row.exchangeKeyId).then((market) =>
+      serialized(createPaperGateway({ venue: row.venue, market, store: paperStore(services) }), services.paperLock),
+    );
+    return paper;
+  };
+  return {
+    current: () => (row.paper ? paperGateway() : liveGateway()),
+    forOrder: (order) => (order.paper ? paperGateway() : liveGateway()),
+  };
+}
+
+const PAPER_ACCOUNT = "paper-account";
+
+/** Every call of the gateway holds the lock, so two calls never read and write the paper account across each other. */
+function serialized(gateway: ExchangeGateway, lock: Mutex): ExchangeGateway {
+  return new Proxy(gateway, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => lock.run(() => value.apply(target, args));
+    },
+  });
+}
+
+export function paperStore(services: EngineServices): PaperStore {
+  return {
+    load: async () => ((await services.storage.get(PAPER_ACCOUNT)) as PaperAccount | undefined) ?? null,
+    save: (account) => services.storage.put(PAPER_ACCOUNT, account),
+  };
+}
+
+/** Opens the paper account with the portfolio's capital in the cash token (spot) or as USDT margin (futures). */
+export async function ensurePaperAccount(services: EngineServices, row: PortfolioRow, capital: string): Promise<void> {
+  const store = paperStore(services);
+  if (await store.load()) return;
+  const account =
+    row.market === "spot"
+      ? newPaperAccount({ venue: row.venue, spot: { [row.cashToken]: capital }, futuresWallet: "0" })
+      : newPaperAccount({ venue: row.venue, spot: {}, futuresWallet: capital });
+  await store.save(account);
+}

@@ -1,0 +1,34 @@
+import { and, eq } from "drizzle-orm";
+import { portfolios } from "../../db/schema.ts";
+import type { PortfolioRow } from "../store.ts";
+import { brokers } from "./broker.ts";
+import type { EngineServices } from "./engine-services.ts";
+import { cancelLeftovers } from "./order-sync.ts";
+
+/**
+ * Ballast pausing a portfolio by itself (loss limit, failed reviews, disabled owner, key gone): the reason is saved
+ * first, so nothing new is planned, then its open orders are canceled. Futures positions keep their SL/TP; the kill
+ * switch is the owner's call. Cancelling is best effort: the pause stands even when the venue cannot be reached, and
+ * the next sync or a stop cancels what is left.
+ */
+export async function pausePortfolio(services: EngineServices, row: PortfolioRow, reason: string): Promise<void> {
+  const now = services.now();
+  const [paused] = await services.db
+    .update(portfolios)
+    .set({ status: "paused", statusReason: reason, updatedAt: now, nextRunAt: null })
+    .where(and(eq(portfolios.id, row.id), eq(portfolios.status, "active")))
+    .returning();
+  if (!paused) return;
+  try {
+    await cancelLeftovers(
+      { services, row: paused, brokers: brokers(services, paused), notes: [] },
+      null,
+      `Canceled: the portfolio was paused (${reason})`,
+    );
+  } catch (error) {
+    services.log.warn("pause: open orders not canceled", {
+      portfolioId: row.id,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}

@@ -1,0 +1,265 @@
+import Big from "big.js";
+import type { DecisionInput } from "../../ai/decision-input.ts";
+import type { FuturesStopsIntent, SpotOrderIntent } from "../../ai/intents.ts";
+import type { ExchangeGateway, MarginMode, Order, OrderRequest } from "../../exchanges/contract.ts";
+import { isExchangeError } from "../../exchanges/errors.ts";
+import { protectEntry } from "../../exchanges/futures.ts";
+import { type OrderRow, updateOrder } from "../order-store.ts";
+import { refreshOrders, type SyncContext } from "./order-sync.ts";
+import { legClientOrderId, type RunRef } from "./planner.ts";
+import { tickersOf } from "./snapshot.ts";
+
+/**
+ * Step "place": sends the planned orders one by one. Each order is marked `sending` (saved) before its request
+ * leaves; an answer that never came (timeout, 5xx) is looked up by client order id and never resent. A stop or pause
+ * during the step ends it before the next order. Futures entries get margin mode and leverage set only when they
+ * differ, and their SL/TP once they fill.
+ */
+
+/** How often an unconfirmed order is looked up before it is left `unknown` for the sync. */
+const OUTCOME_LOOKUPS = 3;
+const OUTCOME_LOOKUP_DELAY_MS = 300;
+
+export type PlaceContext = SyncContext & {
+  run: RunRef;
+  input: DecisionInput;
+  /** False once the portfolio was stopped or paused: nothing more is sent. */
+  stillActive(): Promise<boolean>;
+};
+
+type Applied = { marginMode?: MarginMode | "unsupported"; leverage?: number };
+
+export async function placeOrders(context: PlaceContext, orders: OrderRow[]): Promise<void> {
+  const queue = orders.filter((o) => o.status === "planned" || o.status === "sending").sort((a, b) => a.leg - b.leg);
+  if (queue.length === 0) return;
+  const broker = await context.brokers.current();
+  const market = queue[0]?.market ?? "spot";
+  const tickers = await tickersOf(broker, market, [...new Set(queue.map((o) => o.symbol))]);
+  for (const order of queue) {
+    // Sent before a restart: its fate is on the venue, found by client order id, never by sending it again.
+    if (order.status === "sending") {
+      await refreshOrders(context, [order]);
+      continue;
+    }
+    if (!(await context.stillActive())) {
+      await updateOrder(context.services.db, order.id, {
+        status: "rejected",
+        reason: "Not sent: the portfolio was stopped or paused during the run.",
+        updatedAt: context.services.now(),
+      });
+      continue;
+    }
+    const drift = driftReason(order, tickers.get(order.symbol)?.last ?? null);
+    if (drift) {
+      await updateOrder(context.services.db, order.id, {
+        status: "rejected",
+        reason: drift,
+        updatedAt: context.services.now(),
+      });
+      continue;
+    }
+    if (order.market === "linear" && !order.reduceOnly) {
+      const ready = await prepareFutures(context, broker, order);
+      if (!ready) continue;
+    }
+    await sendOrder(context, broker, order);
+  }
+}
+
+/** Spot orders carry the price the decision was based on and how far it may move before the order is dropped. */
+function driftReason(order: OrderRow, last: string | null): string | null {
+  if (order.market !== "spot" || !order.intent || last === null) return null;
+  const { intent } = JSON.parse(order.intent) as { intent?: SpotOrderIntent };
+  if (!intent) return null;
+  const drift = Big(last).minus(intent.referencePrice).abs().div(intent.referencePrice).times(100);
+  if (drift.lte(intent.maxDriftPct)) return null;
+  return `Not sent: ${order.symbol} moved ${drift.toFixed(2)}% from the decision's ${intent.referencePrice} to ${last} (allowed ${intent.maxDriftPct}%).`;
+}
+
+/**
+ * Margin mode and leverage are changed only when they differ from what the position has or what was last applied,
+ * because venues answer "no change" as an error and every call costs rate limit. Leverage that cannot be set stops
+ * the order (it would trade at an unknown leverage); a margin mode the account cannot change is noted once.
+ */
+async function prepareFutures(context: PlaceContext, broker: ExchangeGateway, order: OrderRow): Promise<boolean> {
+  const { row, services } = context;
+  const key = `applied:${order.symbol}`;
+  const applied = ((await services.storage.get(key)) as Applied | undefined) ?? {};
+  const position =
+    context.input.kind === "futures"
+      ? context.input.positions.find((p) => p.symbol === order.symbol && p.positionSide === order.positionSide)
+      : undefined;
+  const wantedMode = row.marginMode;
+  const currentMode = position?.marginMode ?? applied.marginMode;
+  if (wantedMode && currentMode !== wantedMode && currentMode !== "unsupported") {
+    try {
+      await broker.setMarginMode(order.symbol, wantedMode);
+      applied.marginMode = wantedMode;
+    } catch (error) {
+      if (!isExchangeError(error)) throw error;
+      if (error.kind === "not_supported") applied.marginMode = "unsupported";
+      context.notes.push({
+        kind: "settings",
+        symbol: order.symbol,
+        message: `Margin mode stays as the account has it: ${error.message}`,
+      });
+    }
+  }
+  const currentLeverage = position?.leverage ?? applied.leverage;
+  if (order.leverage !== null && order.leverage !== currentLeverage) {
+    try {
+      await broker.setLeverage(order.symbol, order.leverage);
+      applied.leverage = order.leverage;
+    } catch (error) {
+      if (!isExchangeError(error)) throw error;
+      await services.storage.put(key, applied);
+      await updateOrder(services.db, order.id, {
+        status: "failed",
+        reason: `Not sent: leverage ${order.leverage}× could not be set. ${error.message}`,
+        updatedAt: services.now(),
+      });
+      return false;
+    }
+  }
+  await services.storage.put(key, applied);
+  return true;
+}
+
+function requestOf(order: OrderRow): OrderRequest {
+  return {
+    market: order.market,
+    symbol: order.symbol,
+    side: order.side,
+    type: order.type,
+    quantity: order.quantity,
+    ...(order.price !== null && order.type === "limit" ? { price: order.price, timeInForce: "gtc" as const } : {}),
+    clientOrderId: order.clientOrderId,
+    ...(order.market === "linear" ? { reduceOnly: order.reduceOnly, positionSide: order.positionSide } : {}),
+  };
+}
+
+/** Marks the order `sending`, sends it once and records the venue's answer (or looks it up when none came). */
+export async function sendOrder(context: SyncContext, broker: ExchangeGateway, order: OrderRow): Promise<void> {
+  const { services } = context;
+  const sentAt = services.now();
+  await updateOrder(services.db, order.id, { status: "sending", sentAt, updatedAt: sentAt });
+  let placed: Order | null;
+  try {
+    placed = await broker.placeOrder(requestOf(order));
+  } catch (error) {
+    if (!isExchangeError(error)) throw error;
+    if (error.kind !== "unknown_outcome") {
+      await updateOrder(services.db, order.id, {
+        status: "failed",
+        reason: error.message,
+        updatedAt: services.now(),
+      });
+      return;
+    }
+    placed = await lookUp(broker, order);
+    if (!placed) {
+      await updateOrder(services.db, order.id, {
+        status: "unknown",
+        reason: `${error.message} Not resent; it is looked up by its client order id until the venue answers.`,
+        updatedAt: services.now(),
+      });
+      return;
+    }
+  }
+  const [updated] = await refreshFrom(context, order, placed, sentAt);
+  if (updated) await afterFill(context, broker, updated, placed);
+}
+
+async function lookUp(broker: ExchangeGateway, order: OrderRow): Promise<Order | null> {
+  for (let attempt = 0; attempt < OUTCOME_LOOKUPS; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, OUTCOME_LOOKUP_DELAY_MS * attempt));
+    try {
+      const found = await broker.getOrder(order.market, order.symbol, order.clientOrderId);
+      if (found) return found;
+    } catch (error) {
+      if (!isExchangeError(error) || !error.retryable) throw error;
+    }
+  }
+  return null;
+}
+
+async function refreshFrom(context: SyncContext, order: OrderRow, venue: Order, sentAt: Date): Promise<OrderRow[]> {
+  const status = venue.status === "rejected" ? "failed" : venue.status;
+  const changes = {
+    status,
+    exchangeOrderId: venue.exchangeOrderId,
+    filledQuantity: venue.filledQuantity,
+    averagePrice: venue.averagePrice,
+    sentAt,
+    updatedAt: context.services.now(),
+  } as const;
+  await updateOrder(context.services.db, order.id, changes);
+  return [{ ...order, ...changes }];
+}
+
+/** Entries get their SL/TP once filled; a full close removes the position's protective orders. */
+async function afterFill(context: SyncContext, broker: ExchangeGateway, order: OrderRow, venue: Order) {
+  if (order.market !== "linear" || Big(venue.filledQuantity).lte(0)) return;
+  if (order.stopsStatus === "pending") {
+    const result = await protectEntry(broker, venue, {
+      symbol: order.symbol,
+      side: order.side === "buy" ? "long" : "short",
+      positionSide: order.positionSide,
+      stopLoss: order.stopLoss,
+      takeProfit: order.takeProfit,
+      clientIdPrefix: order.clientOrderId.slice(0, 28),
+    });
+    await updateOrder(context.services.db, order.id, {
+      stopsStatus: result.stopsPending ? "pending" : "placed",
+      stopsError: result.stopsError,
+      updatedAt: context.services.now(),
+    });
+    if (result.stopsError)
+      context.notes.push({
+        kind: "stops",
+        symbol: order.symbol,
+        message: `The entry filled but its SL/TP could not be placed yet (retried at every sync): ${result.stopsError}`,
+      });
+    return;
+  }
+  if ((order.action === "CLOSE" || order.action === "kill") && venue.status === "filled") {
+    try {
+      await broker.cancelStops(order.symbol, order.positionSide);
+    } catch (error) {
+      if (!isExchangeError(error)) throw error;
+      context.notes.push({ kind: "stops", symbol: order.symbol, message: `SL/TP not removed: ${error.message}` });
+    }
+  }
+}
+
+/** HOLD decisions that move SL/TP; the side not mentioned keeps its current trigger. */
+export async function applyStops(context: PlaceContext, stops: FuturesStopsIntent[]): Promise<void> {
+  if (stops.length === 0 || context.input.kind !== "futures") return;
+  const current = context.input.stops;
+  const broker = await context.brokers.current();
+  for (const intent of stops) {
+    const existing = (kind: "stop_loss" | "take_profit") =>
+      current.find((s) => s.symbol === intent.symbol && s.positionSide === intent.positionSide && s.kind === kind)
+        ?.triggerPrice ?? null;
+    const stopLoss = intent.stopLoss ?? existing("stop_loss");
+    const takeProfit = intent.takeProfit ?? existing("take_profit");
+    try {
+      await broker.setStops({
+        symbol: intent.symbol,
+        positionSide: intent.positionSide,
+        side: intent.direction,
+        stopLoss,
+        takeProfit,
+        clientIdPrefix: `${legClientOrderId(context.row.id, context.run, intent.leg)}s`.slice(0, 28),
+      });
+      context.notes.push({
+        kind: "stops",
+        symbol: intent.symbol,
+        message: `SL ${stopLoss ?? "none"}, TP ${takeProfit ?? "none"} on the ${intent.direction} position.`,
+      });
+    } catch (error) {
+      if (!isExchangeError(error)) throw error;
+      context.notes.push({ kind: "stops", symbol: intent.symbol, message: `SL/TP not moved: ${error.message}` });
+    }
+  }
+}

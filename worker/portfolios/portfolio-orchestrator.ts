@@ -1,0 +1,305 @@
+import { DurableObject } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import type { PortfolioPositions } from "../../shared/api/portfolio-holdings.ts";
+import type { PortfolioOrder } from "../../shared/api/portfolio-orders.ts";
+import type { ApprovalItem, RunRequested, RunSummary, RunTrigger } from "../../shared/api/portfolio-runs.ts";
+import type { Portfolio, PortfolioActionResult, ReviewInterval } from "../../shared/api/portfolios.ts";
+import { readConfig } from "../config.ts";
+import { openDatabase } from "../db/client.ts";
+import { portfolios } from "../db/schema.ts";
+import { ApiError } from "../http/api-error.ts";
+import { createLogger } from "../http/logger.ts";
+import { applyApproval } from "./engine/approvals.ts";
+import {
+  cancelForStop,
+  cancelOwnOrder,
+  closePositions,
+  deletePortfolio,
+  markStopped,
+  startPortfolio,
+} from "./engine/controls.ts";
+import { asResult, type EngineResult } from "./engine/engine-result.ts";
+import type { EngineServices } from "./engine/engine-services.ts";
+import { readPositions } from "./engine/holdings.ts";
+import { Mutex } from "./engine/mutex.ts";
+import { syncPortfolio } from "./engine/order-sync.ts";
+import { pausePortfolio } from "./engine/pause.ts";
+import { executeRun } from "./engine/review-run.ts";
+import { toOrderView } from "./order-store.ts";
+import { insertRun, runById, runSummaries } from "./run-store.ts";
+import { nextRunAt } from "./schedule.ts";
+import { ownedPortfolio, portfolioById, toPortfolioView } from "./store.ts";
+
+/**
+ * One Durable Object per portfolio (named by its id): the only writer of its runs and orders. It is a thin shell:
+ * RPC methods and the alarm, each delegating to plain functions in ./engine. Runs never overlap: "one run at a time"
+ * is stored state (a lease in storage), not an assumption, because the input gate opens while a run awaits a venue
+ * or an AI. A lease found in storage with no run going in this instance is a run interrupted by a restart: the
+ * alarm resumes it from its journal.
+ *
+ * Storage: `portfolioId`, `seq` (last run number), `pending` (a requested run), `lease` (the run in progress),
+ * `nextRunAt`, plus the engine's own keys (paper account, applied futures settings).
+ */
+
+type RunTicket = { runId: string; seq: number; trigger: RunTrigger; requestedAt: number };
+
+export type WakeOutcome = "running" | "resuming" | "due" | "scheduled" | "idle";
+
+export class PortfolioOrchestrator extends DurableObject<Env> {
+  readonly #mutex = new Mutex();
+  readonly #paperLock = new Mutex();
+  #driving: Promise<void> | null = null;
+
+  // ---- the owner's actions -----------------------------------------------------------------------------------
+
+  async start(portfolioId: string, userId: string): Promise<EngineResult<Portfolio>> {
+    const services = await this.#services(portfolioId);
+    return asResult(async () => {
+      await this.#mutex.run(() => startPortfolio(services, userId, portfolioId));
+      // A started portfolio is reviewed at once; the schedule follows from its start.
+      await this.#request(services, portfolioId, "start");
+      return toPortfolioView(await ownedPortfolio(services.db, userId, portfolioId));
+    });
+  }
+
+  async stop(portfolioId: string, userId: string): Promise<EngineResult<PortfolioActionResult>> {
+    const services = await this.#services(portfolioId);
+    return asResult(async () => {
+      // Saved before waiting for the lock, so a review in progress sends nothing more.
+      const stopped = await markStopped(services, userId, portfolioId, "stop");
+      const canceledOrders = await this.#mutex.run(() => cancelForStop(services, stopped, "stopped"));
+      await this.#schedule(services, portfolioId);
+      const portfolio = toPortfolioView(await ownedPortfolio(services.db, userId, portfolioId));
+      return { portfolio, canceledOrders, closedPositions: [] };
+    });
+  }
+
+  async kill(portfolioId: string, userId: string): Promise<EngineResult<PortfolioActionResult>> {
+    const services = await this.#services(portfolioId);
+    return asResult(async () => {
+      const stopped = await markStopped(services, userId, portfolioId, "kill");
+      const result = await this.#mutex.run(async () => ({
+        canceledOrders: await cancelForStop(services, stopped, "killed"),
+        closedPositions: await closePositions(services, stopped),
+      }));
+      await this.#schedule(services, portfolioId);
+      return { portfolio: toPortfolioView(await ownedPortfolio(services.db, userId, portfolioId)), ...result };
+    });
+  }
+
+  async remove(portfolioId: string, userId: string): Promise<EngineResult<{ deleted: true }>> {
+    const services = await this.#services(portfolioId);
+    return asResult(async () => {
+      await this.#mutex.run(() => deletePortfolio(services, userId, portfolioId));
+      await this.#schedule(services, portfolioId);
+      return { deleted: true as const };
+    });
+  }
+
+  async requestRun(portfolioId: string, userId: string): Promise<EngineResult<RunRequested>> {
+    const services = await this.#services(portfolioId);
+    return asResult(async () => {
+      const row = await ownedPortfolio(services.db, userId, portfolioId);
+      if (row.status !== "active")
+        throw new ApiError("conflict", `This portfolio is ${row.status}; start it to run a review.`);
+      return this.#request(services, portfolioId, "manual");
+    });
+  }
+
+  async approve(
+    portfolioId: string,
+    userId: string,
+    runId: string,
+    decisions: ApprovalItem[],
+  ): Promise<EngineResult<RunSummary>> {
+    const services = await this.#services(portfolioId);
+    return asResult(async () => {
+      const storage = this.ctx.storage;
+      if ((await storage.get("lease")) || (await storage.get("pending")))
+        throw new ApiError("conflict", "A review is in progress; approve once it has finished.");
+      await this.#mutex.run(() => applyApproval(services, userId, portfolioId, runId, decisions));
+      const run = await runById(services.db, portfolioId, runId);
+      const ticket: RunTicket = { runId, seq: run.seq, trigger: run.trigger, requestedAt: run.requestedAt.getTime() };
+      await storage.put("lease", ticket);
+      await this.#drive(portfolioId);
+      const [summary] = await runSummaries(services.db, [await runById(services.db, portfolioId, runId)]);
+      if (!summary) throw new ApiError("not_found", "No such run.");
+      return summary;
+    });
+  }
+
+  async cancelOrder(portfolioId: string, userId: string, orderId: string): Promise<EngineResult<PortfolioOrder>> {
+    const services = await this.#services(portfolioId);
+    return asResult(async () =>
+      toOrderView(await this.#mutex.run(() => cancelOwnOrder(services, userId, portfolioId, orderId))),
+    );
+  }
+
+  async positions(portfolioId: string, userId: string): Promise<EngineResult<PortfolioPositions>> {
+    const services = await this.#services(portfolioId);
+    return asResult(async () => readPositions(services, await ownedPortfolio(services.db, userId, portfolioId)));
+  }
+
+  // ---- Ballast's own actions ---------------------------------------------------------------------------------
+
+  /** A disabled owner, or a key about to be replaced or deleted. */
+  async pause(portfolioId: string, reason: string): Promise<EngineResult<void>> {
+    const services = await this.#services(portfolioId);
+    return asResult(async () => {
+      const row = await portfolioById(services.db, portfolioId);
+      if (row?.status !== "active") return;
+      await this.#mutex.run(() => pausePortfolio(services, row, reason));
+      await this.#schedule(services, portfolioId);
+    });
+  }
+
+  /** Settings changed (interval, status): the next run time follows. */
+  async reschedule(portfolioId: string): Promise<void> {
+    const services = await this.#services(portfolioId);
+    await this.#schedule(services, portfolioId);
+  }
+
+  /** The cron safety net: resume an interrupted run, start a due one, or make sure the alarm is set. */
+  async wake(portfolioId: string): Promise<WakeOutcome> {
+    const services = await this.#services(portfolioId);
+    if (this.#driving) return "running";
+    const storage = this.ctx.storage;
+    if ((await storage.get("lease")) || (await storage.get("pending"))) {
+      await storage.setAlarm(Date.now());
+      return "resuming";
+    }
+    const row = await portfolioById(services.db, portfolioId);
+    if (row?.status !== "active") {
+      await storage.deleteAlarm();
+      return "idle";
+    }
+    const next = await storage.get<number>("nextRunAt");
+    if (next === undefined || next <= Date.now()) {
+      await storage.setAlarm(Date.now());
+      return "due";
+    }
+    if ((await storage.getAlarm()) === null) await storage.setAlarm(next);
+    return "scheduled";
+  }
+
+  /** The cron's order sync: statuses, fills, pending SL/TP, and open orders of a portfolio that no longer runs. */
+  async sync(portfolioId: string): Promise<EngineResult<{ refreshed: number }>> {
+    const services = await this.#services(portfolioId);
+    return asResult(() => this.#mutex.run(() => syncPortfolio(services, portfolioId)));
+  }
+
+  override async alarm(): Promise<void> {
+    const portfolioId = await this.ctx.storage.get<string>("portfolioId");
+    if (portfolioId) await this.#drive(portfolioId);
+  }
+
+  // ---- runs ----------------------------------------------------------------------------------------------------
+
+  /** Queues a run unless one is queued or running (its id is answered instead): runs never overlap. */
+  async #request(services: EngineServices, portfolioId: string, trigger: RunTrigger): Promise<RunRequested> {
+    const storage = this.ctx.storage;
+    // Storage-only from here to the put: no other call can run in between (the input gate stays closed).
+    const lease = await storage.get<RunTicket>("lease");
+    if (lease) return { runId: lease.runId, status: "running", alreadyRunning: true };
+    const pending = await storage.get<RunTicket>("pending");
+    if (pending) return { runId: pending.runId, status: "queued", alreadyRunning: true };
+    const seq = ((await storage.get<number>("seq")) ?? 0) + 1;
+    const ticket: RunTicket = { runId: crypto.randomUUID(), seq, trigger, requestedAt: Date.now() };
+    await storage.put({ seq, pending: ticket });
+    await insertRun(services.db, { ...ticketRow(ticket), portfolioId });
+    await storage.setAlarm(Date.now());
+    return { runId: ticket.runId, status: "queued", alreadyRunning: false };
+  }
+
+  #drive(portfolioId: string): Promise<void> {
+    this.#driving ??= this.#runLoop(portfolioId).finally(() => {
+      this.#driving = null;
+    });
+    return this.#driving;
+  }
+
+  async #runLoop(portfolioId: string): Promise<void> {
+    const services = await this.#services(portfolioId);
+    // A run requested while another ran is taken right after it; the bound keeps one alarm from running forever.
+    for (let i = 0; i < 3; i++) {
+      const ticket = await this.#claim(services, portfolioId);
+      if (!ticket) break;
+      await insertRun(services.db, { ...ticketRow(ticket), portfolioId });
+      // An unexpected failure (storage, D1) leaves the lease: the alarm's retry or the cron resumes the run.
+      await executeRun(services, portfolioId, ticket.runId);
+      await this.ctx.storage.delete("lease");
+    }
+    await this.#schedule(services, portfolioId);
+  }
+
+  /** The run to execute now: an interrupted one (lease), a requested one, or a scheduled one that is due. */
+  async #claim(services: EngineServices, portfolioId: string): Promise<RunTicket | null> {
+    const storage = this.ctx.storage;
+    const lease = await storage.get<RunTicket>("lease");
+    if (lease) return lease;
+    const pending = await storage.get<RunTicket>("pending");
+    if (pending) {
+      await storage.put("lease", pending);
+      await storage.delete("pending");
+      return pending;
+    }
+    const due = await storage.get<number>("nextRunAt");
+    if (due === undefined || due > Date.now()) return null;
+    const row = await portfolioById(services.db, portfolioId);
+    if (row?.status !== "active") return null;
+    const requested = await this.#request(services, portfolioId, "schedule");
+    if (requested.alreadyRunning && requested.status === "running") return null;
+    return this.#claim(services, portfolioId);
+  }
+
+  /** The alarm at the next slot (or now, when a run is queued); cleared when the portfolio does not run. */
+  async #schedule(services: EngineServices, portfolioId: string): Promise<void> {
+    const storage = this.ctx.storage;
+    const row = await portfolioById(services.db, portfolioId);
+    if (row?.status !== "active" || !row.startedAt) {
+      await storage.delete("nextRunAt");
+      if (!(await storage.get("pending")) && !(await storage.get("lease"))) await storage.deleteAlarm();
+      if (row?.nextRunAt)
+        await services.db.update(portfolios).set({ nextRunAt: null }).where(eq(portfolios.id, row.id));
+      return;
+    }
+    if (await storage.get("pending")) {
+      await storage.setAlarm(Date.now());
+      return;
+    }
+    const next = nextRunAt({
+      portfolioId,
+      interval: row.reviewInterval as ReviewInterval,
+      anchor: row.startedAt.getTime(),
+      after: Date.now(),
+    });
+    await storage.put("nextRunAt", next);
+    await storage.setAlarm(next);
+    await services.db
+      .update(portfolios)
+      .set({ nextRunAt: new Date(next) })
+      .where(eq(portfolios.id, portfolioId));
+  }
+
+  async #services(portfolioId: string): Promise<EngineServices> {
+    const storage = this.ctx.storage;
+    if ((await storage.get("portfolioId")) !== portfolioId) await storage.put("portfolioId", portfolioId);
+    const config = readConfig(this.env);
+    return {
+      db: openDatabase(this.env.DB),
+      keyring: config.keyring,
+      extraHosts: config.exchangeExtraHosts,
+      exchangeTimeoutMs: config.exchangeTimeoutMs,
+      ai: config.ai,
+      now: () => new Date(),
+      log: createLogger(config.logLevel, { portfolioId }),
+      storage: { get: (key) => storage.get(key), put: (key, value) => storage.put(key, value) },
+      exclusive: (work) => this.#mutex.run(work),
+      paperLock: this.#paperLock,
+    };
+  }
+}
+
+function ticketRow(ticket: RunTicket) {
+  return { id: ticket.runId, seq: ticket.seq, trigger: ticket.trigger, requestedAt: new Date(ticket.requestedAt) };
+}
