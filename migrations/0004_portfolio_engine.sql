@@ -13,6 +13,7 @@ CREATE TABLE `portfolio_fills` (
 	`portfolio_id` text NOT NULL,
 	`order_id` text NOT NULL,
 	`client_order_id` text NOT NULL,
+	`exchange_order_id` text NOT NULL,
 	`trade_id` text NOT NULL,
 	`symbol` text NOT NULL,
 	`side` text NOT NULL,
@@ -25,7 +26,7 @@ CREATE TABLE `portfolio_fills` (
 	FOREIGN KEY (`portfolio_id`) REFERENCES `portfolios`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `portfolio_fills_trade` ON `portfolio_fills` (`portfolio_id`,`order_id`,`trade_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `portfolio_fills_trade` ON `portfolio_fills` (`portfolio_id`,`symbol`,`trade_id`);--> statement-breakpoint
 CREATE INDEX `portfolio_fills_portfolio_time_idx` ON `portfolio_fills` (`portfolio_id`,`time`);--> statement-breakpoint
 CREATE TABLE `portfolio_orders` (
 	`id` text PRIMARY KEY NOT NULL,

@@ -1,5 +1,6 @@
-// Demo data for `npm start`: simulator accounts with fixed keys and balances, and the demo user's exchange keys
-// pointing at them. Idempotent: keys that already exist (from an earlier start) are left alone.
+// Demo data for `npm start`: simulator accounts with fixed keys and balances, the demo user's exchange keys pointing
+// at them, and two started paper portfolios. Idempotent: keys and portfolios that already exist (from an earlier
+// start) are left alone.
 
 const DEMO_EMAIL = "admin@ballast.local";
 
@@ -53,7 +54,68 @@ export async function seedDemoData(options: { origin: string; simulatorUrl: stri
       headers,
     );
   }
-  return { email: DEMO_EMAIL, keys: DEMO_ACCOUNTS.map((a) => a.label) };
+  const portfolios = await seedDemoPortfolios(options.origin, headers);
+  return { email: DEMO_EMAIL, keys: DEMO_ACCOUNTS.map((a) => a.label), portfolios };
+}
+
+/**
+ * Paper portfolios on the demo keys, started, so the dashboard has something running: a spot rebalance with the
+ * built-in strategy on the Binance simulator and a futures trend portfolio on the Bybit one. Skipped by name when
+ * they exist from an earlier start.
+ */
+const DEMO_PORTFOLIOS = [
+  {
+    key: "Simulator (Binance)",
+    body: {
+      name: "Demo spot (paper)",
+      market: "spot",
+      cashToken: "USDT",
+      tokens: [
+        { token: "BTC", minAllocation: 20, targetAllocation: 40 },
+        { token: "ETH", minAllocation: 10, targetAllocation: 30 },
+        { token: "SOL", minAllocation: 5, targetAllocation: 10 },
+      ],
+      reviewInterval: "1h",
+      paper: true,
+      paperCapital: "10000",
+      risk: { maxOrderPct: "25", maxExposurePct: null, maxDailyLossPct: "5", maxDrawdownPct: "15" },
+    },
+  },
+  {
+    key: "Simulator (Bybit)",
+    body: {
+      name: "Demo futures (paper)",
+      market: "futures",
+      cashToken: "USDT",
+      tokens: [
+        { token: "BTC", minAllocation: 0 },
+        { token: "ETH", minAllocation: 0 },
+      ],
+      reviewInterval: "4h",
+      paper: true,
+      paperCapital: "5000",
+      futures: { positionMode: "one_way", marginMode: "cross", maxLeverage: 3 },
+      risk: { maxOrderPct: "30", maxExposurePct: "150", maxDailyLossPct: "5", maxDrawdownPct: "15" },
+    },
+  },
+] as const;
+
+async function seedDemoPortfolios(origin: string, headers: Record<string, string>): Promise<string[]> {
+  const keys = (await (await fetch(`${origin}/api/keys/exchange`, { headers })).json()) as {
+    keys: { id: string; label: string }[];
+  };
+  const existing = (await (await fetch(`${origin}/api/portfolios?limit=100`, { headers })).json()) as {
+    portfolios: { name: string }[];
+  };
+  const names = new Set(existing.portfolios.map((p) => p.name));
+  for (const demo of DEMO_PORTFOLIOS) {
+    const key = keys.keys.find((k) => k.label === demo.key);
+    if (!key || names.has(demo.body.name)) continue;
+    const created = await post(`${origin}/api/portfolios`, { ...demo.body, exchangeKeyId: key.id }, headers);
+    const { id } = (await created.json()) as { id: string };
+    await post(`${origin}/api/portfolios/${id}/start`, {}, headers);
+  }
+  return DEMO_PORTFOLIOS.map((d) => d.body.name);
 }
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {

@@ -78,7 +78,9 @@ wrangler.on("exit", async (code) => {
 if (!values["no-demo"]) {
   try {
     const summary = await seedDemoData({ origin, simulatorUrl: simulator.url });
-    console.log(`demo data ready: sign in as ${summary.email} (${summary.keys.join(", ")})`);
+    console.log(
+      `demo data ready: sign in as ${summary.email} (keys ${summary.keys.join(", ")}; portfolios ${summary.portfolios.join(", ")})`,
+    );
   } catch (error) {
     console.error(`demo data not seeded: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -58,6 +58,9 @@ export const RunSummary = z
     provider: z.string().nullable(),
     model: z.string().nullable(),
     summary: z.string().nullable().openapi({ description: "The decision's summary, or why there was none" }),
+    decision: z
+      .unknown()
+      .openapi({ description: "The parsed decision (spot orders or futures actions), null before it" }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     equityBefore: DecimalString.nullable(),
     equityAfter: DecimalString.nullable(),
@@ -75,7 +78,6 @@ export const RunDetail = RunSummary.extend({
     .nullable()
     .openapi({ description: "The messages sent to the AI provider (null for the built-in strategy)" }),
   rawResponse: z.unknown().openapi({ description: "The provider's answer as received" }),
-  decision: z.unknown().openapi({ description: "The parsed decision" }),
   durationsMs: z.record(z.string(), z.number()).openapi({ description: "Milliseconds per step" }),
 }).openapi("RunDetail");
 export type RunDetail = z.infer<typeof RunDetail>;

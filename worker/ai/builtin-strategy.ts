@@ -11,7 +11,8 @@ import type { DecisionProvider, DecisionResult } from "./provider.ts";
  * Spot: rebalance toward targets. An asset's target is its `targetPct`, or an even share of what explicit targets
  * and the cash floor leave, never below its floor. Assets within ±toleranceBandPct points of target are left
  * alone; overweight assets are sold to the cash asset at the bid, underweight ones bought at the ask with free cash
- * above the cash floor (largest gap first). Sale proceeds are spent at the next review, once they exist.
+ * above the cash floor (largest gap first), each order at most the per-order cap. Sale proceeds are spent at the
+ * next review, once they exist.
  *
  * Futures: a trend rule per instrument on hourly candles. Open long when the 24-candle slope is above +0.05 %/candle,
  * the 72-candle slope positive and RSI below 70 (short mirrored); close when the 24-candle slope turns past the
@@ -64,6 +65,10 @@ export function builtinSpotPlan(input: SpotDecisionInput): PlanOrError<SpotPlan>
   const lines: string[] = [];
   const sells: SpotOrder[] = [];
   const buys: { gapUsd: Big; position: SpotPosition; route: SpotRoute }[] = [];
+  // Orders stay within the per-order cap (with a margin for the price moving to the book), so a large gap closes
+  // over several reviews instead of being refused by the guards.
+  const orderCap = input.limits.maxOrderUsd === null ? null : Big(input.limits.maxOrderUsd).times("0.99");
+  const capped = (usd: Big) => (orderCap && usd.gt(orderCap) ? orderCap : usd);
   for (const position of input.positions) {
     if (position.asset === cash) continue;
     const target = targets.get(position.asset) ?? 0;
@@ -76,7 +81,7 @@ export function builtinSpotPlan(input: SpotDecisionInput): PlanOrError<SpotPlan>
       lines.push(`no ${position.asset}/${cash} route`);
       continue;
     }
-    const gapUsd = gap.abs().div(100).times(total);
+    const gapUsd = capped(gap.abs().div(100).times(total));
     if (gap.gt(0)) {
       const order = sellOrder(position, route, gapUsd, cashPosition);
       if (order) sells.push(order);

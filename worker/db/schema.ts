@@ -335,8 +335,10 @@ export const portfolioFills = sqliteTable(
     portfolioId: text("portfolio_id")
       .notNull()
       .references(() => portfolios.id, { onDelete: "cascade" }),
+    // Our order's id, or "external" for a trade no order of ours made (a venue-triggered SL/TP).
     orderId: text("order_id").notNull(),
     clientOrderId: text("client_order_id").notNull(),
+    exchangeOrderId: text("exchange_order_id").notNull(),
     tradeId: text("trade_id").notNull(),
     symbol: text("symbol").notNull(),
     side: text("side", { enum: ["buy", "sell"] }).notNull(),
@@ -348,7 +350,8 @@ export const portfolioFills = sqliteTable(
     time: integer("time", { mode: "timestamp_ms" }).notNull(),
   },
   (table) => [
-    uniqueIndex("portfolio_fills_trade").on(table.portfolioId, table.orderId, table.tradeId),
+    // A venue's trade ids are unique per symbol: each trade moves the ledger once.
+    uniqueIndex("portfolio_fills_trade").on(table.portfolioId, table.symbol, table.tradeId),
     index("portfolio_fills_portfolio_time_idx").on(table.portfolioId, table.time),
   ],
 );

@@ -1,4 +1,4 @@
-import type { ApprovalItem } from "../../shared/api/portfolio-runs.ts";
+import type { ApprovalItem, RunSummary } from "../../shared/api/portfolio-runs.ts";
 import { unwrap } from "./engine/engine-result.ts";
 
 /**
@@ -14,8 +14,9 @@ export function portfolioEngine(env: Env, portfolioId: string) {
     kill: async (userId: string) => unwrap(await stub.kill(portfolioId, userId)),
     remove: async (userId: string) => unwrap(await stub.remove(portfolioId, userId)),
     requestRun: async (userId: string) => unwrap(await stub.requestRun(portfolioId, userId)),
-    approve: async (userId: string, runId: string, decisions: ApprovalItem[]) =>
-      unwrap(await stub.approve(portfolioId, userId, runId, decisions)),
+    // RPC typing widens the summary's free-form `decision` (unknown) to a JSON value; the object returns RunSummary.
+    approve: async (userId: string, runId: string, decisions: ApprovalItem[]): Promise<RunSummary> =>
+      unwrap(await stub.approve(portfolioId, userId, runId, decisions)) as RunSummary,
     cancelOrder: async (userId: string, orderId: string) =>
       unwrap(await stub.cancelOrder(portfolioId, userId, orderId)),
     positions: async (userId: string) => unwrap(await stub.positions(portfolioId, userId)),

@@ -154,23 +154,6 @@ export function insertFillsStatement(db: Database, rows: (typeof portfolioFills.
   return db.insert(portfolioFills).values(rows).onConflictDoNothing();
 }
 
-export async function tradeIdsOf(db: Database, portfolioId: string, orderId: string): Promise<Set<string>> {
-  const rows = await db
-    .select({ tradeId: portfolioFills.tradeId })
-    .from(portfolioFills)
-    .where(and(eq(portfolioFills.portfolioId, portfolioId), eq(portfolioFills.orderId, orderId)));
-  return new Set(rows.map((r) => r.tradeId));
-}
-
-/** Trade ids already recorded on a symbol since `since` (futures: every trade on the portfolio's contracts). */
-export async function recordedTradeIds(db: Database, portfolioId: string, symbol: string): Promise<Set<string>> {
-  const rows = await db
-    .select({ tradeId: portfolioFills.tradeId })
-    .from(portfolioFills)
-    .where(and(eq(portfolioFills.portfolioId, portfolioId), eq(portfolioFills.symbol, symbol)));
-  return new Set(rows.map((r) => r.tradeId));
-}
-
 export async function listFillRows(
   db: Database,
   portfolioId: string,

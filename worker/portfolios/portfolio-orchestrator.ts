@@ -26,9 +26,9 @@ import { syncPortfolio } from "./engine/order-sync.ts";
 import { pausePortfolio } from "./engine/pause.ts";
 import { executeRun } from "./engine/review-run.ts";
 import { toOrderView } from "./order-store.ts";
-import { insertRun, runById, runSummaries } from "./run-store.ts";
+import { insertRun, runById, runSummaries, updateRun } from "./run-store.ts";
 import { nextRunAt } from "./schedule.ts";
-import { ownedPortfolio, portfolioById, toPortfolioView } from "./store.ts";
+import { ownedPortfolio, type PortfolioRow, portfolioById, toPortfolioView } from "./store.ts";
 
 /**
  * One Durable Object per portfolio (named by its id): the only writer of its runs and orders. It is a thin shell:
@@ -41,7 +41,20 @@ import { ownedPortfolio, portfolioById, toPortfolioView } from "./store.ts";
  * `nextRunAt`, plus the engine's own keys (paper account, applied futures settings).
  */
 
-type RunTicket = { runId: string; seq: number; trigger: RunTrigger; requestedAt: number };
+type RunTicket = {
+  runId: string;
+  seq: number;
+  trigger: RunTrigger;
+  requestedAt: number;
+  /** When this instance took the run, and how many times a restarted object took it up again. */
+  claimedAt?: number;
+  resumes?: number;
+};
+
+/** A run taken up again this many times (each a restart mid-run) is given up; the sync reconciles its orders. */
+const MAX_RESUMES = 3;
+/** No review step waits this long (exchange and AI calls have timeouts): a run still going is hung. */
+const HUNG_AFTER_MS = 30 * 60_000;
 
 export type WakeOutcome = "running" | "resuming" | "due" | "scheduled" | "idle";
 
@@ -119,9 +132,12 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
         throw new ApiError("conflict", "A review is in progress; approve once it has finished.");
       await this.#mutex.run(() => applyApproval(services, userId, portfolioId, runId, decisions));
       const run = await runById(services.db, portfolioId, runId);
+      // Queued like a requested review: the run continues at "place" with what was approved.
       const ticket: RunTicket = { runId, seq: run.seq, trigger: run.trigger, requestedAt: run.requestedAt.getTime() };
-      await storage.put("lease", ticket);
+      await storage.put("pending", ticket);
       await this.#drive(portfolioId);
+      // A loop that was just finishing when the ticket arrived did not take it: run it now, not at the next alarm.
+      if (await storage.get("pending")) await this.#drive(portfolioId);
       const [summary] = await runSummaries(services.db, [await runById(services.db, portfolioId, runId)]);
       if (!summary) throw new ApiError("not_found", "No such run.");
       return summary;
@@ -162,8 +178,16 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
   /** The cron safety net: resume an interrupted run, start a due one, or make sure the alarm is set. */
   async wake(portfolioId: string): Promise<WakeOutcome> {
     const services = await this.#services(portfolioId);
-    if (this.#driving) return "running";
     const storage = this.ctx.storage;
+    if (this.#driving) {
+      const lease = await storage.get<RunTicket>("lease");
+      if (lease?.claimedAt && Date.now() - lease.claimedAt > HUNG_AFTER_MS) {
+        // Reset the object: the next wake takes the run up again from its journal.
+        services.log.error("review hung; resetting the portfolio's object", { runId: lease.runId });
+        this.ctx.abort("review hung");
+      }
+      return "running";
+    }
     if ((await storage.get("lease")) || (await storage.get("pending"))) {
       await storage.setAlarm(Date.now());
       return "resuming";
@@ -218,12 +242,14 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
     return this.#driving;
   }
 
+  /**
+   * One review per alarm invocation (an alarm has a bounded wall time and an AI review can take minutes); a review
+   * requested meanwhile sets the alarm again, so it runs right after.
+   */
   async #runLoop(portfolioId: string): Promise<void> {
     const services = await this.#services(portfolioId);
-    // A run requested while another ran is taken right after it; the bound keeps one alarm from running forever.
-    for (let i = 0; i < 3; i++) {
-      const ticket = await this.#claim(services, portfolioId);
-      if (!ticket) break;
+    const ticket = await this.#claim(services, portfolioId);
+    if (ticket) {
       await insertRun(services.db, { ...ticketRow(ticket), portfolioId });
       // An unexpected failure (storage, D1) leaves the lease: the alarm's retry or the cron resumes the run.
       await executeRun(services, portfolioId, ticket.runId);
@@ -236,20 +262,43 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
   async #claim(services: EngineServices, portfolioId: string): Promise<RunTicket | null> {
     const storage = this.ctx.storage;
     const lease = await storage.get<RunTicket>("lease");
-    if (lease) return lease;
+    // Leases are dropped when a run ends, so a lease here is a run a restart interrupted.
+    if (lease) return this.#resume(services, portfolioId, lease);
     const pending = await storage.get<RunTicket>("pending");
     if (pending) {
-      await storage.put("lease", pending);
+      const taken = { ...pending, claimedAt: Date.now(), resumes: 0 };
+      await storage.put("lease", taken);
       await storage.delete("pending");
-      return pending;
+      return taken;
     }
+    // No stored slot for a running portfolio (restored data, a lost write) means it is due: better a review now
+    // than none until someone touches it.
     const due = await storage.get<number>("nextRunAt");
-    if (due === undefined || due > Date.now()) return null;
+    if (due !== undefined && due > Date.now()) return null;
     const row = await portfolioById(services.db, portfolioId);
-    if (row?.status !== "active") return null;
+    if (row?.status !== "active" || !row.startedAt) return null;
+    // The slot is taken now: the loop, a cron wake or a retried alarm must not see it due again.
+    await storage.put("nextRunAt", this.#nextSlot(row, row.startedAt));
     const requested = await this.#request(services, portfolioId, "schedule");
     if (requested.alreadyRunning && requested.status === "running") return null;
     return this.#claim(services, portfolioId);
+  }
+
+  async #resume(services: EngineServices, portfolioId: string, lease: RunTicket): Promise<RunTicket | null> {
+    const resumes = (lease.resumes ?? 0) + 1;
+    if (resumes > MAX_RESUMES) {
+      await updateRun(services.db, lease.runId, {
+        status: "failed",
+        errorCode: "interrupted",
+        errorMessage: `The review was interrupted ${MAX_RESUMES} times and was given up; its orders are kept in step by the sync.`,
+        finishedAt: new Date(),
+      });
+      await this.ctx.storage.delete("lease");
+      return this.#claim(services, portfolioId);
+    }
+    const taken = { ...lease, claimedAt: Date.now(), resumes };
+    await this.ctx.storage.put("lease", taken);
+    return taken;
   }
 
   /** The alarm at the next slot (or now, when a run is queued); cleared when the portfolio does not run. */
@@ -267,18 +316,22 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
       await storage.setAlarm(Date.now());
       return;
     }
-    const next = nextRunAt({
-      portfolioId,
-      interval: row.reviewInterval as ReviewInterval,
-      anchor: row.startedAt.getTime(),
-      after: Date.now(),
-    });
+    const next = this.#nextSlot(row, row.startedAt);
     await storage.put("nextRunAt", next);
     await storage.setAlarm(next);
     await services.db
       .update(portfolios)
       .set({ nextRunAt: new Date(next) })
       .where(eq(portfolios.id, portfolioId));
+  }
+
+  #nextSlot(row: PortfolioRow, startedAt: Date): number {
+    return nextRunAt({
+      portfolioId: row.id,
+      interval: row.reviewInterval as ReviewInterval,
+      anchor: startedAt.getTime(),
+      after: Date.now(),
+    });
   }
 
   async #services(portfolioId: string): Promise<EngineServices> {

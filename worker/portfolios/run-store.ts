@@ -136,6 +136,7 @@ export function toRunSummary(row: RunRow, orders: OrderRow[]): RunSummary {
     provider: row.provider,
     model: row.model,
     summary: row.summary,
+    decision: parseJson(row.decision),
     error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? "" } : null,
     equityBefore: row.equityBefore,
     equityAfter: row.equityAfter,
@@ -151,7 +152,6 @@ export function toRunDetail(row: RunRow, orders: OrderRow[]): RunDetail {
     input: parseJson(row.input),
     prompt: parseJson(row.prompt) as RunDetail["prompt"],
     rawResponse: parseJson(row.rawResponse),
-    decision: parseJson(row.decision),
     durationsMs: (parseJson(row.durations) as Record<string, number> | null) ?? {},
   };
 }

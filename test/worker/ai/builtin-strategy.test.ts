@@ -52,6 +52,20 @@ describe("built-in spot rebalancing", () => {
     expect(guarded.accepted).toHaveLength(2);
   });
 
+  it("keeps each order within the per-order cap, so the guards accept it and the gap closes over reviews", () => {
+    const input = spotInput({ limits: { maxOrderUsd: "1000", toleranceBandPct: 2 } });
+    const result = builtinSpotPlan(input);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.plan.orders.map((o) => [o.pair, o.side])).toEqual([
+      ["BTCUSDT", "sell"],
+      ["ETHUSDT", "buy"],
+    ]);
+    const guarded = guardSpotDecision(result.plan, input);
+    expect(guarded.rejected).toEqual([]);
+    for (const intent of guarded.accepted) expect(Number(intent.notionalUsd)).toBeLessThanOrEqual(1000);
+  });
+
   it("holds inside the tolerance band and is deterministic", () => {
     const balanced = spotInput({ limits: { maxOrderUsd: null, toleranceBandPct: 40 } });
     const result = builtinSpotPlan(balanced);

@@ -1,4 +1,5 @@
-import { abortAllDurableObjects } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import Big from "big.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { addFault, clearFaults, holdPrice, VENUES, type Venue } from "../accounts/support.ts";
@@ -95,5 +96,25 @@ describe.each(VENUES)("%s: an accepted order whose answer is lost", (venue) => {
     expect(["resuming", "running"]).toContain(await engineStub(t.id).wake(t.id));
     const run = await expectPlacedOnce(t);
     expect(run.trigger).toBe("start");
+  });
+});
+
+describe("a run interrupted again and again", () => {
+  it("is given up after three resumes, with the reason, and the portfolio goes on", async () => {
+    const t = await marketBuyPortfolio("binance");
+    await t.decide(spotPlan([]));
+    expect((await t.user.post(`/api/portfolios/${t.id}/start`)).status).toBe(200);
+    const first = await settledRun(t.user, t.id);
+    // As a run left after its third restart would be: its lease says it was taken up three times already.
+    await env.DB.prepare("UPDATE portfolio_runs SET status = 'running', step = 'decide' WHERE id = ?")
+      .bind(first.id)
+      .run();
+    await runInDurableObject(engineStub(t.id), (_object, state) =>
+      state.storage.put("lease", { runId: first.id, seq: 1, trigger: "start", requestedAt: Date.now(), resumes: 3 }),
+    );
+    await engineStub(t.id).wake(t.id);
+    const given = await settledRun(t.user, t.id, first.id);
+    expect(given).toMatchObject({ status: "failed", error: { code: "interrupted" } });
+    expect((await t.user.get(`/api/portfolios/${t.id}`)).body.status).toBe("active");
   });
 });

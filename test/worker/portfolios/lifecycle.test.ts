@@ -155,6 +155,22 @@ describe.each(VENUES)("%s portfolio lifecycle", (venue) => {
     expect(running.body).toMatchObject({ status: "active", reviewInterval: "3d" });
   });
 
+  it("two starts racing for the same token on one key: exactly one wins", async () => {
+    const app = accountsApp();
+    const { user, keyId } = await trader(app, venue);
+    const manual = { executionMode: "manual_approval" };
+    const a = await createPortfolio(user, spotPortfolio(keyId, { name: "A", ...manual }));
+    const b = await createPortfolio(user, spotPortfolio(keyId, { name: "B", ...manual }));
+    const replies = await Promise.all([
+      user.post(`/api/portfolios/${a}/start`),
+      user.post(`/api/portfolios/${b}/start`),
+    ]);
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 409]);
+    const loser = replies.find((r) => r.status === 409);
+    if (!loser) throw new Error("no start was refused");
+    expect(errorOf(loser).message).toMatch(/already traded by the running portfolio|started with one of these tokens/);
+  });
+
   it("pauses running portfolios with the reason when their key is deleted, canceling their orders first", async () => {
     const app = accountsApp();
     const { user, keyId, account } = await trader(app, venue);

@@ -57,13 +57,21 @@ export function paperStore(services: EngineServices): PaperStore {
   };
 }
 
-/** Opens the paper account with the portfolio's capital in the cash token (spot) or as USDT margin (futures). */
-export async function ensurePaperAccount(services: EngineServices, row: PortfolioRow, capital: string): Promise<void> {
+/**
+ * Opens the paper account with the portfolio's capital in the cash token (spot) or as USDT margin (futures), unless
+ * it exists. Answers whether it had to open one.
+ */
+export async function ensurePaperAccount(
+  services: EngineServices,
+  row: PortfolioRow,
+  capital: string,
+): Promise<boolean> {
   const store = paperStore(services);
-  if (await store.load()) return;
+  if (await store.load()) return false;
   const account =
     row.market === "spot"
       ? newPaperAccount({ venue: row.venue, spot: { [row.cashToken]: capital }, futuresWallet: "0" })
       : newPaperAccount({ venue: row.venue, spot: {}, futuresWallet: capital });
   await store.save(account);
+  return true;
 }

@@ -1,5 +1,5 @@
 import Big from "big.js";
-import { and, eq, inArray, ne } from "drizzle-orm";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { DEFAULT_PAPER_CAPITAL, type Portfolio, type PortfolioActionResult } from "../../../shared/api/portfolios.ts";
 import { withExchangeErrors } from "../../accounts/exchange-error-response.ts";
 import { exchangeKeys, portfolioOrders, portfolioRuns, portfolios } from "../../db/schema.ts";
@@ -68,28 +68,48 @@ export async function startPortfolio(services: EngineServices, userId: string, i
     return claimLedger(broker, row, others);
   });
   const now = services.now();
-  const [started] = await services.db.batch([
-    services.db
-      .update(portfolios)
-      .set({
-        status,
-        statusReason: null,
-        startingEquity: claim.equity,
-        startedAt: now,
-        ledger: JSON.stringify(claim.ledger),
-        equity: claim.equity,
-        equityAt: now,
-        peakEquity: claim.equity,
-        failedRunsInARow: 0,
-        updatedAt: now,
-      })
-      .where(eq(portfolios.id, row.id))
-      .returning(),
-    insertEquityStatement(services.db, { portfolioId: row.id, at: now, equity: claim.equity, pnl: "0", runId: null }),
-  ]);
-  const updated = started[0];
-  if (!updated) throw new ApiError("not_found", "No such portfolio.");
+  // The write itself re-checks exclusivity: two portfolios of a key are two objects, so only the database can
+  // arbitrate between starts that race each other (SQLite applies one write at a time).
+  const [updated] = await services.db
+    .update(portfolios)
+    .set({
+      status,
+      statusReason: null,
+      startingEquity: claim.equity,
+      startedAt: now,
+      ledger: JSON.stringify(claim.ledger),
+      equity: claim.equity,
+      equityAt: now,
+      peakEquity: claim.equity,
+      failedRunsInARow: 0,
+      updatedAt: now,
+    })
+    .where(and(eq(portfolios.id, row.id), noRunningPortfolioShares(row)))
+    .returning();
+  if (!updated) {
+    checkExclusive(config, row.id, await activePortfoliosOfKey(services.db, row.exchangeKeyId));
+    throw new ApiError("conflict", "Another portfolio of this key started with one of these tokens; try again.");
+  }
+  await insertEquityStatement(services.db, {
+    portfolioId: row.id,
+    at: now,
+    equity: claim.equity,
+    pnl: "0",
+    runId: null,
+  });
   return toPortfolioView(updated);
+}
+
+/** True when no other running portfolio of the key and market holds one of this portfolio's tokens. */
+function noRunningPortfolioShares(row: PortfolioRow) {
+  return sql`NOT EXISTS (
+    SELECT 1 FROM portfolios AS other, json_each(other.tokens) AS theirs
+    WHERE other.exchange_key_id = ${row.exchangeKeyId} AND other.status = 'active' AND other.id <> ${row.id}
+      AND other.market = ${row.market}
+      AND json_extract(theirs.value, '$.token') IN (
+        SELECT json_extract(mine.value, '$.token') FROM json_each(${row.tokens}) AS mine
+      )
+  )`;
 }
 
 /** Running or paused portfolios of the same key (not paper): what they claimed is not this one's. */

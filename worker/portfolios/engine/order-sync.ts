@@ -224,8 +224,9 @@ function venueOrderOf(order: OrderRow): Order {
 
 /**
  * Records the trades of `orders` not recorded yet (and, for futures, every other trade on the portfolio's
- * contracts) and moves the ledger, all in one batch. A final order whose trades the venue does not list in full gets
- * one remainder fill at its average price, after which its later trades are ignored (never counted twice).
+ * contracts) and moves the ledger, all in one batch. A trade is recorded once per symbol and trade id, whichever way
+ * it was first seen. A final order whose trades the venue does not list in full gets one remainder fill at its average
+ * price, after which its later trades are ignored (never counted twice).
  */
 export async function recordTrades(context: SyncContext, orders: OrderRow[]): Promise<void> {
   const { row, services } = context;
@@ -238,7 +239,7 @@ export async function recordTrades(context: SyncContext, orders: OrderRow[]): Pr
   const portfolio = await db.select().from(portfolios).where(eq(portfolios.id, row.id)).get();
   let ledger = readLedger(portfolio?.ledger ?? null);
   if (!portfolio || !ledger) return;
-  const fills: (typeof portfolioFills.$inferInsert)[] = [];
+  const fills: FillInsert[] = [];
   for (const symbol of symbols) {
     const recorded = await db
       .select()
@@ -248,19 +249,18 @@ export async function recordTrades(context: SyncContext, orders: OrderRow[]): Pr
       .select()
       .from(portfolioOrders)
       .where(and(eq(portfolioOrders.portfolioId, row.id), eq(portfolioOrders.symbol, symbol)));
-    const candidates = ours.filter((o) => Big(o.filledQuantity).gt(0) && o.exchangeOrderId);
-    if (candidates.length === 0 && !futures) continue;
-    const since = await tradesSince(context, symbol, candidates);
+    const needing = ours.filter((o) => o.exchangeOrderId && Big(o.filledQuantity).gt(counted(o, recorded)));
+    if (needing.length === 0 && !futures) continue;
+    const since = await tradesSince(context, symbol, needing);
     // Trades come from the broker that made them: paper and live orders never share a trade list.
-    const flags = new Set(candidates.map((o) => o.paper));
+    const flags = new Set(needing.map((o) => o.paper));
     if (futures) flags.add(row.paper);
     const trades: Fill[] = [];
     for (const paper of flags) {
       const broker = await context.brokers.forOrder({ paper });
       trades.push(...(await readTrades(broker, gatewayMarket(row.market), symbol, since)));
     }
-    const picked = pickTrades({ row, symbol, trades, ours, recorded, futures });
-    for (const fill of picked) {
+    for (const fill of pickTrades({ row, trades, ours, needing, recorded, futures })) {
       fills.push(fill);
       ledger = applyFill(ledger, ledgerFillOf(row, fill, ours));
     }
@@ -275,17 +275,30 @@ export async function recordTrades(context: SyncContext, orders: OrderRow[]): Pr
   ]);
 }
 
-async function tradesSince(context: SyncContext, symbol: string, candidates: OrderRow[]): Promise<number> {
+type FillInsert = typeof portfolioFills.$inferInsert;
+
+/** Quantity already recorded for an order: its own fills and trades first seen before the order was identified. */
+function counted(order: OrderRow, recorded: FillInsert[]): Big {
+  return recorded
+    .filter((f) => f.orderId === order.id || (order.exchangeOrderId && f.exchangeOrderId === order.exchangeOrderId))
+    .reduce((sum, f) => sum.plus(f.quantity), Big(0));
+}
+
+/**
+ * From where trades are read: back to the earliest order still missing trades, or for futures from the last
+ * recorded trade (the venue may have triggered a stop since), never before the portfolio started.
+ */
+async function tradesSince(context: SyncContext, symbol: string, needing: OrderRow[]): Promise<number> {
   const { row, services } = context;
   const started = row.startedAt?.getTime() ?? 0;
-  const sent = candidates.map((o) => (o.sentAt ?? o.createdAt).getTime());
-  const earliestOrder = sent.length ? Math.min(...sent) : Number.POSITIVE_INFINITY;
+  const sent = needing.map((o) => (o.sentAt ?? o.createdAt).getTime() - TRADE_OVERLAP_MS);
+  if (row.market !== "futures") return Math.max(started, Math.min(...sent));
   const [last] = await services.db
     .select({ at: max(portfolioFills.time) })
     .from(portfolioFills)
     .where(and(eq(portfolioFills.portfolioId, row.id), eq(portfolioFills.symbol, symbol)));
   const watermark = last?.at ? last.at.getTime() - TRADE_OVERLAP_MS : started;
-  return Math.max(started, Math.min(watermark, earliestOrder - TRADE_OVERLAP_MS));
+  return Math.max(started, Math.min(watermark, ...sent));
 }
 
 async function readTrades(broker: ExchangeGateway, market: "spot" | "linear", symbol: string, since: number) {
@@ -300,34 +313,33 @@ async function readTrades(broker: ExchangeGateway, market: "spot" | "linear", sy
 
 type TradePick = {
   row: PortfolioRow;
-  symbol: string;
   trades: Fill[];
   ours: OrderRow[];
-  recorded: (typeof portfolioFills.$inferSelect)[];
+  needing: OrderRow[];
+  recorded: FillInsert[];
   futures: boolean;
 };
 
-function pickTrades(input: TradePick): (typeof portfolioFills.$inferInsert)[] {
+function pickTrades(input: TradePick): FillInsert[] {
   const { row, trades, ours, recorded } = input;
-  const seen = new Set(recorded.map((f) => `${f.orderId}|${f.tradeId}`));
+  const seen = new Set(recorded.map((f) => f.tradeId));
   const byExchangeId = new Map(ours.filter((o) => o.exchangeOrderId).map((o) => [o.exchangeOrderId as string, o]));
   const closedOut = new Set(recorded.filter((f) => f.tradeId.endsWith(":rest")).map((f) => f.orderId));
-  const out: (typeof portfolioFills.$inferInsert)[] = [];
+  const out: FillInsert[] = [];
   const startedAt = row.startedAt?.getTime() ?? 0;
   for (const trade of trades) {
-    if (trade.time < startedAt) continue;
+    if (trade.time < startedAt || seen.has(trade.tradeId)) continue;
     const order = byExchangeId.get(trade.exchangeOrderId);
+    // Spot trades that no order of ours made are the owner's own, not the portfolio's.
     if (!order && !input.futures) continue;
-    const orderId = order?.id ?? "external";
     if (order && closedOut.has(order.id)) continue;
-    const key = `${orderId}|${trade.tradeId}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    seen.add(trade.tradeId);
     out.push({
       id: crypto.randomUUID(),
       portfolioId: row.id,
-      orderId,
+      orderId: order?.id ?? "external",
       clientOrderId: order?.clientOrderId ?? trade.clientOrderId ?? "",
+      exchangeOrderId: trade.exchangeOrderId,
       tradeId: trade.tradeId,
       symbol: trade.symbol,
       side: trade.side,
@@ -340,30 +352,23 @@ function pickTrades(input: TradePick): (typeof portfolioFills.$inferInsert)[] {
     });
   }
   // Final orders whose listed trades fall short of their filled quantity: one remainder at the average price.
-  for (const order of ours) {
+  for (const order of input.needing) {
     if (!FINAL.has(order.status) || closedOut.has(order.id) || !order.averagePrice) continue;
-    const counted = [...recorded, ...out]
-      .filter((f) => f.orderId === order.id)
-      .reduce((sum, f) => sum.plus(f.quantity), Big(0));
-    const missing = Big(order.filledQuantity).minus(counted);
+    const missing = Big(order.filledQuantity).minus(counted(order, [...recorded, ...out]));
     if (missing.lte(0)) continue;
     out.push({
       id: crypto.randomUUID(),
       portfolioId: row.id,
       orderId: order.id,
       clientOrderId: order.clientOrderId,
+      exchangeOrderId: order.exchangeOrderId ?? "",
       tradeId: `${order.exchangeOrderId ?? order.id}:rest`,
       symbol: order.symbol,
       side: order.side,
       price: order.averagePrice,
       quantity: missing.toFixed(),
       fee: "0",
-      feeAsset:
-        row.market === "futures"
-          ? "USDT"
-          : order.side === "buy"
-            ? order.symbol.replace(row.cashToken, "")
-            : row.cashToken,
+      feeAsset: row.market === "futures" ? "USDT" : row.cashToken,
       maker: order.type === "limit",
       time: order.updatedAt,
     });
@@ -371,7 +376,7 @@ function pickTrades(input: TradePick): (typeof portfolioFills.$inferInsert)[] {
   return out;
 }
 
-function ledgerFillOf(row: PortfolioRow, fill: typeof portfolioFills.$inferInsert, ours: OrderRow[]) {
+function ledgerFillOf(row: PortfolioRow, fill: FillInsert, ours: OrderRow[]) {
   const order = ours.find((o) => o.id === fill.orderId);
   const base = fill.symbol.slice(0, fill.symbol.length - (row.market === "futures" ? 4 : row.cashToken.length));
   return {
@@ -388,7 +393,7 @@ function ledgerFillOf(row: PortfolioRow, fill: typeof portfolioFills.$inferInser
 }
 
 /** A trade no order of ours made (a venue-triggered SL/TP): in hedge mode a sell closes the long, a buy the short. */
-function externalPositionSide(row: PortfolioRow, fill: typeof portfolioFills.$inferInsert): "both" | "long" | "short" {
+function externalPositionSide(row: PortfolioRow, fill: FillInsert): "both" | "long" | "short" {
   if (row.positionMode !== "hedge") return "both";
   return fill.side === "sell" ? "long" : "short";
 }

@@ -1,6 +1,7 @@
 import Big from "big.js";
 import { and, eq, inArray } from "drizzle-orm";
 import type { RunNote, RunStep } from "../../../shared/api/portfolio-runs.ts";
+import { DEFAULT_PAPER_CAPITAL } from "../../../shared/api/portfolios.ts";
 import { BUILTIN_MODEL } from "../../ai/builtin-strategy.ts";
 import { type DecisionInput, DecisionInput as DecisionInputSchema } from "../../ai/decision-input.ts";
 import type { Decision } from "../../ai/decision-schema.ts";
@@ -25,7 +26,7 @@ import {
 } from "../run-store.ts";
 import { type PortfolioRow, portfolioById } from "../store.ts";
 import { gatewayMarket, portfolioSymbols } from "../validation.ts";
-import { brokers } from "./broker.ts";
+import { brokers, ensurePaperAccount } from "./broker.ts";
 import { buildDecisionInput } from "./decision-input-builder.ts";
 import type { EngineServices } from "./engine-services.ts";
 import { cancelLeftovers, protectFilledEntries, recordTrades, refreshOrders, type SyncContext } from "./order-sync.ts";
@@ -99,7 +100,10 @@ async function advance(journal: Journal): Promise<RunOutcome> {
     if (journal.row.status !== "active" && !["reconcile", "record"].includes(step)) throw new RunAborted();
     await updateRun(journal.services.db, journal.run.id, { step, status: "running" });
     const started = Date.now();
-    const next = await STEPS[step](journal);
+    const work = STEPS[step];
+    // Everything but waiting for the decision holds the object's lock, so stops, cancels and syncs never interleave
+    // with a review's orders (a stop is saved first and takes effect at the next order).
+    const next = step === "decide" ? await work(journal) : await journal.services.exclusive(() => work(journal));
     journal.durations[step] = (journal.durations[step] ?? 0) + (Date.now() - started);
     await updateRun(journal.services.db, journal.run.id, {
       durations: JSON.stringify(journal.durations),
@@ -175,6 +179,12 @@ async function snapshotStep(journal: Journal): Promise<RunStep> {
   const user = await services.db.select().from(users).where(eq(users.id, row.userId)).get();
   if (!user?.enabled) throw new PauseRun("The owner's account is disabled.");
   const context = syncContext(journal);
+  if (row.paper && (await ensurePaperAccount(services, row, row.paperCapital ?? DEFAULT_PAPER_CAPITAL)))
+    journal.notes.push({
+      kind: "info",
+      symbol: null,
+      message: `The paper account was missing; a new one was opened with ${row.paperCapital ?? DEFAULT_PAPER_CAPITAL} ${row.cashToken}.`,
+    });
   const broker = await context.brokers.current();
   const ledger = readLedger(row.ledger);
   if (!ledger) throw new RunFailure("not_started", "The portfolio has no ledger; start it again.");
@@ -406,6 +416,7 @@ async function finish(
 async function onError(journal: Journal, error: unknown): Promise<RunOutcome> {
   const { services, run } = journal;
   const row = (await portfolioById(services.db, journal.row.id)) ?? journal.row;
+  if (error instanceof RunAborted || error instanceof PauseRun) await dropPlanned(services, run.id);
   if (error instanceof RunAborted)
     return finish(journal, "aborted", {
       summary: `The portfolio is ${row.status === "active" ? "running" : row.status}; the run stopped before sending anything more.`,
@@ -434,6 +445,18 @@ async function onError(journal: Journal, error: unknown): Promise<RunOutcome> {
   const reason = failedRunsReason(failed, message);
   if (reason && row.status === "active") await pausePortfolio(services, row, reason);
   return outcome;
+}
+
+/** Orders the run planned but will not send are refused with the reason, never left looking as if they might go. */
+async function dropPlanned(services: EngineServices, runId: string): Promise<void> {
+  await services.db
+    .update(portfolioOrders)
+    .set({
+      status: "rejected",
+      reason: "Not sent: the portfolio was stopped or paused during the run.",
+      updatedAt: services.now(),
+    })
+    .where(and(eq(portfolioOrders.runId, runId), eq(portfolioOrders.status, "planned")));
 }
 
 function describeFailure(error: unknown): { code: string; message: string } {
