@@ -99,6 +99,7 @@ CREATE TABLE `portfolio_runs` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `portfolio_runs_seq` ON `portfolio_runs` (`portfolio_id`,`seq`);--> statement-breakpoint
 CREATE INDEX `portfolio_runs_portfolio_requested_idx` ON `portfolio_runs` (`portfolio_id`,`requested_at`,`id`);--> statement-breakpoint
+ALTER TABLE `portfolios` ADD `status_reason_code` text;--> statement-breakpoint
 ALTER TABLE `portfolios` ADD `paper_capital` text;--> statement-breakpoint
 ALTER TABLE `portfolios` ADD `ledger` text;--> statement-breakpoint
 ALTER TABLE `portfolios` ADD `equity` text;--> statement-breakpoint

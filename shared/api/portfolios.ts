@@ -23,6 +23,11 @@ export type ReviewInterval = z.infer<typeof ReviewInterval>;
 export const PortfolioStatus = z.enum(["draft", "active", "paused", "stopped", "deleted"]).openapi("PortfolioStatus");
 export type PortfolioStatus = z.infer<typeof PortfolioStatus>;
 
+export const StatusReasonCode = z
+  .enum(["kill_switch", "failed_reviews", "loss_limit", "key_unavailable", "owner_disabled"])
+  .openapi("StatusReasonCode", { description: "Why Ballast paused (or the kill switch stopped) the portfolio" });
+export type StatusReasonCode = z.infer<typeof StatusReasonCode>;
+
 export const ExecutionMode = z
   .enum(["automatic", "manual_approval"])
   .openapi("ExecutionMode", { description: "`manual_approval`: planned orders wait for you to approve them" });
@@ -169,6 +174,7 @@ export const Portfolio = z
     ...configFields,
     status: PortfolioStatus,
     statusReason: z.string().nullable().openapi({ description: "Why it was paused (or stopped by Ballast)" }),
+    statusReasonCode: StatusReasonCode.nullable(),
     clientOrderIdPrefix: z
       .string()
       .openapi({ description: "Every order this portfolio places has a client order id starting with this" }),

@@ -182,6 +182,10 @@ export const portfolios = sqliteTable(
     maxDrawdownPct: text("max_drawdown_pct"),
     status: text("status", { enum: ["draft", "active", "paused", "stopped", "deleted"] }).notNull(),
     statusReason: text("status_reason"),
+    // Why Ballast paused or stopped it, for the UI to say in the owner's language (statusReason has the details).
+    statusReasonCode: text("status_reason_code", {
+      enum: ["kill_switch", "failed_reviews", "loss_limit", "key_unavailable", "owner_disabled"],
+    }),
     startingEquity: text("starting_equity"),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     // Paper portfolios start with this much of the cash token in a virtual account (worker/exchanges/paper).

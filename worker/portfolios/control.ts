@@ -1,5 +1,6 @@
 import type { Database } from "../db/client.ts";
 import type { PortfolioControl } from "../keys/portfolio-control.ts";
+import type { PauseReason } from "./engine/pause.ts";
 import { portfolioEngine } from "./engine-client.ts";
 import { portfoliosInStatus } from "./store.ts";
 
@@ -9,7 +10,7 @@ import { portfoliosInStatus } from "./store.ts";
  * key still opens). Best effort per portfolio: disabling a user or deleting a key must not fail when a venue is down.
  */
 export function portfolioControl(env: Env, db: () => Database): PortfolioControl {
-  const pauseAll = async (ids: string[], reason: string) => {
+  const pauseAll = async (ids: string[], reason: PauseReason) => {
     await Promise.allSettled(ids.map((id) => portfolioEngine(env, id).pause(reason)));
   };
   return {
@@ -17,14 +18,14 @@ export function portfolioControl(env: Env, db: () => Database): PortfolioControl
       const rows = await portfoliosInStatus(db(), { userId }, ["active"]);
       await pauseAll(
         rows.map((r) => r.id),
-        reason,
+        { code: "owner_disabled", message: reason },
       );
     },
     async stopPortfoliosUsingKey(userId, exchangeKeyId, reason) {
       const rows = await portfoliosInStatus(db(), { userId, exchangeKeyId }, ["active"]);
       await pauseAll(
         rows.map((r) => r.id),
-        reason,
+        { code: "key_unavailable", message: reason },
       );
     },
   };

@@ -1,5 +1,6 @@
 import type { ApprovalItem, RunSummary } from "../../shared/api/portfolio-runs.ts";
 import { unwrap } from "./engine/engine-result.ts";
+import type { PauseReason } from "./engine/pause.ts";
 
 /**
  * The portfolio's Durable Object as the rest of the worker calls it: typed RPC on the stub named by the portfolio
@@ -20,7 +21,7 @@ export function portfolioEngine(env: Env, portfolioId: string) {
     cancelOrder: async (userId: string, orderId: string) =>
       unwrap(await stub.cancelOrder(portfolioId, userId, orderId)),
     positions: async (userId: string) => unwrap(await stub.positions(portfolioId, userId)),
-    pause: async (reason: string) => unwrap(await stub.pause(portfolioId, reason)),
+    pause: async (reason: PauseReason) => unwrap(await stub.pause(portfolioId, reason)),
     sync: async () => unwrap(await stub.sync(portfolioId)),
     reschedule: () => stub.reschedule(portfolioId),
     wake: () => stub.wake(portfolioId),

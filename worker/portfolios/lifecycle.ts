@@ -11,6 +11,7 @@ import {
   listPortfolioRows,
   ownedPortfolio,
   type PortfolioConfig,
+  type PortfolioRow,
   toPortfolioView,
   updatePortfolioRow,
 } from "./store.ts";
@@ -63,13 +64,7 @@ export async function updatePortfolio(
 ): Promise<Portfolio> {
   const row = await ownedPortfolio(services.db, userId, id);
   transition("update", row.status);
-  // Paper and live portfolios own different accounts (and ledgers): switch only while it does not run.
-  if (patch.paper !== undefined && patch.paper !== row.paper && (row.status === "active" || row.status === "paused"))
-    throw new ApiError(
-      "conflict",
-      `paper: stop the portfolio before switching it between paper and live trading; its ledger starts again on the next start.`,
-      { details: { issues: [{ path: "paper", message: "stop the portfolio first" }] } },
-    );
+  if (row.status === "active" || row.status === "paused") checkRunningChange(row, patch);
   const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
   const config: PortfolioConfig = { ...configOf(row), ...defined };
   checkShape(config);
@@ -80,6 +75,24 @@ export async function updatePortfolio(
   if (row.status === "active")
     checkExclusive(config, row.id, await activePortfoliosOfKey(services.db, row.exchangeKeyId));
   return toPortfolioView(await updatePortfolioRow(services.db, row, configColumns(config), services.now));
+}
+
+/**
+ * What a running (or paused) portfolio owns is its ledger, claimed at start for its tokens and cash: switching paper
+ * and live, or changing the tokens or the cash token, needs a stop, and the next start claims again.
+ */
+function checkRunningChange(row: PortfolioRow, patch: UpdatePortfolio): void {
+  const stored = configOf(row);
+  const changed = (field: "paper" | "cashToken" | "tokens") =>
+    patch[field] !== undefined && JSON.stringify(patch[field]) !== JSON.stringify(stored[field]);
+  const sameTokens =
+    patch.tokens === undefined ||
+    JSON.stringify(patch.tokens.map((t) => t.token).sort()) ===
+      JSON.stringify(stored.tokens.map((t) => t.token).sort());
+  const field = changed("paper") ? "paper" : changed("cashToken") ? "cashToken" : sameTokens ? null : "tokens";
+  if (!field) return;
+  const message = "stop the portfolio first: what it owns is claimed again when it starts";
+  throw new ApiError("conflict", `${field}: ${message}.`, { details: { issues: [{ path: field, message }] } });
 }
 
 async function openKey(services: PortfolioServices, userId: string, keyId: string): Promise<KeyedGateway> {

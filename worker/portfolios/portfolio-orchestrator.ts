@@ -23,7 +23,7 @@ import type { EngineServices } from "./engine/engine-services.ts";
 import { readPositions } from "./engine/holdings.ts";
 import { Mutex } from "./engine/mutex.ts";
 import { syncPortfolio } from "./engine/order-sync.ts";
-import { pausePortfolio } from "./engine/pause.ts";
+import { type PauseReason, pausePortfolio } from "./engine/pause.ts";
 import { executeRun } from "./engine/review-run.ts";
 import { toOrderView } from "./order-store.ts";
 import { insertRun, runById, runSummaries, updateRun } from "./run-store.ts";
@@ -159,7 +159,7 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
   // ---- Ballast's own actions ---------------------------------------------------------------------------------
 
   /** A disabled owner, or a key about to be replaced or deleted. */
-  async pause(portfolioId: string, reason: string): Promise<EngineResult<void>> {
+  async pause(portfolioId: string, reason: PauseReason): Promise<EngineResult<void>> {
     const services = await this.#services(portfolioId);
     return asResult(async () => {
       const row = await portfolioById(services.db, portfolioId);

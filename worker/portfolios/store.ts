@@ -49,6 +49,7 @@ export function toPortfolioView(row: PortfolioRow): Portfolio {
     risk: riskOf(row),
     status: row.status,
     statusReason: row.statusReason,
+    statusReasonCode: row.statusReasonCode,
     clientOrderIdPrefix: clientOrderIdPrefix(row.id),
     startingEquity: row.startingEquity,
     startedAt: row.startedAt?.toISOString() ?? null,

@@ -50,6 +50,7 @@ describe("pause rules", () => {
     const paused = (await t.user.get(`/api/portfolios/${t.id}`)).body;
     expect(paused).toMatchObject({
       status: "paused",
+      statusReasonCode: "failed_reviews",
       statusReason: `3 reviews in a row failed; the last one: ${failure.error}`,
       nextRunAt: null,
     });
@@ -69,7 +70,7 @@ describe("pause rules", () => {
     expect(second.status).toBe("aborted");
     expect(second.summary).toMatch(/^Paused: Drawdown of 6\.\d+% from the peak of 10000 USDT reached the 5% limit\.$/);
     const portfolio = (await t.user.get(`/api/portfolios/${t.id}`)).body;
-    expect(portfolio.status).toBe("paused");
+    expect(portfolio).toMatchObject({ status: "paused", statusReasonCode: "loss_limit" });
     expect(portfolio.statusReason).toMatch(/^Drawdown of 6\.\d+%/);
     const limit = (await venueOrders(t.account)).find((o) => o.type === "limit");
     expect(limit?.status).toBe("canceled");
@@ -98,6 +99,7 @@ describe("pause rules", () => {
     expect(run).toMatchObject({ status: "failed", error: { code: "key_unavailable" } });
     expect((await t.user.get(`/api/portfolios/${t.id}`)).body).toMatchObject({
       status: "paused",
+      statusReasonCode: "key_unavailable",
       statusReason: "The portfolio's exchange key was deleted.",
     });
   });

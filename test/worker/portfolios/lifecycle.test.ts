@@ -115,7 +115,11 @@ describe.each(VENUES)("%s portfolio lifecycle", (venue) => {
 
     const killed = await user.post(`/api/portfolios/${id}/kill`);
     expect(killed.status, killed.text).toBe(200);
-    expect(killed.body.portfolio).toMatchObject({ status: "stopped", statusReason: "kill switch" });
+    expect(killed.body.portfolio).toMatchObject({
+      status: "stopped",
+      statusReason: "kill switch",
+      statusReasonCode: "kill_switch",
+    });
     expect(killed.body.canceledOrders).toEqual([{ symbol: "SOLUSDT", clientOrderId: `${prefix}leg2` }]);
     const [closed] = killed.body.closedPositions as { symbol: string; quantity: string; clientOrderId: string }[];
     expect(closed?.symbol).toBe("SOLUSDT");
@@ -153,6 +157,27 @@ describe.each(VENUES)("%s portfolio lifecycle", (venue) => {
     expect((await user.post(`/api/portfolios/${second}/start`)).status).toBe(200);
     const running = await user.call("PATCH", `/api/portfolios/${second}`, { body: { reviewInterval: "3d" } });
     expect(running.body).toMatchObject({ status: "active", reviewInterval: "3d" });
+  });
+
+  it("a running portfolio keeps its tokens, cash and paper flag until stopped; floors and targets may change", async () => {
+    const app = accountsApp();
+    const { user, keyId } = await trader(app, venue);
+    const id = await createPortfolio(user, spotPortfolio(keyId, { executionMode: "manual_approval" }));
+    await startSettled(user, id);
+    const tokens = [{ token: "BTC", minAllocation: 30 }];
+    const refused = await user.call("PATCH", `/api/portfolios/${id}`, { body: { tokens } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ details: { issues: [{ path: "tokens" }] } });
+    expect((await user.call("PATCH", `/api/portfolios/${id}`, { body: { paper: true } })).status).toBe(409);
+    const floors = [
+      { token: "BTC", minAllocation: 25, targetAllocation: 40 },
+      { token: "ETH", minAllocation: 15 },
+    ];
+    const changed = await user.call("PATCH", `/api/portfolios/${id}`, { body: { tokens: floors } });
+    expect(changed.status, changed.text).toBe(200);
+    expect(changed.body.tokens).toMatchObject(floors);
+    expect((await user.post(`/api/portfolios/${id}/stop`)).status).toBe(200);
+    expect((await user.call("PATCH", `/api/portfolios/${id}`, { body: { tokens } })).status).toBe(200);
   });
 
   it("two starts racing for the same token on one key: exactly one wins", async () => {
@@ -220,6 +245,7 @@ describe("portfolio control", () => {
     const again = await signIn(app, email);
     expect((await again.get(`/api/portfolios/${id}`)).body).toMatchObject({
       status: "paused",
+      statusReasonCode: "owner_disabled",
       statusReason: "user disabled by an administrator",
     });
   });

@@ -137,7 +137,13 @@ export async function markStopped(services: EngineServices, userId: string, id: 
   const now = services.now();
   const [stopped] = await services.db
     .update(portfolios)
-    .set({ status, statusReason: action === "kill" ? "kill switch" : null, nextRunAt: null, updatedAt: now })
+    .set({
+      status,
+      statusReason: action === "kill" ? "kill switch" : null,
+      statusReasonCode: action === "kill" ? "kill_switch" : null,
+      nextRunAt: null,
+      updatedAt: now,
+    })
     .where(eq(portfolios.id, row.id))
     .returning();
   return stopped ?? row;

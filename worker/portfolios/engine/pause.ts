@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import type { StatusReasonCode } from "../../../shared/api/portfolios.ts";
 import { portfolios } from "../../db/schema.ts";
 import type { PortfolioRow } from "../store.ts";
 import { brokers } from "./broker.ts";
@@ -11,11 +12,19 @@ import { cancelLeftovers } from "./order-sync.ts";
  * switch is the owner's call. Cancelling is best effort: the pause stands even when the venue cannot be reached, and
  * the next sync or a stop cancels what is left.
  */
-export async function pausePortfolio(services: EngineServices, row: PortfolioRow, reason: string): Promise<void> {
+export type PauseReason = { code: StatusReasonCode; message: string };
+
+export async function pausePortfolio(services: EngineServices, row: PortfolioRow, reason: PauseReason): Promise<void> {
   const now = services.now();
   const [paused] = await services.db
     .update(portfolios)
-    .set({ status: "paused", statusReason: reason, updatedAt: now, nextRunAt: null })
+    .set({
+      status: "paused",
+      statusReason: reason.message,
+      statusReasonCode: reason.code,
+      updatedAt: now,
+      nextRunAt: null,
+    })
     .where(and(eq(portfolios.id, row.id), eq(portfolios.status, "active")))
     .returning();
   if (!paused) return;
@@ -23,7 +32,7 @@ export async function pausePortfolio(services: EngineServices, row: PortfolioRow
     await cancelLeftovers(
       { services, row: paused, brokers: brokers(services, paused), notes: [] },
       null,
-      `Canceled: the portfolio was paused (${reason})`,
+      `Canceled: the portfolio was paused (${reason.message})`,
     );
   } catch (error) {
     services.log.warn("pause: open orders not canceled", {

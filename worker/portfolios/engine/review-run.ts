@@ -30,7 +30,7 @@ import { brokers, ensurePaperAccount } from "./broker.ts";
 import { buildDecisionInput } from "./decision-input-builder.ts";
 import type { EngineServices } from "./engine-services.ts";
 import { cancelLeftovers, protectFilledEntries, recordTrades, refreshOrders, type SyncContext } from "./order-sync.ts";
-import { pausePortfolio } from "./pause.ts";
+import { type PauseReason, pausePortfolio } from "./pause.ts";
 import { applyStops, placeOrders } from "./placement.ts";
 import { planOrders } from "./planner.ts";
 import { failedRunsReason, lossLimitReason, newPeak } from "./risk-rules.ts";
@@ -177,7 +177,7 @@ async function snapshotStep(journal: Journal): Promise<RunStep> {
   const { services, run } = journal;
   let row = journal.row;
   const user = await services.db.select().from(users).where(eq(users.id, row.userId)).get();
-  if (!user?.enabled) throw new PauseRun("The owner's account is disabled.");
+  if (!user?.enabled) throw new PauseRun({ code: "owner_disabled", message: "The owner's account is disabled." });
   const context = syncContext(journal);
   if (row.paper && (await ensurePaperAccount(services, row, row.paperCapital ?? DEFAULT_PAPER_CAPITAL)))
     journal.notes.push({
@@ -204,7 +204,7 @@ async function snapshotStep(journal: Journal): Promise<RunStep> {
   }
   const dayStart = row.startedAt ? await dayStartEquity(services.db, row.id, services.now(), row.startedAt) : null;
   const breach = lossLimitReason(row, snapshot.equity, dayStart);
-  if (breach) throw new PauseRun(breach, snapshot.equity);
+  if (breach) throw new PauseRun({ code: "loss_limit", message: breach });
 
   const recent = await recentFinishedRuns(services.db, row.id, 5);
   const orders = await ordersOfRuns(
@@ -382,19 +382,19 @@ async function recordStep(journal: Journal): Promise<RunStep> {
   ]);
   const dayStart = row.startedAt ? await dayStartEquity(services.db, row.id, now, row.startedAt) : null;
   const breach = row.status === "active" ? lossLimitReason(row, equity, dayStart) : null;
-  if (breach) await pausePortfolio(services, { ...row, equity }, breach);
+  if (breach) await pausePortfolio(services, { ...row, equity }, { code: "loss_limit", message: breach });
   return "done";
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Endings
 
-/** A reason to pause the portfolio found during the run (loss limit, disabled owner, key gone). */
+/** A reason to pause the portfolio found during the run (loss limit, disabled owner). */
 class PauseRun extends Error {
-  readonly equity: string | null;
-  constructor(reason: string, equity: string | null = null) {
-    super(reason);
-    this.equity = equity;
+  readonly reason: PauseReason;
+  constructor(reason: PauseReason) {
+    super(reason.message);
+    this.reason = reason;
   }
 }
 
@@ -422,7 +422,7 @@ async function onError(journal: Journal, error: unknown): Promise<RunOutcome> {
       summary: `The portfolio is ${row.status === "active" ? "running" : row.status}; the run stopped before sending anything more.`,
     });
   if (error instanceof PauseRun) {
-    if (row.status === "active") await pausePortfolio(services, row, error.message);
+    if (row.status === "active") await pausePortfolio(services, row, error.reason);
     return finish(journal, "aborted", { summary: `Paused: ${error.message}` });
   }
   const keyGone = error instanceof ApiError && (error.code === "not_found" || error.code === "key_unverified");
@@ -431,7 +431,7 @@ async function onError(journal: Journal, error: unknown): Promise<RunOutcome> {
       error.code === "not_found"
         ? "The portfolio's exchange key was deleted."
         : "The portfolio's exchange key is not verified; replace it to verify it again.";
-    if (row.status === "active") await pausePortfolio(services, row, reason);
+    if (row.status === "active") await pausePortfolio(services, row, { code: "key_unavailable", message: reason });
     return finish(journal, "failed", { errorCode: "key_unavailable", errorMessage: reason });
   }
   const { code, message } = describeFailure(error);
@@ -443,7 +443,8 @@ async function onError(journal: Journal, error: unknown): Promise<RunOutcome> {
     .where(eq(portfolios.id, row.id));
   const outcome = await finish(journal, "failed", { errorCode: code, errorMessage: message });
   const reason = failedRunsReason(failed, message);
-  if (reason && row.status === "active") await pausePortfolio(services, row, reason);
+  if (reason && row.status === "active")
+    await pausePortfolio(services, row, { code: "failed_reviews", message: reason });
   return outcome;
 }
 
