@@ -6,26 +6,26 @@ import { DecimalString, MarketType, OrderSide, OrderType, PositionSide, Venue } 
  * with its client order id), so nothing a portfolio does on the exchange is untracked.
  */
 
-export const PortfolioOrderStatus = z
-  .enum([
-    "pending_approval",
-    "planned",
-    "sending",
-    "open",
-    "partially_filled",
-    "filled",
-    "canceled",
-    "expired",
-    "rejected",
-    "failed",
-    "unknown",
-  ])
-  .openapi("PortfolioOrderStatus", {
-    description:
-      "`pending_approval`: waits for you (manual mode). `planned`/`sending`: saved, being placed. `rejected`: refused " +
-      "by a guard, a risk limit or you, never sent. `failed`: the venue refused it. `unknown`: the venue did not " +
-      "confirm it; Ballast looks it up by its client order id (never resends) until it knows.",
-  });
+export const ORDER_STATUSES = [
+  "pending_approval",
+  "planned",
+  "sending",
+  "open",
+  "partially_filled",
+  "filled",
+  "canceled",
+  "expired",
+  "rejected",
+  "failed",
+  "unknown",
+] as const;
+
+export const PortfolioOrderStatus = z.enum(ORDER_STATUSES).openapi("PortfolioOrderStatus", {
+  description:
+    "`pending_approval`: waits for you (manual mode). `planned`/`sending`: saved, being placed. `rejected`: refused " +
+    "by a guard, a risk limit or you, never sent. `failed`: the venue refused it. `unknown`: the venue did not " +
+    "confirm it; Ballast looks it up by its client order id (never resends) until it knows.",
+});
 export type PortfolioOrderStatus = z.infer<typeof PortfolioOrderStatus>;
 
 /** Statuses an order can still change from. */

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { Decision } from "./decisions.ts";
 import { DecimalString } from "./exchanges.ts";
 import { PortfolioOrder } from "./portfolio-orders.ts";
 
@@ -7,21 +8,30 @@ import { PortfolioOrder } from "./portfolio-orders.ts";
  * order. One run in full adds the decision input, the prompt and the provider's raw answer.
  */
 
-export const RunTrigger = z.enum(["schedule", "manual", "start"]).openapi("RunTrigger");
+export const RUN_TRIGGERS = ["schedule", "manual", "start"] as const;
+export const RunTrigger = z.enum(RUN_TRIGGERS).openapi("RunTrigger");
 export type RunTrigger = z.infer<typeof RunTrigger>;
 
-export const RunStatus = z
-  .enum(["queued", "running", "awaiting_approval", "completed", "failed", "aborted"])
-  .openapi("RunStatus", {
-    description:
-      "`awaiting_approval`: planned orders wait for you (manual mode). `aborted`: the portfolio was stopped or paused during the run.",
-  });
+export const RUN_STATUSES = ["queued", "running", "awaiting_approval", "completed", "failed", "aborted"] as const;
+export const RunStatus = z.enum(RUN_STATUSES).openapi("RunStatus", {
+  description:
+    "`awaiting_approval`: planned orders wait for you (manual mode). `aborted`: the portfolio was stopped or paused during the run.",
+});
 export type RunStatus = z.infer<typeof RunStatus>;
 
 /** Journal steps, in order. A restarted run resumes at its step without repeating what was sent. */
-export const RunStep = z
-  .enum(["cancel", "snapshot", "decide", "plan", "approval", "place", "reconcile", "record", "done"])
-  .openapi("RunStep");
+export const RUN_STEPS = [
+  "cancel",
+  "snapshot",
+  "decide",
+  "plan",
+  "approval",
+  "place",
+  "reconcile",
+  "record",
+  "done",
+] as const;
+export const RunStep = z.enum(RUN_STEPS).openapi("RunStep");
 export type RunStep = z.infer<typeof RunStep>;
 
 export const RunUsage = z
@@ -58,9 +68,9 @@ export const RunSummary = z
     provider: z.string().nullable(),
     model: z.string().nullable(),
     summary: z.string().nullable().openapi({ description: "The decision's summary, or why there was none" }),
-    decision: z
-      .unknown()
-      .openapi({ description: "The parsed decision (spot orders or futures actions), null before it" }),
+    decision: Decision.nullable().openapi({
+      description: "The parsed decision (spot orders or futures actions); null before the provider answered",
+    }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     equityBefore: DecimalString.nullable(),
     equityAfter: DecimalString.nullable(),

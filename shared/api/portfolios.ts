@@ -23,8 +23,15 @@ export type ReviewInterval = z.infer<typeof ReviewInterval>;
 export const PortfolioStatus = z.enum(["draft", "active", "paused", "stopped", "deleted"]).openapi("PortfolioStatus");
 export type PortfolioStatus = z.infer<typeof PortfolioStatus>;
 
+export const STATUS_REASON_CODES = [
+  "kill_switch",
+  "failed_reviews",
+  "loss_limit",
+  "key_unavailable",
+  "owner_disabled",
+] as const;
 export const StatusReasonCode = z
-  .enum(["kill_switch", "failed_reviews", "loss_limit", "key_unavailable", "owner_disabled"])
+  .enum(STATUS_REASON_CODES)
   .openapi("StatusReasonCode", { description: "Why Ballast paused (or the kill switch stopped) the portfolio" });
 export type StatusReasonCode = z.infer<typeof StatusReasonCode>;
 

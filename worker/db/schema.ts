@@ -1,4 +1,7 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { ORDER_STATUSES } from "../../shared/api/portfolio-orders.ts";
+import { RUN_STATUSES, RUN_STEPS, RUN_TRIGGERS } from "../../shared/api/portfolio-runs.ts";
+import { STATUS_REASON_CODES } from "../../shared/api/portfolios.ts";
 
 /** Liveness marks of background work (the cron sweeper), shown by /api/health. */
 export const heartbeats = sqliteTable("heartbeats", {
@@ -183,9 +186,7 @@ export const portfolios = sqliteTable(
     status: text("status", { enum: ["draft", "active", "paused", "stopped", "deleted"] }).notNull(),
     statusReason: text("status_reason"),
     // Why Ballast paused or stopped it, for the UI to say in the owner's language (statusReason has the details).
-    statusReasonCode: text("status_reason_code", {
-      enum: ["kill_switch", "failed_reviews", "loss_limit", "key_unavailable", "owner_disabled"],
-    }),
+    statusReasonCode: text("status_reason_code", { enum: STATUS_REASON_CODES }),
     startingEquity: text("starting_equity"),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     // Paper portfolios start with this much of the cash token in a virtual account (worker/exchanges/paper).
@@ -211,10 +212,6 @@ export const portfolios = sqliteTable(
     index("portfolios_status_next_run_idx").on(table.status, table.nextRunAt),
   ],
 );
-
-const RUN_TRIGGERS = ["schedule", "manual", "start"] as const;
-const RUN_STATUSES = ["queued", "running", "awaiting_approval", "completed", "failed", "aborted"] as const;
-const RUN_STEPS = ["cancel", "snapshot", "decide", "plan", "approval", "place", "reconcile", "record", "done"] as const;
 
 /**
  * Review runs: the journal of one review. The portfolio's Durable Object is the only writer; `step` is where a
@@ -261,20 +258,6 @@ export const portfolioRuns = sqliteTable(
     index("portfolio_runs_portfolio_requested_idx").on(table.portfolioId, table.requestedAt, table.id),
   ],
 );
-
-const ORDER_STATUSES = [
-  "pending_approval",
-  "planned",
-  "sending",
-  "open",
-  "partially_filled",
-  "filled",
-  "canceled",
-  "expired",
-  "rejected",
-  "failed",
-  "unknown",
-] as const;
 
 /**
  * Every order a portfolio planned, placed or refused. The client order id is derived from (portfolio, run, leg) and

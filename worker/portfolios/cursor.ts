@@ -21,3 +21,11 @@ export function decodeCursor(cursor: string): { at: Date; id: string } {
     throw new ApiError("validation_failed", "query.cursor: not a cursor from a previous page of this list.");
   return { at: new Date(Number(match[1])), id: match[2] };
 }
+
+/** One page of a newest-first list fetched with limit + 1 rows: the page, and the cursor when there is more. */
+export function pageOf<T>(rows: T[], limit: number, key: (row: T) => { at: Date; id: string }) {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor = rows.length > limit && last ? encodeCursor(key(last).at, key(last).id) : null;
+  return { rows: page, nextCursor };
+}

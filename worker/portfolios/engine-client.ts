@@ -15,7 +15,7 @@ export function portfolioEngine(env: Env, portfolioId: string) {
     kill: async (userId: string) => unwrap(await stub.kill(portfolioId, userId)),
     remove: async (userId: string) => unwrap(await stub.remove(portfolioId, userId)),
     requestRun: async (userId: string) => unwrap(await stub.requestRun(portfolioId, userId)),
-    // RPC typing widens the summary's free-form `decision` (unknown) to a JSON value; the object returns RunSummary.
+    // The RPC stub's result type loses the summary's nested types; the object answers exactly a RunSummary.
     approve: async (userId: string, runId: string, decisions: ApprovalItem[]): Promise<RunSummary> =>
       unwrap(await stub.approve(portfolioId, userId, runId, decisions)) as RunSummary,
     cancelOrder: async (userId: string, orderId: string) =>

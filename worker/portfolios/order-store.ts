@@ -9,7 +9,7 @@ import {
 import type { Database } from "../db/client.ts";
 import { portfolioFills, portfolioOrders } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { decodeCursor, pageOf } from "./cursor.ts";
 
 /** Reading and writing a portfolio's orders and fills. Only the portfolio's Durable Object writes. */
 
@@ -107,10 +107,7 @@ export async function listOrderRows(
     )
     .orderBy(desc(portfolioOrders.createdAt), desc(portfolioOrders.id))
     .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  const more = rows.length > query.limit && last;
-  return { rows: page, nextCursor: more ? encodeCursor(last.createdAt, last.id) : null };
+  return pageOf(rows, query.limit, (r) => ({ at: r.createdAt, id: r.id }));
 }
 
 export function toOrderView(row: OrderRow): PortfolioOrder {
@@ -176,10 +173,7 @@ export async function listFillRows(
     )
     .orderBy(desc(portfolioFills.time), desc(portfolioFills.id))
     .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  const more = rows.length > query.limit && last;
-  return { rows: page, nextCursor: more ? encodeCursor(last.time, last.id) : null };
+  return pageOf(rows, query.limit, (r) => ({ at: r.time, id: r.id }));
 }
 
 export function toFillView(row: FillRow): PortfolioFill {

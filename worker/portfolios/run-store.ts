@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
+import { Decision } from "../../shared/api/decisions.ts";
 import type {
   RunDetail,
   RunNote,
@@ -10,7 +11,7 @@ import type {
 import type { Database } from "../db/client.ts";
 import { portfolioRuns } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { decodeCursor, pageOf } from "./cursor.ts";
 import { type OrderRow, ordersOfRuns, toOrderView } from "./order-store.ts";
 
 /** Reading and writing the run journal (portfolio_runs). Only the portfolio's Durable Object writes. */
@@ -98,10 +99,7 @@ export async function listRunRows(
     )
     .orderBy(desc(portfolioRuns.requestedAt), desc(portfolioRuns.id))
     .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  const more = rows.length > query.limit && last;
-  return { rows: page, nextCursor: more ? encodeCursor(last.requestedAt, last.id) : null };
+  return pageOf(rows, query.limit, (r) => ({ at: r.requestedAt, id: r.id }));
 }
 
 export async function runSummaries(db: Database, rows: RunRow[]): Promise<RunSummary[]> {
@@ -121,6 +119,13 @@ function parseJson(text: string | null): unknown {
   }
 }
 
+/** The stored decision; a row written by an older shape reads as none rather than failing the whole list. */
+function decisionOf(text: string | null): Decision | null {
+  if (text === null) return null;
+  const parsed = Decision.safeParse(parseJson(text));
+  return parsed.success ? parsed.data : null;
+}
+
 export function toRunSummary(row: RunRow, orders: OrderRow[]): RunSummary {
   const usage = parseJson(row.usage) as Omit<NonNullable<RunSummary["usage"]>, "costUsd"> | null;
   return {
@@ -136,7 +141,7 @@ export function toRunSummary(row: RunRow, orders: OrderRow[]): RunSummary {
     provider: row.provider,
     model: row.model,
     summary: row.summary,
-    decision: parseJson(row.decision),
+    decision: decisionOf(row.decision),
     error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? "" } : null,
     equityBefore: row.equityBefore,
     equityAfter: row.equityAfter,

@@ -17,7 +17,7 @@ import type { Database } from "../db/client.ts";
 import { portfolios } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
 import { clientOrderIdPrefix } from "./client-order-ids.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { decodeCursor, pageOf } from "./cursor.ts";
 
 /** Reading and writing portfolio rows; the rules live in the other modules of this folder. */
 
@@ -229,9 +229,7 @@ export async function listPortfolioRows(
     )
     .orderBy(desc(portfolios.createdAt), desc(portfolios.id))
     .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return { rows: page, nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  return pageOf(rows, query.limit, (r) => ({ at: r.createdAt, id: r.id }));
 }
 
 /** Any portfolio by id, for the engine (which acts for the owner, not for a caller). Null when gone. */

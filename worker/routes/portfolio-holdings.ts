@@ -2,29 +2,21 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { Allocation, EquityCurve, EquityQuery, PortfolioPositions } from "../../shared/api/portfolio-holdings.ts";
 import { PortfolioParam } from "../../shared/api/portfolios.ts";
 import { exchangeErrorResponses } from "../accounts/exchange-error-response.ts";
-import { signedIn } from "../accounts/trading-authorization.ts";
 import { requireScope } from "../auth/guards.ts";
-import { SESSION_OR_TOKEN } from "../auth/openapi-security.ts";
 import { openDatabase } from "../db/client.ts";
 import type { AppEnv } from "../http/context.ts";
 import { validationHook } from "../http/validation.ts";
 import { portfolioEngine } from "../portfolios/engine-client.ts";
 import { allocationNow, equityCurve } from "../portfolios/performance.ts";
-import { rateLimit } from "../ratelimit/rate-limit.ts";
 import { accountServices } from "./accounts.ts";
 import { jsonContent } from "./json-content.ts";
 import { errorResponses } from "./openapi-responses.ts";
+import { portfolioRoute } from "./portfolio-route.ts";
 
 const VENUE_ERRORS = { ...errorResponses(400, 401, 403, 429), ...exchangeErrorResponses(404, 409, 424, 451, 503) };
 
-const route = <P extends string>(path: P, summary: string) => ({
-  method: "get" as const,
-  path,
-  tags: ["Portfolio holdings"],
-  summary,
-  security: SESSION_OR_TOKEN,
-  middleware: [signedIn("read"), rateLimit("read")],
-});
+const holdingRoute = portfolioRoute("Portfolio holdings");
+const route = <P extends string>(path: P, summary: string) => holdingRoute("get", path, summary, "read");
 
 const positions = createRoute({
   ...route("/portfolios/{id}/positions", "What the portfolio holds now (spot holdings, futures positions, SL/TP)"),

@@ -10,35 +10,21 @@ import {
 } from "../../shared/api/portfolio-orders.ts";
 import { PortfolioParam } from "../../shared/api/portfolios.ts";
 import { exchangeErrorResponses } from "../accounts/exchange-error-response.ts";
-import { signedIn } from "../accounts/trading-authorization.ts";
 import { requireScope } from "../auth/guards.ts";
-import { SESSION_OR_TOKEN } from "../auth/openapi-security.ts";
 import { openDatabase } from "../db/client.ts";
 import type { AppEnv } from "../http/context.ts";
 import { validationHook } from "../http/validation.ts";
 import { fillsCsv, ordersCsv } from "../portfolios/csv-export.ts";
 import { portfolioEngine } from "../portfolios/engine-client.ts";
 import { listFills, listOrders } from "../portfolios/history.ts";
-import { rateLimit } from "../ratelimit/rate-limit.ts";
 import { jsonContent } from "./json-content.ts";
 import { errorResponses } from "./openapi-responses.ts";
+import { portfolioRoute } from "./portfolio-route.ts";
 
 const READ_ERRORS = errorResponses(400, 401, 403, 404, 429);
 const csvContent = { "text/csv": { schema: z.string().openapi({ description: "RFC 4180 CSV with a header row" }) } };
 
-const route = <P extends string, M extends "get" | "delete">(
-  method: M,
-  path: P,
-  summary: string,
-  scope: "read" | "trade",
-) => ({
-  method,
-  path,
-  tags: ["Portfolio orders"],
-  summary,
-  security: SESSION_OR_TOKEN,
-  middleware: [signedIn(scope), rateLimit(scope === "read" ? "read" : "write")],
-});
+const route = portfolioRoute("Portfolio orders");
 
 const orders = createRoute({
   ...route("get", "/portfolios/{id}/orders", "The portfolio's orders, newest first", "read"),

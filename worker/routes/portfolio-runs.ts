@@ -10,32 +10,19 @@ import {
 } from "../../shared/api/portfolio-runs.ts";
 import { PortfolioParam } from "../../shared/api/portfolios.ts";
 import { exchangeErrorResponses } from "../accounts/exchange-error-response.ts";
-import { requireTrading, signedIn } from "../accounts/trading-authorization.ts";
+import { requireTrading } from "../accounts/trading-authorization.ts";
 import { requireScope } from "../auth/guards.ts";
-import { SESSION_OR_TOKEN } from "../auth/openapi-security.ts";
 import { openDatabase } from "../db/client.ts";
 import type { AppEnv } from "../http/context.ts";
 import { validationHook } from "../http/validation.ts";
 import { portfolioEngine } from "../portfolios/engine-client.ts";
 import { getRun, listRuns } from "../portfolios/history.ts";
-import { rateLimit } from "../ratelimit/rate-limit.ts";
 import { jsonContent } from "./json-content.ts";
 import { errorResponses } from "./openapi-responses.ts";
+import { portfolioRoute } from "./portfolio-route.ts";
 
 const READ_ERRORS = errorResponses(400, 401, 403, 404, 429);
-const route = <P extends string, M extends "get" | "post">(
-  method: M,
-  path: P,
-  summary: string,
-  scope: "read" | "trade",
-) => ({
-  method,
-  path,
-  tags: ["Portfolio runs"],
-  summary,
-  security: SESSION_OR_TOKEN,
-  middleware: [signedIn(scope), rateLimit(scope === "read" ? "read" : "write")],
-});
+const route = portfolioRoute("Portfolio runs");
 
 const runNow = createRoute({
   ...route("post", "/portfolios/{id}/runs", "Run a review now (asynchronous)", "trade"),

@@ -11,9 +11,8 @@ import {
   UpdatePortfolio,
 } from "../../shared/api/portfolios.ts";
 import { exchangeErrorResponses } from "../accounts/exchange-error-response.ts";
-import { requireTrading, signedIn } from "../accounts/trading-authorization.ts";
+import { requireTrading } from "../accounts/trading-authorization.ts";
 import { requireScope } from "../auth/guards.ts";
-import { SESSION_OR_TOKEN } from "../auth/openapi-security.ts";
 import type { AppEnv } from "../http/context.ts";
 import { validationHook } from "../http/validation.ts";
 import { portfolioEngine } from "../portfolios/engine-client.ts";
@@ -24,29 +23,17 @@ import {
   type PortfolioServices,
   updatePortfolio,
 } from "../portfolios/lifecycle.ts";
-import { rateLimit } from "../ratelimit/rate-limit.ts";
 import { accountServices } from "./accounts.ts";
 import { jsonContent } from "./json-content.ts";
 import { errorResponses } from "./openapi-responses.ts";
+import { portfolioRoute } from "./portfolio-route.ts";
 
 const TRADING_NOTE = "Needs the `trade` scope, and a recent 2FA code when 2FA for trading is on.";
 const RISK_DOWN_NOTE = "Needs the `trade` scope; never a 2FA code, so you can always reduce risk.";
 const READ_ERRORS = errorResponses(400, 401, 403, 404, 429);
 const WRITE_ERRORS = { ...errorResponses(400, 401, 403), ...exchangeErrorResponses(404, 409, 422, 424, 429, 451, 503) };
 
-const route = <P extends string, M extends "get" | "post" | "patch" | "delete">(
-  method: M,
-  path: P,
-  summary: string,
-  scope: "read" | "trade",
-) => ({
-  method,
-  path,
-  tags: ["Portfolios"],
-  summary,
-  security: SESSION_OR_TOKEN,
-  middleware: [signedIn(scope), rateLimit(scope === "read" ? "read" : "write")],
-});
+const route = portfolioRoute("Portfolios");
 
 const create = createRoute({
   ...route("post", "/portfolios", "Create a portfolio (a draft until started)", "trade"),

@@ -63,6 +63,7 @@ describe.each(VENUES)("%s manual approval", (venue) => {
       decisions: [{ orderId: order?.id, action: "approve", quantity: "100" }],
     });
     expect(tooBig.status).toBe(422);
+    expect(tooBig.body.error).toMatchObject({ details: { orderId: order?.id } });
     expect((tooBig.body.error as { message: string }).message).toMatch(
       /^The edited order is refused: The order needs .* USDT/,
     );

@@ -38,9 +38,14 @@ export async function applyApproval(
   const statements = [];
   for (const decision of decisions) {
     const order = orders.find((o) => o.id === decision.orderId);
-    if (!order) throw new ApiError("not_found", `Order ${decision.orderId} is not part of this run.`);
+    const about = { details: { orderId: decision.orderId } };
+    if (!order) throw new ApiError("not_found", `Order ${decision.orderId} is not part of this run.`, about);
     if (order.status !== "pending_approval")
-      throw new ApiError("conflict", `Order ${order.clientOrderId} is ${order.status}, not waiting for approval.`);
+      throw new ApiError(
+        "conflict",
+        `Order ${order.clientOrderId} is ${order.status}, not waiting for approval.`,
+        about,
+      );
     if (decision.action === "reject") {
       statements.push(
         updateOrderStatement(services.db, order.id, { status: "rejected", reason: "Rejected by you.", updatedAt: now }),
@@ -72,16 +77,23 @@ async function checkEdit(
   order: OrderRow,
   edit: Edit,
 ): Promise<Partial<OrderRow>> {
+  const about = { orderId: order.id };
   if (edit.price !== undefined && order.type !== "limit")
     throw new ApiError(
       "validation_failed",
       `Order ${order.clientOrderId} is a market order; it has no price to change.`,
+      {
+        details: about,
+      },
     );
   const broker = await brokers(services, row).current();
   const tickers = await withExchangeErrors(() => tickersOf(broker, order.market, [order.symbol]));
   const ticker = tickers.get(order.symbol);
   const refuse = (reason: string): never => {
-    throw new ApiError("exchange_invalid_order", `The edited order is refused: ${reason}`, { status: 422 });
+    throw new ApiError("exchange_invalid_order", `The edited order is refused: ${reason}`, {
+      status: 422,
+      details: about,
+    });
   };
   const { item } = JSON.parse(order.intent ?? "{}") as { item?: SpotOrder | FuturesAction };
   if (!item) return refuse("its original decision is missing.");

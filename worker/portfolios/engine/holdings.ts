@@ -5,7 +5,7 @@ import type { ExchangeGateway } from "../../exchanges/contract.ts";
 import { readLedger, valueLedger } from "../ledger.ts";
 import { type PortfolioRow, storedTokens } from "../store.ts";
 import { gatewayMarket, portfolioSymbols } from "../validation.ts";
-import { brokers } from "./broker.ts";
+import { brokers, paperStore } from "./broker.ts";
 import type { EngineServices } from "./engine-services.ts";
 import { ledgerPrices, tickersOf } from "./snapshot.ts";
 
@@ -16,6 +16,8 @@ import { ledgerPrices, tickersOf } from "./snapshot.ts";
 export async function readPositions(services: EngineServices, row: PortfolioRow): Promise<PortfolioPositions> {
   const at = services.now().toISOString();
   const ledger = readLedger(row.ledger);
+  // A paper portfolio has no virtual account before its first start: it holds nothing yet.
+  if (row.paper && !(await paperStore(services).load())) return { holdings: [], positions: [], stops: [], at };
   const broker = await brokers(services, row).current();
   return withExchangeErrors(async () => {
     const symbols = portfolioSymbols(row);
@@ -92,7 +94,8 @@ export async function readAllocation(row: PortfolioRow, marketData: ExchangeGate
       minAllocation: token.minAllocation,
       targetAllocation: token.targetAllocation,
       maxAllocation: token.maxAllocation,
-      belowFloor: row.market === "spot" && allocationPct < token.minAllocation,
+      // Nothing is below its floor before the portfolio owns anything.
+      belowFloor: row.market === "spot" && ledger !== null && allocationPct < token.minAllocation,
     });
   }
   return { cashToken: row.cashToken, equity: equity.toFixed(2), at: now.toISOString(), items };

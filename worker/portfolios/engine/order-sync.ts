@@ -172,29 +172,34 @@ export async function protectFilledEntries(context: SyncContext): Promise<void> 
   const pending = await ordersWithPendingStops(context.services.db, context.row.id);
   for (const order of pending) {
     if (Big(order.filledQuantity).lte(0) || !order.exchangeOrderId) continue;
-    const broker = await context.brokers.forOrder(order);
-    const result = await protectEntry(broker, venueOrderOf(order), {
-      symbol: order.symbol,
-      // Only opening orders carry SL/TP: a buy opens a long, a sell a short.
-      side: order.side === "buy" ? "long" : "short",
-      positionSide: order.positionSide,
-      stopLoss: order.stopLoss,
-      takeProfit: order.takeProfit,
-      clientIdPrefix: order.clientOrderId.slice(0, 28),
-    });
-    const placed = !result.stopsPending;
-    await updateOrderStatement(context.services.db, order.id, {
-      stopsStatus: placed ? "placed" : "pending",
-      stopsError: result.stopsError,
-      updatedAt: context.services.now(),
-    });
-    if (result.stopsError)
-      context.notes.push({
-        kind: "stops",
-        symbol: order.symbol,
-        message: `SL/TP not placed yet: ${result.stopsError}`,
-      });
+    await protectOrder(context, await context.brokers.forOrder(order), order, venueOrderOf(order));
   }
+}
+
+/**
+ * SL/TP for one filled (or partly filled) entry, saved on the order: placed, or still pending with the venue's
+ * reason (retried by every sync). Only opening orders carry them: a buy opens a long, a sell a short.
+ */
+export async function protectOrder(context: SyncContext, broker: ExchangeGateway, order: OrderRow, venue: Order) {
+  const result = await protectEntry(broker, venue, {
+    symbol: order.symbol,
+    side: order.side === "buy" ? "long" : "short",
+    positionSide: order.positionSide,
+    stopLoss: order.stopLoss,
+    takeProfit: order.takeProfit,
+    clientIdPrefix: order.clientOrderId.slice(0, 28),
+  });
+  await updateOrderStatement(context.services.db, order.id, {
+    stopsStatus: result.stopsPending ? "pending" : "placed",
+    stopsError: result.stopsError,
+    updatedAt: context.services.now(),
+  });
+  if (result.stopsError)
+    context.notes.push({
+      kind: "stops",
+      symbol: order.symbol,
+      message: `The entry filled but its SL/TP could not be placed yet (retried at every sync): ${result.stopsError}`,
+    });
 }
 
 function venueOrderOf(order: OrderRow): Order {

@@ -3,9 +3,8 @@ import type { DecisionInput } from "../../ai/decision-input.ts";
 import type { FuturesStopsIntent, SpotOrderIntent } from "../../ai/intents.ts";
 import type { ExchangeGateway, MarginMode, Order, OrderRequest } from "../../exchanges/contract.ts";
 import { isExchangeError } from "../../exchanges/errors.ts";
-import { protectEntry } from "../../exchanges/futures.ts";
 import { type OrderRow, updateOrder } from "../order-store.ts";
-import { refreshOrders, type SyncContext } from "./order-sync.ts";
+import { protectOrder, refreshOrders, type SyncContext } from "./order-sync.ts";
 import { legClientOrderId, type RunRef } from "./planner.ts";
 import { tickersOf } from "./snapshot.ts";
 
@@ -201,25 +200,7 @@ async function refreshFrom(context: SyncContext, order: OrderRow, venue: Order, 
 async function afterFill(context: SyncContext, broker: ExchangeGateway, order: OrderRow, venue: Order) {
   if (order.market !== "linear" || Big(venue.filledQuantity).lte(0)) return;
   if (order.stopsStatus === "pending") {
-    const result = await protectEntry(broker, venue, {
-      symbol: order.symbol,
-      side: order.side === "buy" ? "long" : "short",
-      positionSide: order.positionSide,
-      stopLoss: order.stopLoss,
-      takeProfit: order.takeProfit,
-      clientIdPrefix: order.clientOrderId.slice(0, 28),
-    });
-    await updateOrder(context.services.db, order.id, {
-      stopsStatus: result.stopsPending ? "pending" : "placed",
-      stopsError: result.stopsError,
-      updatedAt: context.services.now(),
-    });
-    if (result.stopsError)
-      context.notes.push({
-        kind: "stops",
-        symbol: order.symbol,
-        message: `The entry filled but its SL/TP could not be placed yet (retried at every sync): ${result.stopsError}`,
-      });
+    await protectOrder(context, broker, order, venue);
     return;
   }
   if ((order.action === "CLOSE" || order.action === "kill") && venue.status === "filled") {

@@ -2,7 +2,7 @@ import Big from "big.js";
 import type { FuturesDecisionInput, SpotDecisionInput } from "../../ai/decision-input.ts";
 import type { Decision, FuturesAction, SpotOrder } from "../../ai/decision-schema.ts";
 import { guardFuturesDecision, guardSpotDecision } from "../../ai/guards.ts";
-import type { FuturesOrderIntent, FuturesStopsIntent, SpotOrderIntent } from "../../ai/intents.ts";
+import type { FuturesStopsIntent } from "../../ai/intents.ts";
 import type { Market, Ticker } from "../../exchanges/contract.ts";
 import { roundToTick, sizeOrder } from "../../exchanges/precision.ts";
 import { portfolioClientOrderId } from "../client-order-ids.ts";
@@ -102,7 +102,7 @@ function planSpot(context: PlanContext, decision: Decision & { kind: "spot" }, i
       );
       continue;
     }
-    const priced = priceSpot(intent, tickers.get(intent.symbol), route.market);
+    const priced = priceLimit(intent, tickers.get(intent.symbol), route.market);
     if (!priced.ok) {
       refused(priced.reason);
       continue;
@@ -127,15 +127,20 @@ function planSpot(context: PlanContext, decision: Decision & { kind: "spot" }, i
   return { orders: orders.sort((a, b) => a.leg - b.leg), stops: [] };
 }
 
-function priceSpot(
-  intent: SpotOrderIntent,
+/**
+ * A limit order priced behind the book top (maker side) and sized again at that price; market orders go as planned.
+ * Reduce-only orders are exempt from the minimum notional, as on both venues.
+ */
+function priceLimit(
+  intent: { side: "buy" | "sell"; type: "market" | "limit"; quantity: string; price: string | null },
   ticker: Ticker | undefined,
   market: Market,
+  reduceOnly = false,
 ): { ok: true; quantity: string; price: string | null } | { ok: false; reason: string } {
   if (intent.type === "market" || intent.price === null)
     return { ok: true, quantity: intent.quantity, price: intent.price };
   const price = makerPrice(intent.side, intent.price, ticker, market);
-  const sized = sizeOrder({ market, side: intent.side, type: "limit", quantity: intent.quantity, price });
+  const sized = sizeOrder({ market, side: intent.side, type: "limit", quantity: intent.quantity, price, reduceOnly });
   if (!sized.ok) return { ok: false, reason: sized.reason };
   return { ok: true, quantity: sized.quantity, price: sized.price };
 }
@@ -178,7 +183,7 @@ function planFutures(
     const item = decision.actions[intent.leg];
     const market = input.instruments.find((i) => i.symbol === intent.symbol)?.market;
     if (!item || !market) continue;
-    const priced = priceFutures(intent, tickers.get(intent.symbol), market);
+    const priced = priceLimit(intent, tickers.get(intent.symbol), market, intent.reduceOnly);
     if (!priced.ok) {
       orders.push(rejectedFutures(context, intent.leg, item, priced.reason, now));
       continue;
@@ -207,26 +212,6 @@ function planFutures(
   for (const rejection of outcome.rejected)
     orders.push(rejectedFutures(context, rejection.leg, rejection.item, rejection.reason, now));
   return { orders: orders.sort((a, b) => a.leg - b.leg), stops };
-}
-
-function priceFutures(
-  intent: FuturesOrderIntent,
-  ticker: Ticker | undefined,
-  market: Market,
-): { ok: true; quantity: string; price: string | null } | { ok: false; reason: string } {
-  if (intent.type === "market" || intent.price === null)
-    return { ok: true, quantity: intent.quantity, price: intent.price };
-  const price = makerPrice(intent.side, intent.price, ticker, market);
-  const sized = sizeOrder({
-    market,
-    side: intent.side,
-    type: "limit",
-    quantity: intent.quantity,
-    price,
-    reduceOnly: intent.reduceOnly,
-  });
-  if (!sized.ok) return { ok: false, reason: sized.reason };
-  return { ok: true, quantity: sized.quantity, price: sized.price };
 }
 
 function rejectedFutures(

@@ -44,6 +44,27 @@ export type DecisionSource = Schemas["DecisionSource"];
 export type ExecutionMode = Schemas["ExecutionMode"];
 export type CreatePortfolio = Schemas["CreatePortfolio"];
 export type UpdatePortfolio = Schemas["UpdatePortfolio"];
+export type RunSummary = Schemas["RunSummary"];
+export type RunDetail = Schemas["RunDetail"];
+export type RunDecision = NonNullable<RunSummary["decision"]>;
+export type RunStatus = Schemas["RunStatus"];
+export type RunStep = Schemas["RunStep"];
+export type RunTrigger = Schemas["RunTrigger"];
+export type RunUsage = NonNullable<Schemas["RunUsage"]>;
+export type RunNote = Schemas["RunNote"];
+export type RunRequested = Schemas["RunRequested"];
+export type ApprovalRequest = Schemas["ApprovalRequest"];
+export type ApprovalItem = ApprovalRequest["decisions"][number];
+export type PortfolioOrder = Schemas["PortfolioOrder"];
+export type PortfolioOrderStatus = Schemas["PortfolioOrderStatus"];
+export type PortfolioFill = Schemas["PortfolioFill"];
+export type PortfolioPositions = Schemas["PortfolioPositions"];
+export type Holding = Schemas["Holding"];
+export type ConditionalOrder = Schemas["ConditionalOrder"];
+export type EquityCurve = Schemas["EquityCurve"];
+export type EquityPoint = Schemas["EquityPoint"];
+export type Allocation = Schemas["Allocation"];
+export type AllocationItem = Schemas["AllocationItem"];
 
 /** A message for people from whatever the call failed with (error envelope, network failure). */
 export function describeError(error: unknown): string {

@@ -6743,6 +6743,7 @@ export interface components {
             status: components["schemas"]["PortfolioStatus"];
             /** @description Why it was paused (or stopped by Ballast) */
             statusReason: string | null;
+            statusReasonCode: components["schemas"]["StatusReasonCode"];
             /** @description Every order this portfolio places has a client order id starting with this */
             clientOrderIdPrefix: string;
             /** @description Equity in the cash token when last started (decimal string) */
@@ -6832,6 +6833,11 @@ export interface components {
         };
         /** @enum {string} */
         PortfolioStatus: "draft" | "active" | "paused" | "stopped" | "deleted";
+        /**
+         * @description Why Ballast paused (or the kill switch stopped) the portfolio
+         * @enum {string|null}
+         */
+        StatusReasonCode: "kill_switch" | "failed_reviews" | "loss_limit" | "key_unavailable" | "owner_disabled" | null;
         /** @description Null until the first valuation */
         PortfolioPerformance: {
             /** @description Value in the cash token (decimal string) */
@@ -6938,6 +6944,70 @@ export interface components {
             model: string | null;
             /** @description The decision's summary, or why there was none */
             summary: string | null;
+            /** @description The parsed decision (spot orders or futures actions); null before the provider answered */
+            decision: {
+                orders: {
+                    /** @description Exchange symbol of one of the routes, e.g. BTCUSDT or ETHBTC */
+                    pair: string;
+                    /**
+                     * @description Buy or sell the pair's base asset
+                     * @enum {string}
+                     */
+                    side: "buy" | "sell";
+                    /** @description Amount to trade, in quantityAsset, as a decimal string such as "0.0125" */
+                    quantity: string;
+                    /** @description The asset quantity is counted in: the pair's base or its quote */
+                    quantityAsset: string;
+                    /** @description Limit price; null for a market order */
+                    limitPrice: string | null;
+                    /** @description The price you based the order on, in the quote asset, as a decimal string such as "0.0125" */
+                    referencePrice: string;
+                    /** @description Cancel instead of placing when the price moved more than this percent from referencePrice (1 = 1 %) */
+                    maxDriftPct: number;
+                }[];
+                /** @description What you decided and why, at most 255 characters */
+                summary: string;
+                /** @description Short name of the strategy */
+                strategy: string;
+                /** @description Reasoning behind the decision */
+                rationale: string;
+                /** @enum {string} */
+                kind: "spot";
+            } | {
+                actions: {
+                    /** @description Perpetual contract symbol from instruments, e.g. BTCUSDT */
+                    symbol: string;
+                    /** @enum {string} */
+                    action: "OPEN" | "CLOSE" | "INCREASE" | "REDUCE" | "HOLD";
+                    /**
+                     * @description Direction of the position the action concerns
+                     * @enum {string}
+                     */
+                    side: "LONG" | "SHORT";
+                    /** @description Base quantity; give exactly one of quantity or notional for OPEN, INCREASE and REDUCE */
+                    quantity: string | null;
+                    /** @description Order value in USDT instead of quantity */
+                    notional: string | null;
+                    /** @enum {string} */
+                    orderType: "MARKET" | "LIMIT";
+                    /** @description Required for LIMIT orders, null for MARKET */
+                    limitPrice: string | null;
+                    /** @description Leverage for OPEN/INCREASE; null keeps the current or default */
+                    leverage: number | null;
+                    /** @description Required for OPEN; HOLD with a value moves it */
+                    stopLoss: string | null;
+                    /** @description Take-profit trigger price, as a decimal string such as "0.0125" */
+                    takeProfit: string | null;
+                }[];
+                /** @description What you decided and why, at most 255 characters */
+                summary: string;
+                /** @description Short name of the strategy */
+                strategy: string;
+                /** @description Reasoning behind the decision */
+                rationale: string;
+                /** @enum {string} */
+                kind: "futures";
+            } | null;
             error: {
                 code: string;
                 message: string;
@@ -7040,8 +7110,6 @@ export interface components {
             } | null;
             /** @description The provider's answer as received */
             rawResponse?: unknown;
-            /** @description The parsed decision */
-            decision?: unknown;
             /** @description Milliseconds per step */
             durationsMs: {
                 [key: string]: number;

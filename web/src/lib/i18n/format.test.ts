@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatRelative } from "./format.ts";
+import { formatRelative, formatTick } from "./format.ts";
 
 describe("formatRelative", () => {
   const now = Date.parse("2026-01-01T12:00:00Z");
@@ -14,5 +14,14 @@ describe("formatRelative", () => {
 
   it("speaks Russian", () => {
     expect(formatRelative(at(5 * 60_000), now, "ru")).toBe("через 5 минут");
+  });
+});
+
+describe("formatTick", () => {
+  it("labels chart ticks by their unit, in the reader's language", () => {
+    const seconds = Date.parse("2026-03-15T12:00:00Z") / 1000;
+    expect(formatTick(seconds, "year", "en")).toBe("2026");
+    expect(formatTick(seconds, "day", "en")).toMatch(/Mar 1[45]|1[45] Mar/);
+    expect(formatTick(seconds, "day", "ru")).toMatch(/1[45] мар/);
   });
 });

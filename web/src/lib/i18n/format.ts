@@ -20,3 +20,18 @@ export function formatRelative(iso: string, now: number, locale: Locale): string
   }
   return format.format(0, "second");
 }
+
+export type TickUnit = "year" | "month" | "day" | "minute" | "second";
+
+const TICK_FORMATS: Record<TickUnit, Intl.DateTimeFormatOptions> = {
+  year: { year: "numeric" },
+  month: { month: "short", year: "2-digit" },
+  day: { day: "numeric", month: "short" },
+  minute: { hour: "2-digit", minute: "2-digit" },
+  second: { hour: "2-digit", minute: "2-digit", second: "2-digit" },
+};
+
+/** A chart axis label for a time in seconds since the epoch, in the reader's language and time zone. */
+export function formatTick(seconds: number, unit: TickUnit, locale: Locale): string {
+  return new Date(seconds * 1000).toLocaleString(locale, TICK_FORMATS[unit]);
+}

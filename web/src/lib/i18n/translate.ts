@@ -15,3 +15,8 @@ export function translate(locale: Locale, key: MessageKey, params: Record<string
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }
+
+/** For labels of values the API sends as open strings (an order's `action`): translated when known, shown as sent otherwise. */
+export function isMessageKey(key: string): key is MessageKey {
+  return key in en;
+}

@@ -20,6 +20,7 @@ const saved: Portfolio = {
   risk: { maxOrderPct: "5", maxExposurePct: "200", maxDailyLossPct: null, maxDrawdownPct: "20" },
   status: "draft",
   statusReason: null,
+  statusReasonCode: null,
   clientOrderIdPrefix: "pp1-",
   startingEquity: null,
   startedAt: null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAmount, formatPercentChange, optionalDecimal, signed, signTone, usd } from "./numbers.ts";
+import { formatAmount, formatPercentChange, optionalDecimal, signed, signTone, usd, usdCost } from "./numbers.ts";
 
 describe("trading numbers", () => {
   it("colours gains and losses", () => {
@@ -33,5 +33,12 @@ describe("trading numbers", () => {
     expect(formatPercentChange("1.2345", "en")).toBe("+1.23%");
     expect(formatPercentChange("-0.5", "en")).toBe("-0.50%");
     expect(formatPercentChange("0", "en")).toBe("0.00%");
+  });
+
+  it("keeps fractions of a cent in AI costs", () => {
+    expect(usdCost("0.0031", "en")).toBe("$0.0031");
+    expect(usdCost("0.000412", "en")).toBe("$0.00041");
+    expect(usdCost("1.2345", "en")).toBe("$1.23");
+    expect(usdCost("0", "en")).toBe("$0.00");
   });
 });

@@ -48,3 +48,15 @@ export function formatPercentChange(value: string, locale: string): string {
     signDisplay: "exceptZero",
   }).format(n / 100);
 }
+
+/** An estimated AI cost in US dollars, keeping the fractions of a cent one decision costs ("$0.0031"). */
+export function usdCost(value: string, locale: string): string {
+  const n = Number(value);
+  if (!Number.isFinite(n)) return value;
+  const currency = { style: "currency", currency: "USD" } as const;
+  const belowACent = n !== 0 && Math.abs(n) < 0.01;
+  return new Intl.NumberFormat(
+    locale,
+    belowACent ? { ...currency, maximumSignificantDigits: 2 } : { ...currency, maximumFractionDigits: 2 },
+  ).format(n);
+}

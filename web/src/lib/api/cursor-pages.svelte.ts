@@ -1,0 +1,74 @@
+import { describeError } from "./client.ts";
+
+export type CursorPage<T> = { items: T[]; nextCursor: string | null };
+type PageLoader<T> = (cursor: string | undefined) => Promise<{ data?: CursorPage<T>; error?: unknown }>;
+
+/**
+ * A list the API pages with `nextCursor` (orders, fills, runs), read one page at a time. The cursors of the pages
+ * already seen are kept, so "newer" goes back without the API having to page backwards.
+ */
+export class CursorPages<T> {
+  items = $state<T[] | null>(null);
+  error = $state<string | null>(null);
+  loading = $state(false);
+  /** 0 for the newest page. */
+  page = $state(0);
+  #nextCursor = $state<string | null>(null);
+  #cursors: (string | undefined)[] = [undefined];
+  #request = 0;
+  readonly #load: PageLoader<T>;
+
+  constructor(load: PageLoader<T>) {
+    this.#load = load;
+  }
+
+  get hasNext(): boolean {
+    return this.#nextCursor !== null;
+  }
+
+  get hasPrevious(): boolean {
+    return this.page > 0;
+  }
+
+  /** Loads the page shown now again (after something changed). */
+  reload(): Promise<void> {
+    return this.#show(this.page);
+  }
+
+  first(): Promise<void> {
+    this.#cursors = [undefined];
+    return this.#show(0);
+  }
+
+  next(): Promise<void> {
+    if (this.#nextCursor === null) return Promise.resolve();
+    this.#cursors[this.page + 1] = this.#nextCursor;
+    return this.#show(this.page + 1);
+  }
+
+  previous(): Promise<void> {
+    return this.#show(Math.max(0, this.page - 1));
+  }
+
+  async #show(page: number): Promise<void> {
+    const request = ++this.#request;
+    this.loading = true;
+    this.error = null;
+    try {
+      const { data, error } = await this.#load(this.#cursors[page]);
+      // A later request (another page, a refresh) wins over an earlier one that answered late.
+      if (request !== this.#request) return;
+      if (error !== undefined || !data) {
+        this.error = describeError(error);
+        return;
+      }
+      this.items = data.items;
+      this.#nextCursor = data.nextCursor;
+      this.page = page;
+    } catch (err) {
+      if (request === this.#request) this.error = describeError(err);
+    } finally {
+      if (request === this.#request) this.loading = false;
+    }
+  }
+}
