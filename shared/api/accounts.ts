@@ -102,6 +102,8 @@ export const OrderList = z.object({ orders: z.array(Order) }).openapi("OrderList
 export const CancelOrderQuery = z.object({ market: MarketType, symbol: z.string().min(2).max(30) });
 
 export const SetPositionMode = z.object({ mode: PositionMode }).openapi("SetPositionMode");
+export const PositionModeView = z.object({ mode: PositionMode }).openapi("PositionModeView");
+export const ConditionalOrdersQuery = z.object({ symbol: z.string().min(2).max(30).optional() });
 export const SetMarginMode = z.object({ mode: MarginMode }).openapi("SetMarginMode");
 export const SetLeverage = z.object({ leverage: z.number().int().min(1).max(200) }).openapi("SetLeverage");
 export const SettingApplied = z

@@ -4,18 +4,21 @@ import {
   Balances,
   BalancesQuery,
   CancelOrderQuery,
+  ConditionalOrdersQuery,
   KeyParam,
   OrderList,
   OrderParam,
   OrdersQuery,
   PositionList,
+  PositionModeView,
   PositionsQuery,
+  StopList,
   TradingSettings,
 } from "../../shared/api/accounts.ts";
 import { valuedBalances } from "../accounts/balances.ts";
 import { exchangeErrorResponses, withExchangeErrors } from "../accounts/exchange-error-response.ts";
 import { type AccountServices, gatewayForKey } from "../accounts/gateway-for-key.ts";
-import { cancelOrder, openOrders, openPositions } from "../accounts/orders.ts";
+import { cancelOrder, openOrders, openPositions, positionMode, protectiveOrders } from "../accounts/orders.ts";
 import { requireTrading, saveTradingSettings, signedIn, tradingSettings } from "../accounts/trading-authorization.ts";
 import { requireRecentTwoFactor, requireScope } from "../auth/guards.ts";
 import { SESSION_ONLY, SESSION_OR_TOKEN } from "../auth/openapi-security.ts";
@@ -63,6 +66,28 @@ const orders = createRoute({
   middleware: [signedIn("read"), rateLimit("read")] as const,
   request: { params: KeyParam, query: OrdersQuery },
   responses: { 200: { description: "Open orders", content: jsonContent(OrderList) }, ...KEY_ERRORS },
+});
+
+const futuresPositionMode = createRoute({
+  method: "get",
+  path: "/keys/{keyId}/futures/position-mode",
+  tags: ["Exchange accounts"],
+  summary: "The account's futures position mode (one-way or hedge)",
+  security: SESSION_OR_TOKEN,
+  middleware: [signedIn("read"), rateLimit("read")] as const,
+  request: { params: KeyParam },
+  responses: { 200: { description: "Position mode", content: jsonContent(PositionModeView) }, ...KEY_ERRORS },
+});
+
+const futuresStops = createRoute({
+  method: "get",
+  path: "/keys/{keyId}/futures/stops",
+  tags: ["Exchange accounts"],
+  summary: "Stop-loss and take-profit orders of the key's futures positions",
+  security: SESSION_OR_TOKEN,
+  middleware: [signedIn("read"), rateLimit("read")] as const,
+  request: { params: KeyParam, query: ConditionalOrdersQuery },
+  responses: { 200: { description: "Protective orders", content: jsonContent(StopList) }, ...KEY_ERRORS },
 });
 
 const cancel = createRoute({
@@ -133,6 +158,25 @@ export const accountRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
       return openOrders(gateway, market, symbol);
     });
     return c.json({ orders: list }, 200);
+  })
+  .openapi(futuresPositionMode, async (c) => {
+    const principal = requireScope(c, "read");
+    const { keyId } = c.req.valid("param");
+    const mode = await withExchangeErrors(async () => {
+      const { gateway } = await gatewayForKey(accountServices(c), principal.user.id, keyId);
+      return positionMode(gateway);
+    });
+    return c.json({ mode }, 200);
+  })
+  .openapi(futuresStops, async (c) => {
+    const principal = requireScope(c, "read");
+    const { keyId } = c.req.valid("param");
+    const { symbol } = c.req.valid("query");
+    const stops = await withExchangeErrors(async () => {
+      const { gateway } = await gatewayForKey(accountServices(c), principal.user.id, keyId);
+      return protectiveOrders(gateway, symbol);
+    });
+    return c.json({ stops }, 200);
   })
   .openapi(cancel, async (c) => {
     const services = accountServices(c);

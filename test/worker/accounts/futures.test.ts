@@ -11,7 +11,9 @@ describe.each(VENUES)("%s futures controls", (venue) => {
     const app = accountsApp();
     const { user, keyId, account } = await trader(app, venue);
     const base = `/api/keys/${keyId}/futures`;
+    expect((await user.get(`${base}/position-mode`)).body).toEqual({ mode: "one_way" });
     expect((await user.put(`${base}/position-mode`, { mode: "hedge" })).status).toBe(200);
+    expect((await user.get(`${base}/position-mode`)).body).toEqual({ mode: "hedge" });
     expect((await user.put(`${base}/SOLUSDT/margin-mode`, { mode: "isolated" })).body).toEqual({
       symbol: "SOLUSDT",
       applied: true,
@@ -51,6 +53,16 @@ describe.each(VENUES)("%s futures controls", (venue) => {
     expect(order.status).toBe("filled");
     expect(Big(order.quantity).eq(3)).toBe(true);
     expect((opened.body.stops as { kind: string }[]).map((s) => s.kind).sort()).toEqual(["stop_loss", "take_profit"]);
+    const listed = await user.get(`${base}/futures/stops?symbol=SOLUSDT`);
+    expect(listed.status).toBe(200);
+    expect(
+      (listed.body.stops as { kind: string; triggerPrice: string }[])
+        .map((s) => [s.kind, Big(s.triggerPrice).toFixed()])
+        .sort(),
+    ).toEqual([
+      ["stop_loss", "90"],
+      ["take_profit", "120"],
+    ]);
 
     const positions = await user.get(`${base}/positions?symbol=SOLUSDT`);
     expect(positions.status).toBe(200);
