@@ -101,6 +101,9 @@ test("futures: open a BTCUSDT long with a stop-loss", async () => {
   const row = positions().getByTestId("position").filter({ hasText: "BTCUSDT" });
   await expect(row).toContainText("Long");
   await expect(row).toContainText("5×");
+  // The stop-loss placed with the entry shows on the position, read back from the venue.
+  await expect(row.getByTestId("position-sl")).toHaveText(/^55000(\.0+)?$/);
+  await expect(row.getByTestId("position-tp")).toHaveText("—");
   await shot("balances-futures-position");
 });
 
@@ -108,6 +111,8 @@ test("futures: set SL/TP on the position, then close it after confirming", async
   const row = positions().getByTestId("position").filter({ hasText: "BTCUSDT" });
   await row.getByRole("button", { name: "SL/TP" }).click();
   const stops = page.getByRole("form", { name: /Stop-loss and take-profit for BTCUSDT/ });
+  // The form starts from the triggers the position has now.
+  await expect(stops.getByLabel("Stop-loss", { exact: true })).toHaveValue(/^55000(\.0+)?$/);
   await stops.getByLabel("Stop-loss", { exact: true }).fill("-1");
   await stops.getByRole("button", { name: "Save SL/TP" }).click();
   await expect(stops.getByLabel("Stop-loss", { exact: true })).toHaveAttribute("aria-invalid", "true");
@@ -116,6 +121,8 @@ test("futures: set SL/TP on the position, then close it after confirming", async
   await stops.getByLabel("Take-profit", { exact: true }).fill("70000");
   await stops.getByRole("button", { name: "Save SL/TP" }).click();
   await expect(status("Stop-loss and take-profit of BTCUSDT saved.")).toBeVisible();
+  await expect(row.getByTestId("position-sl")).toHaveText(/^54000(\.0+)?$/);
+  await expect(row.getByTestId("position-tp")).toHaveText(/^70000(\.0+)?$/);
 
   await row.getByRole("button", { name: "Close" }).click();
   const close = page.getByRole("form", { name: /Close BTCUSDT/ });

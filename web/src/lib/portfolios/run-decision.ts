@@ -42,7 +42,11 @@ const text = (value: string | number | null | undefined): string | null =>
 /** Null when the run has no decision (it failed before one). */
 export function decisionTable(decision: RunDecision | null): DecisionTable | null {
   if (!decision) return null;
-  const plan = { summary: text(decision.summary), strategy: text(decision.strategy), rationale: text(decision.rationale) };
+  const plan = {
+    summary: text(decision.summary),
+    strategy: text(decision.strategy),
+    rationale: text(decision.rationale),
+  };
   if (decision.kind === "futures")
     return {
       kind: "futures",
