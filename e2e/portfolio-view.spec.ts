@@ -104,6 +104,10 @@ test("paper spot: start from the page, follow its first review, see the refused 
   await expect(orders.getByRole("row", { name: /ETHUSDT/ }).getByTestId("order-status")).toHaveText("Filled");
   await expect(details.getByTestId("run-usage")).toContainText("Estimated cost");
   await expect(details.getByTestId("run-durations")).toContainText("Asking for a decision");
+  // What the decision was based on, readable: the holdings it saw (all cash at start) and the market context.
+  const holdingsSeen = details.getByRole("table", { name: "Holdings seen by review #1" });
+  await expect(holdingsSeen.getByRole("row", { name: /USDT/ })).toContainText("10,000.00");
+  await expect(details.getByRole("table", { name: "Market context seen by review #1" })).toContainText("ETHUSDT");
 
   // The raw JSON comes from the run route, collapsed until asked for.
   const raw = details.getByTestId("run-raw");

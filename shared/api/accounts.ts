@@ -84,7 +84,8 @@ export const Balances = z
     balances: z.array(ValuedBalance),
     totalUsd: DecimalString.openapi({ description: "Sum of the priced balances" }),
     unpricedAssets: z.array(z.string()).openapi({ description: "Assets left out of totalUsd (no USDT market)" }),
-    futuresWallet: FuturesWallet.nullable(),
+    // A union, not .nullable(): the named FuturesWallet component must stay non-null where it is required.
+    futuresWallet: z.union([FuturesWallet, z.null()]),
   })
   .openapi("Balances");
 export type Balances = z.infer<typeof Balances>;

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { DecisionInput } from "./decision-input.ts";
 import { Decision } from "./decisions.ts";
 import { DecimalString } from "./exchanges.ts";
 import { PortfolioOrder } from "./portfolio-orders.ts";
@@ -82,7 +83,9 @@ export const RunSummary = z
 export type RunSummary = z.infer<typeof RunSummary>;
 
 export const RunDetail = RunSummary.extend({
-  input: z.unknown().openapi({ description: "The decision input exactly as the provider saw it" }),
+  input: DecisionInput.nullable().openapi({
+    description: "The decision input exactly as the provider saw it; null before the snapshot",
+  }),
   prompt: z
     .object({ version: z.string(), system: z.string(), user: z.string() })
     .nullable()

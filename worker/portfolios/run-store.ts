@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
+import { DecisionInput } from "../../shared/api/decision-input.ts";
 import { Decision } from "../../shared/api/decisions.ts";
 import type {
   RunDetail,
@@ -119,6 +120,12 @@ function parseJson(text: string | null): unknown {
   }
 }
 
+function inputOf(text: string | null): DecisionInput | null {
+  if (text === null) return null;
+  const parsed = DecisionInput.safeParse(parseJson(text));
+  return parsed.success ? parsed.data : null;
+}
+
 /** The stored decision; a row written by an older shape reads as none rather than failing the whole list. */
 function decisionOf(text: string | null): Decision | null {
   if (text === null) return null;
@@ -154,7 +161,7 @@ export function toRunSummary(row: RunRow, orders: OrderRow[]): RunSummary {
 export function toRunDetail(row: RunRow, orders: OrderRow[]): RunDetail {
   return {
     ...toRunSummary(row, orders),
-    input: parseJson(row.input),
+    input: inputOf(row.input),
     prompt: parseJson(row.prompt) as RunDetail["prompt"],
     rawResponse: parseJson(row.rawResponse),
     durationsMs: (parseJson(row.durations) as Record<string, number> | null) ?? {},

@@ -96,7 +96,7 @@ async function advance(journal: Journal): Promise<RunOutcome> {
   for (;;) {
     journal.row = (await portfolioById(journal.services.db, journal.row.id)) ?? journal.row;
     if (step === "done") return "completed";
-    // Placing what the owner already approved, or finishing the books, goes on; new work needs a running portfolio.
+    // Reconciling and recording finish the books even if the portfolio was stopped meanwhile; the rest needs it running.
     if (journal.row.status !== "active" && !["reconcile", "record"].includes(step)) throw new RunAborted();
     await updateRun(journal.services.db, journal.run.id, { step, status: "running" });
     const started = Date.now();

@@ -47,6 +47,7 @@ export type UpdatePortfolio = Schemas["UpdatePortfolio"];
 export type RunSummary = Schemas["RunSummary"];
 export type RunDetail = Schemas["RunDetail"];
 export type RunDecision = NonNullable<RunSummary["decision"]>;
+export type RunDecisionInput = NonNullable<RunDetail["input"]>;
 export type RunStatus = Schemas["RunStatus"];
 export type RunStep = Schemas["RunStep"];
 export type RunTrigger = Schemas["RunTrigger"];

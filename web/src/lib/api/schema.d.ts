@@ -6767,7 +6767,7 @@ export interface components {
             totalUsd: string;
             /** @description Assets left out of totalUsd (no USDT market) */
             unpricedAssets: string[];
-            futuresWallet: components["schemas"]["FuturesWallet"];
+            futuresWallet: components["schemas"]["FuturesWallet"] | null;
         };
         ValuedBalance: components["schemas"]["Balance"] & {
             /**
@@ -6797,7 +6797,7 @@ export interface components {
             marginBalance: string;
             /** @example 0.001 */
             unrealizedPnl: string;
-        } | null;
+        };
         PositionList: {
             positions: components["schemas"]["Position"][];
         };
@@ -7346,8 +7346,238 @@ export interface components {
             symbol: string | null;
         };
         RunDetail: components["schemas"]["RunSummary"] & {
-            /** @description The decision input exactly as the provider saw it */
-            input?: unknown;
+            /** @description The decision input exactly as the provider saw it; null before the snapshot */
+            input: {
+                /** @enum {string} */
+                kind: "spot";
+                /** Format: date-time */
+                at: string;
+                portfolio: {
+                    id: string;
+                    name: string;
+                    venue: components["schemas"]["Venue"];
+                    reviewIntervalMinutes: number;
+                    cashAsset: string;
+                    instructions: string;
+                };
+                /** @example 0.001 */
+                totalValueUsd: string;
+                positions: {
+                    asset: string;
+                    /** @example 0.001 */
+                    free: string;
+                    /** @example 0.001 */
+                    locked: string;
+                    /** @example 0.001 */
+                    priceUsd: string;
+                    /** @example 0.001 */
+                    valueUsd: string;
+                    allocationPct: number;
+                    minAllocationPct: number;
+                    targetPct: number | null;
+                }[];
+                routes: {
+                    symbol: string;
+                    base: string;
+                    quote: string;
+                    /** @example 0.001 */
+                    last: string;
+                    /** @example 0.001 */
+                    bid: string | null;
+                    /** @example 0.001 */
+                    ask: string | null;
+                    market: components["schemas"]["Market"];
+                }[];
+                pnl: {
+                    /** @example 0.001 */
+                    startValueUsd: string;
+                    /** Format: date-time */
+                    startedAt: string;
+                    /** @example 0.001 */
+                    pnlUsd: string;
+                    pnlPct: number;
+                } | null;
+                previousRuns: {
+                    /** Format: date-time */
+                    at: string;
+                    /** @enum {string} */
+                    status: "decided" | "failed" | "hold";
+                    provider: string;
+                    strategy: string | null;
+                    summary: string | null;
+                    error: string | null;
+                    /** @example 0.001 */
+                    pnlShiftUsd: string | null;
+                    orders: {
+                        symbol: string;
+                        /** @enum {string} */
+                        side: "buy" | "sell";
+                        /** @example 0.001 */
+                        quantity: string;
+                        /** @example 0.001 */
+                        price: string | null;
+                        /** @enum {string} */
+                        status: "placed" | "open" | "partially_filled" | "filled" | "canceled" | "rejected" | "expired";
+                        /** @example 0.001 */
+                        filledQuantity: string;
+                        reason: string | null;
+                    }[];
+                    rejected: {
+                        item: string;
+                        reason: string;
+                    }[];
+                }[];
+                marketContext: {
+                    asset: string;
+                    symbol: string;
+                    /** @enum {string} */
+                    interval: "1m" | "5m" | "15m" | "30m" | "1h" | "4h" | "12h" | "1d" | "1w";
+                    lastClose: number | null;
+                    returns: {
+                        [key: string]: number | null;
+                    };
+                    rsi14: number | null;
+                    atr14Pct: number | null;
+                    trendSlopePct: {
+                        [key: string]: number | null;
+                    };
+                    volumeAnomaly: number | null;
+                    book: {
+                        mid: number;
+                        spreadBps: number;
+                        imbalance: number;
+                    } | null;
+                    riskFlags: ("overbought" | "oversold" | "volatile" | "thin_book" | "volume_spike")[];
+                    error: string | null;
+                }[];
+                signals: {
+                    source: string;
+                    asset: string | null;
+                    /** @enum {string} */
+                    kind: "news" | "sentiment";
+                    score: number;
+                    summary: string;
+                    /** Format: date-time */
+                    at: string;
+                }[];
+                limits: {
+                    /** @example 0.001 */
+                    maxOrderUsd: string | null;
+                    toleranceBandPct: number;
+                };
+            } | {
+                /** @enum {string} */
+                kind: "futures";
+                /** Format: date-time */
+                at: string;
+                portfolio: {
+                    id: string;
+                    name: string;
+                    venue: components["schemas"]["Venue"];
+                    reviewIntervalMinutes: number;
+                    cashAsset: string;
+                    instructions: string;
+                };
+                wallet: components["schemas"]["FuturesWallet"];
+                /** @enum {string} */
+                positionMode: "one_way" | "hedge";
+                positions: components["schemas"]["Position"][];
+                stops: components["schemas"]["ConditionalOrder"][];
+                instruments: {
+                    symbol: string;
+                    base: string;
+                    /** @example 0.001 */
+                    last: string;
+                    /** @example 0.001 */
+                    mark: string;
+                    /** @example 0.001 */
+                    fundingRate: string | null;
+                    market: components["schemas"]["Market"];
+                }[];
+                pnl: {
+                    /** @example 0.001 */
+                    startValueUsd: string;
+                    /** Format: date-time */
+                    startedAt: string;
+                    /** @example 0.001 */
+                    pnlUsd: string;
+                    pnlPct: number;
+                } | null;
+                previousRuns: {
+                    /** Format: date-time */
+                    at: string;
+                    /** @enum {string} */
+                    status: "decided" | "failed" | "hold";
+                    provider: string;
+                    strategy: string | null;
+                    summary: string | null;
+                    error: string | null;
+                    /** @example 0.001 */
+                    pnlShiftUsd: string | null;
+                    orders: {
+                        symbol: string;
+                        /** @enum {string} */
+                        side: "buy" | "sell";
+                        /** @example 0.001 */
+                        quantity: string;
+                        /** @example 0.001 */
+                        price: string | null;
+                        /** @enum {string} */
+                        status: "placed" | "open" | "partially_filled" | "filled" | "canceled" | "rejected" | "expired";
+                        /** @example 0.001 */
+                        filledQuantity: string;
+                        reason: string | null;
+                    }[];
+                    rejected: {
+                        item: string;
+                        reason: string;
+                    }[];
+                }[];
+                marketContext: {
+                    asset: string;
+                    symbol: string;
+                    /** @enum {string} */
+                    interval: "1m" | "5m" | "15m" | "30m" | "1h" | "4h" | "12h" | "1d" | "1w";
+                    lastClose: number | null;
+                    returns: {
+                        [key: string]: number | null;
+                    };
+                    rsi14: number | null;
+                    atr14Pct: number | null;
+                    trendSlopePct: {
+                        [key: string]: number | null;
+                    };
+                    volumeAnomaly: number | null;
+                    book: {
+                        mid: number;
+                        spreadBps: number;
+                        imbalance: number;
+                    } | null;
+                    riskFlags: ("overbought" | "oversold" | "volatile" | "thin_book" | "volume_spike")[];
+                    error: string | null;
+                }[];
+                signals: {
+                    source: string;
+                    asset: string | null;
+                    /** @enum {string} */
+                    kind: "news" | "sentiment";
+                    score: number;
+                    summary: string;
+                    /** Format: date-time */
+                    at: string;
+                }[];
+                limits: {
+                    maxLeverage: number;
+                    defaultLeverage: number;
+                    /** @example 0.001 */
+                    maxExposureUsd: string;
+                    /** @example 0.001 */
+                    maxOrderUsd: string | null;
+                    stopLossMinPct: number;
+                    stopLossMaxPct: number;
+                    riskPerTradePct: number;
+                };
+            } | null;
             /** @description The messages sent to the AI provider (null for the built-in strategy) */
             prompt: {
                 version: string;
