@@ -7,7 +7,7 @@ import { resetSimState, type SimState } from "./state.ts";
 
 /**
  * The test-control API, mounted at /control (JSON, no auth; the server listens on loopback only): accounts,
- * prices, faults, limits, settlement, resets, state dumps and Google ID tokens.
+ * prices, faults, limits, settlement, request counts, resets, state dumps and Google ID tokens.
  */
 
 const venue = z.enum(["binance", "bybit"]);
@@ -178,6 +178,12 @@ export function controlRoutes(state: SimState): Hono {
     const venues: SimVenue[] = only ? [only] : ["binance", "bybit"];
     for (const name of venues) state.exchanges[name].settle();
     return c.json({ settled: venues });
+  });
+
+  app.get("/stats", (c) => c.json(state.requests.view()));
+  app.delete("/stats", (c) => {
+    state.requests.reset();
+    return c.json(state.requests.view());
   });
 
   app.post("/reset", (c) => {

@@ -12,9 +12,13 @@ export type SimulatorOptions = SimStateOptions & { port?: number };
 
 export type Simulator = { url: string; port: number; state: SimState; close(): Promise<void> };
 
-/** One app: the control API, Google's identity endpoints and every registered venue protocol. */
+/** One app: the control API, Google's identity endpoints and every registered venue protocol, each request counted. */
 export function createSimulatorApp(state: SimState): Hono {
   const app = new Hono();
+  app.use(async (c, next) => {
+    await next();
+    state.requests.record(c.req.method, new URL(c.req.url).pathname, c.res.status);
+  });
   app.route("/control", controlRoutes(state));
   app.route("/google", googleRoutes(state.google));
   for (const protocol of protocols) app.route("/", protocol(state));

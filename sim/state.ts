@@ -3,6 +3,7 @@ import { FaultBook } from "./engine/faults.ts";
 import { DEFAULT_LIMITS, RateLimitBook } from "./engine/rate-limits.ts";
 import type { SimExchange, SimLimits, SimVenue } from "./engine/types.ts";
 import { createGoogleIdentity, type GoogleIdentity } from "./google/identity.ts";
+import { RequestStats } from "./request-stats.ts";
 
 /** Everything one simulator process holds; protocol modules and the control API share it. */
 export type SimState = {
@@ -13,6 +14,8 @@ export type SimState = {
   /** Mutated in place by the control API, so modules may keep a reference. */
   limits: SimLimits;
   google: GoogleIdentity;
+  /** Requests answered per service, status and path (the control API excluded). */
+  requests: RequestStats;
 };
 
 export type SimStateOptions = { seed?: number; now?: () => number };
@@ -29,14 +32,16 @@ export async function createSimState(options: SimStateOptions = {}): Promise<Sim
     rateLimits: new RateLimitBook(),
     limits: { ...DEFAULT_LIMITS },
     google: await createGoogleIdentity(),
+    requests: new RequestStats(),
   };
 }
 
-/** Back to a fresh start: no accounts, orders, price overrides, faults or rate-limit usage; default limits. */
+/** Back to a fresh start: no accounts, orders, price overrides, faults, rate-limit usage or request counts; default limits. */
 export function resetSimState(state: SimState): void {
   state.exchanges.binance.reset();
   state.exchanges.bybit.reset();
   state.faults.clear();
   state.rateLimits.reset();
+  state.requests.reset();
   Object.assign(state.limits, DEFAULT_LIMITS);
 }

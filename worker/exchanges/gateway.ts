@@ -5,6 +5,7 @@ import type { Environment, ExchangeGateway, MarketType, Venue } from "./contract
 import { resolveBaseUrls } from "./endpoints.ts";
 import { VenueHttp } from "./http.ts";
 import { RateLimiter } from "./rate-limiter.ts";
+import { withSharedMarketData } from "./shared-market-data.ts";
 
 export type GatewayOptions = {
   venue: Venue;
@@ -65,7 +66,10 @@ export function createGateway(options: GatewayOptions): ExchangeGateway {
       return http;
     },
   };
-  return options.venue === "binance" ? createBinanceGateway(options, deps) : createBybitGateway(options, deps);
+  const gateway = options.venue === "binance" ? createBinanceGateway(options, deps) : createBybitGateway(options, deps);
+  // A test's own fetch is its own world: nothing is shared with other gateways.
+  if (options.fetch) return gateway;
+  return withSharedMarketData(gateway, `${options.venue}|${baseUrls.spot}|${baseUrls.linear}`);
 }
 
 /** Forget learnt clock offsets and rate-limit blocks (tests, or after changing a key's environment). */

@@ -24,10 +24,10 @@ import { readPositions } from "./engine/holdings.ts";
 import { Mutex } from "./engine/mutex.ts";
 import { syncPortfolio } from "./engine/order-sync.ts";
 import { type PauseReason, pausePortfolio } from "./engine/pause.ts";
-import { executeRun } from "./engine/review-run.ts";
+import { executeRun, RETRY_AT } from "./engine/review-run.ts";
 import { toOrderView } from "./order-store.ts";
 import { insertRun, runById, runSummaries, updateRun } from "./run-store.ts";
-import { nextRunAt } from "./schedule.ts";
+import { nextRunAt, spreadMs } from "./schedule.ts";
 import { ownedPortfolio, type PortfolioRow, portfolioById, toPortfolioView } from "./store.ts";
 
 /**
@@ -199,7 +199,7 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
     }
     const next = await storage.get<number>("nextRunAt");
     if (next === undefined || next <= Date.now()) {
-      await storage.setAlarm(Date.now());
+      await storage.setAlarm(Date.now() + spreadMs(portfolioId));
       return "due";
     }
     if ((await storage.getAlarm()) === null) await storage.setAlarm(next);
@@ -279,6 +279,7 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
     if (row?.status !== "active" || !row.startedAt) return null;
     // The slot is taken now: the loop, a cron wake or a retried alarm must not see it due again.
     await storage.put("nextRunAt", this.#nextSlot(row, row.startedAt));
+    await storage.delete(RETRY_AT);
     const requested = await this.#request(services, portfolioId, "schedule");
     if (requested.alreadyRunning && requested.status === "running") return null;
     return this.#claim(services, portfolioId);
@@ -316,7 +317,10 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
       await storage.setAlarm(Date.now());
       return;
     }
-    const next = this.#nextSlot(row, row.startedAt);
+    // A review the venue's rate limit refused is tried again before the next slot (review-run.ts sets RETRY_AT).
+    const retryAt = await storage.get<number>(RETRY_AT);
+    const slot = this.#nextSlot(row, row.startedAt);
+    const next = retryAt !== undefined && retryAt < slot ? Math.max(retryAt, Date.now()) : slot;
     await storage.put("nextRunAt", next);
     await storage.setAlarm(next);
     await services.db

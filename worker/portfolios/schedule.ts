@@ -24,15 +24,28 @@ export const INTERVAL_MS: Record<ReviewInterval, number> = {
 /** At most 2 minutes, and at most 5 % of the interval (30 s for 10m). */
 const MAX_JITTER_MS = 2 * MINUTE;
 
-/** A stable offset in [0, min(2 min, 5 % of the interval)) from the portfolio id (FNV-1a). */
-export function stableJitterMs(portfolioId: string, intervalMs: number): number {
+/** FNV-1a of the portfolio id: the same portfolio always lands on the same offset. */
+function hashOf(portfolioId: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < portfolioId.length; i++) {
     hash ^= portfolioId.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
+  return hash;
+}
+
+/** A stable offset in [0, min(2 min, 5 % of the interval)) from the portfolio id. */
+export function stableJitterMs(portfolioId: string, intervalMs: number): number {
   const span = Math.min(MAX_JITTER_MS, Math.floor(intervalMs * 0.05));
-  return span <= 0 ? 0 : hash % span;
+  return span <= 0 ? 0 : hashOf(portfolioId) % span;
+}
+
+/**
+ * How long after a wake-up a portfolio starts, in [0, 30 s): when many are overdue at once (the cron's safety net,
+ * a venue's rate limit lifting) they spread out instead of hitting the venue in the same second.
+ */
+export function spreadMs(portfolioId: string): number {
+  return hashOf(portfolioId) % 30_000;
 }
 
 /**

@@ -1,10 +1,13 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { resetTransports } from "../../../worker/exchanges/gateway.ts";
 import { unwrap } from "../../../worker/portfolios/engine/engine-result.ts";
-import { holdPrice } from "../accounts/support.ts";
+import { addFault, holdPrice, simUrlAsLocalhost } from "../accounts/support.ts";
 import { userId } from "../identity/support.ts";
-import { spotPortfolio, startSettled } from "../portfolios/support.ts";
+import { settledRun, spotPortfolio, startSettled } from "../portfolios/support.ts";
 import {
+  engineStub,
   eventually,
   newPortfolio,
   OPENAI,
@@ -18,9 +21,9 @@ import {
 
 /** When Ballast pauses a portfolio by itself, and what the owner then sees. */
 
-async function ethPortfolio(risk: Record<string, string | null> = {}) {
+async function ethPortfolio(risk: Record<string, string | null> = {}, baseUrl?: string) {
   await holdPrice("binance", "spot", "ETHUSDT", "2500");
-  const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+  const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" }, baseUrl);
   const id = await newPortfolio(
     t.user,
     spotPortfolio(t.keyId, {
@@ -35,6 +38,29 @@ async function ethPortfolio(risk: Record<string, string | null> = {}) {
 const failure = { error: "The data is contradictory." };
 
 describe("pause rules", () => {
+  it("a review the venue's rate limit refused is not a failure: it is tried again once the limit lifts", async () => {
+    // Its own host name: the venue's 429 pauses that host's transport until the next minute, for every caller.
+    const t = await ethPortfolio({}, simUrlAsLocalhost());
+    await t.decide(spotPlan([]), spotPlan([]));
+    await startSettled(t.user, t.id);
+    await addFault("binance", { type: "rate_limit", pathPrefix: "GET /api/v3/account", retryAfterSeconds: 1 });
+    const refused = await runNow(t.user, t.id);
+    expect(refused).toMatchObject({ status: "failed", error: { code: "exchange_rate_limited" } });
+    expect((refused.error as { message: string }).message).toContain("not counted as a failed review");
+    expect((await t.user.get(`/api/portfolios/${t.id}`)).body).toMatchObject({ status: "active", failedRunsInARow: 0 });
+    // The object's alarm is the retry (within a minute and a half), before the next hourly slot.
+    const stub = engineStub(t.id);
+    const alarm = await runInDurableObject(stub, (_object, state) => state.storage.getAlarm());
+    expect(alarm).toBeGreaterThan(Date.now());
+    expect(alarm).toBeLessThan(Date.now() + 95_000);
+    // When that time comes (here: the minute made over and the retry made due at once), the review runs as scheduled.
+    resetTransports();
+    await runInDurableObject(stub, (_object, state) => state.storage.put("nextRunAt", Date.now() - 1));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const retried = await settledRun(t.user, t.id);
+    expect(retried).toMatchObject({ trigger: "schedule", status: "completed" });
+  });
+
   it("three failed reviews in a row pause it with the last error; a good review resets the count", async () => {
     const t = await ethPortfolio();
     await t.decide(failure, spotPlan([]), failure, failure, failure);
@@ -60,18 +86,21 @@ describe("pause rules", () => {
   });
 
   it("a drawdown past the limit pauses it before deciding, and cancels its open orders", async () => {
-    const t = await ethPortfolio({ maxDrawdownPct: "5" });
-    await t.decide(spotPlan([spotBuy("ETHUSDT", "1.2", "2500"), spotBuy("ETHUSDT", "0.1", "2500", "2450")]));
+    const t = await ethPortfolio({ maxDrawdownPct: "0.5" });
+    await t.decide(spotPlan([spotBuy("ETHUSDT", "1.2", "2500"), spotBuy("ETHUSDT", "0.1", "2500", "2400")]));
     const { run } = await startSettled(t.user, t.id);
     expect((run.orders as { status: string }[]).map((o) => o.status)).toEqual(["filled", "open"]);
-    // 1.2 ETH (3 000 of 10 000 USDT): a 20 % drop of ETH is about a 6 % drawdown from the 10 000 peak.
-    await holdPrice("binance", "spot", "ETHUSDT", "2000");
+    // 1.2 ETH (3 000 of 10 000 USDT): a 2 % drop of ETH is about a 0.6 % drawdown from the 10 000 peak. The price
+    // stays above the resting 2 400 buy, so it is still open when the pause cancels it.
+    await holdPrice("binance", "spot", "ETHUSDT", "2450");
     const second = await runNow(t.user, t.id);
     expect(second.status).toBe("aborted");
-    expect(second.summary).toMatch(/^Paused: Drawdown of 6\.\d+% from the peak of 10000 USDT reached the 5% limit\.$/);
+    expect(second.summary).toMatch(
+      /^Paused: Drawdown of 0\.6\d% from the peak of 10000 USDT reached the 0\.5% limit\.$/,
+    );
     const portfolio = (await t.user.get(`/api/portfolios/${t.id}`)).body;
     expect(portfolio).toMatchObject({ status: "paused", statusReasonCode: "loss_limit" });
-    expect(portfolio.statusReason).toMatch(/^Drawdown of 6\.\d+%/);
+    expect(portfolio.statusReason).toMatch(/^Drawdown of 0\.6\d%/);
     const limit = (await venueOrders(t.account)).find((o) => o.type === "limit");
     expect(limit?.status).toBe("canceled");
   });

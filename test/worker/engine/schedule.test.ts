@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ReviewInterval } from "../../../shared/api/portfolios.ts";
-import { INTERVAL_MS, nextRunAt, stableJitterMs } from "../../../worker/portfolios/schedule.ts";
+import { INTERVAL_MS, nextRunAt, spreadMs, stableJitterMs } from "../../../worker/portfolios/schedule.ts";
 import { accountsApp, trader } from "../accounts/support.ts";
 import { settledRun, spotPortfolio, startSettled } from "../portfolios/support.ts";
 import { cronTick, engineStub, eventually, rows } from "./support.ts";
@@ -91,7 +91,14 @@ describe("scheduled reviews", () => {
     await env.DB.prepare("UPDATE portfolios SET next_run_at = ? WHERE id = ?")
       .bind(Date.now() - 10 * 60_000, id)
       .run();
-    await cronTick(Date.now());
+    const woken = Date.now();
+    await cronTick(woken);
+    // Woken with a stable spread, so many overdue portfolios do not all start in the same second: within 30 s.
+    const alarm = (await alarmOf(id)) ?? 0;
+    expect(alarm).toBeGreaterThanOrEqual(woken + spreadMs(id));
+    expect(alarm).toBeLessThanOrEqual(Date.now() + spreadMs(id));
+    expect(spreadMs(id)).toBeLessThan(30_000);
+    expect(await runDurableObjectAlarm(engineStub(id))).toBe(true);
     const run = await eventually(async () => {
       const [row] = await rows<{ id: string }>("SELECT id FROM portfolio_runs WHERE portfolio_id = ? AND seq = 2", id);
       return row;

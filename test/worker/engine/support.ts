@@ -27,9 +27,11 @@ export type ScriptedTrader = {
 export async function scriptedTrader(
   venue: Venue,
   balances: Parameters<typeof trader>[2] = {},
+  /** Another name for the simulator gives the key its own transport (pacing and clock state). */
+  baseUrl?: string,
 ): Promise<ScriptedTrader> {
   const app = accountsApp();
-  const { user, keyId, account } = await trader(app, venue, balances);
+  const { user, keyId, account } = await trader(app, venue, balances, baseUrl);
   const aiKey = await simAiKey("openai");
   const saved = await user.put("/api/keys/ai/openai", { apiKey: aiKey });
   if (saved.status !== 200) throw new Error(`AI key not saved: ${saved.status} ${saved.text}`);

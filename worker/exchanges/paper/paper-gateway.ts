@@ -6,7 +6,7 @@ import { futuresWalletView, positionViews } from "./paper-linear.ts";
 import { matchRestingOrders } from "./paper-matching.ts";
 import { closeOrder, isOpen, type PaperContext, pruneClosedOrders, toOrder } from "./paper-orders.ts";
 import { placePaperOrder } from "./paper-placement.ts";
-import { loadQuotes, type Quotes } from "./paper-quotes.ts";
+import { loadQuotes, type Quote, type Quotes } from "./paper-quotes.ts";
 import { spotBalances } from "./paper-spot.ts";
 import { cancelPaperStops, conditionalViews, setPaperStops, triggerStops } from "./paper-stops.ts";
 
@@ -30,6 +30,11 @@ export type PaperGatewayOptions = {
   store: PaperStore;
   settings?: Partial<PaperSettings>;
   now?: () => number;
+  /**
+   * Reuse the prices lazy matching read for this long (ms) within this gateway: the engine makes one per review and
+   * lets the review's calls share them. 0 (the default) reads them on every call.
+   */
+  quoteReuseMs?: number;
 };
 
 const NAMES = { binance: "Paper (Binance)", bybit: "Paper (Bybit)" } as const;
@@ -82,6 +87,18 @@ function watchedSymbols(account: PaperAccount, extra: Extra): Record<MarketType,
   return { spot: [...spot].sort(), linear: [...linear].sort() };
 }
 
+/** The load-to-save section of each call, one at a time per store (every gateway on that store shares it). */
+const sections = new WeakMap<PaperStore, Promise<unknown>>();
+
+function oneAtATime<T>(store: PaperStore, work: () => Promise<T>): Promise<T> {
+  const result = (sections.get(store) ?? Promise.resolve()).then(work, work);
+  sections.set(
+    store,
+    result.catch(() => undefined),
+  );
+  return result;
+}
+
 export function createPaperGateway(options: PaperGatewayOptions): ExchangeGateway {
   const { venue, market, store } = options;
   const settings: PaperSettings = { ...DEFAULT_PAPER_SETTINGS, ...options.settings };
@@ -98,19 +115,30 @@ export function createPaperGateway(options: PaperGatewayOptions): ExchangeGatewa
     return account;
   };
 
+  // Quotes of the same symbols asked again within `quoteReuseMs` (one review's calls) are read once.
+  const recent = new Map<string, { at: number; quotes: Promise<Map<string, Quote>> }>();
+  const quotesOf = (type: MarketType, symbols: string[]) => {
+    const reuse = options.quoteReuseMs ?? 0;
+    if (reuse <= 0 || symbols.length === 0) return loadQuotes(market, type, symbols);
+    const key = `${type}|${symbols.join(",")}`;
+    const hit = recent.get(key);
+    if (hit && now() - hit.at < reuse) return hit.quotes;
+    const quotes = loadQuotes(market, type, symbols);
+    recent.set(key, { at: now(), quotes });
+    quotes.catch(() => recent.delete(key));
+    return quotes;
+  };
+
   const loadWatchedQuotes = async (account: PaperAccount, extra: Extra): Promise<Quotes> => {
     const symbols = watchedSymbols(account, extra);
-    const [spot, linear] = await Promise.all([
-      loadQuotes(market, "spot", symbols.spot),
-      loadQuotes(market, "linear", symbols.linear),
-    ]);
+    const [spot, linear] = await Promise.all([quotesOf("spot", symbols.spot), quotesOf("linear", symbols.linear)]);
     return { spot, linear };
   };
 
   /**
    * One call on the account: read which prices it needs, fetch them, then load, match lazily, run `change` on a copy
-   * and save once if anything moved. Nothing awaits between that load and the save (`change` is synchronous), so a
-   * call interleaved at the price fetch cannot lose another call's update. A refused change keeps the fills lazy
+   * and save once if anything moved. Load to save runs one call at a time per store (the load itself is awaited, so
+   * calls whose prices arrive together would otherwise save over each other). A refused change keeps the fills lazy
    * matching made.
    */
   const session = async <T>(
@@ -119,6 +147,13 @@ export function createPaperGateway(options: PaperGatewayOptions): ExchangeGatewa
   ): Promise<T> => {
     const quotes = await loadWatchedQuotes(await loadAccount(), extra);
     // A symbol another call started watching meanwhile has no quote yet: it is matched on the next call.
+    return oneAtATime(store, () => apply(quotes, change));
+  };
+
+  const apply = async <T>(
+    quotes: Quotes,
+    change: (account: PaperAccount, ctx: PaperContext, quotes: Quotes) => T,
+  ): Promise<T> => {
     const account = await loadAccount();
     const before = JSON.stringify(account);
     const ctx: PaperContext = { venue, settings, now: now() };

@@ -27,7 +27,11 @@ export function brokers(services: EngineServices, row: PortfolioRow): Brokers {
   };
   const paperGateway = () => {
     paper ??= marketDataGateway(services, row.userId, row.venue, row.exchangeKeyId).then((market) =>
-      serialized(createPaperGateway({ venue: row.venue, market, store: paperStore(services) }), services.paperLock),
+      serialized(
+        // One gateway per review or sync: its calls share the prices they match against for a second.
+        createPaperGateway({ venue: row.venue, market, store: paperStore(services), quoteReuseMs: 1_000 }),
+        services.paperLock,
+      ),
     );
     return paper;
   };

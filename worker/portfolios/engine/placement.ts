@@ -147,6 +147,15 @@ export async function sendOrder(context: SyncContext, broker: ExchangeGateway, o
     placed = await broker.placeOrder(requestOf(order));
   } catch (error) {
     if (!isExchangeError(error)) throw error;
+    if (error.kind === "rate_limited") {
+      // Refused before it was placed; the whole review is tried again once the limit lifts (review-run.ts).
+      await updateOrder(services.db, order.id, {
+        status: "rejected",
+        reason: `Not sent: ${error.message}`,
+        updatedAt: services.now(),
+      });
+      throw error;
+    }
     if (error.kind !== "unknown_outcome") {
       await updateOrder(services.db, order.id, {
         status: "failed",

@@ -24,9 +24,10 @@ import {
   updateRun,
   updateRunStatement,
 } from "../run-store.ts";
+import { spreadMs } from "../schedule.ts";
 import { type PortfolioRow, portfolioById } from "../store.ts";
 import { gatewayMarket, portfolioSymbols } from "../validation.ts";
-import { brokers, ensurePaperAccount } from "./broker.ts";
+import { type Brokers, brokers, ensurePaperAccount } from "./broker.ts";
 import { buildDecisionInput } from "./decision-input-builder.ts";
 import type { EngineServices } from "./engine-services.ts";
 import { cancelLeftovers, protectFilledEntries, recordTrades, refreshOrders, type SyncContext } from "./order-sync.ts";
@@ -64,6 +65,10 @@ type Journal = {
   row: PortfolioRow;
   notes: RunNote[];
   durations: Record<string, number>;
+  /** Made once per run: every step talks to the same brokers (a paper broker's calls share their prices). */
+  brokers?: Brokers;
+  /** The saved decision input, read once. */
+  input?: DecisionInput;
 };
 
 export async function executeRun(services: EngineServices, portfolioId: string, runId: string): Promise<RunOutcome> {
@@ -118,12 +123,8 @@ async function advance(journal: Journal): Promise<RunOutcome> {
 }
 
 function syncContext(journal: Journal): SyncContext {
-  return {
-    services: journal.services,
-    row: journal.row,
-    brokers: brokers(journal.services, journal.row),
-    notes: journal.notes,
-  };
+  journal.brokers ??= brokers(journal.services, journal.row);
+  return { services: journal.services, row: journal.row, brokers: journal.brokers, notes: journal.notes };
 }
 
 const STEPS: Record<Exclude<RunStep, "done">, (journal: Journal) => Promise<RunStep>> = {
@@ -139,6 +140,14 @@ const STEPS: Record<Exclude<RunStep, "done">, (journal: Journal) => Promise<RunS
 
 async function cancelStep(journal: Journal): Promise<RunStep> {
   const { services, row, run } = journal;
+  // Every later call goes through the broker: a paper portfolio whose virtual account is missing gets a new one.
+  const capital = row.paperCapital ?? DEFAULT_PAPER_CAPITAL;
+  if (row.paper && (await ensurePaperAccount(services, row, capital)))
+    journal.notes.push({
+      kind: "info",
+      symbol: null,
+      message: `The paper account was missing; a new one was opened with ${capital} ${row.cashToken}.`,
+    });
   await expireApprovals(services, row.id, run.id);
   await cancelLeftovers(syncContext(journal), run.id, LEFTOVER_REASON);
   return "snapshot";
@@ -179,12 +188,6 @@ async function snapshotStep(journal: Journal): Promise<RunStep> {
   const user = await services.db.select().from(users).where(eq(users.id, row.userId)).get();
   if (!user?.enabled) throw new PauseRun({ code: "owner_disabled", message: "The owner's account is disabled." });
   const context = syncContext(journal);
-  if (row.paper && (await ensurePaperAccount(services, row, row.paperCapital ?? DEFAULT_PAPER_CAPITAL)))
-    journal.notes.push({
-      kind: "info",
-      symbol: null,
-      message: `The paper account was missing; a new one was opened with ${row.paperCapital ?? DEFAULT_PAPER_CAPITAL} ${row.cashToken}.`,
-    });
   const broker = await context.brokers.current();
   const ledger = readLedger(row.ledger);
   if (!ledger) throw new RunFailure("not_started", "The portfolio has no ledger; start it again.");
@@ -219,6 +222,7 @@ async function snapshotStep(journal: Journal): Promise<RunStep> {
   });
   await updateRun(services.db, run.id, { input: JSON.stringify(input), equityBefore: snapshot.equity });
   journal.run = { ...run, input: JSON.stringify(input), equityBefore: snapshot.equity };
+  journal.input = input;
   return "decide";
 }
 
@@ -250,15 +254,17 @@ async function preflightPositionMode(
   }
 }
 
-function savedInput(run: RunRow): DecisionInput {
-  if (!run.input) throw new RunFailure("internal", "The run has no decision input.");
-  return DecisionInputSchema.parse(JSON.parse(run.input));
+function savedInput(journal: Journal): DecisionInput {
+  if (journal.input) return journal.input;
+  if (!journal.run.input) throw new RunFailure("internal", "The run has no decision input.");
+  journal.input = DecisionInputSchema.parse(JSON.parse(journal.run.input));
+  return journal.input;
 }
 
 async function decideStep(journal: Journal): Promise<RunStep> {
   const { services, row, run } = journal;
   if (run.decision) return "plan";
-  const input = savedInput(run);
+  const input = savedInput(journal);
   const choice = await aiChoice(services, row);
   const provider = decisionProvider(services.ai, choice);
   const model = row.decisionProvider === "builtin" ? BUILTIN_MODEL : (row.model ?? "");
@@ -303,7 +309,7 @@ async function planStep(journal: Journal): Promise<RunStep> {
   const { services, row, run } = journal;
   const existing = await ordersOfRun(services.db, run.id);
   if (existing.length > 0 || run.plannedStops !== null) return nextAfterPlan(row, existing);
-  const input = savedInput(run);
+  const input = savedInput(journal);
   const decision = JSON.parse(run.decision ?? "null") as Decision | null;
   if (!decision) throw new RunFailure("internal", "The run has no decision to plan.");
   const broker = await syncContext(journal).brokers.current();
@@ -328,7 +334,7 @@ async function placeStep(journal: Journal): Promise<RunStep> {
   const context = {
     ...syncContext(journal),
     run,
-    input: savedInput(run),
+    input: savedInput(journal),
     stillActive: async () => (await portfolioById(services.db, journal.row.id))?.status === "active",
   };
   await placeOrders(context, orders);
@@ -425,6 +431,7 @@ async function onError(journal: Journal, error: unknown): Promise<RunOutcome> {
     if (row.status === "active") await pausePortfolio(services, row, error.reason);
     return finish(journal, "aborted", { summary: `Paused: ${error.message}` });
   }
+  if (isExchangeError(error, "rate_limited")) return deferForRateLimit(journal, row, error.retryAfterMs);
   const keyGone = error instanceof ApiError && (error.code === "not_found" || error.code === "key_unverified");
   if (keyGone) {
     const reason =
@@ -448,15 +455,38 @@ async function onError(journal: Journal, error: unknown): Promise<RunOutcome> {
   return outcome;
 }
 
+/** Storage key of the time a rate-limited review is tried again (the object's schedule honours it). */
+export const RETRY_AT = "retryAt";
+
+/**
+ * The venue's rate limit is shared by every portfolio on the same IP, so a review it refused is not the portfolio's
+ * failure: it does not count towards the pause, and it is tried again once the limit has lifted (spread out, so the
+ * portfolios it refused together do not all come back in the same second).
+ */
+async function deferForRateLimit(
+  journal: Journal,
+  row: PortfolioRow,
+  retryAfterMs: number | null,
+): Promise<RunOutcome> {
+  const { services, run } = journal;
+  await dropPlanned(services, run.id, "Not sent: the venue's rate limit was reached during the review.");
+  const retryAt = services.now().getTime() + Math.max(retryAfterMs ?? 60_000, 30_000) + spreadMs(row.id);
+  await services.storage.put(RETRY_AT, retryAt);
+  return finish(journal, "failed", {
+    errorCode: "exchange_rate_limited",
+    errorMessage: `The venue's rate limit was reached; the review is tried again at ${new Date(retryAt).toISOString()} (not counted as a failed review).`,
+  });
+}
+
 /** Orders the run planned but will not send are refused with the reason, never left looking as if they might go. */
-async function dropPlanned(services: EngineServices, runId: string): Promise<void> {
+async function dropPlanned(
+  services: EngineServices,
+  runId: string,
+  reason = "Not sent: the portfolio was stopped or paused during the run.",
+): Promise<void> {
   await services.db
     .update(portfolioOrders)
-    .set({
-      status: "rejected",
-      reason: "Not sent: the portfolio was stopped or paused during the run.",
-      updatedAt: services.now(),
-    })
+    .set({ status: "rejected", reason, updatedAt: services.now() })
     .where(and(eq(portfolioOrders.runId, runId), eq(portfolioOrders.status, "planned")));
 }
 

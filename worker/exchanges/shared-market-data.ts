@@ -1,0 +1,67 @@
+import type { ExchangeGateway, Kline, KlineInterval, MarketType, OrderBookTop, Ticker } from "./contract.ts";
+
+/**
+ * Public market data shared by every gateway of an isolate that reads the same venue host: many portfolios reviewing
+ * at once (one Durable Object each) ask for the same candles and prices, and the venue's weight budget is per IP.
+ * Candles are kept briefly (the newest hourly candle moving for a minute does not change an analysis); prices and
+ * book tops are never kept, only an identical request already in flight is shared, so a price is never older than
+ * the request that asked for it.
+ */
+
+const KLINES_TTL_MS = 60_000;
+const MAX_ENTRIES = 2_000;
+
+type Entry<T> = { promise: Promise<T>; expiresAt: number };
+
+const klines = new Map<string, Entry<Kline[]>>();
+const inFlight = new Map<string, Promise<unknown>>();
+
+function remember<T>(cache: Map<string, Entry<T>>, key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+  const now = Date.now();
+  const hit = cache.get(key);
+  if (hit && hit.expiresAt > now) return hit.promise;
+  if (cache.size >= MAX_ENTRIES) cache.clear();
+  const promise = load();
+  cache.set(key, { promise, expiresAt: now + ttlMs });
+  // A failure is not kept: the next caller asks again.
+  promise.catch(() => {
+    if (cache.get(key)?.promise === promise) cache.delete(key);
+  });
+  return promise;
+}
+
+function shared<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const pending = inFlight.get(key) as Promise<T> | undefined;
+  if (pending) return pending;
+  const promise = load().finally(() => inFlight.delete(key));
+  inFlight.set(key, promise);
+  return promise;
+}
+
+/** The gateway with its public reads shared; `host` names the venue endpoints (venue and base URLs). */
+export function withSharedMarketData(gateway: ExchangeGateway, host: string): ExchangeGateway {
+  const key = (...parts: (string | number)[]) => [host, ...parts].join("|");
+  const reads: Partial<ExchangeGateway> = {
+    klines: (market: MarketType, symbol: string, interval: KlineInterval, limit: number) =>
+      remember(klines, key("klines", market, symbol, interval, limit), KLINES_TTL_MS, () =>
+        gateway.klines(market, symbol, interval, limit),
+      ),
+    tickers: (market: MarketType, symbols: string[]) =>
+      shared<Ticker[]>(key("tickers", market, [...symbols].sort().join(",")), () => gateway.tickers(market, symbols)),
+    orderBookTop: (market: MarketType, symbol: string) =>
+      shared<OrderBookTop>(key("book", market, symbol), () => gateway.orderBookTop(market, symbol)),
+  };
+  // A proxy rather than a copy: adapters may be class instances whose methods need their own `this`.
+  return new Proxy(gateway, {
+    get(target, property) {
+      if (property in reads) return reads[property as keyof typeof reads];
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** For tests: forget shared candles. */
+export function clearSharedMarketData(): void {
+  klines.clear();
+}
