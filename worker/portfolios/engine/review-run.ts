@@ -84,8 +84,8 @@ export async function executeRun(services: EngineServices, portfolioId: string, 
     durations: run.durations ? (JSON.parse(run.durations) as Record<string, number>) : {},
   };
   if (!row) return finish(journal, "aborted", { summary: "The portfolio no longer exists." });
-  if (!run.startedAt) {
-    const startedAt = services.now();
+  if (!run.startedAt || run.status !== "running") {
+    const startedAt = run.startedAt ?? services.now();
     await updateRun(services.db, run.id, { status: "running", startedAt });
     journal.run = { ...run, status: "running", startedAt };
   }
@@ -99,25 +99,26 @@ export async function executeRun(services: EngineServices, portfolioId: string, 
 async function advance(journal: Journal): Promise<RunOutcome> {
   let step: RunStep = journal.run.step;
   for (;;) {
-    journal.row = (await portfolioById(journal.services.db, journal.row.id)) ?? journal.row;
     if (step === "done") return "completed";
+    journal.row = (await portfolioById(journal.services.db, journal.row.id)) ?? journal.row;
     // Reconciling and recording finish the books even if the portfolio was stopped meanwhile; the rest needs it running.
     if (journal.row.status !== "active" && !["reconcile", "record"].includes(step)) throw new RunAborted();
-    await updateRun(journal.services.db, journal.run.id, { step, status: "running" });
     const started = Date.now();
     const work = STEPS[step];
     // Everything but waiting for the decision holds the object's lock, so stops, cancels and syncs never interleave
     // with a review's orders (a stop is saved first and takes effect at the next order).
     const next = step === "decide" ? await work(journal) : await journal.services.exclusive(() => work(journal));
     journal.durations[step] = (journal.durations[step] ?? 0) + (Date.now() - started);
+    // One write per step: its output is saved by the step itself; this records where to resume and how long it took.
+    const waiting = next === "approval";
     await updateRun(journal.services.db, journal.run.id, {
+      step: next,
+      // "record" has already marked the run completed with its result, in the same batch as the equity point.
+      ...(next === "done" ? {} : { status: waiting ? "awaiting_approval" : "running" }),
       durations: JSON.stringify(journal.durations),
       notes: JSON.stringify(journal.notes),
     });
-    if (next === "approval") {
-      await updateRun(journal.services.db, journal.run.id, { step: "approval", status: "awaiting_approval" });
-      return "awaiting_approval";
-    }
+    if (waiting) return "awaiting_approval";
     step = next;
   }
 }
