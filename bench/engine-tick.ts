@@ -49,6 +49,7 @@ import {
   runStatus,
   sequentialCandidate,
 } from "./engine-runs.ts";
+import { addUp, codeAreas, openIsolateProfiler, topPerRun } from "./isolate-profile.ts";
 import { type LocalWorker, startLocalWorker } from "./local-worker.ts";
 import { type SimulatorThread, startSimulatorThread } from "./simulator-thread.ts";
 import { processCpuMs, threadsCpuMs, workerdChildren } from "./workerd-cpu.ts";
@@ -266,6 +267,12 @@ type SequentialFigures = {
   perBatchRunMs: number[];
   wallMs: number[];
   idleMsPerSecond: number;
+  /** Per run of a second, profiled pass: busy time of the Worker's own isolate (bench/isolate-profile.ts). */
+  isolateMs: number[];
+  /** Where the isolate's time went (self time by package or project folder), ms per run, over the profiled pass. */
+  hotAreas: [string, number][];
+  /** The busiest functions (self time), ms per run. */
+  hotPlaces: [string, number][];
   requestsPerRun: number;
   refused: number;
   method: string;
@@ -355,6 +362,38 @@ async function measureSequential(
   const requests = await simStats(bench.simUrl);
   const idle = await idleCpuRate(bench, 5_000);
   const schedstat = Number.isFinite(idle.threads);
+
+  // A second pass under the V8 profiler (it adds its own CPU to the process, so the passes are kept apart).
+  const isolateMs: number[] = [];
+  const areas = new Map<string, number>();
+  const places = new Map<string, number>();
+  if (stoppedBecause === null) {
+    const { port, target } = bench.worker.inspector;
+    const profiler = await openIsolateProfiler(port, target, codeAreas(bench.worker.bundleFile));
+    try {
+      await ready(bench, user);
+      for (let i = 0; i < runs; i++) {
+        await profiler.start();
+        let runId: string;
+        try {
+          runId = await request();
+        } catch (error) {
+          await profiler.stop();
+          stoppedBecause = `profiled pass: ${error instanceof Error ? error.message : String(error)}`;
+          break;
+        }
+        if ((await waitForRun(bench, runId)) !== "completed") notCompleted++;
+        const profile = await profiler.stop();
+        isolateMs.push(profile.busyMs);
+        addUp(areas, profile.byArea);
+        addUp(places, profile.byPlace);
+      }
+    } finally {
+      profiler.close();
+    }
+  }
+  const hotAreas = topPerRun(areas, 10, isolateMs.length);
+  const hotPlaces = topPerRun(places, 10, isolateMs.length);
   return {
     portfolioId,
     runs: samples.length,
@@ -364,6 +403,9 @@ async function measureSequential(
     perBatchRunMs: batches.map((b) => (b.cpuMs - (idle.ticks * b.wallMs) / 1000) / b.runs),
     wallMs: samples.map((s) => s.wallMs),
     idleMsPerSecond: schedstat ? idle.threads : idle.ticks,
+    isolateMs,
+    hotAreas,
+    hotPlaces,
     requestsPerRun: requests.total / Math.max(1, samples.length),
     refused: refused(requests),
     method: schedstat ? "thread schedstat" : "utime+stime",
@@ -496,6 +538,13 @@ function sequentialLines(sequential: SequentialFigures | null): string[] {
       `by utime+stime per ${options.batch}-run batch: median ${fixed(median(sequential.perBatchRunMs))} ms; ` +
       `idle baseline ${fixed(sequential.idleMsPerSecond, 2)} ms per wall second subtracted`,
   ];
+  if (sequential.isolateMs.length > 0) {
+    lines.push(
+      `    Worker isolate CPU per run (V8 profile, ${sequential.isolateMs.length} more runs): median ${fixed(median(sequential.isolateMs))} ms, p90 ${fixed(percentile(sequential.isolateMs, 0.9))} ms`,
+      `    where it went (self ms per run): ${sequential.hotAreas.map(([area, ms]) => `${area} ${fixed(ms, 2)}`).join("; ")}`,
+      `    busiest functions (self ms per run): ${sequential.hotPlaces.map(([place, ms]) => `${place} ${fixed(ms, 2)}`).join("; ")}`,
+    );
+  }
   if (sequential.stoppedBecause) lines.push(`    stopped early: ${sequential.stoppedBecause}`);
   return lines;
 }
@@ -507,6 +556,12 @@ function tickBlock(title: string, tick: TickFigures, sequential: SequentialFigur
   const cpuMedian = sequential
     ? `; median ${fixed(median(sequential.perRunMs.length ? sequential.perRunMs : sequential.perBatchRunMs))} ms (${sequential.runs} sequential runs, baseline-corrected)`
     : "";
+  const isolateLine =
+    sequential && sequential.isolateMs.length > 0
+      ? [
+          `Worker isolate CPU per run (V8 profile):   median ${fixed(median(sequential.isolateMs))} ms, p90 ${fixed(percentile(sequential.isolateMs, 0.9))} ms  (${sequential.isolateMs.length} sequential runs; D1 and the runtime excluded)`,
+        ]
+      : [];
   return {
     headline: [
       `# ${title}`,
@@ -515,6 +570,7 @@ function tickBlock(title: string, tick: TickFigures, sequential: SequentialFigur
       `exchange requests per run:                  ${fixed(perRun(tick.requests.total))}  (429/418 answers: ${refused(tick.requests)})`,
       `overlapping runs: ${tick.overlaps.overlaps}   (portfolios with >1 run: ${tick.overlaps.portfoliosWithSeveralRuns}; duplicate seq: ${tick.overlaps.duplicateSeqs})`,
       `workerd CPU per run: mean ${fixed(perRun(tick.workerdCpuMs))} ms (burst)${cpuMedian}`,
+      ...isolateLine,
     ],
     details: [...detailLines(tick), ...sequentialLines(sequential), ...notes.map((note) => `  note: ${note}`)],
   };
@@ -545,7 +601,7 @@ function sleep(ms: number): Promise<void> {
 // ---- main -----------------------------------------------------------------------------------------------------
 
 const CPU_NOTE =
-  "CPU is the workerd process's (/proc); local D1 and the Durable Objects' SQLite run inside that same process, so it overstates the Worker's own CPU";
+  "workerd CPU is the process's (/proc): it includes local D1 (a Worker of its own) and the runtime's threads, so it overstates the Worker's CPU; the isolate figure is the Worker's own JavaScript and the native calls it makes, from V8's sampling profiler";
 
 const benchStarted = Date.now();
 const log: WorkerLog = { lines: 0, byLevel: {}, firstByMessage: new Map() };

@@ -3,6 +3,7 @@
 // applied, and SQLite-backed Durable Objects. Used by benches that drive the engine at scale.
 import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -50,6 +51,10 @@ export type LocalWorker = {
   scheduled(scheduledTime: Date, cron: string): Promise<{ outcome: string }>;
   /** A stub of the named object of a Durable Object binding, for RPC calls from Node (made by blocking calls). */
   durableObject<T>(binding: string, name: string): Promise<T>;
+  /** The bundle workerd runs (its source map beside it, `.map`). */
+  bundleFile: string;
+  /** workerd's inspector (DevTools protocol) port, and the target id of this Worker's isolate there. */
+  inspector: { port: number; target: string };
   close(): Promise<void>;
 };
 
@@ -75,8 +80,11 @@ export async function startLocalWorker(
         { className: b.class_name, useSQLite: sqliteClasses.has(b.class_name) },
       ]),
     );
+    const inspectorPort = await freePort();
     const mf = new Miniflare({
       modules: true,
+      // For CPU profiles of the Worker's own isolate (bench/isolate-profile.ts); costs nothing until a client attaches.
+      inspectorPort,
       scriptPath: path.join(outdir, "index.js"),
       modulesRoot: outdir,
       compatibilityDate: config.compatibility_date,
@@ -100,7 +108,10 @@ export async function startLocalWorker(
     return {
       db,
       d1File: d1DatabaseFile(path.join(scratch, "d1")),
+      bundleFile: path.join(outdir, "index.js"),
       origin,
+      // Miniflare names the isolate of an unnamed Worker "core:user:".
+      inspector: { port: inspectorPort, target: "core:user:" },
       scheduled: async (scheduledTime, cron) => {
         const query = new URLSearchParams({ cron, time: String(scheduledTime.getTime()), format: "json" });
         const response = await mf.dispatchFetch(`${origin}/cdn-cgi/handler/scheduled?${query}`);
@@ -134,6 +145,20 @@ export async function startLocalWorker(
     rmSync(scratch, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** A TCP port nothing listens on right now (the kernel's pick, released at once). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
 }
 
 /** Miniflare keeps a D1 database as a Durable Object's SQLite file: `<persist>/miniflare-D1DatabaseObject/<id>.sqlite`. */

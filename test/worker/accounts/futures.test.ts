@@ -96,29 +96,6 @@ describe.each(VENUES)("%s futures controls", (venue) => {
     expect(errorOf(nothing).code).toBe("position_not_found");
   });
 
-  // Binance's algo-order POST is never resent, so one failure surfaces; Bybit's trading-stop is safe to repeat and its
-  // adapter retries it (a transient failure heals there). The reporting itself is venue-neutral (protectEntry).
-  it.runIf(venue === "binance")(
-    "reports an open position whose SL/TP could not be placed, instead of failing the filled entry",
-    async () => {
-      const app = accountsApp();
-      await holdPrice(venue, "linear", "SOLUSDT", "100");
-      const { user, keyId } = await trader(app, venue);
-      await addFault(venue, { type: "error_after_accept", pathPrefix: "/fapi/v1/algoOrder", status: 503 });
-      const opened = await user.post(`/api/keys/${keyId}/futures/positions`, {
-        symbol: "SOLUSDT",
-        side: "long",
-        quantity: "1",
-        stopLoss: "90",
-      });
-      await clearFaults();
-      expect(opened.status, opened.text).toBe(200);
-      expect((opened.body.order as Order).status).toBe("filled");
-      expect(opened.body).toMatchObject({ stopsPending: true, stops: [] });
-      expect(opened.body.stopsError).toMatch(/did not confirm/);
-    },
-  );
-
   it("lists open orders and cancels one by client order id; an unknown id is 404", async () => {
     const app = accountsApp();
     await holdPrice(venue, "linear", "SOLUSDT", "100");
@@ -215,5 +192,27 @@ describe.each(VENUES)("%s futures controls", (venue) => {
     const dump = await dumpAccount(account.apiKey);
     expect(dump.orders).toEqual([]);
     expect(dump.positionMode).toBe("one_way");
+  });
+});
+
+describe("binance futures stops", () => {
+  // Binance's algo-order POST is never resent, so one failure surfaces; Bybit's trading-stop is safe to repeat and its
+  // adapter retries it (a transient failure heals there). The reporting itself is venue-neutral (protectEntry).
+  it("reports an open position whose SL/TP could not be placed, instead of failing the filled entry", async () => {
+    const app = accountsApp();
+    await holdPrice("binance", "linear", "SOLUSDT", "100");
+    const { user, keyId } = await trader(app, "binance");
+    await addFault("binance", { type: "error_after_accept", pathPrefix: "/fapi/v1/algoOrder", status: 503 });
+    const opened = await user.post(`/api/keys/${keyId}/futures/positions`, {
+      symbol: "SOLUSDT",
+      side: "long",
+      quantity: "1",
+      stopLoss: "90",
+    });
+    await clearFaults();
+    expect(opened.status, opened.text).toBe(200);
+    expect((opened.body.order as Order).status).toBe("filled");
+    expect(opened.body).toMatchObject({ stopsPending: true, stops: [] });
+    expect(opened.body.stopsError).toMatch(/did not confirm/);
   });
 });

@@ -118,6 +118,8 @@ async function advance(journal: Journal): Promise<RunOutcome> {
       durations: JSON.stringify(journal.durations),
       notes: JSON.stringify(journal.notes),
     });
+    // Kept in memory too: a failure in the next step is reported with the step it happened in.
+    journal.run = { ...journal.run, step: next };
     if (waiting) return "awaiting_approval";
     step = next;
   }
