@@ -1,8 +1,9 @@
 // One cron tick with many due portfolios against the exchange simulator, on the bundled worker run by Miniflare
 // directly (wrangler dev would add its own overhead). Prints: the time for the scheduled handler to wake every due
 // Durable Object, runs completed per minute, exchange requests per run and refused ones (429/418), overlapping runs,
-// and workerd CPU per run (burst mean, and a baseline-corrected median of runs made one at a time). Asserts nothing;
-// exits non-zero only when the bench itself cannot run.
+// workerd CPU per run (burst mean, and a baseline-corrected median of runs made one at a time) and the Worker's own
+// CPU per run from a V8 profile of its isolate, with where it goes. Asserts nothing; exits non-zero only when the bench
+// itself cannot run.
 //
 //   npm run bench:engine -- --portfolios 1000 --live 100 --sequential 50 --batch 5 --timeout-minutes 20
 //
@@ -13,6 +14,7 @@
 //   written into D1 as started and kept paused until their tick; 0 skips it. --sequential: runs made one at a time
 //   for the CPU median (half as many for live); --batch: runs per utime+stime sample. The simulator keeps Binance's
 //   default limits (6000 weight a minute per IP): every phase starts on a fresh minute of that budget.
+// The sequential runs are made twice: once for the process counters, once under the profiler (which adds CPU of its own).
 import { parseArgs } from "node:util";
 import {
   addKeyThroughApi,
