@@ -9,7 +9,8 @@ import path from "node:path";
 //
 // The V8 sampler only records while the isolate runs; a sample's time delta spans any gap before it. So a sample
 // counts its delta up to `CAP_US` (a few sampling intervals), and a gap beyond that counts as not running. Against a
-// Worker that only spins, this read within −8 % … +21 % of the process CPU of the same work without the profiler.
+// Worker that only spins, this read within −8 % … +21 % of the process CPU of the same work without the profiler
+// (two runs).
 
 /** What `Profiler.stop` answers (Chrome DevTools Protocol), the parts used here. */
 type CallFrame = { functionName: string; url: string; lineNumber: number; columnNumber: number };
