@@ -1,4 +1,5 @@
 import { type APIRequestContext, expect, type Page } from "@playwright/test";
+import { futuresAction } from "../../test/support/scripted-decisions.ts";
 
 /**
  * Setup for the portfolio-page tests, through the API and the simulator's control API (the UI for keys and the
@@ -68,44 +69,7 @@ export async function startPortfolio(page: Page, id: string): Promise<void> {
   expect(started.status(), await started.text()).toBe(200);
 }
 
-export const OPENAI = { provider: "openai", model: "gpt-5-mini" } as const;
+export { futuresPlan, OPENAI, spotBuy, spotPlan } from "../../test/support/scripted-decisions.ts";
 
-export function spotBuy(pair: string, quantity: string, referencePrice: string, limitPrice: string | null = null) {
-  return {
-    pair,
-    side: "buy",
-    quantity,
-    quantityAsset: pair.replace(/USD[TC]$/, ""),
-    limitPrice,
-    referencePrice,
-    maxDriftPct: 2,
-  };
-}
-
-export const spotPlan = (orders: unknown[], summary: string) => ({
-  orders,
-  summary,
-  strategy: "scripted",
-  rationale: "End-to-end test.",
-});
-
-export const futuresPlan = (actions: unknown[], summary: string) => ({
-  actions,
-  summary,
-  strategy: "scripted",
-  rationale: "End-to-end test.",
-});
-
-export function futuresOpen(fields: Record<string, unknown>) {
-  return {
-    action: "OPEN",
-    quantity: null,
-    notional: null,
-    orderType: "MARKET",
-    limitPrice: null,
-    leverage: null,
-    stopLoss: null,
-    takeProfit: null,
-    ...fields,
-  };
-}
+/** A futures OPEN action (see futuresAction). */
+export const futuresOpen = (fields: Record<string, unknown>) => futuresAction({ action: "OPEN", ...fields });

@@ -50,44 +50,7 @@ export async function scriptedTrader(
   };
 }
 
-export const OPENAI = { provider: "openai", model: "gpt-5-mini" } as const;
-
-export function spotBuy(pair: string, quantity: string, referencePrice: string, limitPrice: string | null = null) {
-  return {
-    pair,
-    side: "buy",
-    quantity,
-    quantityAsset: pair.replace(/USD[TC]$/, ""),
-    limitPrice,
-    referencePrice,
-    maxDriftPct: 2,
-  };
-}
-
-export function spotSell(pair: string, quantity: string, referencePrice: string, limitPrice: string | null = null) {
-  return { ...spotBuy(pair, quantity, referencePrice, limitPrice), side: "sell" };
-}
-
-export function spotPlan(orders: unknown[], summary = "Scripted spot decision.") {
-  return { orders, summary, strategy: "scripted", rationale: "test" };
-}
-
-export function futuresPlan(actions: unknown[], summary = "Scripted futures decision.") {
-  return { actions, summary, strategy: "scripted", rationale: "test" };
-}
-
-export function futuresAction(fields: Record<string, unknown>) {
-  return {
-    quantity: null,
-    notional: null,
-    orderType: "MARKET",
-    limitPrice: null,
-    leverage: null,
-    stopLoss: null,
-    takeProfit: null,
-    ...fields,
-  };
-}
+export { futuresAction, futuresPlan, OPENAI, spotBuy, spotPlan, spotSell } from "../../support/scripted-decisions.ts";
 
 export async function runNow(user: Caller, portfolioId: string): Promise<RunBody> {
   const reply = await user.post(`/api/portfolios/${portfolioId}/runs`);
