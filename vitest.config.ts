@@ -51,6 +51,10 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ["test/worker/**/*.test.ts"],
+      // Reviews talk to the simulator over HTTP, with 1.5 s exchange timeouts and held answers on purpose; on a
+      // slow, shared CI machine such a test takes several times its local 1–4 s, past vitest's 5 s default.
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
       setupFiles: ["./test/setup/apply-migrations.ts"],
       globalSetup: ["./test/setup/simulator.ts"],
     },

@@ -4,8 +4,10 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { ensureChromium } from "./chromium.ts";
 import { offlineEnv, runStatus } from "./process.ts";
+import { playwrightFailures, playwrightTally, type Tally, vitestFailures, vitestTally } from "./test-reports.ts";
 
-type Tally = { passed: number; failed: number; skipped: number };
+// Failed tests by name, printed again after the summary.
+const failures: string[] = [];
 const REPORTS = path.resolve("artifacts/reports");
 rmSync(REPORTS, { recursive: true, force: true });
 mkdirSync(REPORTS, { recursive: true });
@@ -14,9 +16,18 @@ const results: { name: string; tally: Tally }[] = [];
 
 async function check(name: string, command: string, args: string[]): Promise<boolean> {
   console.log(`\n▶ ${name}`);
-  const ok = (await runStatus(command, args, env)) === 0;
+  const code = await runStatus(command, args, env);
+  const ok = code === 0;
   results.push({ name, tally: { passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0 } });
+  if (!ok) failures.push(`${name}: exited with code ${code} (its output is above)`);
   return ok;
+}
+
+/** A runner that exited non-zero without reporting a failed test (crashed, or no report) still counts as failed. */
+function crashed(name: string, code: number, tally: Tally): void {
+  if (code === 0 || tally.failed > 0) return;
+  tally.failed = 1;
+  failures.push(`${name}: exited with code ${code} without a failed test in its report (its output is above)`);
 }
 
 async function vitestSuite(name: string, config: string): Promise<void> {
@@ -28,12 +39,10 @@ async function vitestSuite(name: string, config: string): Promise<void> {
     env,
   );
   const json = existsSync(report) ? JSON.parse(readFileSync(report, "utf8")) : null;
-  const tally: Tally = json
-    ? { passed: json.numPassedTests, failed: json.numFailedTests, skipped: json.numPendingTests + json.numTodoTests }
-    : { passed: 0, failed: 1, skipped: 0 };
-  // A runner that crashed before reporting a failed test still counts as a failure.
-  if (code !== 0 && tally.failed === 0) tally.failed = 1;
+  const tally: Tally = json ? vitestTally(json) : { passed: 0, failed: 1, skipped: 0 };
   results.push({ name, tally });
+  if (json) failures.push(...vitestFailures(name, json));
+  crashed(name, code, tally);
 }
 
 async function playwrightSuite(name: string): Promise<void> {
@@ -41,11 +50,10 @@ async function playwrightSuite(name: string): Promise<void> {
   const report = `${REPORTS}/e2e.json`;
   const code = await runStatus("playwright", ["test"], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: report });
   const json = existsSync(report) ? JSON.parse(readFileSync(report, "utf8")) : null;
-  const tally: Tally = json
-    ? { passed: json.stats.expected + json.stats.flaky, failed: json.stats.unexpected, skipped: json.stats.skipped }
-    : { passed: 0, failed: 1, skipped: 0 };
-  if (code !== 0 && tally.failed === 0) tally.failed = 1;
+  const tally: Tally = json ? playwrightTally(json) : { passed: 0, failed: 1, skipped: 0 };
   results.push({ name, tally });
+  if (json) failures.push(...playwrightFailures(name, json));
+  crashed(name, code, tally);
 }
 
 await check("lint", "biome", ["check", "."]);
@@ -75,5 +83,6 @@ const total = results.reduce(
 );
 console.log("\nSummary by runner:");
 for (const r of results) console.log(`  ${r.name}: ${r.tally.passed} passed, ${r.tally.failed} failed`);
+if (failures.length) console.log(`\nFailed:\n${failures.map((f) => `  ✗ ${f}`).join("\n")}`);
 console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`);
 process.exit(total.failed === 0 ? 0 : 1);

@@ -19,14 +19,14 @@ import {
 } from "./support.ts";
 
 /**
- * Reviews never overlap: while one is in progress (here held in its decide step by a slow AI answer), run-now
+ * Reviews never overlap: while one is in progress (here held in its decide step by an AI answer that takes 3 s), run-now
  * clicks, the object's alarm and cron ticks all find it and start nothing else.
  */
 describe("one review at a time", () => {
   it("concurrent run-now, alarm and cron while a review runs start no second review", async () => {
     await holdPrice("binance", "spot", "ETHUSDT", "2500");
     const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
-    await t.script({ decision: { result: spotPlan([spotBuy("ETHUSDT", "0.5", "2500")]) }, delayMs: 2_000 });
+    await t.script({ decision: { result: spotPlan([spotBuy("ETHUSDT", "0.5", "2500")]) }, delayMs: 3_000 });
     await t.decide(spotPlan([]));
     const id = await newPortfolio(
       t.user,
