@@ -47,13 +47,24 @@ const localVars = Object.entries(LOCAL_VARS).flatMap(([name, value]) => ["--var"
 const origin = `http://127.0.0.1:${values.port}`;
 const wrangler = spawn(
   "wrangler",
-  ["dev", "--ip", "127.0.0.1", "--port", values.port, "--persist-to", values.state, "--test-scheduled", ...localVars],
+  ["dev", "--ip", "127.0.0.1", "--port", values.port, "--persist-to", values.state, ...localVars],
   { stdio: "inherit", env },
 );
 
 // wrangler dev does not fire Cron Triggers by itself: tick the scheduled handler every minute like production.
-const cron = setInterval(() => {
-  fetch(`${origin}/__scheduled?cron=${encodeURIComponent("* * * * *")}`).catch(() => {});
+// (Through Miniflare's /cdn-cgi/handler/scheduled: `--test-scheduled`'s /__scheduled would be answered by the
+// SPA's assets, which only let /api/* reach the Worker.) A failed tick is reported once until one succeeds.
+let tickFailing = false;
+const cron = setInterval(async () => {
+  const query = new URLSearchParams({ cron: "* * * * *", time: String(Date.now()), format: "json" });
+  const failure = await fetch(`${origin}/cdn-cgi/handler/scheduled?${query}`)
+    .then(async (response) => {
+      const { outcome } = (await response.json()) as { outcome?: string };
+      return outcome === "ok" ? null : `outcome ${outcome ?? `missing (HTTP ${response.status})`}`;
+    })
+    .catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+  if (failure && !tickFailing) console.error(`cron tick failed: ${failure}`);
+  tickFailing = failure !== null;
 }, 60_000);
 
 let simulatorClosed = false;
