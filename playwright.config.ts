@@ -8,6 +8,9 @@ export default defineConfig({
   outputDir: "artifacts/e2e-results",
   timeout: 60_000,
   workers: 1,
+  // One retry, for the dev server: wrangler dev can exit mid-run (see scripts/start.ts, which starts it again), and
+  // the test in flight then fails through no fault of its own. `npm test` lists every test that passed only on retry.
+  retries: 1,
   reporter: [["list"], ["json"]],
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,

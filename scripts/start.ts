@@ -3,8 +3,9 @@
 // Flags: --port N (default 8787), --sim-port N (default 8790), --state DIR (local D1/DO state, default
 // .wrangler/state), --fresh (wipe that state first), --skip-build, --no-demo (no demo data), --extra-hosts H:P,...
 // (more hosts allowed as custom exchange URLs, e.g. a closed loopback port the e2e tests use as an unreachable venue).
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
+import { connect } from "node:net";
 import { parseArgs } from "node:util";
 import { startSimulator } from "../sim/server.ts";
 import { seedDemoData } from "./demo-data.ts";
@@ -45,11 +46,56 @@ const LOCAL_VARS = {
 const localVars = Object.entries(LOCAL_VARS).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
 
 const origin = `http://127.0.0.1:${values.port}`;
-const wrangler = spawn(
-  "wrangler",
-  ["dev", "--ip", "127.0.0.1", "--port", values.port, "--persist-to", values.state, ...localVars],
-  { stdio: "inherit", env },
-);
+const wranglerArgs = ["dev", "--ip", "127.0.0.1", "--port", values.port, "--persist-to", values.state, ...localVars];
+
+// wrangler dev (4.116) sometimes exits on its own mid-session with an empty "✘ [ERROR]": a dropped connection inside
+// its ProxyWorker is fatal there (cloudflare/workers-sdk#15317; non-fatal from 4.131.1, newer than the wrangler that
+// @cloudflare/vitest-pool-workers supports). The local state is on disk, so the server is started again on the same
+// port and state; an exit during startup (a real configuration error) or a sixth one ends `npm start`.
+const MAX_RESTARTS = 5;
+const STARTUP_MS = 30_000;
+let stopping = false;
+let restarts = 0;
+let wrangler: ChildProcess;
+
+function startWrangler(): void {
+  const startedAt = Date.now();
+  wrangler = spawn("wrangler", wranglerArgs, { stdio: "inherit", env });
+  wrangler.on("exit", async (code, signal) => {
+    const upMs = Date.now() - startedAt;
+    if (!stopping && upMs > STARTUP_MS && restarts < MAX_RESTARTS) {
+      restarts += 1;
+      const how = signal ?? `code ${code}`;
+      console.error(
+        `wrangler dev exited on its own (${how}) after ${Math.round(upMs / 1000)} s; starting it again on the same port and state (${restarts}/${MAX_RESTARTS})`,
+      );
+      await portFree(Number(values.port));
+      // Stopped (Ctrl+C) while waiting: end like any stop instead of starting it again.
+      if (!stopping) return startWrangler();
+    }
+    clearInterval(cron);
+    await closeSimulator();
+    process.exit(code ?? (signal ? 1 : 0));
+  });
+}
+
+/** Waits (up to 10 s) until nothing answers on the port, so a restarted server can bind it. */
+async function portFree(port: number): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    const listening = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+    if (!listening) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+startWrangler();
 
 // wrangler dev does not fire Cron Triggers by itself: tick the scheduled handler every minute like production.
 // (Through Miniflare's /cdn-cgi/handler/scheduled: `--test-scheduled`'s /__scheduled would be answered by the
@@ -74,17 +120,13 @@ const closeSimulator = async () => {
   await simulator.close();
 };
 const stop = async () => {
+  stopping = true;
   clearInterval(cron);
   wrangler.kill("SIGTERM");
   await closeSimulator();
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
-wrangler.on("exit", async (code) => {
-  clearInterval(cron);
-  await closeSimulator();
-  process.exit(code ?? 0);
-});
 
 if (!values["no-demo"]) {
   try {

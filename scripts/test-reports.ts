@@ -49,7 +49,7 @@ type PlaywrightSpec = {
   file: string;
   line: number;
   ok: boolean;
-  tests: { results: { error?: { message?: string } }[] }[];
+  tests: { status: string; results: { error?: { message?: string } }[] }[];
 };
 type PlaywrightReport = {
   stats: { expected: number; unexpected: number; flaky: number; skipped: number };
@@ -64,15 +64,25 @@ export function playwrightTally(report: PlaywrightReport): Tally {
   };
 }
 
+const playwrightSpecs = (node: PlaywrightSuite): PlaywrightSpec[] => [
+  ...(node.specs ?? []),
+  ...(node.suites ?? []).flatMap(playwrightSpecs),
+];
+
+const firstError = (spec: PlaywrightSpec) =>
+  firstLine(spec.tests.flatMap((test) => test.results).find((result) => result.error)?.error?.message);
+
 export function playwrightFailures(suite: string, report: PlaywrightReport): string[] {
-  const walk = (node: PlaywrightSuite): string[] => [
-    ...(node.specs ?? [])
-      .filter((spec) => !spec.ok)
-      .map((spec) => {
-        const error = spec.tests.flatMap((test) => test.results).find((result) => result.error)?.error?.message;
-        return `${suite}: ${spec.file}:${spec.line} › ${spec.title} — ${firstLine(error)}`;
-      }),
-    ...(node.suites ?? []).flatMap(walk),
-  ];
-  return report.suites.flatMap(walk);
+  return report.suites
+    .flatMap(playwrightSpecs)
+    .filter((spec) => !spec.ok)
+    .map((spec) => `${suite}: ${spec.file}:${spec.line} › ${spec.title} — ${firstError(spec)}`);
+}
+
+/** Tests that failed first and passed on their retry (counted as passed, and named so they are not forgotten). */
+export function playwrightFlaky(suite: string, report: PlaywrightReport): string[] {
+  return report.suites
+    .flatMap(playwrightSpecs)
+    .filter((spec) => spec.tests.some((test) => test.status === "flaky"))
+    .map((spec) => `${suite}: ${spec.file}:${spec.line} › ${spec.title} — first run: ${firstError(spec)}`);
 }

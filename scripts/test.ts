@@ -4,10 +4,18 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { ensureChromium } from "./chromium.ts";
 import { offlineEnv, runStatus } from "./process.ts";
-import { playwrightFailures, playwrightTally, type Tally, vitestFailures, vitestTally } from "./test-reports.ts";
+import {
+  playwrightFailures,
+  playwrightFlaky,
+  playwrightTally,
+  type Tally,
+  vitestFailures,
+  vitestTally,
+} from "./test-reports.ts";
 
-// Failed tests by name, printed again after the summary.
+// Failed tests (and e2e tests that passed only on retry) by name, printed again after the summary.
 const failures: string[] = [];
+const flaky: string[] = [];
 const REPORTS = path.resolve("artifacts/reports");
 rmSync(REPORTS, { recursive: true, force: true });
 mkdirSync(REPORTS, { recursive: true });
@@ -53,6 +61,7 @@ async function playwrightSuite(name: string): Promise<void> {
   const tally: Tally = json ? playwrightTally(json) : { passed: 0, failed: 1, skipped: 0 };
   results.push({ name, tally });
   if (json) failures.push(...playwrightFailures(name, json));
+  if (json) flaky.push(...playwrightFlaky(name, json));
   crashed(name, code, tally);
 }
 
@@ -83,6 +92,7 @@ const total = results.reduce(
 );
 console.log("\nSummary by runner:");
 for (const r of results) console.log(`  ${r.name}: ${r.tally.passed} passed, ${r.tally.failed} failed`);
+if (flaky.length) console.log(`\nPassed only on retry:\n${flaky.map((f) => `  ↻ ${f}`).join("\n")}`);
 if (failures.length) console.log(`\nFailed:\n${failures.map((f) => `  ✗ ${f}`).join("\n")}`);
 console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`);
 process.exit(total.failed === 0 ? 0 : 1);

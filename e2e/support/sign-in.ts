@@ -7,13 +7,29 @@ import { expect, type Page } from "@playwright/test";
  */
 export async function signInThroughApi(page: Page, email: string): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
-    const response = await page.request.post("/api/auth/dev", { data: { email } });
+    const response = await whenServerUp(() => page.request.post("/api/auth/dev", { data: { email } }));
     if (response.status() !== 429 || attempt === 4) {
       expect(response.status(), await response.text()).toBe(200);
       return;
     }
     const seconds = Number(response.headers()["retry-after"] ?? "12");
     await page.waitForTimeout((Number.isFinite(seconds) ? seconds + 1 : 13) * 1000);
+  }
+}
+
+/**
+ * A retried test file signs in first; if `wrangler dev` exited and scripts/start.ts is starting it again, the port
+ * refuses connections for a few seconds: wait for it (up to a minute) rather than fail the retry too.
+ */
+async function whenServerUp<T>(call: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!String(error).includes("ECONNREFUSED") || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
   }
 }
 
