@@ -1,7 +1,7 @@
 import type { ClockSync } from "./clock.ts";
 import type { Venue } from "./contract.ts";
 import { ExchangeError, isExchangeError } from "./errors.ts";
-import type { RateLimiter, RateObservation } from "./rate-limiter.ts";
+import { MAX_INLINE_WAIT_MS, type RateLimiter, type RateObservation } from "./rate-limiter.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -66,8 +66,15 @@ export class VenueHttp {
       try {
         return await this.#once(call);
       } catch (error) {
-        const transient = isExchangeError(error, "exchange_unavailable");
-        if (!transient || attempt >= maxRetries) throw error;
+        if (attempt >= maxRetries) throw error;
+        // A read refused for a window that resets within moments (Bybit's per-second budget) is tried again after
+        // it, rather than failing the whole review over a second; longer blocks surface to the caller.
+        if (isExchangeError(error, "rate_limited") && error.retryAfterMs !== null) {
+          if (error.retryAfterMs > MAX_INLINE_WAIT_MS) throw error;
+          await (this.#options.sleep ?? sleepFor)(error.retryAfterMs);
+          continue;
+        }
+        if (!isExchangeError(error, "exchange_unavailable")) throw error;
         await (this.#options.sleep ?? sleepFor)(200 * 2 ** attempt);
       }
     }

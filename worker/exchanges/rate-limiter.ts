@@ -15,7 +15,7 @@ export type RateObservation = {
 /** Above this share of the budget, wait for the window to reset before sending more. */
 const PACE_ABOVE = 0.9;
 /** Longest pause we take inside a request; longer waits surface as rate_limited with retryAfterMs. */
-const MAX_INLINE_WAIT_MS = 2_000;
+export const MAX_INLINE_WAIT_MS = 2_000;
 
 type Bucket = { blockedUntil: number; pausedUntil: number };
 

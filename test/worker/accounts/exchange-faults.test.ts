@@ -42,7 +42,8 @@ describe.each(VENUES)("%s venue failures, mapped the same way for both venues", 
     const app = accountsApp();
     // Its own host name, so the block the transport learns does not slow the other tests down.
     const { user, keyId } = await trader(app, venue, {}, simUrlAsLocalhost());
-    await addFault(venue, { type: "rate_limit", pathPrefix: BALANCES_PATH[venue], retryAfterSeconds: 2 });
+    // Longer than the transport waits inline (2 s) before trying a read again.
+    await addFault(venue, { type: "rate_limit", pathPrefix: BALANCES_PATH[venue], retryAfterSeconds: 5 });
     const reply = await user.get(`/api/keys/${keyId}/balances`);
     expect(reply.status, reply.text).toBe(429);
     expect(errorOf(reply)).toMatchObject({ code: "exchange_rate_limited", details: { venue } });

@@ -24,4 +24,13 @@ describe("Bybit rate limits", () => {
     expect(traffic.length).toBe(sent); // failed fast, nothing sent
     expect(await gateway.balances()).not.toHaveLength(0);
   });
+
+  it("a read refused for a window that resets within 2 s is sent again after it and succeeds", async () => {
+    const account = await createAccount();
+    const { gateway, traffic } = bybitGateway(account);
+    await addFault({ type: "rate_limit", pathPrefix: "GET /v5/account/wallet-balance", retryAfterSeconds: 1 });
+    expect(await gateway.balances()).not.toHaveLength(0);
+    const calls = traffic.filter((t) => t.url.includes("/v5/account/wallet-balance"));
+    expect(calls.map((t) => t.retCode)).toEqual([10006, 0]);
+  });
 });
