@@ -31,12 +31,16 @@ async function check(name: string, command: string, args: string[]): Promise<boo
   return ok;
 }
 
-/** A runner that wrote no report, or exited non-zero without a failed test in it (it crashed), counts as failed. */
-function crashed(name: string, code: number, tally: Tally, reported: boolean): void {
-  if (reported && (code === 0 || tally.failed > 0)) return;
-  tally.failed = Math.max(tally.failed, 1);
-  const what = reported ? "without a failed test in its report" : "without writing its report";
-  failures.push(`${name}: exited with code ${code} ${what} (its output is above)`);
+/** Records a suite's tally. A runner that wrote no report, or exited non-zero without a failed test in it (it
+ * crashed), counts as failed. */
+function record(name: string, code: number, tally: Tally | null): void {
+  const counted = tally ?? { passed: 0, failed: 0, skipped: 0 };
+  if (!tally || (code !== 0 && counted.failed === 0)) {
+    counted.failed = Math.max(counted.failed, 1);
+    const what = tally ? "without a failed test in its report" : "without writing its report";
+    failures.push(`${name}: exited with code ${code} ${what} (its output is above)`);
+  }
+  results.push({ name, tally: counted });
 }
 
 async function vitestSuite(name: string, config: string): Promise<void> {
@@ -48,10 +52,8 @@ async function vitestSuite(name: string, config: string): Promise<void> {
     env,
   );
   const json = existsSync(report) ? JSON.parse(readFileSync(report, "utf8")) : null;
-  const tally: Tally = json ? vitestTally(json) : { passed: 0, failed: 0, skipped: 0 };
-  results.push({ name, tally });
   if (json) failures.push(...vitestFailures(name, json));
-  crashed(name, code, tally, json !== null);
+  record(name, code, json ? vitestTally(json) : null);
 }
 
 async function playwrightSuite(name: string): Promise<void> {
@@ -59,11 +61,11 @@ async function playwrightSuite(name: string): Promise<void> {
   const report = `${REPORTS}/e2e.json`;
   const code = await runStatus("playwright", ["test"], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: report });
   const json = existsSync(report) ? JSON.parse(readFileSync(report, "utf8")) : null;
-  const tally: Tally = json ? playwrightTally(json) : { passed: 0, failed: 0, skipped: 0 };
-  results.push({ name, tally });
-  if (json) failures.push(...playwrightFailures(name, json));
-  if (json) flaky.push(...playwrightFlaky(name, json));
-  crashed(name, code, tally, json !== null);
+  if (json) {
+    failures.push(...playwrightFailures(name, json));
+    flaky.push(...playwrightFlaky(name, json));
+  }
+  record(name, code, json ? playwrightTally(json) : null);
 }
 
 await check("lint", "biome", ["check", "."]);
