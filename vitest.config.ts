@@ -1,9 +1,28 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
-import { fetch, type Request } from "miniflare";
+import { fetch, Headers, type Request, type Response } from "miniflare";
 import { defineConfig } from "vitest/config";
+import { FORWARDED_HOST, SIMULATED_HOSTS } from "./sim/environments.ts";
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+
+/**
+ * A request for one of the venues' official testnet or demo hosts, sent to the simulator instead, which serves that
+ * site's real path layout and keys (sim/environments.ts). The worker still sees its https URL on the venue's host.
+ */
+async function toSimulator(request: Request, simUrl: string): Promise<Response> {
+  const original = new URL(request.url);
+  const headers = new Headers(request.headers);
+  headers.delete("host");
+  headers.set(FORWARDED_HOST, original.host);
+  const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer();
+  return fetch(new URL(`${original.pathname}${original.search}`, simUrl), {
+    method: request.method,
+    headers,
+    body,
+    redirect: "manual",
+  });
+}
 
 /** The simulator under both loopback names (tests use "localhost" for a second transport of the same venue). */
 function simHosts(url: string): string {
@@ -20,12 +39,15 @@ export default defineConfig(async () => {
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
           compatibilityFlags: ["service_binding_extra_handlers"],
-          // Tests talk only to this machine (the simulator on loopback). Anything else, e.g. a key saved for a real
-          // venue, fails here like an unreachable network, before any DNS lookup leaves the sandbox.
+          // Tests talk only to this machine (the simulator on loopback). The venues' testnet and demo hosts are
+          // served by the simulator too; anything else, e.g. a key saved for a live venue, fails here like an
+          // unreachable network, before any DNS lookup leaves the sandbox.
           outboundService: (request: Request) => {
-            const { hostname, host } = new URL(request.url);
-            if (LOOPBACK.test(hostname)) return fetch(request);
-            throw new Error(`tests may not reach ${host}: only loopback addresses are allowed`);
+            const { hostname, host, protocol } = new URL(request.url);
+            // workerd applies the worker's own redirect mode to what comes back; following here would hide it.
+            if (LOOPBACK.test(hostname)) return fetch(request, { redirect: "manual" });
+            if (protocol === "https:" && SIMULATED_HOSTS.includes(host)) return toSimulator(request, inject("simUrl"));
+            throw new Error(`tests may not reach ${host}: only loopback addresses and venue test hosts are allowed`);
           },
           // Explicit bindings win over anything a developer's .dev.vars might add.
           bindings: {

@@ -81,7 +81,7 @@ try {
     const gateway = createGateway({
       venue,
       environment: "custom",
-      customBaseUrl: sim.url,
+      customBaseUrls: { spot: sim.url, linear: sim.url },
       credentials: { apiKey: account.apiKey, apiSecret: account.apiSecret },
       allowLocalUrls: true,
     });

@@ -37,7 +37,9 @@ test.beforeAll(async ({ browser, request }) => {
   await page.getByRole("region", { name: "Exchange keys" }).getByRole("button", { name: "Add", exact: true }).click();
   const form = page.getByRole("form", { name: "Add an exchange key" });
   await form.getByLabel("Environment").selectOption("custom");
-  await form.getByLabel("Base URL").fill(SIM);
+  // The simulator serves Binance's spot and futures paths alike, so both markets use its one URL.
+  await form.getByLabel("Spot base URL").fill(SIM);
+  await form.getByLabel("Futures base URL").fill(SIM);
   await form.getByLabel("Label").fill(label);
   await form.getByLabel("API key").fill(apiKey);
   await form.getByLabel("API secret").fill(apiSecret);

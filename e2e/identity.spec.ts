@@ -14,7 +14,7 @@ const nav = () => page.getByRole("navigation", { name: "Main navigation" });
 const shot = (name: string) => page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: true });
 
 test.beforeAll(async ({ browser }) => {
-  // The administrator exists first, so the person under test is an ordinary user even on a fresh state.
+  // The administrator (ADMIN_EMAILS, set by npm start) for the admin test; the person under test is an ordinary user.
   admin = await browser.newContext();
   await signInThroughApi(await admin.newPage(), ADMIN_EMAIL);
   page = await browser.newPage();
@@ -58,9 +58,10 @@ test("keys: API validation messages sit by their fields; a key saved offline is 
   await page.getByRole("region", { name: "Exchange keys" }).getByRole("button", { name: "Add", exact: true }).click();
   const form = page.getByRole("form", { name: "Add an exchange key" });
   await form.getByLabel("Environment").selectOption("custom");
-  await expect(form.getByLabel("Base URL")).toBeVisible();
+  await expect(form.getByLabel("Spot base URL")).toBeVisible();
+  await expect(form.getByLabel("Futures base URL")).toBeVisible();
   await form.getByLabel("Environment").selectOption("testnet");
-  await expect(form.getByLabel("Base URL")).toHaveCount(0);
+  await expect(form.getByLabel("Spot base URL")).toHaveCount(0);
   await form.getByLabel("API key").fill("short");
   await form.getByRole("button", { name: "Verify and save" }).click();
   await expect(form.getByLabel("API key")).toHaveAttribute("aria-invalid", "true");
@@ -71,7 +72,7 @@ test("keys: API validation messages sit by their fields; a key saved offline is 
   // An unreachable venue without leaving this machine: a closed loopback port the e2e server allows
   // (playwright.config.ts passes --extra-hosts 127.0.0.1:9).
   await form.getByLabel("Environment").selectOption("custom");
-  await form.getByLabel("Base URL").fill("http://127.0.0.1:9");
+  await form.getByLabel("Spot base URL").fill("http://127.0.0.1:9");
   await form.getByLabel("Label").fill("Offline venue");
   await form.getByLabel("API key").fill("e2e-api-key-0000000001");
   await form.getByLabel("API secret").fill("e2e-api-secret-00000002");
@@ -120,6 +121,9 @@ test("security: 2FA setup shows a locally drawn QR code, turns on with a code, a
   const codes = page.getByTestId("recovery-codes");
   await expect(codes).toContainText("shown only now");
   await expect(codes.getByRole("listitem")).toHaveCount(10);
+  // The API token made before 2FA was on is revoked, and the page says so.
+  await expect(page.getByRole("status").filter({ hasText: "your API tokens revoked (1)" })).toBeVisible();
+  await expect(page.getByTestId("token-row").filter({ hasText: "CI client" })).toHaveCount(0);
   await shot("security-2fa-on");
   const recovery = (await codes.getByRole("listitem").first().textContent())?.trim() ?? "";
 

@@ -16,6 +16,8 @@ const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal string such
 
 const accountBody = z.object({
   venue,
+  // Binance: live, spot-testnet, futures-testnet, demo; Bybit: live, testnet, demo (engine/accounts.ts checks).
+  environment: z.enum(["live", "testnet", "spot-testnet", "futures-testnet", "demo"]).optional(),
   apiKey: z.string().min(1).max(128).optional(),
   apiSecret: z.string().min(1).max(128).optional(),
   permissions: z
@@ -51,6 +53,12 @@ const faultBody = z.discriminatedUnion("type", [
     venue,
     pathPrefix: z.string().min(1),
     retryAfterSeconds: z.number().int().min(0),
+  }),
+  z.object({
+    type: z.literal("redirect"),
+    venue,
+    pathPrefix: z.string().min(1),
+    status: z.union([z.literal(301), z.literal(302), z.literal(303), z.literal(307), z.literal(308)]),
   }),
   z.object({ type: z.literal("clock_skew"), venue, skewMs: z.number().int(), count: z.number().int().min(1) }),
 ]);
@@ -98,6 +106,7 @@ function accountDump(exchange: SimExchange, account: Account) {
   return {
     id: account.id,
     venue: account.venue,
+    environment: account.environment,
     apiKey: account.apiKey,
     permissions: account.permissions,
     positionMode: account.positionMode,

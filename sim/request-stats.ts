@@ -15,6 +15,8 @@ export type RequestStatsView = {
   services: Partial<Record<SimService, ServiceStats>>;
   /** `METHOD /path` (no query) → count. */
   paths: Record<string, number>;
+  /** The same per venue testnet/demo host, for requests forwarded for one (environments.ts). */
+  hosts: Record<string, Record<string, number>>;
 };
 
 /** The service a path belongs to, by the venues' and providers' real path families; null for the control API. */
@@ -33,8 +35,9 @@ export class RequestStats {
   #total = 0;
   readonly #services = new Map<SimService, ServiceStats>();
   readonly #paths = new Map<string, number>();
+  readonly #hosts = new Map<string, Map<string, number>>();
 
-  record(method: string, pathname: string, status: number): void {
+  record(method: string, pathname: string, status: number, forwardedHost: string | null = null): void {
     const service = serviceOfPath(pathname);
     if (!service) return;
     this.#total++;
@@ -47,6 +50,11 @@ export class RequestStats {
     stats.statuses[status] = (stats.statuses[status] ?? 0) + 1;
     const path = `${method} ${pathname}`;
     this.#paths.set(path, (this.#paths.get(path) ?? 0) + 1);
+    if (!forwardedHost) return;
+    const host = forwardedHost.toLowerCase();
+    const paths = this.#hosts.get(host) ?? new Map<string, number>();
+    paths.set(path, (paths.get(path) ?? 0) + 1);
+    this.#hosts.set(host, paths);
   }
 
   view(): RequestStatsView {
@@ -59,7 +67,8 @@ export class RequestStats {
           { total: stats.total, statuses: { ...stats.statuses } },
         ]),
       ),
-      paths: Object.fromEntries([...this.#paths].sort(([a], [b]) => a.localeCompare(b))),
+      paths: sortedCounts(this.#paths),
+      hosts: Object.fromEntries([...this.#hosts].map(([host, paths]) => [host, sortedCounts(paths)])),
     };
   }
 
@@ -68,5 +77,10 @@ export class RequestStats {
     this.#total = 0;
     this.#services.clear();
     this.#paths.clear();
+    this.#hosts.clear();
   }
+}
+
+function sortedCounts(counts: Map<string, number>): Record<string, number> {
+  return Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { controlRoutes } from "./control.ts";
+import { environmentGate, FORWARDED_HOST } from "./environments.ts";
 import { googleRoutes } from "./google/routes.ts";
 import { protocols } from "./protocols.ts";
 import { createSimState, type SimState, type SimStateOptions } from "./state.ts";
@@ -12,13 +13,18 @@ export type SimulatorOptions = SimStateOptions & { port?: number };
 
 export type Simulator = { url: string; port: number; state: SimState; close(): Promise<void> };
 
-/** One app: the control API, Google's identity endpoints and every registered venue protocol, each request counted. */
+/**
+ * One app: the control API, Google's identity endpoints and every registered venue protocol, each request counted.
+ * Requests forwarded for a venue's testnet or demo site only reach what that site serves (environments.ts).
+ */
 export function createSimulatorApp(state: SimState): Hono {
   const app = new Hono();
   app.use(async (c, next) => {
     await next();
-    state.requests.record(c.req.method, new URL(c.req.url).pathname, c.res.status);
+    const host = c.req.header(FORWARDED_HOST) ?? null;
+    state.requests.record(c.req.method, new URL(c.req.url).pathname, c.res.status, host);
   });
+  app.use(environmentGate(state));
   app.route("/control", controlRoutes(state));
   app.route("/google", googleRoutes(state.google));
   for (const protocol of protocols) app.route("/", protocol(state));

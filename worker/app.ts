@@ -4,9 +4,11 @@ import { authenticate } from "./auth/authenticate.ts";
 import type { IdentityDeps } from "./auth/context.ts";
 import { fetchJwksCached } from "./auth/google-jwks.ts";
 import { SECURITY_SCHEMES } from "./auth/openapi-security.ts";
+import { requireRouteSecurity } from "./auth/route-security.ts";
 import { openDatabase } from "./db/client.ts";
 import type { AppEnv } from "./http/context.ts";
 import { onError, onNotFound } from "./http/error-envelope.ts";
+import { requestBodyLimit } from "./http/request-body-limit.ts";
 import { requestContext } from "./http/request-context.ts";
 import { apiSecurityHeaders, docsSecurityHeaders } from "./http/security-headers.ts";
 import { validationHook } from "./http/validation.ts";
@@ -52,13 +54,6 @@ const PRODUCTION_IDENTITY: Omit<IdentityDeps, "portfolios"> = {
  */
 export function createApp(identity: Partial<IdentityDeps> = {}) {
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  const engine = identity.portfolios;
-  api.use("*", async (c, next) => {
-    // The portfolio engine is reached through this request's bindings, so it is bound per request (unless a test
-    // replaced it).
-    const portfolios = engine ?? portfolioControl(c.env, () => openDatabase(c.env.DB));
-    return authenticate({ ...PRODUCTION_IDENTITY, ...identity, portfolios })(c, next);
-  });
   api.route("/", healthRoutes);
   api.route("/", authRoutes);
   api.route("/", twoFactorRoutes);
@@ -77,9 +72,22 @@ export function createApp(identity: Partial<IdentityDeps> = {}) {
   api.route("/", adminRoutes);
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const engine = identity.portfolios;
   app.use("*", requestContext);
   app.use("/api/docs", docsSecurityHeaders);
   app.use("/api/*", async (c, next) => (c.req.path === "/api/docs" ? next() : apiSecurityHeaders(c, next)));
+  app.use("/api/*", async (c, next) => {
+    // The portfolio engine is reached through this request's bindings, so it is bound per request (unless a test
+    // replaced it).
+    const portfolios = engine ?? portfolioControl(c.env, () => openDatabase(c.env.DB));
+    return authenticate({ ...PRODUCTION_IDENTITY, ...identity, portfolios })(c, next);
+  });
+  // Who may call a route is checked before its input is read (the table comes from the routes' OpenAPI `security`).
+  app.use(
+    "/api/*",
+    requireRouteSecurity(() => app.openAPIRegistry.definitions),
+  );
+  app.use("/api/*", requestBodyLimit);
   app.route("/api", api);
   for (const [name, scheme] of Object.entries(SECURITY_SCHEMES))
     app.openAPIRegistry.registerComponent("securitySchemes", name, scheme);

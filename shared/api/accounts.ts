@@ -4,7 +4,9 @@ import {
   Capabilities,
   ClientOrderId,
   ConditionalOrder,
+  DecimalInput,
   DecimalString,
+  ExchangeSymbol,
   FuturesWallet,
   MarginMode,
   Market,
@@ -26,12 +28,12 @@ const param = (name: string, schema: z.ZodString) => schema.openapi({ param: { n
 
 export const KeyParam = z.object({ keyId: param("keyId", z.string().min(1).max(64)) });
 export const SymbolParam = KeyParam.extend({
-  symbol: param("symbol", z.string().regex(/^[A-Z0-9]{2,30}$/, "an exchange symbol such as BTCUSDT")),
+  symbol: param("symbol", ExchangeSymbol),
 });
 export const OrderParam = KeyParam.extend({ clientOrderId: param("clientOrderId", ClientOrderId) });
 export const VenueParam = z.object({ venue: Venue.openapi({ param: { name: "venue", in: "path" } }) });
 export const VenueSymbolParam = VenueParam.extend({
-  symbol: param("symbol", z.string().regex(/^[A-Z0-9]{2,30}$/, "an exchange symbol such as BTCUSDT")),
+  symbol: param("symbol", ExchangeSymbol),
 });
 
 export const IdempotencyHeader = z.object({
@@ -90,32 +92,32 @@ export const Balances = z
   .openapi("Balances");
 export type Balances = z.infer<typeof Balances>;
 
-export const PositionsQuery = z.object({ symbol: z.string().max(30).optional() });
+export const PositionsQuery = z.object({ symbol: ExchangeSymbol.optional() });
 export const PositionList = z.object({ positions: z.array(Position) }).openapi("PositionList");
 
 export const OrdersQuery = z.object({
   market: MarketType.default("spot"),
-  symbol: z.string().max(30).optional(),
+  symbol: ExchangeSymbol.optional(),
   status: z.enum(["open"]).default("open").openapi({ description: "Only open orders are listed for now" }),
 });
 export const OrderList = z.object({ orders: z.array(Order) }).openapi("OrderList");
 
-export const CancelOrderQuery = z.object({ market: MarketType, symbol: z.string().min(2).max(30) });
+export const CancelOrderQuery = z.object({ market: MarketType, symbol: ExchangeSymbol });
 
 export const SetPositionMode = z.object({ mode: PositionMode }).openapi("SetPositionMode");
 export const PositionModeView = z.object({ mode: PositionMode }).openapi("PositionModeView");
-export const ConditionalOrdersQuery = z.object({ symbol: z.string().min(2).max(30).optional() });
+export const ConditionalOrdersQuery = z.object({ symbol: ExchangeSymbol.optional() });
 export const SetMarginMode = z.object({ mode: MarginMode }).openapi("SetMarginMode");
 export const SetLeverage = z.object({ leverage: z.number().int().min(1).max(200) }).openapi("SetLeverage");
 export const SettingApplied = z
   .object({ symbol: z.string().nullable(), applied: z.literal(true) })
   .openapi("SettingApplied");
 
-const positive = DecimalString.refine((value) => Number(value) > 0, "must be positive");
+const positive = DecimalInput.refine((value) => Number(value) > 0, "must be positive");
 
 export const OpenFuturesPosition = z
   .object({
-    symbol: z.string().regex(/^[A-Z0-9]{2,30}$/),
+    symbol: ExchangeSymbol,
     side: z.enum(["long", "short"]),
     quantity: positive.optional().openapi({ description: "Base quantity; rounded down to the step size" }),
     notional: positive
@@ -153,7 +155,7 @@ export const OpenedPosition = z
 
 export const CloseFuturesPosition = z
   .object({
-    symbol: z.string().regex(/^[A-Z0-9]{2,30}$/),
+    symbol: ExchangeSymbol,
     side: z
       .enum(["long", "short"])
       .optional()

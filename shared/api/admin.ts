@@ -25,6 +25,7 @@ export const PageQuery = z.object({
     .number()
     .int()
     .min(1)
+    .max(100_000)
     .default(1)
     .openapi({ param: { name: "page", in: "query" } }),
   pageSize: z.coerce
@@ -42,7 +43,35 @@ export const SecretRotation = z
     exchangeKeys: z.number().int(),
     aiKeys: z.number().int(),
     totpSecrets: z.number().int(),
-    unreadable: z.number().int().openapi({ description: "Records sealed with a master version not configured" }),
-    done: z.boolean().openapi({ description: "False when more records remain: call again" }),
+    unreadable: z
+      .number()
+      .int()
+      .openapi({
+        description:
+          "Records no configured master opens: sealed with a version not configured, or passed over by this rotation " +
+          "because they failed to decrypt (damaged, or a wrong master). Their owners must enter those keys again.",
+      }),
+    skipped: z
+      .array(
+        z.object({
+          kind: z.enum(["exchange_key", "ai_key", "totp_secret"]),
+          recordId: z.string(),
+          userId: z.string(),
+        }),
+      )
+      .openapi({ description: "The records this call could not decrypt and passed over (ids only)" }),
+    cursor: z
+      .string()
+      .nullable()
+      .openapi({ description: "Pass it as `?cursor=` to the next call to go on from here; null once done" }),
+    done: z.boolean().openapi({ description: "False when more records remain: call again with `cursor`" }),
   })
   .openapi("SecretRotation");
+
+export const RotationQuery = z.object({
+  cursor: z
+    .string()
+    .regex(/^(exchange_keys|ai_keys|users):[\w-]{0,100}$/, "pass the cursor the previous call answered")
+    .optional()
+    .openapi({ param: { name: "cursor", in: "query" }, description: "From the previous call; omit to start a pass" }),
+});

@@ -131,6 +131,14 @@ export const TwoFactorEnabled = z
   .object({
     enabled: z.literal(true),
     recoveryCodes: z.array(z.string()).openapi({ description: "One-time codes, shown only in this response" }),
+    revokedSessions: z
+      .number()
+      .int()
+      .openapi({ description: "Your other sessions, signed out because they began without the second factor" }),
+    revokedApiTokens: z
+      .number()
+      .int()
+      .openapi({ description: "Your API tokens, revoked for the same reason: create new ones if you need them" }),
   })
   .openapi("TwoFactorEnabled");
 

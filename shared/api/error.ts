@@ -7,8 +7,11 @@ export const ErrorCode = z.enum([
   "unauthorized",
   "forbidden",
   "conflict",
+  "limit_reached",
   "rate_limited",
   "payload_too_large",
+  "unsupported_media_type",
+  "method_not_allowed",
   "internal_error",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

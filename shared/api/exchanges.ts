@@ -8,10 +8,19 @@ export type Venue = z.infer<typeof Venue>;
 export const MarketType = z.enum(["spot", "linear"]).openapi("MarketType");
 export type MarketType = z.infer<typeof MarketType>;
 
-export const ExchangeEnvironment = z
-  .enum(["live", "testnet", "demo", "custom"])
-  .openapi("ExchangeEnvironment", { description: "`custom` needs `baseUrl` (an allowed host)" });
+export const ExchangeEnvironment = z.enum(["live", "testnet", "demo", "custom"]).openapi("ExchangeEnvironment", {
+  description:
+    "The venue's live site, its testnet or demo-trading site, or `custom`: base URLs of your own (allowed hosts only)",
+});
 export type ExchangeEnvironment = z.infer<typeof ExchangeEnvironment>;
+
+/** Where a custom environment sends each market's requests; null: no URL, so that market is not available. */
+export const MarketBaseUrls = z
+  .object({ spot: z.string().nullable(), linear: z.string().nullable() })
+  .openapi("MarketBaseUrls", {
+    description: "A custom key's base URL per market; null means the key has no URL for (and cannot use) that market",
+  });
+export type MarketBaseUrls = z.infer<typeof MarketBaseUrls>;
 
 /*
  * The gateway contract's normalized shapes. Prices, quantities and money are decimal strings (never floats). The
@@ -25,6 +34,9 @@ export const DecimalString = z
   .regex(/^-?\d+(\.\d+)?$/, 'a decimal number as a string, e.g. "0.001"')
   .openapi({ example: "0.001" });
 export type DecimalString = z.infer<typeof DecimalString>;
+
+/** A decimal a client sends (a quantity, a price): the same shape, and no longer than any real one. */
+export const DecimalInput = DecimalString.max(40, "at most 40 characters");
 
 export const MarketStatus = z.enum(["trading", "halted", "cancel_only", "delisted"]);
 
@@ -109,6 +121,11 @@ export type PositionSide = z.infer<typeof PositionSide>;
  * Client order ids are deterministic (derived from portfolio, run and leg) and persisted before sending. Both venues
  * accept at most 36 characters of [A-Za-z0-9-_].
  */
+/** A venue's symbol as requests name it (BTCUSDT): checked for shape here, so a typo is a 400, not a venue error. */
+export const ExchangeSymbol = z
+  .string()
+  .regex(/^[A-Z0-9]{2,30}$/, "an exchange symbol such as BTCUSDT (2-30 capital letters and digits)");
+
 export const ClientOrderId = z.string().regex(/^[A-Za-z0-9_-]{1,36}$/, "1-36 characters of A-Z, a-z, 0-9, - and _");
 export type ClientOrderId = z.infer<typeof ClientOrderId>;
 
@@ -237,6 +254,8 @@ export const KeyPermissions = z
     futuresTrading: z.boolean(),
     withdrawals: z.boolean(),
     ipRestricted: z.boolean().nullable(),
+    /** What the environment could not tell and was inferred instead (e.g. a demo site without a permissions read). */
+    note: z.string().nullable(),
   })
   .openapi("KeyPermissions");
 export type KeyPermissions = z.infer<typeof KeyPermissions>;

@@ -10,6 +10,9 @@ export const HealthStatus = z
       latencyMs: z.number().nullable(),
     }),
     lastCronAt: z.string().datetime().nullable().openapi({ description: "When the scheduled sweeper last ran" }),
+    adminsConfigured: z.boolean().openapi({
+      description: "False when ADMIN_EMAILS is empty: then nobody is an administrator (being first grants nothing)",
+    }),
   })
   .openapi("Health");
 export type HealthStatus = z.infer<typeof HealthStatus>;

@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { ExchangeEnvironment, Venue } from "./exchanges.ts";
+import { ExchangeEnvironment, MarketBaseUrls, Venue } from "./exchanges.ts";
 
 // Venue enums live with the other exchange shapes; re-exported here for the key API's users.
-export { ExchangeEnvironment, Venue } from "./exchanges.ts";
+export { ExchangeEnvironment, MarketBaseUrls, Venue } from "./exchanges.ts";
 
 export const AiProvider = z.enum(["openai", "groq"]).openapi("AiProvider");
 export type AiProvider = z.infer<typeof AiProvider>;
@@ -14,7 +14,12 @@ export const KeyStatus = z
 const masked = z.string().openapi({ description: "Only the last 4 characters", example: "••••7f3a" });
 
 export const ExchangeKeyPermissions = z
-  .object({ canTrade: z.boolean(), canWithdraw: z.boolean(), spot: z.boolean(), futures: z.boolean() })
+  .object({
+    canTrade: z.boolean(),
+    canWithdraw: z.boolean(),
+    spot: z.boolean().openapi({ description: "The key trades spot" }),
+    futures: z.boolean().openapi({ description: "The key trades USDT perpetuals (`linear`)" }),
+  })
   .openapi("ExchangeKeyPermissions");
 
 export const ExchangeKey = z
@@ -22,14 +27,21 @@ export const ExchangeKey = z
     id: z.string(),
     venue: Venue,
     environment: ExchangeEnvironment,
-    baseUrl: z.string().nullable(),
+    baseUrls: MarketBaseUrls.nullable().openapi({ description: "`custom` only: where each market's requests go" }),
     label: z.string(),
     apiKey: masked,
     apiSecret: masked,
     status: KeyStatus,
     permissions: ExchangeKeyPermissions.nullable(),
     verifiedAt: z.iso.datetime().nullable(),
-    verificationNote: z.string().nullable().openapi({ description: "Why the key is unverified, when it is" }),
+    verificationNote: z
+      .string()
+      .nullable()
+      .openapi({
+        description:
+          "Why the key is unverified, or, for a verified key, what its environment could not report (demo and testnet " +
+          "sites do not serve the venue's key-permission read)",
+      }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -40,11 +52,30 @@ export const ExchangeKeyList = z.object({ keys: z.array(ExchangeKey) }).openapi(
 
 const credential = (name: string) => z.string().trim().min(8).max(256).openapi({ description: name });
 
+const baseUrl = z.url().max(200);
+
+export const CustomBaseUrls = z
+  .object({ spot: baseUrl.optional(), linear: baseUrl.optional() })
+  .openapi("CustomBaseUrls", {
+    description:
+      "`custom` Binance keys, instead of `baseUrl`: the spot (`/api`) and USDⓈ-M futures (`/fapi`) base URLs, at " +
+      "least one (Binance serves them from different hosts). A key trades only the markets it has a URL for.",
+  });
+
+/** `custom` only: one URL for every market, or (Binance) one per market. */
+const customBaseUrls = {
+  baseUrl: baseUrl.optional().openapi({
+    description:
+      "`custom` only: one base URL for every market (Bybit, or a Binance stand-in that serves spot and futures paths)",
+  }),
+  baseUrls: CustomBaseUrls.optional(),
+};
+
 export const CreateExchangeKey = z
   .object({
     venue: Venue,
     environment: ExchangeEnvironment,
-    baseUrl: z.url().max(200).optional(),
+    ...customBaseUrls,
     label: z.string().trim().min(1).max(64),
     apiKey: credential("API key"),
     apiSecret: credential("API secret"),
@@ -55,7 +86,7 @@ export type CreateExchangeKey = z.infer<typeof CreateExchangeKey>;
 export const ReplaceExchangeKey = z
   .object({
     environment: ExchangeEnvironment,
-    baseUrl: z.url().max(200).optional(),
+    ...customBaseUrls,
     label: z.string().trim().min(1).max(64),
     apiKey: credential("API key"),
     apiSecret: credential("API secret"),

@@ -35,8 +35,12 @@ export const EquityPoint = z
 export type EquityPoint = z.infer<typeof EquityPoint>;
 
 export const EquityQuery = z.object({
-  from: z.iso.datetime().optional().openapi({ description: "Points at or after this time (default: 30 days ago)" }),
-  to: z.iso.datetime().optional(),
+  from: z.iso
+    .datetime()
+    .max(40)
+    .optional()
+    .openapi({ description: "Points at or after this time (default: 30 days ago)" }),
+  to: z.iso.datetime().max(40).optional(),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
 });
 

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { DecisionInput } from "./decision-input.ts";
 import { Decision } from "./decisions.ts";
-import { DecimalString } from "./exchanges.ts";
+import { DecimalInput, DecimalString } from "./exchanges.ts";
 import { PortfolioOrder } from "./portfolio-orders.ts";
 
 /**
@@ -129,8 +129,8 @@ export type RunRequested = z.infer<typeof RunRequested>;
 export const ApprovalItem = z.object({
   orderId: z.string().min(1).max(64),
   action: z.enum(["approve", "reject"]),
-  quantity: DecimalString.optional().openapi({ description: "Approve with this base quantity instead" }),
-  price: DecimalString.optional().openapi({ description: "Approve a limit order with this price instead" }),
+  quantity: DecimalInput.optional().openapi({ description: "Approve with this base quantity instead" }),
+  price: DecimalInput.optional().openapi({ description: "Approve a limit order with this price instead" }),
 });
 export type ApprovalItem = z.infer<typeof ApprovalItem>;
 

@@ -87,6 +87,7 @@ export type FuturesSettings = z.infer<typeof FuturesSettings>;
 const percent = (max: number, description: string) =>
   z
     .string()
+    .max(12)
     .regex(/^\d+(\.\d{1,4})?$/, 'a percentage as a decimal string, e.g. "2.5"')
     .refine((value) => Number(value) > 0 && Number(value) <= max, `between 0 (exclusive) and ${max}`)
     .nullable()

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { Account, SimExchange } from "../engine/types.ts";
+import type { Account, SimEnvironment, SimExchange } from "../engine/types.ts";
 import { apiError, BinanceApiError, mandatory } from "./errors.ts";
 
 /**
@@ -34,15 +34,18 @@ export function requestParams(raw: RawRequest): Map<string, string> {
   return params;
 }
 
+/** A key made in another environment (e.g. a spot-testnet key on the futures testnet) is unknown here: -2015. */
 export function authenticate(
   exchange: SimExchange,
   raw: RawRequest,
   params: Map<string, string>,
   serverTime: number,
+  environment: SimEnvironment,
 ): Account {
   if (!raw.apiKey) throw apiError(401, -2014, "API-key format invalid.");
   const account = exchange.accountByKey(raw.apiKey);
-  if (!account) throw apiError(401, -2015, "Invalid API-key, IP, or permissions for action.");
+  if (!account || account.environment !== environment)
+    throw apiError(401, -2015, "Invalid API-key, IP, or permissions for action.");
 
   const signature = params.get("signature");
   if (!signature) throw mandatory("signature");

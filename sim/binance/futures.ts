@@ -2,7 +2,7 @@ import Big from "big.js";
 import type { PlaceOrderInput, PositionView, SimConditional } from "../engine/types.ts";
 import { apiError } from "./errors.ts";
 import { marketDataEndpoints } from "./market-data.ts";
-import { clientIdParam, oneOf, optionalInt, orderLookup, required, symbolParam } from "./params.ts";
+import { clientIdParam, oneOf, onlyDocumented, optionalInt, orderLookup, required, symbolParam } from "./params.ts";
 import type { Endpoint, EndpointContext } from "./routes.ts";
 import { algoOrderJson, futuresOrderJson, futuresTradeJson, positionRiskJson } from "./shapes.ts";
 
@@ -269,7 +269,11 @@ function placeAlgoOrder(c: EndpointContext) {
   return algoOrderJson(conditional);
 }
 
+/** GET and DELETE /fapi/v1/algoOrder read only these (no `symbol`: the id names the order). */
+const ALGO_LOOKUP_PARAMS = ["algoId", "clientAlgoId", "recvWindow", "timestamp", "signature"] as const;
+
 function findAlgo(c: EndpointContext): SimConditional | undefined {
+  onlyDocumented(c.params, ALGO_LOOKUP_PARAMS);
   const algoId = c.params.get("algoId");
   const clientAlgoId = c.params.get("clientAlgoId");
   if (!algoId && !clientAlgoId) {

@@ -23,6 +23,20 @@ export function oneOf<T extends string>(params: Map<string, string>, name: strin
   return value as T;
 }
 
+/**
+ * Binance answers -1104 when a request carries a parameter the endpoint does not read; every parameter sent counts,
+ * the signature included.
+ */
+export function onlyDocumented(params: Map<string, string>, documented: readonly string[]): void {
+  const read = [...params.keys()].filter((name) => documented.includes(name)).length;
+  if (read === params.size) return;
+  throw apiError(
+    400,
+    -1104,
+    `Not all sent parameters were read; read '${read}' parameter(s) but was sent '${params.size}'.`,
+  );
+}
+
 /** A symbol the venue lists on this market (else -1121 "Invalid symbol."). */
 export function knownSymbol(exchange: SimExchange, market: SimMarket, symbol: string): string {
   if (!exchange.instrument(market, symbol)) throw invalidSymbol();

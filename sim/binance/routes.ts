@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { type Account, SimError, type SimExchange, type SimMarket } from "../engine/types.ts";
+import { FORWARDED_HOST, requestEnvironment } from "../environments.ts";
 import type { SimState } from "../state.ts";
 import { authenticate, type RawRequest, RESTRICTED_KEY_PREFIX, RESTRICTED_LOCATION, requestParams } from "./auth.ts";
 import { BinanceApiError, type ErrorSite, fromSimError, tooManyRequests } from "./errors.ts";
@@ -75,6 +76,10 @@ async function serve(state: SimState, endpoint: Endpoint, c: Context): Promise<R
     headers.set("X-MBX-USED-WEIGHT-1M", String(weightLimit));
     return errorResponse(error, headers);
   }
+  if (fault?.type === "redirect") {
+    // What an edge in front of the venue might answer; nothing reached the engine.
+    return new Response(null, { status: fault.status, headers: { Location: c.req.url } });
+  }
 
   try {
     if (raw.apiKey?.startsWith(RESTRICTED_KEY_PREFIX)) throw RESTRICTED_LOCATION;
@@ -94,7 +99,7 @@ async function serve(state: SimState, endpoint: Endpoint, c: Context): Promise<R
     const serverTime = now + (skewed ? state.faults.clockSkewMs("binance") : 0);
     // Public handlers never read `account`; only signed endpoints get a real one.
     const account = endpoint.signed
-      ? authenticate(exchange, raw, params, serverTime)
+      ? authenticate(exchange, raw, params, serverTime, requestEnvironment(c.req.header(FORWARDED_HOST)))
       : (undefined as unknown as Account);
     if (endpoint.signed) checkPermission(account, endpoint.permission);
     if (endpoint.order) countOrder(state, endpoint.market, account, now, headers);

@@ -1,9 +1,10 @@
-import type { Account } from "../engine/types.ts";
+import { type Account, SimError, type SimExchange } from "../engine/types.ts";
 import { RET } from "./codes.ts";
-import { account, type Endpoint, RetFailure, str } from "./endpoint.ts";
+import { account, type Endpoint, parseBody, RetFailure, str } from "./endpoint.ts";
+import { SetMarginMode } from "./requests.ts";
 import { walletView } from "./views.ts";
 
-/** The unified wallet and the API key's own permissions. */
+/** The unified wallet, its account-wide margin mode, and the API key's own permissions. */
 
 export const accountEndpoints: Endpoint[] = [
   {
@@ -16,6 +17,40 @@ export const accountEndpoints: Endpoint[] = [
       }
       const coins = str(call.params.coin)?.split(",") ?? null;
       return walletView(call.exchange, account(call), coins);
+    },
+  },
+  {
+    method: "GET",
+    path: "/v5/account/info",
+    auth: () => "read",
+    handle(call) {
+      return {
+        // 5: unified trading account 2.0 (acct-mode.mdx), which every simulated Bybit account is.
+        unifiedMarginStatus: 5,
+        marginMode: marginModeOf(call.exchange, account(call)),
+        isMasterTrader: false,
+        spotHedgingStatus: "OFF",
+        updatedTime: String(call.serverTime),
+        dcpStatus: "OFF",
+        timeWindow: 0,
+        smpGroup: 0,
+      };
+    },
+  },
+  {
+    method: "POST",
+    path: "/v5/account/set-margin-mode",
+    auth: () => "futures",
+    handle(call) {
+      const { setMarginMode } = parseBody(SetMarginMode, call.params);
+      if (setMarginMode === "PORTFOLIO_MARGIN") throw marginModeRefused("Portfolio margin is not simulated.");
+      try {
+        call.exchange.setAccountMarginMode(account(call), setMarginMode === "ISOLATED_MARGIN" ? "isolated" : "cross");
+      } catch (error) {
+        if (error instanceof SimError) throw marginModeRefused(error.message);
+        throw error;
+      }
+      return { reasons: [] };
     },
   },
   {
@@ -55,6 +90,20 @@ export const accountEndpoints: Endpoint[] = [
     },
   },
 ];
+
+/** Unified accounts have one margin mode for every linear position. */
+function marginModeOf(exchange: SimExchange, acct: Account): "ISOLATED_MARGIN" | "REGULAR_MARGIN" {
+  const linear = exchange.instruments("linear");
+  const isolated = linear.length > 0 && linear.every((i) => acct.marginMode.get(i.symbol) === "isolated");
+  return isolated ? "ISOLATED_MARGIN" : "REGULAR_MARGIN";
+}
+
+/** set-margin-mode.mdx: a refusal is retCode 3400045 with the reasons in `result`. */
+function marginModeRefused(reason: string): RetFailure {
+  return new RetFailure({ retCode: RET.setMarginModeFailed, retMsg: "Set margin mode failed" }, 200, {
+    reasons: [{ reasonCode: String(RET.setMarginModeFailed), reasonMsg: reason }],
+  });
+}
 
 function uidOf(acct: Account): number {
   const digits = acct.id.replace(/\D/g, "");

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { Account, SimExchange } from "../engine/types.ts";
+import type { Account, SimEnvironment, SimExchange } from "../engine/types.ts";
 import { RET, type RetError } from "./codes.ts";
 
 /**
@@ -31,11 +31,18 @@ export type SignedRequest = {
   payload: string;
 };
 
-export function authenticate(exchange: SimExchange, request: SignedRequest, serverTime: number): Account {
-  // Missing or unknown keys: HTTP 401 (guide.mdx HTTP codes), with the 10003 envelope.
+export function authenticate(
+  exchange: SimExchange,
+  request: SignedRequest,
+  serverTime: number,
+  environment: SimEnvironment,
+): Account {
+  // Missing or unknown keys: HTTP 401 (guide.mdx HTTP codes), with the 10003 envelope. A key of another environment
+  // (mainnet, testnet, demo) is unknown here: 10003 is what Bybit answers when key and domain do not match.
   if (!request.apiKey) throw new BybitAuthError(401, { retCode: RET.invalidKey, retMsg: "API key is invalid." });
   const account = exchange.accountByKey(request.apiKey);
-  if (!account) throw new BybitAuthError(401, { retCode: RET.invalidKey, retMsg: "API key is invalid." });
+  if (!account || account.environment !== environment)
+    throw new BybitAuthError(401, { retCode: RET.invalidKey, retMsg: "API key is invalid." });
   if (!request.timestamp || !/^\d+$/.test(request.timestamp) || !request.signature) {
     throw new BybitAuthError(200, {
       retCode: RET.paramsError,

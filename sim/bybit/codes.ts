@@ -17,6 +17,8 @@ export const RET = {
   marginModeNotModified: 110026,
   leverageNotModified: 110043,
   tpslNotModified: 34040,
+  unifiedAccountForbidden: 100028,
+  setMarginModeFailed: 3400045,
 } as const;
 
 type Messages = Record<SimMarket, RetError>;

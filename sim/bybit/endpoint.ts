@@ -10,10 +10,13 @@ import { Category } from "./requests.ts";
 export class RetFailure extends Error {
   readonly ret: RetError;
   readonly status: number;
-  constructor(ret: RetError, status = 200) {
+  /** Some failures explain themselves in `result` (account/set-margin-mode's `reasons`). */
+  readonly result: unknown;
+  constructor(ret: RetError, status = 200, result: unknown = {}) {
     super(ret.retMsg);
     this.ret = ret;
     this.status = status;
+    this.result = result;
   }
 }
 

@@ -12,10 +12,10 @@ import {
   RetFailure,
   str,
 } from "./endpoint.ts";
-import { SetLeverage, SwitchIsolated, SwitchMode, TradingStop } from "./requests.ts";
+import { SetLeverage, SwitchMode, TradingStop } from "./requests.ts";
 import { positionView, SIDE_OF_IDX } from "./views.ts";
 
-/** USDT perpetual positions: list, position mode, margin mode, leverage and position TP/SL (trading-stop). */
+/** USDT perpetual positions: list, position mode, leverage and position TP/SL (trading-stop). */
 
 export const positionEndpoints: Endpoint[] = [
   {
@@ -65,19 +65,9 @@ export const positionEndpoints: Endpoint[] = [
     method: "POST",
     path: "/v5/position/switch-isolated",
     auth: () => "futures",
-    handle(call) {
-      const body = parseBody(SwitchIsolated, call.params);
-      if (body.buyLeverage !== body.sellLeverage) throw paramsError("buyLeverage must equal sellLeverage");
-      const acct = account(call);
-      const outcome = call.exchange.setMarginMode(acct, body.symbol, body.tradeMode === 1 ? "isolated" : "cross");
-      if (outcome === "no_change") {
-        throw new RetFailure({
-          retCode: RET.marginModeNotModified,
-          retMsg: "Cross/isolated margin mode is not modified",
-        });
-      }
-      call.exchange.setLeverage(acct, body.symbol, Number(body.buyLeverage));
-      return {};
+    handle() {
+      // Every simulated Bybit account is unified, where margin mode is account-wide (account/set-margin-mode).
+      throw new RetFailure({ retCode: RET.unifiedAccountForbidden, retMsg: "unified account is forbidden" });
     },
   },
   {

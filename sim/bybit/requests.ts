@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * Request bodies of the POST endpoints, as Bybit V5 accepts them: numbers are usually strings, but some fields
- * (positionIdx, mode, tradeMode) are integers, and clients send either form.
+ * (positionIdx, mode) are integers, and clients send either form.
  */
 const text = z.union([z.string(), z.number()]).transform(String);
 const int = z.union([z.number(), z.string().regex(/^\d+$/)]).transform(Number);
@@ -41,12 +41,8 @@ export const SwitchMode = z.object({
   mode: int.pipe(z.union([z.literal(0), z.literal(3)])),
 });
 
-export const SwitchIsolated = z.object({
-  category: z.literal("linear"),
-  symbol: z.string().min(1),
-  tradeMode: int.pipe(z.union([z.literal(0), z.literal(1)])),
-  buyLeverage: text,
-  sellLeverage: text,
+export const SetMarginMode = z.object({
+  setMarginMode: z.enum(["ISOLATED_MARGIN", "REGULAR_MARGIN", "PORTFOLIO_MARGIN"]),
 });
 
 export const SetLeverage = z.object({

@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { FaultBook } from "../engine/faults.ts";
 import type { RateLimitBook } from "../engine/rate-limits.ts";
 import { type Account, SimError, type SimExchange, type SimLimits } from "../engine/types.ts";
+import { FORWARDED_HOST, requestEnvironment } from "../environments.ts";
 import { accountEndpoints } from "./account.ts";
 import { authenticate, BybitAuthError, RESTRICTED_KEY_PREFIX, requirePermission } from "./auth.ts";
 import { RET, type RetError, retErrorFor } from "./codes.ts";
@@ -67,6 +68,10 @@ export function bybitRoutes(state: BybitSimState): Hono {
         headers["X-Bapi-Limit-Reset-Timestamp"] = String(serverTime + fault.retryAfterSeconds * 1000);
         return reply(200, { retCode: RET.rateLimit, retMsg: "Too many visits. Exceeded the API Rate Limit." });
       }
+      if (fault?.type === "redirect") {
+        // What an edge in front of the venue might answer; nothing reached the engine.
+        return c.body(null, fault.status as 301, { Location: c.req.url });
+      }
 
       let params: Record<string, unknown>;
       try {
@@ -92,6 +97,7 @@ export function bybitRoutes(state: BybitSimState): Hono {
               payload: endpoint.method === "GET" ? rawQuery : rawBody,
             },
             serverTime,
+            requestEnvironment(c.req.header(FORWARDED_HOST)),
           );
           if (endpoint.auth !== "any_key") requirePermission(acct, endpoint.auth(params));
           // Rolling per-UID, per-endpoint budget (rate-limit.mdx), reported on every private answer.
@@ -114,7 +120,7 @@ export function bybitRoutes(state: BybitSimState): Hono {
         result = endpoint.handle({ exchange, account: acct, params, serverTime });
       } catch (error) {
         if (error instanceof BybitAuthError) return reply(error.status, error.ret);
-        if (error instanceof RetFailure) return reply(error.status, error.ret);
+        if (error instanceof RetFailure) return reply(error.status, error.ret, error.result);
         if (error instanceof SimError) {
           const market = params.category === "spot" ? "spot" : "linear";
           return reply(200, retErrorFor(error.code, market, error.message));

@@ -206,7 +206,6 @@ export function positionView(
   const stop = (kind: SimConditional["kind"]) =>
     stops.find((s) => s.symbol === symbol && s.positionSide === leg && s.kind === kind)?.triggerPrice ?? "";
   const leverage = view?.leverage ?? account.leverage.get(symbol) ?? 20;
-  const marginMode = view?.marginMode ?? account.marginMode.get(symbol) ?? "cross";
   return {
     positionIdx: IDX[leg],
     riskId: 1,
@@ -216,7 +215,8 @@ export function positionView(
     size: size.abs().toFixed(),
     avgPrice: view?.entryPrice ?? "0",
     positionValue: view ? new Dec(view.notional).abs().toFixed() : "0",
-    tradeMode: marginMode === "isolated" ? 1 : 0,
+    // position-info.mdx: deprecated on unified accounts, always 0; account/info says the margin mode.
+    tradeMode: 0,
     autoAddMargin: 0,
     positionStatus: "Normal",
     leverage: String(leverage),

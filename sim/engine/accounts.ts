@@ -1,15 +1,23 @@
 import { Dec, isDecimalString } from "./decimal.ts";
-import { type Account, type Permissions, SimError, type SimVenue } from "./types.ts";
+import { type Account, type Permissions, type SimEnvironment, SimError, type SimVenue } from "./types.ts";
 import { credit } from "./wallet.ts";
 
 /** Simulated API keys and their starting balances. */
 
 export type AccountInput = {
+  /** Default `live`. */
+  environment?: SimEnvironment;
   apiKey?: string;
   apiSecret?: string;
   permissions?: Partial<Permissions>;
   spot?: Record<string, string>;
   futuresWallet?: string;
+};
+
+/** The environments each venue has (Binance's two testnets are separate sites with separate keys). */
+const ENVIRONMENTS: Record<SimVenue, readonly SimEnvironment[]> = {
+  binance: ["live", "spot-testnet", "futures-testnet", "demo"],
+  bybit: ["live", "testnet", "demo"],
 };
 
 const DEFAULT_PERMISSIONS: Permissions = { read: true, spot: true, futures: true, withdrawals: false };
@@ -31,10 +39,19 @@ function amount(value: string, name: string): string {
   return value;
 }
 
+function environmentOf(venue: SimVenue, environment: SimEnvironment = "live"): SimEnvironment {
+  if (ENVIRONMENTS[venue].includes(environment)) return environment;
+  throw new SimError(
+    "invalid_parameter",
+    `${venue} has no ${environment} environment (it has ${ENVIRONMENTS[venue].join(", ")})`,
+  );
+}
+
 export function newAccount(venue: SimVenue, id: string, input: AccountInput): Account {
   const account: Account = {
     id,
     venue,
+    environment: environmentOf(venue, input.environment),
     apiKey: input.apiKey ?? randomToken(KEY_LENGTHS[venue].key),
     apiSecret: input.apiSecret ?? randomToken(KEY_LENGTHS[venue].secret),
     permissions: { ...DEFAULT_PERMISSIONS, ...input.permissions },

@@ -150,6 +150,20 @@ export function createExchange(venue: SimVenue, options: ExchangeOptions = {}): 
       account.marginMode.set(symbol, mode);
       return "changed";
     },
+    setAccountMarginMode(account, mode) {
+      catchUp();
+      const symbols = [...instruments.values()].filter((i) => i.market === "linear").map((i) => i.symbol);
+      if (symbols.every((symbol) => marginModeOf(account, symbol) === mode)) return "no_change";
+      // Open positions and orders cannot move between the shared pool and their own margin.
+      if (hasExposure(account)) {
+        throw new SimError(
+          "invalid_parameter",
+          "cannot change the account's margin mode with open orders or positions",
+        );
+      }
+      for (const symbol of symbols) account.marginMode.set(symbol, mode);
+      return "changed";
+    },
     setPositionMode(account, mode) {
       catchUp();
       if (account.positionMode === mode) return "no_change";

@@ -7,6 +7,13 @@
 export type SimVenue = "binance" | "bybit";
 export type SimMarket = "spot" | "linear";
 
+/**
+ * The venue environment an account (and so its API key) belongs to; a key works only on its environment's hosts
+ * (environments.ts). `live` is also what direct requests to the simulator (a custom base URL) reach. Binance's spot and
+ * futures testnets are separate sites with separate accounts; its demo and Bybit's environments are one account each.
+ */
+export type SimEnvironment = "live" | "testnet" | "spot-testnet" | "futures-testnet" | "demo";
+
 export type Instrument = {
   symbol: string; // e.g. "BTCUSDT"
   market: SimMarket;
@@ -98,6 +105,7 @@ export type SimConditional = {
 export type Account = {
   id: string;
   venue: SimVenue;
+  environment: SimEnvironment;
   apiKey: string;
   apiSecret: string;
   permissions: Permissions;
@@ -122,6 +130,8 @@ export type Fault =
   | { type: "timeout_after_accept"; venue: SimVenue; pathPrefix: string; delayMs: number }
   | { type: "error_after_accept"; venue: SimVenue; pathPrefix: string; status: number }
   | { type: "rate_limit"; venue: SimVenue; pathPrefix: string; retryAfterSeconds: number }
+  /** A 3xx to the same URL, answered before the venue acts: a client that follows it sends the request again. */
+  | { type: "redirect"; venue: SimVenue; pathPrefix: string; status: number }
   | { type: "clock_skew"; venue: SimVenue; skewMs: number; count: number };
 
 /** Per-venue request limits the wire modules enforce through the RateLimitBook; adjustable via the control API. */
@@ -224,6 +234,7 @@ export interface SimExchange {
   fundingRate(symbol: string): string;
 
   createAccount(input: {
+    environment?: SimEnvironment;
     apiKey?: string;
     apiSecret?: string;
     permissions?: Partial<Permissions>;
@@ -240,6 +251,8 @@ export interface SimExchange {
 
   setLeverage(account: Account, symbol: string, leverage: number): "changed" | "no_change";
   setMarginMode(account: Account, symbol: string, mode: "cross" | "isolated"): "changed" | "no_change";
+  /** One margin mode for every linear symbol (Bybit unified accounts); refused with open orders or positions. */
+  setAccountMarginMode(account: Account, mode: "cross" | "isolated"): "changed" | "no_change";
   setPositionMode(account: Account, mode: "one_way" | "hedge"): "changed" | "no_change";
   positions(account: Account, symbol?: string): PositionView[];
   futuresEquity(account: Account): FuturesEquity;

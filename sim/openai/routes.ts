@@ -121,6 +121,7 @@ async function answer(
     if (step.fault.retryAfter !== undefined) headers["retry-after"] = String(step.fault.retryAfter);
     return c.json(errorBody(step.fault.status, step.fault.message), step.fault.status as 400, headers);
   }
+  if (step && "redirect" in step) return c.body(null, step.redirect.status, { Location: c.req.url });
   if (step && "delayMs" in step && step.delayMs) await sleep(step.delayMs);
   if (step && "incomplete" in step) return c.json(shape("", "incomplete") as object);
   const text =

@@ -19,6 +19,12 @@ export const ScriptStep = z.union([
       message: z.string().optional(),
     }),
   }),
+  /** A 3xx to the same URL: a client that follows it asks again and gets the next step. */
+  z.strictObject({
+    redirect: z.strictObject({
+      status: z.union([z.literal(301), z.literal(302), z.literal(303), z.literal(307), z.literal(308)]),
+    }),
+  }),
   /** Answer only after the delay (a default decision), to force the caller's timeout. */
   z.strictObject({ delayMs: z.number().int().min(0) }),
   /** A Response with status "incomplete" (max_output_tokens). */

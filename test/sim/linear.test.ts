@@ -185,4 +185,15 @@ describe("position and margin modes", () => {
     // Isolated 20x long from 100002: liquidation a little under 5% below the entry.
     expect(exchange.positions(account)[0]?.liquidationPrice).toBe("95479.3");
   });
+
+  it("an account-wide margin mode applies to every linear symbol and waits for no open positions or orders", () => {
+    const { exchange, account } = btcAt100k("bybit");
+    expect(exchange.setAccountMarginMode(account, "cross")).toBe("no_change");
+    expect(exchange.setAccountMarginMode(account, "isolated")).toBe("changed");
+    expect(exchange.instruments("linear").every((i) => account.marginMode.get(i.symbol) === "isolated")).toBe(true);
+    market(exchange, account, "buy", "0.01");
+    expect(exchange.positions(account)[0]?.marginMode).toBe("isolated");
+    expect(exchange.setAccountMarginMode(account, "isolated")).toBe("no_change");
+    expect(code(() => exchange.setAccountMarginMode(account, "cross"))).toBe("invalid_parameter");
+  });
 });

@@ -25,6 +25,11 @@ export async function simControl<T>(method: string, path: string, body?: unknown
 export type SimAccount = { apiKey: string; apiSecret: string };
 
 export type SimAccountInput = {
+  /**
+   * The venue environment whose sites know the key (sim/environments.ts): Binance live, spot-testnet,
+   * futures-testnet or demo; Bybit live, testnet or demo. Default live, which is also what a custom base URL reaches.
+   */
+  environment?: "live" | "testnet" | "spot-testnet" | "futures-testnet" | "demo";
   spot?: Record<string, string>;
   /** USDT-M wallet; Bybit's unified account adds it to spot USDT (the engine margins linear from it). */
   futuresWallet?: string;
@@ -40,6 +45,7 @@ export type SimFault =
   | { type: "timeout_after_accept"; pathPrefix: string; delayMs: number }
   | { type: "error_after_accept"; pathPrefix: string; status: number }
   | { type: "rate_limit"; pathPrefix: string; retryAfterSeconds: number }
+  | { type: "redirect"; pathPrefix: string; status: 301 | 302 | 303 | 307 | 308 }
   | { type: "clock_skew"; skewMs: number; count: number };
 
 export async function addSimFault(venue: Venue, fault: SimFault): Promise<void> {

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { createRoute, z } from "@hono/zod-openapi";
+import { DrizzleQueryError } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { createApp } from "../../worker/app.ts";
 
@@ -10,6 +11,13 @@ function appWithFailingRoutes() {
   const app = createApp();
   app.get("/api/test/boom", () => {
     throw new Error("database password is hunter2");
+  });
+  app.get("/api/test/query", () => {
+    throw new DrizzleQueryError(
+      'insert into "sessions" ("token_hash") values (?)',
+      ["sealed-hunter2"],
+      new Error("UNIQUE"),
+    );
   });
   app.openapi(
     createRoute({
@@ -38,6 +46,17 @@ describe("error envelope for failures", () => {
     // The log line carries the request id so support can find the stack.
     const logged = errors.mock.calls.map((call) => String(call[0])).join("\n");
     expect(logged).toContain(body.error.requestId);
+    errors.mockRestore();
+  });
+
+  it("logs a failed query without its parameters", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const res = await appWithFailingRoutes().request("/api/test/query", {}, env);
+    expect(res.status).toBe(500);
+    const logged = errors.mock.calls.map((call) => String(call[0])).join("\n");
+    expect(logged).toContain('insert into \\"sessions\\"');
+    expect(logged).toContain("UNIQUE");
+    expect(logged).not.toContain("hunter2");
     errors.mockRestore();
   });
 

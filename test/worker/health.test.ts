@@ -1,5 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { signIn, testApp } from "./identity/support.ts";
 
 describe("GET /api/health", () => {
   it("reports the database reachable, the version and the server time", async () => {
@@ -18,5 +19,17 @@ describe("GET /api/health", () => {
     expect(res.headers.get("referrer-policy")).toBe("no-referrer");
     expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
+    expect(res.headers.get("strict-transport-security")).toMatch(/^max-age=\d{8}; includeSubDomains$/);
+    expect(res.headers.get("permissions-policy")).toContain("camera=()");
+  });
+
+  it("lets no browser or proxy keep an API answer, signed-in ones and errors included", async () => {
+    const user = await signIn(testApp());
+    const me = await user.get("/api/auth/me");
+    expect(me.status).toBe(200);
+    expect(me.headers.get("cache-control")).toBe("no-store");
+    const refused = await user.get("/api/keys/exchange/missing");
+    expect(refused.status).toBe(404);
+    expect(refused.headers.get("cache-control")).toBe("no-store");
   });
 });

@@ -99,7 +99,7 @@ const EXCHANGE_STATUS_TEXT = {
   404: "No such key, order or position (not_found, exchange_order_not_found, position_not_found)",
   409: "Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress)",
   422: "The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported)",
-  424: "The exchange key was refused (exchange_authentication, exchange_permission)",
+  424: "The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable)",
   429: "Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After",
   451: "The venue refused this server's location (exchange_restricted_location)",
   502: "The venue did not confirm an order (exchange_unknown_outcome); it is reconciled by its client order id",

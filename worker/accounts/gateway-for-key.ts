@@ -4,8 +4,10 @@ import { exchangeKeys } from "../db/schema.ts";
 import type { ExchangeGateway, Venue } from "../exchanges/contract.ts";
 import { createGateway } from "../exchanges/gateway.ts";
 import { ApiError } from "../http/api-error.ts";
-import { ExchangeKeyUnusableError, openExchangeCredentials } from "../keys/exchange-credentials.ts";
+import { ExchangeKeyUnusableError, openExchangeCredentials, storedBaseUrls } from "../keys/exchange-credentials.ts";
 import type { Keyring } from "../keys/keyring.ts";
+import { SecretUnreadableError } from "../keys/sealed-secret.ts";
+import { exchangeKeyUnreadable } from "../keys/unreadable-key.ts";
 
 export type AccountServices = {
   db: Database;
@@ -35,12 +37,13 @@ export async function gatewayForKey(services: AccountServices, userId: string, k
   const credentials = await openExchangeCredentials(services.db, services.keyring, userId, keyId).catch((error) => {
     // Deleted or replaced (unverified) between the check above and here.
     if (error instanceof ExchangeKeyUnusableError) throw new ApiError("not_found", "No such exchange key.");
+    if (error instanceof SecretUnreadableError) throw exchangeKeyUnreadable(key.label);
     throw error;
   });
   const gateway = createGateway({
     venue: credentials.venue,
     environment: credentials.environment,
-    customBaseUrl: credentials.baseUrl,
+    customBaseUrls: credentials.baseUrls,
     credentials: { apiKey: credentials.apiKey, apiSecret: credentials.apiSecret },
     extraHosts: services.extraHosts,
     timeoutMs: services.exchangeTimeoutMs,
@@ -62,7 +65,7 @@ export async function marketDataGateway(
   return createGateway({
     venue,
     environment: key.environment,
-    customBaseUrl: key.baseUrl,
+    customBaseUrls: storedBaseUrls(key),
     credentials: null,
     extraHosts: services.extraHosts,
     timeoutMs: services.exchangeTimeoutMs,

@@ -1,24 +1,12 @@
 import { eq } from "drizzle-orm";
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import type { TradingSettings } from "../../shared/api/accounts.ts";
-import type { TokenScope } from "../../shared/api/auth.ts";
 import type { Principal } from "../auth/context.ts";
 import { requireScope } from "../auth/guards.ts";
 import type { Database } from "../db/client.ts";
 import { users } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
 import type { AppEnv } from "../http/context.ts";
-
-/**
- * Route middleware that checks the caller before the request is validated, so an anonymous caller learns nothing
- * but 401 and a token without the scope gets 403, whatever it sent.
- */
-export function signedIn(scope: TokenScope): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    requireScope(c, scope);
-    await next();
-  };
-}
 
 /**
  * Order-creating and futures-setting actions: the `trade` scope for API tokens and, when the user turned on

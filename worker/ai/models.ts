@@ -3,7 +3,7 @@ import type { AiProvider } from "../../shared/api/keys.ts";
 import { supportsStrictOutput } from "./groq.ts";
 import { priceOf } from "./pricing.ts";
 import type { DecisionFailure } from "./provider.ts";
-import { redact } from "./transport.ts";
+import { isRedirect, redact, redirectFailure } from "./transport.ts";
 
 /**
  * Model lists per provider (GET {base}/v1/models, the same call that verifies keys), cached in the isolate for
@@ -50,6 +50,8 @@ export async function listModels(provider: AiProvider, deps: ModelListDeps): Pro
   try {
     response = await fetcher(`${base}/v1/models`, {
       headers: { authorization: `Bearer ${deps.apiKey}` },
+      // Never followed: a redirect would carry the key to a host nobody configured.
+      redirect: "manual",
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch {
@@ -59,6 +61,7 @@ export async function listModels(provider: AiProvider, deps: ModelListDeps): Pro
     data?: { id?: unknown; owned_by?: unknown }[];
     error?: { message?: string };
   } | null;
+  if (isRedirect(response.status)) return { ok: false, failure: redirectFailure(response, label) };
   if (!response.ok) {
     const code = response.status === 401 || response.status === 403 ? "unauthorized" : "provider_error";
     const detail = redact(body?.error?.message ?? "", deps.apiKey);

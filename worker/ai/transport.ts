@@ -41,6 +41,8 @@ export async function postJson(
         method: "POST",
         headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
         body: JSON.stringify(payload),
+        // Never followed: a redirect would carry the key and the portfolio to a host nobody configured.
+        redirect: "manual",
         signal,
       });
       body = await readBody(response);
@@ -51,6 +53,9 @@ export async function postJson(
       return { ok: false, failure, body: null, attempts: attempt };
     }
     if (response.ok) return { ok: true, body, attempts: attempt };
+    if (isRedirect(response.status)) {
+      return { ok: false, failure: redirectFailure(response, providerLabel), body, attempts: attempt };
+    }
     const retryable = response.status === 429 || response.status >= 500;
     if (!retryable || attempt >= deps.retry.maxAttempts) {
       return { ok: false, failure: httpFailure(response.status, body, apiKey, providerLabel), body, attempts: attempt };
@@ -76,6 +81,20 @@ export function backoffMs(policy: RetryPolicy, attempt: number, headers: Headers
   // Jitter spreads retries of many portfolios that failed together.
   const jitter = Math.random() * policy.baseDelayMs * 0.25;
   return Math.min(policy.maxDelayMs, hinted ?? exponential + jitter);
+}
+
+export function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400;
+}
+
+/** A 3xx is an answer we cannot use (requests to providers never follow redirects), and asking again repeats it. */
+export function redirectFailure(response: Response, providerLabel: string): DecisionFailure {
+  const location = response.headers.get("location");
+  return {
+    code: "provider_error",
+    message: `${providerLabel} answered with a redirect (HTTP ${response.status}${location ? ` to ${location.slice(0, 200)}` : ""}), which is not followed; check the base URL.`,
+    httpStatus: response.status,
+  };
 }
 
 function httpFailure(status: number, body: unknown, apiKey: string, providerLabel: string): DecisionFailure {

@@ -1,5 +1,6 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { ApiToken, TokenScope } from "../../shared/api/auth.ts";
+import { insertWithinCap } from "../db/capped-insert.ts";
 import type { Database } from "../db/client.ts";
 import { apiTokens, users } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
@@ -9,7 +10,7 @@ import { randomToken, sha256Hex } from "./encoding.ts";
 /** Recognisable in leaked-secret scanners and logs. */
 const TOKEN_PREFIX = "blt_";
 const TOUCH_INTERVAL_MS = 60_000;
-const MAX_TOKENS_PER_USER = 50;
+export const MAX_TOKENS_PER_USER = 50;
 
 type TokenRow = typeof apiTokens.$inferSelect;
 
@@ -19,25 +20,22 @@ export async function createApiToken(
   input: { name: string; scopes: TokenScope[]; expiresInDays?: number | undefined },
   now: Date,
 ): Promise<{ token: string; apiToken: ApiToken }> {
-  const existing = await db.$count(apiTokens, eq(apiTokens.userId, userId));
-  if (existing >= MAX_TOKENS_PER_USER)
-    throw new ApiError("conflict", `You already have ${MAX_TOKENS_PER_USER} API tokens; revoke one first.`);
   const token = `${TOKEN_PREFIX}${randomToken()}`;
   const scopes = [...new Set(input.scopes)].sort();
-  const [row] = await db
-    .insert(apiTokens)
-    .values({
-      id: crypto.randomUUID(),
-      tokenHash: await sha256Hex(token),
-      userId,
-      name: input.name,
-      scopes: scopes.join(","),
-      createdAt: now,
-      expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null,
-      lastUsedAt: null,
-    })
-    .returning();
-  if (!row) throw new Error("token insert returned nothing");
+  const row = {
+    id: crypto.randomUUID(),
+    tokenHash: await sha256Hex(token),
+    userId,
+    name: input.name,
+    scopes: scopes.join(","),
+    createdAt: now,
+    expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null,
+    lastUsedAt: null,
+  };
+  if (!(await insertWithinCap(db, apiTokens, row, eq(apiTokens.userId, userId), MAX_TOKENS_PER_USER)))
+    throw new ApiError("limit_reached", `You already have ${MAX_TOKENS_PER_USER} API tokens; revoke one first.`, {
+      details: { limit: MAX_TOKENS_PER_USER },
+    });
   return { token, apiToken: toApiTokenView(row) };
 }
 

@@ -13,7 +13,8 @@ export async function fetchJwksCached(url: string, refresh: boolean, fetcher: ty
   const entry = cache.get(url);
   const canRefresh = !entry || now - entry.fetchedAt > MIN_REFRESH_INTERVAL_MS;
   if (entry && now < entry.expiresAt && !(refresh && canRefresh)) return entry.jwks;
-  const response = await fetcher(url, { signal: AbortSignal.timeout(10_000) });
+  // A redirect is refused like any other non-200: signing keys come from the configured URL only.
+  const response = await fetcher(url, { signal: AbortSignal.timeout(10_000), redirect: "manual" });
   if (!response.ok) {
     if (entry) return entry.jwks;
     throw new Error(`JWKS fetch answered HTTP ${response.status}`);

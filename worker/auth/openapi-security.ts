@@ -1,3 +1,4 @@
+import type { TokenScope } from "../../shared/api/auth.ts";
 import { SESSION_COOKIE } from "./sessions.ts";
 
 /** OpenAPI security schemes: the browser session cookie and personal API tokens. */
@@ -11,13 +12,25 @@ export const SECURITY_SCHEMES = {
   bearerToken: {
     type: "http",
     scheme: "bearer",
-    description: "A personal API token (`blt_…`) with scopes `read` and/or `trade`, from POST /api/tokens.",
+    description:
+      "A personal API token (`blt_…`) with scopes `read` and/or `trade`, from POST /api/tokens. A route lists the scope it needs.",
   },
 } as const;
 
-type SecurityRequirement = Record<keyof typeof SECURITY_SCHEMES, string[]>;
+export type SecurityScheme = keyof typeof SECURITY_SCHEMES;
+/** One way to be allowed in: every scheme named, each with the scopes (roles, for a bearer token) it must carry. */
+export type SecurityRequirement = Partial<Record<SecurityScheme, string[]>>;
 
-/** Routes only a browser session may call (account management). */
-export const SESSION_ONLY: Partial<SecurityRequirement>[] = [{ sessionCookie: [] }];
-/** Routes a session or an API token may call. */
-export const SESSION_OR_TOKEN: Partial<SecurityRequirement>[] = [{ sessionCookie: [] }, { bearerToken: [] }];
+/**
+ * Routes only a browser session may call (account management). A route's `security` is enforced by
+ * `requireRouteSecurity` before its input is validated, so it is both the documentation and the rule.
+ */
+export const SESSION_ONLY: SecurityRequirement[] = [{ sessionCookie: [] }];
+
+/** Administration: a browser session of an administrator (the role is listed on the requirement, as OpenAPI 3.1 allows). */
+export const ADMIN_ONLY: SecurityRequirement[] = [{ sessionCookie: ["admin"] }];
+
+/** Routes a session or an API token holding `scope` may call. */
+export function sessionOrToken(scope: TokenScope): SecurityRequirement[] {
+  return [{ sessionCookie: [] }, { bearerToken: [scope] }];
+}

@@ -7,6 +7,7 @@ import type { AppEnv } from "../http/context.ts";
 import { requireKeyring } from "../keys/sealed-secret.ts";
 import { createSession, SESSION_COOKIE } from "./sessions.ts";
 import { requireTwoFactorCode } from "./two-factor.ts";
+import { twoFactorAttempts } from "./two-factor-lockout.ts";
 import { resolveSignInUser, toUserView } from "./users.ts";
 
 type VerifiedIdentity = { email: string; googleSub?: string };
@@ -23,13 +24,16 @@ export async function completeSignIn(
   const db = openDatabase(c.env.DB);
   const now = c.var.identity.now();
   const { adminEmails, sessionAbsoluteMs, sessionIdleMs } = c.var.config.auth;
+  // Being first grants nothing, so without ADMIN_EMAILS nobody can administer the app: say so where the deployer looks.
+  if (adminEmails.length === 0) c.var.log.warn("ADMIN_EMAILS is empty: nobody is an administrator of this app");
   const user = await resolveSignInUser(db, identity, { adminEmails, now });
   if (user.totpEnabled) {
     if (!code)
       throw new ApiError("two_factor_required", "Enter the code from your authenticator app to sign in.", {
         status: 401,
       });
-    await requireTwoFactorCode(db, requireKeyring(c.var.config.keyring), user, code, now);
+    const attempts = twoFactorAttempts(c.env.RATE_LIMITER);
+    await requireTwoFactorCode(db, requireKeyring(c.var.config.keyring), attempts, user, code, now);
   }
   const session = await createSession(db, user.id, {
     absoluteMs: sessionAbsoluteMs,

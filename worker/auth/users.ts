@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { User } from "../../shared/api/auth.ts";
 import type { Database } from "../db/client.ts";
 import { users } from "../db/schema.ts";
@@ -50,15 +50,20 @@ async function createUser(
   googleSub: string | undefined,
   options: { adminEmails: string[]; now: Date },
 ): Promise<UserRow> {
-  const id = crypto.randomUUID();
-  // The "first user" check and the insert are one statement, so two simultaneous first sign-ins cannot both win.
-  const listed = options.adminEmails.includes(email) ? 1 : 0;
-  const role = sql`CASE WHEN ${listed} = 1 OR NOT EXISTS (SELECT 1 FROM users) THEN 'admin' ELSE 'user' END`;
-  await db.run(
-    sql`INSERT INTO users (id, email, google_sub, role, enabled, created_at, totp_enabled)
-        VALUES (${id}, ${email}, ${googleSub ?? null}, ${role}, 1, ${options.now.getTime()}, 0)
-        ON CONFLICT (email) DO NOTHING`,
-  );
+  // Admins come only from ADMIN_EMAILS, never from being first: on a fresh deploy with Google sign-in open to anyone,
+  // "first" is whoever signs in before the owner does.
+  const role = options.adminEmails.includes(email) ? "admin" : "user";
+  await db
+    .insert(users)
+    .values({
+      id: crypto.randomUUID(),
+      email,
+      googleSub: googleSub ?? null,
+      role,
+      enabled: true,
+      createdAt: options.now,
+    })
+    .onConflictDoNothing({ target: users.email });
   const created = await db.select().from(users).where(eq(users.email, email)).get();
   if (!created) throw new Error("user insert did not persist");
   return created;

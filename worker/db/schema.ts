@@ -12,7 +12,7 @@ export const heartbeats = sqliteTable("heartbeats", {
 
 const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull();
 
-/** People who sign in. The first user and the ADMIN_EMAILS become admins. */
+/** People who sign in. Only the ADMIN_EMAILS become admins (being first grants nothing). */
 export const users = sqliteTable("users", {
   id: text("id").primaryKey(),
   email: text("email").notNull().unique(),
@@ -92,7 +92,10 @@ export const exchangeKeys = sqliteTable(
       .references(() => users.id, { onDelete: "cascade" }),
     venue: text("venue", { enum: ["binance", "bybit"] }).notNull(),
     environment: text("environment", { enum: ["live", "testnet", "demo", "custom"] }).notNull(),
-    baseUrl: text("base_url"),
+    // `custom` only: each market's base URL (Binance splits spot and futures hosts; a Bybit key has the same in
+    // both). Null: the key cannot use that market.
+    spotBaseUrl: text("spot_base_url"),
+    linearBaseUrl: text("linear_base_url"),
     label: text("label").notNull(),
     sealed: text("sealed").notNull(),
     keyVersion: integer("key_version").notNull(),
@@ -105,6 +108,8 @@ export const exchangeKeys = sqliteTable(
     spot: integer("spot", { mode: "boolean" }),
     futures: integer("futures", { mode: "boolean" }),
     verifiedAt: integer("verified_at", { mode: "timestamp_ms" }),
+    // What verification could not read and inferred instead (e.g. demo sites that do not report permissions).
+    verificationNote: text("verification_note"),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },

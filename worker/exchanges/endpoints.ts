@@ -1,4 +1,4 @@
-import type { Environment, MarketType, Venue } from "./contract.ts";
+import type { Environment, MarketBaseUrls, MarketType, Venue } from "./contract.ts";
 import { ExchangeError } from "./errors.ts";
 import { venueName } from "./http.ts";
 
@@ -55,18 +55,43 @@ export type CustomUrlPolicy = {
 };
 
 /**
- * Where a key's requests go. A custom base URL is an SSRF door, so it may only name one of this venue's hosts over
- * https, a host the operator listed, or a loopback address when the policy allows local URLs.
+ * Where a key's requests go, per market. A custom base URL is an SSRF door, so each may only name one of this venue's
+ * hosts over https, a host the operator listed, or a loopback address when the policy allows local URLs. Binance
+ * serves spot and USDⓈ-M futures from separate hosts, so a custom Binance key may have a URL for one market only;
+ * Bybit serves both from one host.
  */
 export function resolveBaseUrls(
   venue: Venue,
   environment: Environment,
-  customBaseUrl: string | null | undefined,
+  custom: MarketBaseUrls | null | undefined,
   policy: CustomUrlPolicy,
-): BaseUrls {
+): MarketBaseUrls {
   if (environment !== "custom") return KNOWN[venue][environment];
-  const base = customBaseUrlFor(venue, customBaseUrl, policy);
-  return { spot: base, linear: base };
+  const spot = custom?.spot ? customBaseUrlFor(venue, custom.spot, policy) : null;
+  const linear = custom?.linear ? customBaseUrlFor(venue, custom.linear, policy) : null;
+  if (!spot && !linear) throw new ExchangeError("not_supported", "A custom environment needs a base URL.", { venue });
+  if (venue === "bybit" && spot !== linear) {
+    throw new ExchangeError("not_supported", "Bybit serves spot and futures from one host: give one base URL.", {
+      venue,
+    });
+  }
+  return { spot, linear };
+}
+
+/** A market's base URL, or not_supported when a custom key has none for that market. */
+export function marketBaseUrl(venue: Venue, baseUrls: MarketBaseUrls, market: MarketType): string {
+  const url = baseUrls[market];
+  if (url) return url;
+  throw noMarketBaseUrl(venue, market);
+}
+
+export function noMarketBaseUrl(venue: Venue, market: MarketType): ExchangeError {
+  const name = market === "spot" ? "spot" : "futures";
+  return new ExchangeError(
+    "not_supported",
+    `This ${venueName(venue)} key has no ${name} base URL, so it cannot use ${name}: replace the key with a ${name} base URL to use it.`,
+    { venue },
+  );
 }
 
 /** The normalised custom base URL (origin + path, no trailing slash), or a not_supported error saying why not. */
@@ -75,6 +100,14 @@ export function customBaseUrlFor(venue: Venue, raw: string | null | undefined, p
   const listed = policy.extraHosts?.includes(url.host.toLowerCase()) ?? false;
   const local = LOOPBACK.test(url.hostname) && (policy.allowLocalUrls ?? false);
   const official = url.protocol === "https:" && VENUE_HOSTS[venue].has(url.hostname.toLowerCase());
+  // The venues answer on the default https port only; another port on their host is some other service.
+  if (official && url.port !== "" && !listed && !local) {
+    throw new ExchangeError(
+      "not_supported",
+      `Custom base URL ${url.origin} is not allowed: ${venueName(venue)}'s API hosts are only reached on the default https port (443); remove ":${url.port}".`,
+      { venue },
+    );
+  }
   if (!listed && !local && !official) {
     throw new ExchangeError(
       "not_supported",

@@ -1,8 +1,8 @@
 import { createBinanceGateway } from "./binance/gateway.ts";
 import { createBybitGateway } from "./bybit/gateway.ts";
 import { ClockSync } from "./clock.ts";
-import type { Environment, ExchangeGateway, MarketType, Venue } from "./contract.ts";
-import { resolveBaseUrls } from "./endpoints.ts";
+import type { Environment, ExchangeGateway, MarketBaseUrls, MarketType, Venue } from "./contract.ts";
+import { marketBaseUrl, resolveBaseUrls } from "./endpoints.ts";
 import { VenueHttp } from "./http.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { withSharedMarketData } from "./shared-market-data.ts";
@@ -10,7 +10,8 @@ import { withSharedMarketData } from "./shared-market-data.ts";
 export type GatewayOptions = {
   venue: Venue;
   environment: Environment;
-  customBaseUrl?: string | null;
+  /** `custom` only: each market's base URL (Binance splits spot and futures hosts; Bybit has one for both). */
+  customBaseUrls?: MarketBaseUrls | null;
   /** Null for public market data only. */
   credentials: { apiKey: string; apiSecret: string } | null;
   recvWindowMs?: number;
@@ -23,7 +24,10 @@ export type GatewayOptions = {
 
 /** What the factory hands a venue adapter: resolved URLs, settings and the shared transport per host. */
 export type GatewayDeps = {
-  baseUrls: Record<MarketType, string>;
+  /** Null for a market a custom key has no URL for. */
+  baseUrls: MarketBaseUrls;
+  /** A market's base URL; not_supported for a market the key has no URL for. */
+  baseUrl(market: MarketType): string;
   recvWindowMs: number;
   timeoutMs: number;
   fetch: typeof fetch;
@@ -40,7 +44,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 const transports = new Map<string, VenueHttp>();
 
 export function createGateway(options: GatewayOptions): ExchangeGateway {
-  const baseUrls = resolveBaseUrls(options.venue, options.environment, options.customBaseUrl, {
+  const baseUrls = resolveBaseUrls(options.venue, options.environment, options.customBaseUrls, {
     allowLocalUrls: options.allowLocalUrls ?? false,
     extraHosts: options.extraHosts ?? [],
   });
@@ -48,6 +52,7 @@ export function createGateway(options: GatewayOptions): ExchangeGateway {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   const deps: GatewayDeps = {
     baseUrls,
+    baseUrl: (market) => marketBaseUrl(options.venue, baseUrls, market),
     recvWindowMs: options.recvWindowMs ?? DEFAULT_RECV_WINDOW_MS,
     timeoutMs,
     fetch: doFetch,

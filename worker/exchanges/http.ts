@@ -74,7 +74,8 @@ export class VenueHttp {
           await (this.#options.sleep ?? sleepFor)(error.retryAfterMs);
           continue;
         }
-        if (!isExchangeError(error, "exchange_unavailable")) throw error;
+        // A redirect answers the same way every time: asking again only delays the error.
+        if (!isExchangeError(error, "exchange_unavailable") || isRedirect(error.httpStatus)) throw error;
         await (this.#options.sleep ?? sleepFor)(200 * 2 ** attempt);
       }
     }
@@ -102,6 +103,8 @@ export class VenueHttp {
       response = await this.#options.fetch(url, {
         ...init,
         method: call.method,
+        // Never followed: a redirect would resend a signed request (an order, too) to a host nobody vetted.
+        redirect: "manual",
         signal: AbortSignal.timeout(this.#options.timeoutMs),
       });
       text = await response.text();
@@ -114,6 +117,7 @@ export class VenueHttp {
     const observation = call.observe?.(response);
     if (observation) limiter.observe(call.limiterKey, observation);
     if (response.status >= 500) throw this.#noAnswer(call, `HTTP ${response.status}`, response.status);
+    if (isRedirect(response.status)) throw this.#redirected(call, response);
     try {
       return call.parse(response, text);
     } catch (error) {
@@ -122,6 +126,30 @@ export class VenueHttp {
       }
       throw error;
     }
+  }
+
+  /**
+   * A 3xx is an error, never followed. A venue's edge redirects before its matching engine sees anything, but what
+   * answered is not the venue we vetted, so a redirected order counts as unconfirmed like a 5xx: it is looked up by
+   * its client id, never resent.
+   */
+  #redirected(call: HttpCall<unknown>, response: Response): ExchangeError {
+    const venue = this.#options.venue;
+    const location = response.headers.get("location");
+    const redirect = `HTTP ${response.status}${location ? ` to ${location.slice(0, 200)}` : ""}`;
+    const init = { venue, httpStatus: response.status };
+    if (call.idempotent) {
+      return new ExchangeError(
+        "exchange_unavailable",
+        `${venueName(venue)} answered with a redirect (${redirect}), which exchange requests never follow; check the base URL.`,
+        init,
+      );
+    }
+    return new ExchangeError(
+      "unknown_outcome",
+      `${venueName(venue)} answered with a redirect (${redirect}) instead of confirming the request; it was not followed, and its outcome must be checked before anything is resent.`,
+      init,
+    );
   }
 
   /** No usable answer: for a request that may have changed state we do not know what happened. */
@@ -143,6 +171,10 @@ export class VenueHttp {
 
 export function venueName(venue: Venue): string {
   return venue === "binance" ? "Binance" : "Bybit";
+}
+
+function isRedirect(status: number | null): boolean {
+  return status !== null && status >= 300 && status < 400;
 }
 
 function seconds(ms: number): number {

@@ -1,12 +1,15 @@
 import type { ErrorCode } from "../../shared/api/error.ts";
 
-const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500> = {
+const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500> = {
   validation_failed: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  limit_reached: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
+  method_not_allowed: 405,
   rate_limited: 429,
   internal_error: 500,
 };

@@ -14,6 +14,8 @@ export function modelListVerifier(baseUrls: Record<AiProvider, string>, fetcher:
     try {
       response = await fetcher(url, {
         headers: { Authorization: `Bearer ${apiKey}` },
+        // Never followed: a redirect would carry the key to a host nobody configured.
+        redirect: "manual",
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch {
@@ -21,6 +23,13 @@ export function modelListVerifier(baseUrls: Record<AiProvider, string>, fetcher:
     }
     await response.body?.cancel();
     if (response.ok) return { outcome: "verified" };
+    if (response.status >= 300 && response.status < 400) {
+      const where = response.headers.get("location");
+      return {
+        outcome: "unavailable",
+        reason: `${provider} answered with a redirect (HTTP ${response.status}${where ? ` to ${where.slice(0, 200)}` : ""}), which is not followed; check the base URL.`,
+      };
+    }
     if (response.status === 401 || response.status === 403)
       return { outcome: "rejected", reason: `${provider} rejected this key (HTTP ${response.status}).` };
     return { outcome: "unavailable", reason: `${provider} answered HTTP ${response.status} while verifying the key.` };

@@ -6,7 +6,8 @@ import { ApiError } from "../http/api-error.ts";
 import type { AiKeyVerifier } from "./ai-key-verifier.ts";
 import type { Keyring } from "./keyring.ts";
 import { last4, maskLast4 } from "./masking.ts";
-import { openSecret, sealSecret } from "./sealed-secret.ts";
+import { openSecret, SecretUnreadableError, sealSecret } from "./sealed-secret.ts";
+import { aiKeyUnreadable } from "./unreadable-key.ts";
 
 type AiKeyRow = typeof aiKeys.$inferSelect;
 
@@ -55,7 +56,10 @@ export async function deleteAiKey(db: Database, userId: string, provider: AiProv
   if (deleted.length === 0) throw new ApiError("not_found", `You have no ${provider} key.`);
 }
 
-/** Decrypts the key for the AI call that needs it, and nowhere else. Null when the user has none. */
+/**
+ * Decrypts the key for the AI call that needs it, and nowhere else. Null when the user has none; 424
+ * `ai_key_unreadable` when it cannot be decrypted.
+ */
 export async function openAiKey(
   db: Database,
   keyring: Keyring,
@@ -64,11 +68,11 @@ export async function openAiKey(
 ): Promise<string | null> {
   const row = await findAiKey(db, userId, provider);
   if (!row) return null;
-  return openSecret(
-    keyring,
-    { userId, kind: "ai_key", recordId: row.id },
-    { sealed: row.sealed, keyVersion: row.keyVersion },
-  );
+  const binding = { userId, kind: "ai_key" as const, recordId: row.id };
+  return openSecret(keyring, binding, { sealed: row.sealed, keyVersion: row.keyVersion }).catch((error: unknown) => {
+    if (error instanceof SecretUnreadableError) throw aiKeyUnreadable(provider);
+    throw error;
+  });
 }
 
 function findAiKey(db: Database, userId: string, provider: AiProvider): Promise<AiKeyRow | undefined> {

@@ -1,28 +1,57 @@
-import type { ExchangeEnvironment, Venue } from "../../shared/api/exchanges.ts";
+import type { CreateExchangeKey, ExchangeEnvironment, MarketBaseUrls, Venue } from "../../shared/api/keys.ts";
 import { customBaseUrlFor } from "../exchanges/endpoints.ts";
 import { isExchangeError } from "../exchanges/errors.ts";
 import { ApiError } from "../http/api-error.ts";
 
+type BaseUrlInput = Pick<CreateExchangeKey, "baseUrl" | "baseUrls">;
+
 /**
- * The base URL to store with a key: null for the standard environments, a normalised allowed URL for `custom`.
- * The host policy (the venue's own hosts over https, plus the operator's EXCHANGE_EXTRA_HOSTS) lives with the
- * gateway in worker/exchanges/endpoints.ts, so what we store is exactly what the gateway will accept.
+ * The base URLs to store with a key: null for the standard environments; for `custom`, each market's normalised
+ * allowed URL, null for a market the key has none for. `baseUrl` serves every market; `baseUrls` names Binance's spot
+ * and futures hosts separately (Bybit has one host for both). The host policy (the venue's own hosts over https,
+ * plus the operator's EXCHANGE_EXTRA_HOSTS) lives with the gateway in worker/exchanges/endpoints.ts, so what we store
+ * is exactly what the gateway will accept.
  */
-export function checkedBaseUrl(
+export function checkedBaseUrls(
   venue: Venue,
   environment: ExchangeEnvironment,
-  baseUrl: string | undefined,
+  input: BaseUrlInput,
   extraHosts: string[],
-): string | null {
+): MarketBaseUrls | null {
+  const { baseUrl, baseUrls } = input;
   if (environment !== "custom") {
-    if (baseUrl) throw new ApiError("validation_failed", "baseUrl is only accepted with environment `custom`.");
+    if (baseUrl || baseUrls) invalid("baseUrl", "baseUrl and baseUrls are only accepted with environment `custom`.");
     return null;
   }
-  if (!baseUrl) throw new ApiError("validation_failed", "Environment `custom` needs a baseUrl.");
+  if (baseUrl && baseUrls) invalid("baseUrls", "Give either baseUrl (every market) or baseUrls (each market).");
+  if (baseUrls && venue === "bybit") invalid("baseUrls", "Bybit serves spot and futures from one host: give baseUrl.");
+  if (baseUrl) {
+    const url = allowed(venue, baseUrl, "baseUrl", extraHosts);
+    return { spot: url, linear: url };
+  }
+  const spot = baseUrls?.spot ? allowed(venue, baseUrls.spot, "baseUrls.spot", extraHosts) : null;
+  const linear = baseUrls?.linear ? allowed(venue, baseUrls.linear, "baseUrls.linear", extraHosts) : null;
+  if (!spot && !linear) {
+    invalid(
+      baseUrls ? "baseUrls" : "baseUrl",
+      venue === "binance"
+        ? "Environment `custom` needs a baseUrl, or baseUrls with a spot and/or a futures (linear) URL."
+        : "Environment `custom` needs a baseUrl.",
+    );
+  }
+  return { spot, linear };
+}
+
+function allowed(venue: Venue, url: string, field: string, extraHosts: string[]): string {
   try {
-    return customBaseUrlFor(venue, baseUrl, { extraHosts });
+    return customBaseUrlFor(venue, url, { extraHosts });
   } catch (error) {
-    if (isExchangeError(error)) throw new ApiError("validation_failed", error.message);
+    if (isExchangeError(error)) invalid(field, error.message);
     throw error;
   }
+}
+
+/** A 400 whose issue names the field, so a form shows the message next to it. */
+function invalid(field: string, message: string): never {
+  throw new ApiError("validation_failed", message, { details: { issues: [{ path: `json.${field}`, message }] } });
 }

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import type { ExchangeEnvironment, Venue } from "../../shared/api/keys.ts";
+import type { ExchangeEnvironment, MarketBaseUrls, Venue } from "../../shared/api/keys.ts";
 import type { Database } from "../db/client.ts";
 import { exchangeKeys } from "../db/schema.ts";
 import type { Keyring } from "./keyring.ts";
@@ -9,7 +9,7 @@ export type ExchangeCredentials = {
   keyId: string;
   venue: Venue;
   environment: ExchangeEnvironment;
-  baseUrl: string | null;
+  baseUrls: MarketBaseUrls | null;
   apiKey: string;
   apiSecret: string;
 };
@@ -42,5 +42,15 @@ export async function openExchangeCredentials(
     { sealed: row.sealed, keyVersion: row.keyVersion },
   );
   const { apiKey, apiSecret } = JSON.parse(plaintext) as { apiKey: string; apiSecret: string };
-  return { keyId, venue: row.venue, environment: row.environment, baseUrl: row.baseUrl, apiKey, apiSecret };
+  return { keyId, venue: row.venue, environment: row.environment, baseUrls: storedBaseUrls(row), apiKey, apiSecret };
+}
+
+/** A key's stored per-market base URLs: null outside the custom environment. */
+export function storedBaseUrls(row: {
+  environment: ExchangeEnvironment;
+  spotBaseUrl: string | null;
+  linearBaseUrl: string | null;
+}): MarketBaseUrls | null {
+  if (row.environment !== "custom") return null;
+  return { spot: row.spotBaseUrl, linear: row.linearBaseUrl };
 }

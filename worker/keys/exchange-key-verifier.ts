@@ -1,4 +1,4 @@
-import type { ExchangeEnvironment, Venue } from "../../shared/api/exchanges.ts";
+import type { ExchangeEnvironment, MarketBaseUrls, Venue } from "../../shared/api/exchanges.ts";
 import { isExchangeError } from "../exchanges/errors.ts";
 import { createGateway } from "../exchanges/gateway.ts";
 
@@ -7,7 +7,8 @@ export type ExchangeKeyPermissions = { canTrade: boolean; canWithdraw: boolean; 
 export type ExchangeKeyCheck = {
   venue: Venue;
   environment: ExchangeEnvironment;
-  baseUrl: string | null;
+  /** `custom` only: each market's base URL. */
+  baseUrls: MarketBaseUrls | null;
   apiKey: string;
   apiSecret: string;
   /** The operator's extra hosts a custom base URL may use (EXCHANGE_EXTRA_HOSTS). */
@@ -15,27 +16,29 @@ export type ExchangeKeyCheck = {
 };
 
 export type ExchangeKeyVerification =
-  | { outcome: "verified"; permissions: ExchangeKeyPermissions }
+  /** `note`: what the environment could not report and was inferred instead (shown with the key). */
+  | { outcome: "verified"; permissions: ExchangeKeyPermissions; note?: string | null }
   | { outcome: "rejected"; reason: string }
   | { outcome: "unavailable"; reason: string };
 
 /**
- * Checks a key against its venue with a signed read call (Binance apiRestrictions, Bybit query-api) and reports
- * its permissions. "rejected" means the venue refused the key; "unavailable" means we could not ask.
+ * Checks a key against its venue with a signed read its environment serves and reports its permissions. "rejected"
+ * means the venue refused the key; "unavailable" means we could not ask.
  */
 export type ExchangeKeyVerifier = (check: ExchangeKeyCheck) => Promise<ExchangeKeyVerification>;
 
 /**
- * The production verifier: a signed read of the key's permissions through the gateway (Binance apiRestrictions,
- * Bybit query-api). A venue that refuses the key rejects it; a venue we cannot reach leaves it unverified, and the
- * portfolio engine never trades with unverified keys.
+ * The production verifier: the gateway's permission check, which each venue adapter asks in a way the key's
+ * environment serves (live sites report the key's permissions; testnet and demo sites are read per market or
+ * assumed, with a note). A venue that refuses the key rejects it; a venue we cannot reach leaves it unverified, and
+ * the portfolio engine never trades with unverified keys.
  */
 export const gatewayVerifier: ExchangeKeyVerifier = async (check) => {
   try {
     const gateway = createGateway({
       venue: check.venue,
       environment: check.environment,
-      customBaseUrl: check.baseUrl,
+      customBaseUrls: check.baseUrls,
       credentials: { apiKey: check.apiKey, apiSecret: check.apiSecret },
       extraHosts: check.extraHosts,
     });
@@ -48,6 +51,7 @@ export const gatewayVerifier: ExchangeKeyVerifier = async (check) => {
         spot: permissions.spotTrading,
         futures: permissions.futuresTrading,
       },
+      note: permissions.note,
     };
   } catch (error) {
     if (isExchangeError(error, "authentication") || isExchangeError(error, "permission")) {

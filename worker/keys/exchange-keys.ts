@@ -1,9 +1,11 @@
 import { and, asc, eq } from "drizzle-orm";
-import type { CreateExchangeKey, ExchangeKey, ReplaceExchangeKey } from "../../shared/api/keys.ts";
+import type { CreateExchangeKey, ExchangeKey, MarketBaseUrls, ReplaceExchangeKey } from "../../shared/api/keys.ts";
+import { insertWithinCap } from "../db/capped-insert.ts";
 import type { Database } from "../db/client.ts";
 import { exchangeKeys } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
-import { checkedBaseUrl } from "./custom-base-url.ts";
+import { checkedBaseUrls } from "./custom-base-url.ts";
+import { storedBaseUrls } from "./exchange-credentials.ts";
 import type { ExchangeKeyCheck, ExchangeKeyPermissions, ExchangeKeyVerifier } from "./exchange-key-verifier.ts";
 import type { Keyring } from "./keyring.ts";
 import { last4, maskLast4 } from "./masking.ts";
@@ -20,6 +22,9 @@ export type ExchangeKeyServices = {
   extraHosts: string[];
   now: Date;
 };
+
+/** Each key is verified with a venue and read by every review of its portfolios: one account keeps a bounded number. */
+export const MAX_EXCHANGE_KEYS_PER_USER = 20;
 
 const UNVERIFIED_NOTE = "Not verified with the exchange yet, so it is not used for trading.";
 
@@ -43,29 +48,38 @@ export async function addExchangeKey(
   userId: string,
   input: CreateExchangeKey,
 ): Promise<ExchangeKey> {
-  const baseUrl = checkedBaseUrl(input.venue, input.environment, input.baseUrl, services.extraHosts);
+  const baseUrls = checkedBaseUrls(input.venue, input.environment, input, services.extraHosts);
   await refuseDuplicateLabel(services.db, userId, input.venue, input.label, null);
-  const check = { ...input, baseUrl, extraHosts: services.extraHosts };
+  const ownKeys = eq(exchangeKeys.userId, userId);
+  // Checked before asking the venue (no call for a key that cannot be kept) and again inside the insert (races).
+  if ((await services.db.$count(exchangeKeys, ownKeys)) >= MAX_EXCHANGE_KEYS_PER_USER) throw tooManyKeys();
+  const check = { ...input, baseUrls, extraHosts: services.extraHosts };
   const verification = await verifyForSaving(services.verify, check);
   const id = crypto.randomUUID();
   const sealed = await sealCredentials(services.keyring, userId, id, input);
-  const [row] = await services.db
-    .insert(exchangeKeys)
-    .values({
-      id,
-      userId,
-      venue: input.venue,
-      environment: input.environment,
-      baseUrl,
-      label: input.label,
-      ...sealed,
-      ...verificationColumns(verification.permissions, services.now),
-      createdAt: services.now,
-      updatedAt: services.now,
-    })
-    .returning();
-  if (!row) throw new Error("exchange key insert returned nothing");
-  return toExchangeKeyView(row, verification.note);
+  const values = {
+    id,
+    userId,
+    venue: input.venue,
+    environment: input.environment,
+    ...baseUrlColumns(baseUrls),
+    label: input.label,
+    ...sealed,
+    ...verificationColumns(verification, services.now),
+    createdAt: services.now,
+    updatedAt: services.now,
+  };
+  if (!(await insertWithinCap(services.db, exchangeKeys, values, ownKeys, MAX_EXCHANGE_KEYS_PER_USER)))
+    throw tooManyKeys();
+  return toExchangeKeyView(await findOwnedKey(services.db, userId, id), verification.note);
+}
+
+function tooManyKeys(): ApiError {
+  return new ApiError(
+    "limit_reached",
+    `You already have ${MAX_EXCHANGE_KEYS_PER_USER} exchange keys, the most one account may keep; delete one first.`,
+    { details: { limit: MAX_EXCHANGE_KEYS_PER_USER } },
+  );
 }
 
 /** Replacing credentials stops the portfolios trading with the old ones first. */
@@ -76,12 +90,12 @@ export async function replaceExchangeKey(
   input: ReplaceExchangeKey,
 ): Promise<ExchangeKey> {
   const existing = await findOwnedKey(services.db, userId, keyId);
-  const baseUrl = checkedBaseUrl(existing.venue, input.environment, input.baseUrl, services.extraHosts);
+  const baseUrls = checkedBaseUrls(existing.venue, input.environment, input, services.extraHosts);
   await refuseDuplicateLabel(services.db, userId, existing.venue, input.label, keyId);
   const verification = await verifyForSaving(services.verify, {
     ...input,
     venue: existing.venue,
-    baseUrl,
+    baseUrls,
     extraHosts: services.extraHosts,
   });
   await services.portfolios.stopPortfoliosUsingKey(userId, keyId, "exchange key replaced");
@@ -90,10 +104,10 @@ export async function replaceExchangeKey(
     .update(exchangeKeys)
     .set({
       environment: input.environment,
-      baseUrl,
+      ...baseUrlColumns(baseUrls),
       label: input.label,
       ...sealed,
-      ...verificationColumns(verification.permissions, services.now),
+      ...verificationColumns(verification, services.now),
       updatedAt: services.now,
     })
     .where(and(eq(exchangeKeys.id, keyId), eq(exchangeKeys.userId, userId)))
@@ -132,10 +146,15 @@ async function verifyForSaving(
       "This key allows withdrawals. Create a key without withdrawal permission: Ballast only needs reading and trading.",
       { status: 400, details: { permissions: result.permissions } },
     );
-  return { permissions: result.permissions, note: null };
+  return { permissions: result.permissions, note: result.note ?? null };
 }
 
-function verificationColumns(permissions: ExchangeKeyPermissions | null, now: Date) {
+/** A verified key keeps its note (what its environment could not report); an unverified key's reason is transient. */
+function verificationColumns(
+  verification: { permissions: ExchangeKeyPermissions | null; note: string | null },
+  now: Date,
+) {
+  const { permissions, note } = verification;
   if (!permissions)
     return {
       status: "unverified" as const,
@@ -144,8 +163,13 @@ function verificationColumns(permissions: ExchangeKeyPermissions | null, now: Da
       spot: null,
       futures: null,
       verifiedAt: null,
+      verificationNote: null,
     };
-  return { status: "verified" as const, ...permissions, verifiedAt: now };
+  return { status: "verified" as const, ...permissions, verifiedAt: now, verificationNote: note };
+}
+
+function baseUrlColumns(baseUrls: MarketBaseUrls | null) {
+  return { spotBaseUrl: baseUrls?.spot ?? null, linearBaseUrl: baseUrls?.linear ?? null };
 }
 
 async function sealCredentials(
@@ -201,7 +225,7 @@ function toExchangeKeyView(row: ExchangeKeyRow, note: string | null = null): Exc
     id: row.id,
     venue: row.venue,
     environment: row.environment,
-    baseUrl: row.baseUrl,
+    baseUrls: storedBaseUrls(row),
     label: row.label,
     apiKey: maskLast4(row.apiKeyLast4),
     apiSecret: maskLast4(row.apiSecretLast4),
@@ -215,7 +239,7 @@ function toExchangeKeyView(row: ExchangeKeyRow, note: string | null = null): Exc
         }
       : null,
     verifiedAt: row.verifiedAt?.toISOString() ?? null,
-    verificationNote: verified ? null : (note ?? UNVERIFIED_NOTE),
+    verificationNote: verified ? row.verificationNote : (note ?? UNVERIFIED_NOTE),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

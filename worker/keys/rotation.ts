@@ -1,81 +1,204 @@
-import { and, eq, inArray, isNotNull, notInArray } from "drizzle-orm";
+import { and, type Column, eq, gt, inArray, isNotNull, lte, ne, notInArray, or, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { aiKeys, exchangeKeys, users } from "../db/schema.ts";
+import { ApiError } from "../http/api-error.ts";
 import type { Keyring } from "./keyring.ts";
-import { openSecret, type SecretBinding, sealSecret } from "./sealed-secret.ts";
+import {
+  openSecret,
+  type SealedSecret,
+  type SecretBinding,
+  SecretUnreadableError,
+  sealSecret,
+} from "./sealed-secret.ts";
 
 export type RotationReport = {
   exchangeKeys: number;
   aiKeys: number;
   totpSecrets: number;
-  /** Records sealed with a master version that is not configured: they cannot be read until it is. */
+  /**
+   * Records no configured master opens: sealed with a version that is not configured, or passed over by this
+   * rotation because they failed to decrypt (damaged, or sealed under a master configured wrongly).
+   */
   unreadable: number;
+  /** The records of this pass that failed to decrypt: which ones, never their content. */
+  skipped: SecretBinding[];
+  /** Where the next call goes on from; null once done. */
+  cursor: string | null;
   done: boolean;
 };
 
 /** A batch keeps each pass well inside one request's CPU budget; the caller repeats until `done`. */
 const BATCH = 50;
 
+type SealedRecord = { binding: SecretBinding; secret: SealedSecret };
+
+/** One table of sealed secrets, walked in id order. */
+type SecretStore = {
+  name: "exchange_keys" | "ai_keys" | "users";
+  counter: "exchangeKeys" | "aiKeys" | "totpSecrets";
+  /** Up to `limit` records after `after` (by id) sealed with one of `versions`. */
+  sealedWith(db: Database, versions: number[], after: string, limit: number): Promise<SealedRecord[]>;
+  /** Writes the new sealing unless a concurrent save changed the record since it was read (that save wins). */
+  save(db: Database, record: SealedRecord, resealed: SealedSecret): Promise<unknown>;
+  count(db: Database, where: (version: Column, id: Column) => SQL | undefined): Promise<number>;
+};
+
+const STORES: SecretStore[] = [
+  {
+    name: "exchange_keys",
+    counter: "exchangeKeys",
+    async sealedWith(db, versions, after, limit) {
+      const rows = await db
+        .select({
+          id: exchangeKeys.id,
+          userId: exchangeKeys.userId,
+          sealed: exchangeKeys.sealed,
+          keyVersion: exchangeKeys.keyVersion,
+        })
+        .from(exchangeKeys)
+        .where(and(inArray(exchangeKeys.keyVersion, versions), gt(exchangeKeys.id, after)))
+        .orderBy(exchangeKeys.id)
+        .limit(limit)
+        .all();
+      return rows.map((row) => ({
+        binding: { userId: row.userId, kind: "exchange_key", recordId: row.id },
+        secret: { sealed: row.sealed, keyVersion: row.keyVersion },
+      }));
+    },
+    save: (db, { binding, secret }, resealed) =>
+      db
+        .update(exchangeKeys)
+        .set(resealed)
+        .where(and(eq(exchangeKeys.id, binding.recordId), eq(exchangeKeys.keyVersion, secret.keyVersion))),
+    count: (db, where) => db.$count(exchangeKeys, where(exchangeKeys.keyVersion, exchangeKeys.id)),
+  },
+  {
+    name: "ai_keys",
+    counter: "aiKeys",
+    async sealedWith(db, versions, after, limit) {
+      const rows = await db
+        .select({ id: aiKeys.id, userId: aiKeys.userId, sealed: aiKeys.sealed, keyVersion: aiKeys.keyVersion })
+        .from(aiKeys)
+        .where(and(inArray(aiKeys.keyVersion, versions), gt(aiKeys.id, after)))
+        .orderBy(aiKeys.id)
+        .limit(limit)
+        .all();
+      return rows.map((row) => ({
+        binding: { userId: row.userId, kind: "ai_key", recordId: row.id },
+        secret: { sealed: row.sealed, keyVersion: row.keyVersion },
+      }));
+    },
+    save: (db, { binding, secret }, resealed) =>
+      db
+        .update(aiKeys)
+        .set(resealed)
+        .where(and(eq(aiKeys.id, binding.recordId), eq(aiKeys.keyVersion, secret.keyVersion))),
+    count: (db, where) => db.$count(aiKeys, where(aiKeys.keyVersion, aiKeys.id)),
+  },
+  {
+    name: "users",
+    counter: "totpSecrets",
+    async sealedWith(db, versions, after, limit) {
+      const rows = await db
+        .select({ id: users.id, sealed: users.totpSecretSealed, keyVersion: users.totpKeyVersion })
+        .from(users)
+        .where(and(isNotNull(users.totpSecretSealed), inArray(users.totpKeyVersion, versions), gt(users.id, after)))
+        .orderBy(users.id)
+        .limit(limit)
+        .all();
+      return rows.map((row) => ({
+        binding: { userId: row.id, kind: "totp_secret", recordId: row.id },
+        secret: { sealed: row.sealed ?? "", keyVersion: row.keyVersion ?? 0 },
+      }));
+    },
+    save: (db, { binding, secret }, resealed) =>
+      db
+        .update(users)
+        .set({ totpSecretSealed: resealed.sealed, totpKeyVersion: resealed.keyVersion })
+        .where(and(eq(users.id, binding.recordId), eq(users.totpKeyVersion, secret.keyVersion))),
+    count: (db, where) =>
+      db.$count(users, and(isNotNull(users.totpSecretSealed), where(users.totpKeyVersion, users.id))),
+  },
+];
+
+/** How far a rotation got: the store it is in and the last id it passed there. */
+type Position = { store: number; after: string };
+
 /**
- * Re-encrypts stored secrets sealed with an older configured master version under the current one. Idempotent and
- * resumable: a record is rewritten only if it still has the version we read (a concurrent save wins).
+ * Re-encrypts stored secrets sealed with an older configured master version under the current one, a batch per
+ * call. It walks each table in id order and hands back a cursor, so a record that fails to decrypt is counted,
+ * reported and passed over once, instead of being picked up first by every later call (a batch of those would
+ * otherwise stall the rotation forever). Idempotent: calling again without a cursor starts a fresh pass.
  */
-export async function rotateSecrets(db: Database, keyring: Keyring): Promise<RotationReport> {
+export async function rotateSecrets(db: Database, keyring: Keyring, cursor?: string): Promise<RotationReport> {
   const older = keyring.versions.filter((version) => version !== keyring.currentVersion);
-  const [exchange, ai, totp] = older.length
-    ? await Promise.all([
-        db.select().from(exchangeKeys).where(inArray(exchangeKeys.keyVersion, older)).limit(BATCH).all(),
-        db.select().from(aiKeys).where(inArray(aiKeys.keyVersion, older)).limit(BATCH).all(),
-        db.select().from(users).where(inArray(users.totpKeyVersion, older)).limit(BATCH).all(),
-      ])
-    : [[], [], []];
-
-  for (const row of exchange) {
-    const binding: SecretBinding = { userId: row.userId, kind: "exchange_key", recordId: row.id };
-    const resealed = await reseal(keyring, binding, row.sealed, row.keyVersion);
-    await db
-      .update(exchangeKeys)
-      .set(resealed)
-      .where(and(eq(exchangeKeys.id, row.id), eq(exchangeKeys.keyVersion, row.keyVersion)));
+  const counters = { exchangeKeys: 0, aiKeys: 0, totpSecrets: 0 };
+  const skipped: SecretBinding[] = [];
+  let position = parseCursor(cursor);
+  let budget = BATCH;
+  for (let store = STORES[position.store]; store && budget > 0; store = STORES[position.store]) {
+    const records = older.length ? await store.sealedWith(db, older, position.after, budget) : [];
+    for (const record of records) {
+      const resealed = await reseal(keyring, record);
+      if (!resealed) {
+        skipped.push(record.binding);
+        continue;
+      }
+      await store.save(db, record, resealed);
+      counters[store.counter] += 1;
+    }
+    const last = records.at(-1);
+    position =
+      records.length === budget && last
+        ? { store: position.store, after: last.binding.recordId }
+        : { store: position.store + 1, after: "" };
+    budget -= records.length;
   }
-  for (const row of ai) {
-    const binding: SecretBinding = { userId: row.userId, kind: "ai_key", recordId: row.id };
-    const resealed = await reseal(keyring, binding, row.sealed, row.keyVersion);
-    await db
-      .update(aiKeys)
-      .set(resealed)
-      .where(and(eq(aiKeys.id, row.id), eq(aiKeys.keyVersion, row.keyVersion)));
-  }
-  for (const row of totp) {
-    if (!row.totpSecretSealed || row.totpKeyVersion === null) continue;
-    const binding: SecretBinding = { userId: row.id, kind: "totp_secret", recordId: row.id };
-    const resealed = await reseal(keyring, binding, row.totpSecretSealed, row.totpKeyVersion);
-    await db
-      .update(users)
-      .set({ totpSecretSealed: resealed.sealed, totpKeyVersion: resealed.keyVersion })
-      .where(and(eq(users.id, row.id), eq(users.totpKeyVersion, row.totpKeyVersion)));
-  }
-
+  const done = position.store >= STORES.length;
   return {
-    exchangeKeys: exchange.length,
-    aiKeys: ai.length,
-    totpSecrets: totp.length,
-    unreadable: await countUnreadable(db, keyring),
-    done: exchange.length < BATCH && ai.length < BATCH && totp.length < BATCH,
+    ...counters,
+    unreadable: await countUnreadable(db, keyring, position),
+    skipped,
+    cursor: done ? null : `${STORES[position.store]?.name}:${position.after}`,
+    done,
   };
 }
 
-async function countUnreadable(db: Database, keyring: Keyring): Promise<number> {
-  const known = [...keyring.versions];
-  const counts = await Promise.all([
-    db.$count(exchangeKeys, notInArray(exchangeKeys.keyVersion, known)),
-    db.$count(aiKeys, notInArray(aiKeys.keyVersion, known)),
-    db.$count(users, and(isNotNull(users.totpSecretSealed), notInArray(users.totpKeyVersion, known))),
-  ]);
+function parseCursor(cursor: string | undefined): Position {
+  if (!cursor) return { store: 0, after: "" };
+  const colon = cursor.indexOf(":");
+  const store = STORES.findIndex((s) => s.name === cursor.slice(0, colon));
+  if (colon < 0 || store < 0)
+    throw new ApiError("validation_failed", "cursor: pass the cursor the previous rotation call answered.");
+  return { store, after: cursor.slice(colon + 1) };
+}
+
+/**
+ * Records sealed with a version that is not configured, plus records the rotation has passed that still have an
+ * older version (they failed to decrypt: a readable one would have been rewritten).
+ */
+async function countUnreadable(db: Database, keyring: Keyring, position: Position): Promise<number> {
+  const configured = [...keyring.versions];
+  const older = configured.filter((version) => version !== keyring.currentVersion);
+  const counts = await Promise.all(
+    STORES.map((store, index) =>
+      store.count(db, (version, id) => {
+        const unknown = notInArray(version, configured);
+        if (index < position.store) return ne(version, keyring.currentVersion);
+        if (index > position.store || !position.after || older.length === 0) return unknown;
+        return or(unknown, and(inArray(version, older), lte(id, position.after)));
+      }),
+    ),
+  );
   return counts.reduce((sum, count) => sum + count, 0);
 }
 
-async function reseal(keyring: Keyring, binding: SecretBinding, sealed: string, keyVersion: number) {
-  const plaintext = await openSecret(keyring, binding, { sealed, keyVersion });
-  return sealSecret(keyring, binding, plaintext);
+/** The record sealed under the current master, or null when it cannot be opened. */
+async function reseal(keyring: Keyring, { binding, secret }: SealedRecord): Promise<SealedSecret | null> {
+  try {
+    return await sealSecret(keyring, binding, await openSecret(keyring, binding, secret));
+  } catch (error) {
+    if (error instanceof SecretUnreadableError) return null;
+    throw error;
+  }
 }

@@ -1,5 +1,5 @@
 import Big from "big.js";
-import { and, desc, eq, inArray, lt, ne, or } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, ne, or, type SQL } from "drizzle-orm";
 import * as z from "zod";
 import {
   type CreatePortfolio,
@@ -13,6 +13,7 @@ import {
   type ReviewInterval,
   type RiskLimits,
 } from "../../shared/api/portfolios.ts";
+import { insertWithinCap } from "../db/capped-insert.ts";
 import type { Database } from "../db/client.ts";
 import { portfolios } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
@@ -130,6 +131,9 @@ export function configOf(row: PortfolioRow): PortfolioConfig {
   };
 }
 
+/** Each portfolio is a Durable Object with its own schedule and exchange traffic: one account keeps a bounded number. */
+export const MAX_PORTFOLIOS_PER_USER = 50;
+
 export async function insertPortfolio(
   db: Database,
   userId: string,
@@ -137,12 +141,20 @@ export async function insertPortfolio(
   now: Date,
 ): Promise<PortfolioRow> {
   const id = await freshPortfolioId(db, columns.exchangeKeyId);
-  const [row] = await db
-    .insert(portfolios)
-    .values({ ...columns, id, userId, status: "draft", createdAt: now, updatedAt: now })
-    .returning();
-  if (!row) throw new ApiError("internal_error", "The portfolio was not saved.");
-  return row;
+  const kept = await insertWithinCap(
+    db,
+    portfolios,
+    { ...columns, id, userId, status: "draft", createdAt: now, updatedAt: now },
+    and(eq(portfolios.userId, userId), ne(portfolios.status, "deleted")) as SQL,
+    MAX_PORTFOLIOS_PER_USER,
+  );
+  if (!kept)
+    throw new ApiError(
+      "limit_reached",
+      `You already have ${MAX_PORTFOLIOS_PER_USER} portfolios, the most one account may keep; delete one first.`,
+      { details: { limit: MAX_PORTFOLIOS_PER_USER } },
+    );
+  return ownedPortfolio(db, userId, id);
 }
 
 /** A new id whose client-order-id prefix no other portfolio of the key has, so stop never cancels a sibling's order. */

@@ -19,9 +19,9 @@ import { valuedBalances } from "../accounts/balances.ts";
 import { exchangeErrorResponses, withExchangeErrors } from "../accounts/exchange-error-response.ts";
 import { type AccountServices, gatewayForKey } from "../accounts/gateway-for-key.ts";
 import { cancelOrder, openOrders, openPositions, positionMode, protectiveOrders } from "../accounts/orders.ts";
-import { requireTrading, saveTradingSettings, signedIn, tradingSettings } from "../accounts/trading-authorization.ts";
+import { requireTrading, saveTradingSettings, tradingSettings } from "../accounts/trading-authorization.ts";
 import { requireRecentTwoFactor, requireScope } from "../auth/guards.ts";
-import { SESSION_ONLY, SESSION_OR_TOKEN } from "../auth/openapi-security.ts";
+import { SESSION_ONLY, sessionOrToken } from "../auth/openapi-security.ts";
 import { openDatabase } from "../db/client.ts";
 import { Order } from "../exchanges/contract.ts";
 import type { AppEnv } from "../http/context.ts";
@@ -40,8 +40,8 @@ const balances = createRoute({
   description:
     "USDT and USDC count at 1 USD; other assets are priced through their USDT spot market in one batched ticker " +
     "call. `market=linear` adds the futures wallet (margin balance, unrealized PnL).",
-  security: SESSION_OR_TOKEN,
-  middleware: [signedIn("read"), rateLimit("read")] as const,
+  security: sessionOrToken("read"),
+  middleware: [rateLimit("read")] as const,
   request: { params: KeyParam, query: BalancesQuery },
   responses: { 200: { description: "Balances", content: jsonContent(Balances) }, ...KEY_ERRORS },
 });
@@ -51,8 +51,8 @@ const positions = createRoute({
   path: "/keys/{keyId}/positions",
   tags: ["Exchange accounts"],
   summary: "Open USDT-perpetual positions of a key",
-  security: SESSION_OR_TOKEN,
-  middleware: [signedIn("read"), rateLimit("read")] as const,
+  security: sessionOrToken("read"),
+  middleware: [rateLimit("read")] as const,
   request: { params: KeyParam, query: PositionsQuery },
   responses: { 200: { description: "Positions", content: jsonContent(PositionList) }, ...KEY_ERRORS },
 });
@@ -62,8 +62,8 @@ const orders = createRoute({
   path: "/keys/{keyId}/orders",
   tags: ["Exchange accounts"],
   summary: "Open orders of a key on spot or futures (`market=linear`)",
-  security: SESSION_OR_TOKEN,
-  middleware: [signedIn("read"), rateLimit("read")] as const,
+  security: sessionOrToken("read"),
+  middleware: [rateLimit("read")] as const,
   request: { params: KeyParam, query: OrdersQuery },
   responses: { 200: { description: "Open orders", content: jsonContent(OrderList) }, ...KEY_ERRORS },
 });
@@ -73,8 +73,8 @@ const futuresPositionMode = createRoute({
   path: "/keys/{keyId}/futures/position-mode",
   tags: ["Exchange accounts"],
   summary: "The account's futures position mode (one-way or hedge)",
-  security: SESSION_OR_TOKEN,
-  middleware: [signedIn("read"), rateLimit("read")] as const,
+  security: sessionOrToken("read"),
+  middleware: [rateLimit("read")] as const,
   request: { params: KeyParam },
   responses: { 200: { description: "Position mode", content: jsonContent(PositionModeView) }, ...KEY_ERRORS },
 });
@@ -84,8 +84,8 @@ const futuresStops = createRoute({
   path: "/keys/{keyId}/futures/stops",
   tags: ["Exchange accounts"],
   summary: "Stop-loss and take-profit orders of the key's futures positions",
-  security: SESSION_OR_TOKEN,
-  middleware: [signedIn("read"), rateLimit("read")] as const,
+  security: sessionOrToken("read"),
+  middleware: [rateLimit("read")] as const,
   request: { params: KeyParam, query: ConditionalOrdersQuery },
   responses: { 200: { description: "Protective orders", content: jsonContent(StopList) }, ...KEY_ERRORS },
 });
@@ -96,8 +96,8 @@ const cancel = createRoute({
   tags: ["Exchange accounts"],
   summary: "Cancel an open order by its client order id",
   description: "Needs the `trade` scope, and a recent 2FA code when 2FA for trading is on.",
-  security: SESSION_OR_TOKEN,
-  middleware: [signedIn("trade"), rateLimit("write")] as const,
+  security: sessionOrToken("trade"),
+  middleware: [rateLimit("write")] as const,
   request: { params: OrderParam, query: CancelOrderQuery },
   responses: { 200: { description: "The canceled order", content: jsonContent(Order) }, ...KEY_ERRORS },
 });
@@ -107,8 +107,8 @@ const getSettings = createRoute({
   path: "/me/settings",
   tags: ["Settings"],
   summary: "Your trading settings",
-  security: SESSION_OR_TOKEN,
-  middleware: [signedIn("read"), rateLimit("read")] as const,
+  security: sessionOrToken("read"),
+  middleware: [rateLimit("read")] as const,
   responses: {
     200: { description: "Settings", content: jsonContent(TradingSettings) },
     ...errorResponses(401, 403, 429),
@@ -121,7 +121,7 @@ const putSettings = createRoute({
   tags: ["Settings"],
   summary: "Change your trading settings (2FA for trading needs 2FA on; a recent code when it is)",
   security: SESSION_ONLY,
-  middleware: [signedIn("read"), rateLimit("sensitive")] as const,
+  middleware: [rateLimit("sensitive")] as const,
   request: { body: { content: jsonContent(TradingSettings), required: true } },
   responses: {
     200: { description: "Settings", content: jsonContent(TradingSettings) },

@@ -1,9 +1,9 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import { AdminUserPage, PageQuery, SecretRotation } from "../../shared/api/admin.ts";
+import { AdminUserPage, PageQuery, RotationQuery, SecretRotation } from "../../shared/api/admin.ts";
 import { ResourceId, User } from "../../shared/api/auth.ts";
 import { listUsers, setUserEnabled } from "../admin/users.ts";
 import { requireAdmin } from "../auth/guards.ts";
-import { SESSION_ONLY } from "../auth/openapi-security.ts";
+import { ADMIN_ONLY } from "../auth/openapi-security.ts";
 import { openDatabase } from "../db/client.ts";
 import type { AppEnv } from "../http/context.ts";
 import { validationHook } from "../http/validation.ts";
@@ -18,7 +18,7 @@ const list = createRoute({
   path: "/admin/users",
   tags: ["Admin"],
   summary: "All users, paginated, with which keys they have (never the keys)",
-  security: SESSION_ONLY,
+  security: ADMIN_ONLY,
   middleware: [rateLimit("read")] as const,
   request: { query: PageQuery },
   responses: {
@@ -36,7 +36,7 @@ const toggle = (action: "enable" | "disable") =>
       action === "enable"
         ? "Enable a user"
         : "Disable a user: stops their portfolios and revokes their sessions and API tokens",
-    security: SESSION_ONLY,
+    security: ADMIN_ONLY,
     middleware: [rateLimit("write")] as const,
     request: { params: ResourceId },
     responses: {
@@ -49,12 +49,16 @@ const rotate = createRoute({
   method: "post",
   path: "/admin/secrets/rotate",
   tags: ["Admin"],
-  summary: "Re-encrypt stored secrets with the current master key version (repeat until `done`)",
-  security: SESSION_ONLY,
+  summary: "Re-encrypt stored secrets with the current master key version (repeat with `cursor` until `done`)",
+  description:
+    "Each call handles a batch and answers a `cursor`; pass it to the next call. Records that fail to decrypt are " +
+    "counted as `unreadable`, listed in `skipped` and passed over, so they never stop the rotation.",
+  security: ADMIN_ONLY,
   middleware: [rateLimit("sensitive")] as const,
+  request: { query: RotationQuery },
   responses: {
     200: { description: "What was re-encrypted", content: jsonContent(SecretRotation) },
-    ...errorResponses(401, 403, 429, 500),
+    ...errorResponses(400, 401, 403, 429, 500),
   },
 });
 
@@ -81,7 +85,10 @@ export const adminRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook
   .openapi(rotate, async (c) => {
     requireAdmin(c);
     const keyring = requireKeyring(c.var.config.keyring);
-    const report = await rotateSecrets(openDatabase(c.env.DB), keyring);
-    c.var.log.info("secrets rotated", { keyVersion: keyring.currentVersion, ...report });
+    const report = await rotateSecrets(openDatabase(c.env.DB), keyring, c.req.valid("query").cursor);
+    const { skipped, ...counts } = report;
+    c.var.log.info("secrets rotated", { keyVersion: keyring.currentVersion, ...counts, skipped: skipped.length });
+    // Ids only: which records their owners must enter again.
+    for (const record of skipped) c.var.log.warn("stored secret cannot be decrypted; skipped", record);
     return c.json({ keyVersion: keyring.currentVersion, ...report }, 200);
   });

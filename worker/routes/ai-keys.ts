@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { AiKey, AiKeyList, AiProviderParam, Deleted, SetAiKey } from "../../shared/api/keys.ts";
 import { requireRecentTwoFactor, requireScope } from "../auth/guards.ts";
-import { SESSION_ONLY, SESSION_OR_TOKEN } from "../auth/openapi-security.ts";
+import { SESSION_ONLY, sessionOrToken } from "../auth/openapi-security.ts";
 import { openDatabase } from "../db/client.ts";
 import type { AppEnv } from "../http/context.ts";
 import { validationHook } from "../http/validation.ts";
@@ -17,7 +17,7 @@ const list = createRoute({
   path: "/keys/ai",
   tags: ["AI keys"],
   summary: "Your AI provider keys (masked)",
-  security: SESSION_OR_TOKEN,
+  security: sessionOrToken("read"),
   middleware: [rateLimit("read")] as const,
   responses: { 200: { description: "Keys", content: jsonContent(AiKeyList) }, ...errorResponses(401, 403, 429) },
 });

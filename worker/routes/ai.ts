@@ -1,11 +1,10 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
 import { ErrorBody } from "../../shared/api/error.ts";
 import { AiProvider } from "../../shared/api/keys.ts";
 import { AiModel, listModels } from "../ai/models.ts";
 import { SYSTEM_INSTRUCTIONS } from "../ai/prompt.ts";
 import { requireScope } from "../auth/guards.ts";
-import { SESSION_OR_TOKEN } from "../auth/openapi-security.ts";
+import { sessionOrToken } from "../auth/openapi-security.ts";
 import { openDatabase } from "../db/client.ts";
 import { ApiError } from "../http/api-error.ts";
 import type { AppEnv } from "../http/context.ts";
@@ -15,12 +14,6 @@ import { requireKeyring } from "../keys/sealed-secret.ts";
 import { rateLimit } from "../ratelimit/rate-limit.ts";
 import { jsonContent } from "./json-content.ts";
 import { errorResponses } from "./openapi-responses.ts";
-
-/** Auth before query validation, so an anonymous caller learns nothing but 401. */
-const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
-  requireScope(c, "read");
-  await next();
-};
 
 const VersionedText = z.object({ version: z.string(), text: z.string() });
 
@@ -42,8 +35,8 @@ const instructions = createRoute({
   tags: ["AI"],
   summary: "The system rules every AI decision is made under, per market, with their version ids",
   description: "A portfolio's own instructions are appended after these rules and never replace them.",
-  security: SESSION_OR_TOKEN,
-  middleware: [signedIn, rateLimit("read")] as const,
+  security: sessionOrToken("read"),
+  middleware: [rateLimit("read")] as const,
   responses: {
     200: { description: "Spot and futures rules", content: jsonContent(Instructions) },
     ...errorResponses(401, 403, 429),
@@ -56,14 +49,16 @@ const models = createRoute({
   tags: ["AI"],
   summary: "Models your stored key can use for decisions (cached for ten minutes)",
   description:
-    "400 `ai_key_missing` when you have no key for the provider; 502 `ai_unavailable` when the provider cannot list " +
-    "models (a rejected key answers `ai_key_rejected`).",
-  security: SESSION_OR_TOKEN,
-  middleware: [signedIn, rateLimit("read")] as const,
+    "400 `ai_key_missing` when you have no key for the provider; 424 `ai_key_unreadable` when the stored key cannot " +
+    "be decrypted (enter it again); 502 `ai_unavailable` when the provider cannot list models (a rejected key " +
+    "answers `ai_key_rejected`).",
+  security: sessionOrToken("read"),
+  middleware: [rateLimit("read")] as const,
   request: { query: z.object({ provider: AiProvider }) },
   responses: {
     200: { description: "Models", content: jsonContent(ModelList) },
     ...errorResponses(400, 401, 403, 429),
+    424: { description: "The stored key cannot be decrypted (ai_key_unreadable)", content: jsonContent(ErrorBody) },
     502: { description: "The provider failed (ai_unavailable, ai_key_rejected)", content: jsonContent(ErrorBody) },
   },
 });

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { DevSignIn, GoogleSignIn, Me, SignedIn, SignedOut, SignInOptions } from "../../shared/api/auth.ts";
 import { verifyGoogleIdToken } from "../auth/google-id-token.ts";
 import { requireScope } from "../auth/guards.ts";
-import { SESSION_OR_TOKEN } from "../auth/openapi-security.ts";
+import { sessionOrToken } from "../auth/openapi-security.ts";
 import { revokeSession } from "../auth/sessions.ts";
 import { clearSessionCookie, completeSignIn } from "../auth/sign-in.ts";
 import { findUser, toUserView } from "../auth/users.ts";
@@ -70,7 +70,7 @@ const getMe = createRoute({
   path: "/auth/me",
   tags: ["Auth"],
   summary: "The signed-in user",
-  security: SESSION_OR_TOKEN,
+  security: sessionOrToken("read"),
   middleware: [rateLimit("read")] as const,
   responses: {
     200: { description: "The caller", content: jsonContent(Me) },

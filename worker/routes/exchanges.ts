@@ -11,9 +11,8 @@ import {
 import { exchangeErrorResponses, withExchangeErrors } from "../accounts/exchange-error-response.ts";
 import { marketDataGateway } from "../accounts/gateway-for-key.ts";
 import { marketDetail, searchMarkets } from "../accounts/market-catalog.ts";
-import { signedIn } from "../accounts/trading-authorization.ts";
 import { requireScope } from "../auth/guards.ts";
-import { SESSION_OR_TOKEN } from "../auth/openapi-security.ts";
+import { sessionOrToken } from "../auth/openapi-security.ts";
 import type { Venue } from "../exchanges/contract.ts";
 import { createGateway } from "../exchanges/gateway.ts";
 import type { AppEnv } from "../http/context.ts";
@@ -30,8 +29,8 @@ const capabilities = createRoute({
   path: "/exchanges",
   tags: ["Exchanges"],
   summary: "Venues, their markets and environments, and the operations each market supports",
-  security: SESSION_OR_TOKEN,
-  middleware: [signedIn("read"), rateLimit("read")] as const,
+  security: sessionOrToken("read"),
+  middleware: [rateLimit("read")] as const,
   responses: {
     200: { description: "The capability map", content: jsonContent(CapabilityMap) },
     ...errorResponses(401, 403, 429),
@@ -44,8 +43,8 @@ const markets = createRoute({
   tags: ["Exchanges"],
   summary: "A venue's markets with their filters (tick, step, minimums), for pickers; `q` searches",
   description: "Public market data from live, or from the environment of `keyId` (one of your keys on this venue).",
-  security: SESSION_OR_TOKEN,
-  middleware: [signedIn("read"), rateLimit("read")] as const,
+  security: sessionOrToken("read"),
+  middleware: [rateLimit("read")] as const,
   request: { params: VenueParam, query: MarketsQuery },
   responses: {
     200: { description: "Matching markets, tradable first", content: jsonContent(MarketList) },
@@ -59,8 +58,8 @@ const market = createRoute({
   path: "/exchanges/{venue}/markets/{symbol}",
   tags: ["Exchanges"],
   summary: "One market's filters and current price, for validating an order form",
-  security: SESSION_OR_TOKEN,
-  middleware: [signedIn("read"), rateLimit("read")] as const,
+  security: sessionOrToken("read"),
+  middleware: [rateLimit("read")] as const,
   request: { params: VenueSymbolParam, query: MarketQuery },
   responses: {
     200: { description: "The market and its ticker", content: jsonContent(MarketDetail) },

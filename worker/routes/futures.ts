@@ -27,8 +27,8 @@ import {
 } from "../accounts/futures-actions.ts";
 import { gatewayForKey, type KeyedGateway } from "../accounts/gateway-for-key.ts";
 import { runIdempotent } from "../accounts/idempotency.ts";
-import { requireTrading, signedIn } from "../accounts/trading-authorization.ts";
-import { SESSION_OR_TOKEN } from "../auth/openapi-security.ts";
+import { requireTrading } from "../accounts/trading-authorization.ts";
+import { sessionOrToken } from "../auth/openapi-security.ts";
 import type { AppEnv } from "../http/context.ts";
 import { validationHook } from "../http/validation.ts";
 import { rateLimit } from "../ratelimit/rate-limit.ts";
@@ -52,8 +52,8 @@ const tradeRoute = <P extends string, M extends "put" | "post" | "delete">(metho
   tags: ["Futures"],
   summary,
   description: TRADING_NOTE,
-  security: SESSION_OR_TOKEN,
-  middleware: [signedIn("trade"), rateLimit("write")],
+  security: sessionOrToken("trade"),
+  middleware: [rateLimit("write")],
 });
 
 const positionMode = createRoute({

@@ -10,7 +10,7 @@ const getHealth = createRoute({
   method: "get",
   path: "/health",
   tags: ["System"],
-  summary: "Service health: database reachability, version, server time, last cron run",
+  summary: "Service health: database reachability, version, server time, last cron run, whether admins are configured",
   responses: {
     200: { description: "Service status", content: { "application/json": { schema: HealthStatus } } },
     ...errorResponses(500),
@@ -18,6 +18,8 @@ const getHealth = createRoute({
 });
 
 export const healthRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(getHealth, async (c) => {
-  const health = await checkHealth(openDatabase(c.env.DB), c.var.config.version, new Date());
+  const { version, auth } = c.var.config;
+  const setup = { version, adminsConfigured: auth.adminEmails.length > 0 };
+  const health = await checkHealth(openDatabase(c.env.DB), setup, new Date());
   return c.json(health, 200);
 });

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { ResourceId } from "../../shared/api/auth.ts";
 import { CreateExchangeKey, Deleted, ExchangeKey, ExchangeKeyList, ReplaceExchangeKey } from "../../shared/api/keys.ts";
 import { requireRecentTwoFactor, requireScope } from "../auth/guards.ts";
-import { SESSION_ONLY, SESSION_OR_TOKEN } from "../auth/openapi-security.ts";
+import { SESSION_ONLY, sessionOrToken } from "../auth/openapi-security.ts";
 import { openDatabase } from "../db/client.ts";
 import type { AppEnv } from "../http/context.ts";
 import { validationHook } from "../http/validation.ts";
@@ -29,7 +29,7 @@ const list = createRoute({
   path: "/keys/exchange",
   tags: ["Exchange keys"],
   summary: "Your exchange keys: masked values (last 4 characters), environment, label, verified permissions",
-  security: SESSION_OR_TOKEN,
+  security: sessionOrToken("read"),
   middleware: [rateLimit("read")] as const,
   responses: {
     200: { description: "Keys", content: jsonContent(ExchangeKeyList) },
@@ -42,7 +42,7 @@ const getOne = createRoute({
   path: "/keys/exchange/{id}",
   tags: ["Exchange keys"],
   summary: "One of your exchange keys (masked)",
-  security: SESSION_OR_TOKEN,
+  security: sessionOrToken("read"),
   middleware: [rateLimit("read")] as const,
   request: { params: ResourceId },
   responses: {
@@ -59,6 +59,10 @@ const create = createRoute({
   description:
     "Answers 400 `key_can_withdraw` for withdrawal-enabled keys and 400 `key_rejected` when the venue refuses the " +
     "key. When the venue cannot be asked the key is stored with status `unverified` and is not used for trading. " +
+    "Testnet and demo keys are checked with reads those sites serve: Binance's spot and futures sites one by one " +
+    "(`permissions.spot`/`futures` say which accepted the key), Bybit demo with a wallet read, its trading rights " +
+    "assumed and said so in `verificationNote`. A `custom` Binance key may name its spot and futures base URLs " +
+    "separately (`baseUrls`) and trades only the markets it has a URL for. " +
     `Needs a recent 2FA confirmation when 2FA is on. ${EGRESS_NOTE}`,
   security: SESSION_ONLY,
   middleware: [rateLimit("sensitive")] as const,

@@ -1,5 +1,4 @@
-import { signedIn } from "../accounts/trading-authorization.ts";
-import { SESSION_OR_TOKEN } from "../auth/openapi-security.ts";
+import { sessionOrToken } from "../auth/openapi-security.ts";
 import { rateLimit } from "../ratelimit/rate-limit.ts";
 
 /**
@@ -17,7 +16,7 @@ export function portfolioRoute(tag: string) {
     path,
     tags: [tag],
     summary,
-    security: SESSION_OR_TOKEN,
-    middleware: [signedIn(scope), rateLimit(scope === "read" ? "read" : "write")],
+    security: sessionOrToken(scope),
+    middleware: [rateLimit(scope === "read" ? "read" : "write")],
   });
 }

@@ -18,6 +18,7 @@ import {
   requireTwoFactorCode,
   twoFactorStatus,
 } from "../auth/two-factor.ts";
+import { twoFactorAttempts } from "../auth/two-factor-lockout.ts";
 import { findUser } from "../auth/users.ts";
 import { openDatabase } from "../db/client.ts";
 import { ApiError } from "../http/api-error.ts";
@@ -29,6 +30,10 @@ import { jsonContent } from "./json-content.ts";
 import { errorResponses } from "./openapi-responses.ts";
 
 const codeBody = { body: { content: jsonContent(TwoFactorCodeBody), required: true } };
+
+const LOCKOUT_NOTE =
+  "Wrong codes count per account, from any IP and across sign-in, verify and disable: after 5 the account's codes " +
+  "are locked (429 `two_factor_locked` with Retry-After; 15 minutes, doubling with each lockout), even a right one.";
 
 const getStatus = createRoute({
   method: "get",
@@ -61,6 +66,10 @@ const enable = createRoute({
   path: "/auth/2fa/enable",
   tags: ["Two-factor"],
   summary: "Turn 2FA on with a valid code for the pending secret; answers one-time recovery codes",
+  description:
+    "Your other sessions and every API token were created without the second factor: they are revoked in the same " +
+    "step (the counts are in the answer). The session that turns it on stays signed in, and may act on sensitive " +
+    "routes for a few minutes without another code.",
   security: SESSION_ONLY,
   middleware: [rateLimit("twoFactor")] as const,
   request: codeBody,
@@ -75,6 +84,7 @@ const verify = createRoute({
   path: "/auth/2fa/verify",
   tags: ["Two-factor"],
   summary: "Confirm with a code to unlock sensitive actions (keys, API tokens) for a few minutes",
+  description: LOCKOUT_NOTE,
   security: SESSION_ONLY,
   middleware: [rateLimit("twoFactor")] as const,
   request: codeBody,
@@ -89,6 +99,7 @@ const disable = createRoute({
   path: "/auth/2fa/disable",
   tags: ["Two-factor"],
   summary: "Turn 2FA off with a current code or a recovery code",
+  description: LOCKOUT_NOTE,
   security: SESSION_ONLY,
   middleware: [rateLimit("twoFactor")] as const,
   request: codeBody,
@@ -109,30 +120,26 @@ export const twoFactorRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validation
   })
   .openapi(enable, async (c) => {
     const { db, user, sessionId } = await sessionUser(c);
-    const now = c.var.identity.now();
-    const recoveryCodes = await enableTwoFactor(
-      db,
-      requireKeyring(c.var.config.keyring),
-      user,
-      c.req.valid("json").code,
-      now,
-    );
-    // The code just proved possession: this session may go on to sensitive actions without asking again.
-    await elevateSession(db, sessionId, now);
-    return c.json({ enabled: true as const, recoveryCodes }, 200);
+    const enabled = await enableTwoFactor(db, requireKeyring(c.var.config.keyring), user, c.req.valid("json").code, {
+      sessionId,
+      now: c.var.identity.now(),
+    });
+    return c.json({ enabled: true as const, ...enabled }, 200);
   })
   .openapi(verify, async (c) => {
     const { db, user, sessionId } = await sessionUser(c);
     if (!user.totpEnabled) throw new ApiError("conflict", "Two-factor authentication is not on.");
     const now = c.var.identity.now();
-    await requireTwoFactorCode(db, requireKeyring(c.var.config.keyring), user, c.req.valid("json").code, now);
+    const attempts = twoFactorAttempts(c.env.RATE_LIMITER);
+    await requireTwoFactorCode(db, requireKeyring(c.var.config.keyring), attempts, user, c.req.valid("json").code, now);
     const until = await elevateSession(db, sessionId, now);
     return c.json({ verifiedUntil: until.toISOString() }, 200);
   })
   .openapi(disable, async (c) => {
     const { db, user } = await sessionUser(c);
     const now = c.var.identity.now();
-    await disableTwoFactor(db, requireKeyring(c.var.config.keyring), user, c.req.valid("json").code, now);
+    const attempts = twoFactorAttempts(c.env.RATE_LIMITER);
+    await disableTwoFactor(db, requireKeyring(c.var.config.keyring), attempts, user, c.req.valid("json").code, now);
     return c.json({ enabled: false as const }, 200);
   });
 

@@ -3,7 +3,12 @@ import { CRON_HEARTBEAT } from "../cron/scheduled.ts";
 import type { Database } from "../db/client.ts";
 import { readHeartbeat } from "../db/heartbeats.ts";
 
-export async function checkHealth(db: Database, version: string, now: Date): Promise<HealthStatus> {
+export async function checkHealth(
+  db: Database,
+  setup: { version: string; adminsConfigured: boolean },
+  now: Date,
+): Promise<HealthStatus> {
+  const { version, adminsConfigured } = setup;
   const started = Date.now();
   try {
     const lastCron = await readHeartbeat(db, CRON_HEARTBEAT);
@@ -13,6 +18,7 @@ export async function checkHealth(db: Database, version: string, now: Date): Pro
       time: now.toISOString(),
       database: { reachable: true, latencyMs: Date.now() - started },
       lastCronAt: lastCron?.toISOString() ?? null,
+      adminsConfigured,
     };
   } catch {
     return {
@@ -21,6 +27,7 @@ export async function checkHealth(db: Database, version: string, now: Date): Pro
       time: now.toISOString(),
       database: { reachable: false, latencyMs: null },
       lastCronAt: null,
+      adminsConfigured,
     };
   }
 }

@@ -23,6 +23,8 @@ describe.each(VENUES)("%s futures controls", (venue) => {
     expect(dump.positionMode).toBe("hedge");
     expect(dump.leverage.SOLUSDT).toBe(7);
     expect(dump.marginMode.SOLUSDT).toBe("isolated");
+    // Binance sets it for the symbol; a Bybit unified account has one margin mode for every perpetual.
+    expect(dump.marginMode.BTCUSDT).toBe(venue === "bybit" ? "isolated" : undefined);
     // Back to one-way, so the rest of this account's life is simple.
     expect((await user.put(`${base}/position-mode`, { mode: "one_way" })).status).toBe(200);
 

@@ -4,6 +4,7 @@ import { groqProvider } from "../../../worker/ai/groq.ts";
 import { clearModelCache, listModels } from "../../../worker/ai/models.ts";
 import { openAiProvider } from "../../../worker/ai/openai.ts";
 import { decisionProvider } from "../../../worker/ai/providers.ts";
+import { modelListVerifier } from "../../../worker/keys/ai-key-verifier.ts";
 import { futuresInput, script, simAiKey, simRequests, spotInput } from "./support.ts";
 
 // Real HTTP to the simulator's OpenAI-compatible endpoints; backoff sleeps are recorded instead of waited.
@@ -124,6 +125,24 @@ describe("OpenAI Responses provider against the simulator", () => {
     expect(result).toMatchObject({ ok: false, attempts: 1, failure: { code: "timeout" } });
   });
 
+  it("does not follow a redirect: it is a failure, and nothing is asked again", async () => {
+    const key = await simAiKey("openai");
+    // 307 keeps method and body: a client that followed it would post the decision request again and get ethBuy.
+    await script(key, [{ redirect: { status: 307 } }, { decision: ethBuy }]);
+    const { provider, sleeps } = openAi(key);
+    expect(await provider.decide(spotInput(), options)).toMatchObject({
+      ok: false,
+      attempts: 1,
+      failure: {
+        code: "provider_error",
+        httpStatus: 307,
+        message: `OpenAI answered with a redirect (HTTP 307 to ${env.SIM_URL}/v1/responses), which is not followed; check the base URL.`,
+      },
+    });
+    expect(sleeps).toEqual([]);
+    expect(await simRequests(key)).toHaveLength(1);
+  });
+
   it("records output that is not the schema, and the model's own error, as failures", async () => {
     const key = await simAiKey("openai");
     await script(key, [
@@ -195,6 +214,35 @@ describe("Groq provider against the simulator", () => {
 });
 
 describe("model lists", () => {
+  it("never follows a redirect when listing models or verifying a key", async () => {
+    clearModelCache();
+    const key = await simAiKey("openai");
+    // What the network does: a redirect is followed unless the request says "manual" (then the 3xx comes back).
+    const redirecting: typeof fetch = async (input, init) => {
+      if (init?.redirect !== "manual") return fetch(input, init);
+      return new Response(null, { status: 302, headers: { location: "https://elsewhere.example/v1/models" } });
+    };
+    expect(await listModels("openai", { baseUrl: env.SIM_URL, apiKey: key, fetcher: redirecting })).toEqual({
+      ok: false,
+      failure: {
+        code: "provider_error",
+        httpStatus: 302,
+        message:
+          "OpenAI answered with a redirect (HTTP 302 to https://elsewhere.example/v1/models), which is not followed; check the base URL.",
+      },
+    });
+    const verify = modelListVerifier({ openai: env.SIM_URL, groq: `${env.SIM_URL}/openai` }, redirecting);
+    expect(await verify("openai", key)).toEqual({
+      outcome: "unavailable",
+      reason:
+        "openai answered with a redirect (HTTP 302 to https://elsewhere.example/v1/models), which is not followed; check the base URL.",
+    });
+    // The same key through a fetch that leaves the request as it is: verified, so the refusal above was the redirect.
+    expect(await modelListVerifier({ openai: env.SIM_URL, groq: env.SIM_URL })("openai", key)).toEqual({
+      outcome: "verified",
+    });
+  });
+
   it("lists decision-capable models and caches them per key", async () => {
     clearModelCache();
     const key = await simAiKey("openai");

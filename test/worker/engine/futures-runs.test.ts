@@ -176,4 +176,91 @@ describe.each(VENUES)("%s futures reviews", (venue) => {
       expect.objectContaining({ symbol: "ADAUSDT", positionSide: "short" }),
     ]);
   });
+
+  it("sets the portfolio's isolated margin before the entry (on Bybit, the whole account's mode)", async () => {
+    await holdPrice(venue, "linear", "BNBUSDT", "650");
+    const t = await scriptedTrader(venue, { spot: {}, futuresWallet: "10000" });
+    await t.decide(
+      futuresPlan([
+        futuresAction({
+          symbol: "BNBUSDT",
+          action: "OPEN",
+          side: "LONG",
+          quantity: "1",
+          leverage: 2,
+          stopLoss: "620",
+        }),
+      ]),
+    );
+    const id = await newPortfolio(
+      t.user,
+      futuresPortfolio(t.keyId, {
+        decisionSource: OPENAI,
+        tokens: [{ token: "BNB", minAllocation: 0 }],
+        futures: { positionMode: "one_way", marginMode: "isolated", maxLeverage: 3 },
+      }),
+    );
+    const { run } = await startSettled(t.user, id);
+    expect(run.status, JSON.stringify(run.error)).toBe("completed");
+    expect((run.orders as unknown as Order[])[0]).toMatchObject({ status: "filled", stopsStatus: "placed" });
+    expect(run.notes).not.toEqual(
+      expect.arrayContaining([expect.objectContaining({ message: expect.stringContaining("Margin mode stays") })]),
+    );
+    const account = await dumpAccount(t.account.apiKey);
+    expect(account.marginMode.BNBUSDT).toBe("isolated");
+    // Binance sets it for the contract traded; a Bybit unified account has one mode for every perpetual.
+    expect(account.marginMode.BTCUSDT).toBe(venue === "bybit" ? "isolated" : undefined);
+    const { positions } = (await t.user.get(`/api/portfolios/${id}/positions`)).body;
+    expect(positions).toEqual([expect.objectContaining({ symbol: "BNBUSDT", marginMode: "isolated" })]);
+  });
+});
+
+describe("bybit futures reviews on a unified account", () => {
+  it("trades in the account's margin mode, with a note, when Bybit refuses to switch it under open positions", async () => {
+    await holdPrice("bybit", "linear", "BNBUSDT", "650");
+    const t = await scriptedTrader("bybit", { spot: {}, futuresWallet: "10000" });
+    // Something else on this account holds a position, so the account-wide mode cannot change now.
+    const other = await t.user.post(`/api/keys/${t.keyId}/futures/positions`, {
+      symbol: "ETHUSDT",
+      side: "long",
+      quantity: "0.01",
+    });
+    expect(other.status, other.text).toBe(200);
+    await t.decide(
+      futuresPlan([
+        futuresAction({
+          symbol: "BNBUSDT",
+          action: "OPEN",
+          side: "LONG",
+          quantity: "1",
+          leverage: 2,
+          stopLoss: "620",
+        }),
+      ]),
+    );
+    const id = await newPortfolio(
+      t.user,
+      futuresPortfolio(t.keyId, {
+        decisionSource: OPENAI,
+        tokens: [{ token: "BNB", minAllocation: 0 }],
+        futures: { positionMode: "one_way", marginMode: "isolated", maxLeverage: 3 },
+      }),
+    );
+    const { run } = await startSettled(t.user, id);
+    expect(run.status, JSON.stringify(run.error)).toBe("completed");
+    expect((run.orders as unknown as Order[])[0]).toMatchObject({ status: "filled", stopsStatus: "placed" });
+    expect(run.notes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: "settings",
+          symbol: "BNBUSDT",
+          message: expect.stringContaining(
+            "Margin mode stays as the account has it: Bybit rejected account/set-margin-mode",
+          ),
+        }),
+      ]),
+    );
+    const account = await dumpAccount(t.account.apiKey);
+    expect(account.marginMode.BNBUSDT).toBeUndefined();
+  });
 });

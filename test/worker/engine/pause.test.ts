@@ -134,6 +134,30 @@ describe("pause rules", () => {
     });
   });
 
+  it("a key that no longer decrypts pauses it with the reason, instead of failing reviews until it gives up", async () => {
+    const t = await ethPortfolio();
+    await t.decide(spotPlan([]));
+    await startSettled(t.user, t.id);
+    // Damaged in D1 (or sealed under a master this server holds wrongly): it fails authentication from now on.
+    const stored = await env.DB.prepare("SELECT sealed FROM exchange_keys WHERE id = ?")
+      .bind(t.keyId)
+      .first<{ sealed: string }>();
+    const [iv = "", ciphertext = ""] = (stored?.sealed ?? "").split(".");
+    const damaged = `${iv}.${ciphertext[0] === "A" ? "B" : "A"}${ciphertext.slice(1)}`;
+    await env.DB.prepare("UPDATE exchange_keys SET sealed = ? WHERE id = ?").bind(damaged, t.keyId).run();
+    const run = await runNow(t.user, t.id);
+    expect(run).toMatchObject({
+      status: "failed",
+      error: { code: "key_unreadable", message: expect.stringContaining("cannot be decrypted on this server") },
+    });
+    expect((await t.user.get(`/api/portfolios/${t.id}`)).body).toMatchObject({
+      status: "paused",
+      statusReasonCode: "key_unavailable",
+      statusReason: expect.stringMatching(/^The exchange key ".+" cannot be decrypted .*Enter it again/),
+      failedRunsInARow: 0,
+    });
+  });
+
   it("a disabled owner's portfolio pauses at its next review", async () => {
     const t = await ethPortfolio();
     await t.decide(spotPlan([]));

@@ -186,7 +186,7 @@ describe.each(VENUES)("%s spot reviews", (venue) => {
     const gateway = createGateway({
       venue,
       environment: "custom",
-      customBaseUrl: simUrl(),
+      customBaseUrls: { spot: simUrl(), linear: simUrl() },
       allowLocalUrls: true,
       credentials: t.account,
     });

@@ -92,6 +92,19 @@ describe("VenueHttp", () => {
     expect(sent.length).toBe(2);
   });
 
+  it("never follows a redirect: a 3xx read fails at once, a 3xx order is unknown_outcome, neither is resent", async () => {
+    const { http, sent } = transport(
+      async () => new Response(null, { status: 301, headers: { location: "https://elsewhere.test/order" } }),
+    );
+    await expect(http.call(call({ method: "GET", idempotent: true }))).rejects.toMatchObject({
+      kind: "exchange_unavailable",
+      httpStatus: 301,
+      message: expect.stringContaining("redirect (HTTP 301 to https://elsewhere.test/order)"),
+    });
+    await expect(http.call(call())).rejects.toMatchObject({ kind: "unknown_outcome", httpStatus: 301 });
+    expect(sent.map((s) => s.init.redirect)).toEqual(["manual", "manual"]);
+  });
+
   it("stops sending while the venue's Retry-After ban lasts", async () => {
     const { http, sent } = transport(async () => new Response("", { status: 429 }));
     await expect(http.call(call({ method: "GET", idempotent: true }))).rejects.toMatchObject({ kind: "rate_limited" });

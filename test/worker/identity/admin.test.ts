@@ -2,6 +2,12 @@ import { describe, expect, it } from "vitest";
 import { Caller, signIn, testApp, uniqueEmail, userId } from "./support.ts";
 
 describe("admin", () => {
+  it("says in GET /api/health whether any administrator is configured (ADMIN_EMAILS)", async () => {
+    expect((await new Caller(testApp()).get("/api/health")).body).toMatchObject({ adminsConfigured: true });
+    const unconfigured = testApp({}, { ADMIN_EMAILS: "" });
+    expect((await new Caller(unconfigured).get("/api/health")).body).toMatchObject({ adminsConfigured: false });
+  });
+
   it("is refused to ordinary users", async () => {
     const user = await signIn(testApp());
     expect((await user.get("/api/admin/users")).status).toBe(403);

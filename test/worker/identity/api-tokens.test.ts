@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { Caller, signIn, testApp, testClock } from "./support.ts";
+import { MAX_TOKENS_PER_USER } from "../../../worker/auth/api-tokens.ts";
+import { Caller, signIn, testApp, testClock, userId } from "./support.ts";
 
 describe("personal API tokens", () => {
   it("is shown once, stored as a hash, authenticates as Bearer, records last use, and can be revoked", async () => {
@@ -55,5 +56,27 @@ describe("personal API tokens", () => {
     expect((await new Caller(app, { bearer: "blt_nope" }).get("/api/auth/me")).status).toBe(401);
     const malformed = await new Caller(app).get("/api/auth/me", { headers: { authorization: "Token abc" } });
     expect(malformed.status).toBe(401);
+  });
+
+  it("keeps at most the cap, even when creates race for the last place", async () => {
+    const user = await signIn(testApp());
+    const id = await userId(user);
+    // Fill up to one below the cap directly in D1 (creating them through the API would meet its rate limit).
+    const fill = Array.from({ length: MAX_TOKENS_PER_USER - 1 }, (_, i) =>
+      env.DB.prepare(
+        "INSERT INTO api_tokens (id, token_hash, user_id, name, scopes, created_at) VALUES (?, ?, ?, ?, 'read', ?)",
+      ).bind(crypto.randomUUID(), `hash-${crypto.randomUUID()}`, id, `filler ${i}`, Date.now()),
+    );
+    await env.DB.batch(fill);
+    const racing = await Promise.all(
+      [0, 1, 2].map(() => user.post("/api/tokens", { name: "one more", scopes: ["read"] })),
+    );
+    expect(racing.map((reply) => reply.status).sort()).toEqual([200, 409, 409]);
+    expect(racing.find((reply) => reply.status === 409)?.body.error).toMatchObject({
+      code: "limit_reached",
+      details: { limit: MAX_TOKENS_PER_USER },
+    });
+    const count = await env.DB.prepare("SELECT count(*) AS n FROM api_tokens WHERE user_id = ?").bind(id).first();
+    expect(count?.n).toBe(MAX_TOKENS_PER_USER);
   });
 });

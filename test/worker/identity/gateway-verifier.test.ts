@@ -14,7 +14,7 @@ const simAccount = (venue: Venue, permissions: { withdrawals?: boolean } = {}) =
 const check = (venue: Venue, account: { apiKey: string; apiSecret: string }) => ({
   venue,
   environment: "custom" as const,
-  baseUrl: env.SIM_URL,
+  baseUrls: { spot: env.SIM_URL, linear: env.SIM_URL },
   apiKey: account.apiKey,
   apiSecret: account.apiSecret,
   extraHosts: [simHost],
@@ -26,6 +26,7 @@ describe.each(["binance", "bybit"] as const)("gatewayVerifier on %s", (venue) =>
     expect(result).toEqual({
       outcome: "verified",
       permissions: { canTrade: true, canWithdraw: false, spot: true, futures: true },
+      note: null,
     });
   });
 

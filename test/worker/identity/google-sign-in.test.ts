@@ -123,4 +123,15 @@ describe("POST /api/auth/google", () => {
     expect(bad.status).toBe(401);
     expect((bad.body.error as { code: string }).code).toBe("unauthorized");
   });
+
+  it("grants admin only through ADMIN_EMAILS: none without it, and a listed account on its next sign-in", async () => {
+    const google = await localGoogle();
+    const email = uniqueEmail("owner");
+    const unlisted = testApp({ googleJwks: async () => google.jwks }, { ADMIN_EMAILS: "" });
+    const first = await new Caller(unlisted).post("/api/auth/google", { idToken: await google.mint({ email }) });
+    expect(first.body.user).toMatchObject({ email, role: "user" });
+    const listed = testApp({ googleJwks: async () => google.jwks }, { ADMIN_EMAILS: `other@ballast.test, ${email}` });
+    const again = await new Caller(listed).post("/api/auth/google", { idToken: await google.mint({ email }) });
+    expect(again.body.user).toMatchObject({ email, role: "admin" });
+  });
 });

@@ -67,7 +67,8 @@ describe("exchange keys", () => {
 
   it("saves the key as unverified when the venue cannot be asked, and the engine cannot open it", async () => {
     const user = await signIn(testApp());
-    const saved = await user.post("/api/keys/exchange", newKey());
+    // Tests never reach a live venue host (vitest.config.ts), so asking it fails like an unreachable network.
+    const saved = await user.post("/api/keys/exchange", newKey({ environment: "live" }));
     expect(saved.body).toMatchObject({ status: "unverified", permissions: null });
     expect(saved.body.verificationNote).toMatch(/unverified/);
     const keyring = createKeyring(1, String(Reflect.get(env, "MASTER_KEY")));
@@ -81,12 +82,55 @@ describe("exchange keys", () => {
     const user = await signIn(app);
     const custom = (baseUrl: string, venue = "binance") =>
       user.post("/api/keys/exchange", newKey({ environment: "custom", baseUrl, venue }));
-    expect((await custom("https://api1.binance.com/")).body).toMatchObject({ baseUrl: "https://api1.binance.com" });
+    expect((await custom("https://api1.binance.com/")).body).toMatchObject({
+      baseUrls: { spot: "https://api1.binance.com", linear: "https://api1.binance.com" },
+    });
     expect((await custom("http://127.0.0.1:8790", "bybit")).status).toBe(200);
     expect((await custom("https://169.254.169.254/latest")).status).toBe(400);
     expect((await custom("http://api.binance.com")).status).toBe(400);
     expect((await custom("https://api.bybit.com", "binance")).status).toBe(400);
     expect((await user.post("/api/keys/exchange", newKey({ environment: "custom" }))).status).toBe(400);
+  });
+
+  it("takes a custom Binance key's spot and futures base URLs separately, and one base URL for Bybit", async () => {
+    const app = testApp({ verifyExchangeKey: verifiedAs(TRADE_ONLY) }, { EXCHANGE_EXTRA_HOSTS: "127.0.0.1:8790" });
+    const user = await signIn(app);
+    const custom = (fields: Record<string, unknown>, venue = "binance") =>
+      user.post("/api/keys/exchange", newKey({ environment: "custom", venue, ...fields }));
+
+    const split = await custom({
+      baseUrls: { spot: "https://api-gcp.binance.com/", linear: "https://fapi.binance.com" },
+    });
+    expect(split.status).toBe(200);
+    expect(split.body.baseUrls).toEqual({ spot: "https://api-gcp.binance.com", linear: "https://fapi.binance.com" });
+    const listed = await user.get(`/api/keys/exchange/${split.body.id}`);
+    expect(listed.body.baseUrls).toEqual(split.body.baseUrls);
+    expect((await custom({ baseUrls: { linear: "https://fapi.binance.com" } })).body.baseUrls).toEqual({
+      spot: null,
+      linear: "https://fapi.binance.com",
+    });
+    expect((await user.post("/api/keys/exchange", newKey())).body.baseUrls).toBeNull();
+
+    const refusedHost = await custom({ baseUrls: { spot: "https://api.binance.com", linear: "https://evil.example" } });
+    expect(refusedHost.status).toBe(400);
+    expect(refusedHost.body.error).toMatchObject({
+      code: "validation_failed",
+      details: { issues: [{ path: "json.baseUrls.linear", message: expect.stringMatching(/not allowed/) }] },
+    });
+    const bybitSplit = await custom(
+      { baseUrls: { spot: "http://127.0.0.1:8790", linear: "http://127.0.0.1:8790" } },
+      "bybit",
+    );
+    const refusals = [
+      await custom({ baseUrls: {} }),
+      await custom({ baseUrl: "https://api.binance.com", baseUrls: { linear: "https://fapi.binance.com" } }),
+      bybitSplit,
+      await user.post("/api/keys/exchange", newKey({ baseUrls: { spot: "https://api.binance.com" } })),
+    ];
+    expect(refusals.map((r) => [r.status, (r.body.error as { code: string }).code])).toEqual(
+      refusals.map(() => [400, "validation_failed"]),
+    );
+    expect((bybitSplit.body.error as { message: string }).message).toMatch(/one host/);
   });
 
   it("replaces and deletes keys, stopping the portfolios that use them first", async () => {

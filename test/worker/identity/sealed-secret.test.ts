@@ -85,7 +85,7 @@ describe("master key rotation", () => {
     let report = await rotateSecrets(db, rotating);
     let exchangeKeys = report.exchangeKeys;
     while (!report.done) {
-      report = await rotateSecrets(db, rotating);
+      report = await rotateSecrets(db, rotating, report.cursor ?? undefined);
       exchangeKeys += report.exchangeKeys;
     }
     expect(exchangeKeys).toBeGreaterThanOrEqual(1);
@@ -95,5 +95,67 @@ describe("master key rotation", () => {
     const credentials = await openExchangeCredentials(db, current, owner, key.id);
     expect(credentials).toMatchObject({ apiKey: "rotation-api-key-0001", apiSecret: "rotation-secret-0001" });
     expect((await rotateSecrets(db, rotating)).exchangeKeys).toBe(0);
+  });
+
+  it("counts records that fail to decrypt as unreadable and passes over them, more than a batch of them too", async () => {
+    const app = testApp({}, { MASTER_KEY_PREVIOUS: `9:${MASTER_V1}` });
+    const admin = await signIn(app, "admin@ballast.test");
+    const owner = await userId(await signIn(app));
+    const db = openDatabase(env.DB);
+    const readable = await addExchangeKey(
+      {
+        db,
+        keyring: createKeyring(9, MASTER_V1),
+        verify: async () => ({
+          outcome: "verified",
+          permissions: { canTrade: true, canWithdraw: false, spot: true, futures: false },
+        }),
+        portfolios: noPortfolioEngine,
+        extraHosts: [],
+        now: new Date(),
+      },
+      owner,
+      { venue: "bybit", environment: "testnet", label: "readable", apiKey: "readable-key-0001", apiSecret: "s-0001" },
+    );
+    // Damaged in D1: more than a batch of records that sort before the readable one, each holding a sealed value
+    // that fails authentication (a flipped ciphertext, or another record's ciphertext, which is bound to that one).
+    const { sealed } = (await env.DB.prepare("SELECT sealed FROM exchange_keys WHERE id = ?")
+      .bind(readable.id)
+      .first<{ sealed: string }>()) ?? { sealed: "" };
+    const [iv = "", ciphertext = ""] = sealed.split(".");
+    const flipped = `${iv}.${ciphertext[0] === "A" ? "B" : "A"}${ciphertext.slice(1)}`;
+    const damaged = Array.from({ length: 60 }, (_, i) => `0000-damaged-${String(i).padStart(2, "0")}-${owner}`);
+    await env.DB.batch(
+      damaged.map((id, i) =>
+        env.DB.prepare(
+          `INSERT INTO exchange_keys (id, user_id, venue, environment, label, sealed, key_version, api_key_last4,
+             api_secret_last4, status, created_at, updated_at)
+           SELECT ?, user_id, venue, environment, ?, ?, key_version, api_key_last4, api_secret_last4, status,
+             created_at, updated_at FROM exchange_keys WHERE id = ?`,
+        ).bind(id, `damaged ${i}`, i === 0 ? flipped : sealed, readable.id),
+      ),
+    );
+
+    const replies = [];
+    let cursor: string | null = null;
+    do {
+      const reply = await admin.post(
+        `/api/admin/secrets/rotate${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
+      expect(reply.status).toBe(200);
+      replies.push(reply.body);
+      cursor = reply.body.cursor as string | null;
+      expect(replies.length).toBeLessThan(10);
+    } while (!replies.at(-1)?.done);
+
+    const skipped = replies.flatMap((r) => (r.skipped as { recordId: string; kind: string }[]).map((s) => s.recordId));
+    expect(skipped).toEqual(expect.arrayContaining(damaged));
+    expect(replies.at(-1)).toMatchObject({ done: true, cursor: null });
+    expect(replies.at(-1)?.unreadable).toBeGreaterThanOrEqual(damaged.length);
+    const row = await env.DB.prepare("SELECT key_version FROM exchange_keys WHERE id = ?").bind(readable.id).first();
+    expect(row?.key_version).toBe(1);
+    expect(JSON.stringify(replies)).not.toContain(ciphertext.slice(0, 16));
+
+    await env.DB.prepare("DELETE FROM exchange_keys WHERE user_id = ? AND label LIKE 'damaged %'").bind(owner).run();
   });
 });

@@ -73,11 +73,14 @@ describe("sessions", () => {
     expect((reply.body.error as { code: string }).code).toBe("not_found");
   });
 
-  it("made the very first account an admin and later ones ordinary users", async () => {
+  it("makes no one an admin for being first: only the ADMIN_EMAILS are admins", async () => {
+    // On a fresh deploy with Google sign-in, "first" is whoever signs in before the owner does.
     const first = await env.DB.prepare("SELECT email, role FROM users ORDER BY created_at, rowid LIMIT 1").first();
-    expect(first).toMatchObject({ email: "founder@ballast.test", role: "admin" });
-    expect((await founder.get("/api/auth/me")).body.user).toMatchObject({ role: "admin" });
-    const later = await signIn(testApp());
-    expect((await later.get("/api/auth/me")).body.user).toMatchObject({ role: "user" });
+    expect(first).toMatchObject({ email: "founder@ballast.test", role: "user" });
+    expect((await founder.get("/api/auth/me")).body.user).toMatchObject({ role: "user" });
+    const admins = await env.DB.prepare("SELECT email FROM users WHERE role = 'admin'").all<{ email: string }>();
+    expect(admins.results.map((row) => row.email).filter((email) => email !== "admin@ballast.test")).toEqual([]);
+    const listed = await signIn(testApp(), "admin@ballast.test");
+    expect((await listed.get("/api/auth/me")).body.user).toMatchObject({ role: "admin" });
   });
 });

@@ -89,7 +89,7 @@ export async function userId(caller: Caller): Promise<string> {
 }
 
 /**
- * Storage is shared by every test file, and the first account ever created becomes admin. Creating a founder first
- * keeps the users the tests create ordinary unless a test asks for an admin.
+ * Storage is shared by every test file, so this is the first account of the whole suite: sessions.test.ts checks that
+ * being first made it no admin (only ADMIN_EMAILS, admin@ballast.test here, are).
  */
 export const founder = await signIn(testApp(), "founder@ballast.test");

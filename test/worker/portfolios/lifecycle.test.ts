@@ -23,7 +23,7 @@ function directGateway(venue: Venue, account: SimAccount): ExchangeGateway {
   return createGateway({
     venue,
     environment: "custom",
-    customBaseUrl: simUrl(),
+    customBaseUrls: { spot: simUrl(), linear: simUrl() },
     allowLocalUrls: true,
     credentials: account,
   });

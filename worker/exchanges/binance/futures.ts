@@ -245,7 +245,8 @@ async function cancelAll(rest: BinanceRest, orders: ConditionalOrder[]): Promise
       await rest.send({
         method: "DELETE",
         path: "/fapi/v1/algoOrder",
-        params: { symbol: order.symbol, algoId: order.exchangeId },
+        // DELETE /fapi/v1/algoOrder reads only algoId or clientAlgoId; anything more is refused (-1104).
+        params: { algoId: order.exchangeId },
         signed: true,
         schema: Ack,
       });

@@ -18,6 +18,7 @@ import type {
 import { ExchangeError, isExchangeError } from "../errors.ts";
 import type { GatewayDeps, GatewayOptions } from "../gateway.ts";
 import * as futures from "./futures.ts";
+import { keyPermissions } from "./key-permissions.ts";
 import { forgetMarkets, loadMarket, loadMarkets, lotSizeRule } from "./markets.ts";
 import {
   fromFuturesOrder,
@@ -31,7 +32,6 @@ import {
 } from "./orders.ts";
 import { BinanceRest } from "./rest.ts";
 import {
-  ApiRestrictions,
   BookTickers,
   FuturesOrder,
   FuturesTrade,
@@ -96,25 +96,11 @@ export function createBinanceGateway(options: GatewayOptions, deps: GatewayDeps)
   const spot = rests.spot;
   const linear = rests.linear;
 
-  const permissions = async (): Promise<KeyPermissions> => {
-    const r = await spot.send({
-      method: "GET",
-      path: "/sapi/v1/account/apiRestrictions",
-      signed: true,
-      schema: ApiRestrictions,
-    });
-    return {
-      canRead: r.enableReading,
-      spotTrading: r.enableSpotAndMarginTrading,
-      futuresTrading: r.enableFutures,
-      withdrawals: r.enableWithdrawals,
-      ipRestricted: r.ipRestrict,
-    };
-  };
+  const permissions = (): Promise<KeyPermissions> => keyPermissions(options.environment, rests);
 
   /**
    * -2015 "Invalid API-key, IP, or permissions for action." (HTTP 401) covers both a bad key and a valid key without
-   * the permission. When apiRestrictions answers, the key is valid, so the refusal is about permission.
+   * the permission. When the permission check answers, the key is valid, so the refusal is about permission.
    */
   const clarifyKeyRejection = async <T>(action: () => Promise<T>): Promise<T> => {
     try {

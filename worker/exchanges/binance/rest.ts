@@ -1,5 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import type { MarketType } from "../contract.ts";
+import { noMarketBaseUrl } from "../endpoints.ts";
 import { ExchangeError, type OrderFilter } from "../errors.ts";
 import type { HttpMethod, VenueHttp } from "../http.ts";
 import type { RateObservation } from "../rate-limiter.ts";
@@ -7,7 +8,10 @@ import { binanceError, NO_CHANGE_CODES } from "./errors.ts";
 import { encodeParams, type Params, signRequest } from "./signing.ts";
 import { ErrorBody, ServerTime } from "./wire.ts";
 
-/** One Binance REST host (spot `api.*` or futures `fapi.*`) seen through the shared transport. */
+/**
+ * One Binance REST host (spot `api.*` or futures `fapi.*`) seen through the shared transport. A custom key may have
+ * no URL for one market: every request there is then `not_supported`.
+ */
 
 export type Credentials = { apiKey: string; apiSecret: string };
 
@@ -30,7 +34,7 @@ const DEFAULT_WEIGHT_LIMIT: Record<MarketType, number> = { spot: 6000, linear: 2
 
 export class BinanceRest {
   readonly market: MarketType;
-  readonly #baseUrl: string;
+  readonly #baseUrl: string | null;
   readonly #http: VenueHttp;
   readonly #credentials: Credentials | null;
   readonly #recvWindowMs: number;
@@ -38,7 +42,7 @@ export class BinanceRest {
 
   constructor(o: {
     market: MarketType;
-    baseUrl: string;
+    baseUrl: string | null;
     http: VenueHttp;
     credentials: Credentials | null;
     recvWindowMs: number;
@@ -51,7 +55,7 @@ export class BinanceRest {
     this.#weightLimit = DEFAULT_WEIGHT_LIMIT[o.market];
   }
 
-  get baseUrl(): string {
+  get baseUrl(): string | null {
     return this.#baseUrl;
   }
 
@@ -67,10 +71,12 @@ export class BinanceRest {
   send<S extends z.ZodType>(request: BinanceRequest<S> & { noChangeIsSuccess: true }): Promise<z.infer<S> | null>;
   send<S extends z.ZodType>(request: BinanceRequest<S>): Promise<z.infer<S>>;
   send<S extends z.ZodType>(request: BinanceRequest<S>): Promise<z.infer<S> | null> {
+    const baseUrl = this.#baseUrl;
+    if (baseUrl === null) return Promise.reject(noMarketBaseUrl("binance", this.market));
     const credentials = request.signed ? this.#requireCredentials() : null;
     const idempotent = request.idempotent ?? request.method !== "POST";
     return this.#http.call({
-      limiterKey: `binance:${this.market}:${this.#baseUrl}`,
+      limiterKey: `binance:${this.market}:${baseUrl}`,
       method: request.method,
       idempotent,
       signed: request.signed,
@@ -84,7 +90,7 @@ export class BinanceRest {
           headers["X-MBX-APIKEY"] = credentials.apiKey;
         }
         if (body) headers["Content-Type"] = "application/x-www-form-urlencoded";
-        const url = `${this.#baseUrl}${request.path}${query ? `?${query}` : ""}`;
+        const url = `${baseUrl}${request.path}${query ? `?${query}` : ""}`;
         return { url, init: { headers, body: body || undefined } };
       },
       parse: (response, text) => {

@@ -89,6 +89,9 @@ export const ApiRestrictions = z.object({
   enableFutures: z.boolean(),
 });
 
+/** The one field of GET /api/v3/account and /fapi/v2/account a permission check needs. */
+export const AccountTrading = z.object({ canTrade: z.boolean() });
+
 const SpotFill = z.object({
   price: Decimal,
   qty: Decimal,

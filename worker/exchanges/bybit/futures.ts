@@ -1,5 +1,5 @@
 import Big from "big.js";
-import type { ConditionalOrder, FuturesWallet, Position, PositionMode } from "../contract.ts";
+import type { ConditionalOrder, FuturesWallet, MarginMode, Position, PositionMode } from "../contract.ts";
 import { positionSideOf } from "./orders.ts";
 import type { WalletCoin, WirePosition } from "./wire.ts";
 
@@ -13,7 +13,13 @@ const num = (value: string | undefined): Big => {
   }
 };
 
-export function positionFromWire(wire: WirePosition): Position | null {
+/** position/list also lists empty legs (size "0", side ""). */
+export function isOpenLeg(wire: WirePosition): boolean {
+  return num(wire.size).gt(0);
+}
+
+/** `marginMode` is the account's (account/info): position/list's tradeMode is always 0 on unified accounts. */
+export function positionFromWire(wire: WirePosition, marginMode: MarginMode): Position | null {
   const size = num(wire.size);
   if (size.lte(0)) return null;
   return {
@@ -26,9 +32,13 @@ export function positionFromWire(wire: WirePosition): Position | null {
     unrealizedPnl: num(wire.unrealisedPnl).toFixed(),
     leverage: Number(wire.leverage || "1"),
     liquidationPrice: num(wire.liqPrice).gt(0) ? num(wire.liqPrice).toFixed() : null,
-    // tradeMode is deprecated on unified accounts, where margin mode is account-wide; absent means cross.
-    marginMode: wire.tradeMode === 1 ? "isolated" : "cross",
+    marginMode,
   };
+}
+
+/** Portfolio margin shares margin across positions like regular (cross) margin does. */
+export function marginModeFromAccount(accountMarginMode: string): MarginMode {
+  return accountMarginMode === "ISOLATED_MARGIN" ? "isolated" : "cross";
 }
 
 /** positionIdx 1/2 only exist in hedge mode ("Both Sides"); 0 is one-way ("Merged Single"). */

@@ -4,6 +4,7 @@ import type {
   Balance,
   Capabilities,
   ConditionalOrder,
+  Environment,
   ExchangeGateway,
   Fill,
   FuturesWallet,
@@ -26,12 +27,28 @@ import { ExchangeError, isExchangeError } from "../errors.ts";
 import type { GatewayDeps, GatewayOptions } from "../gateway.ts";
 import { roundStopPrice } from "../precision.ts";
 import { SERVER_ERROR_CODES } from "./errors.ts";
-import { futuresWalletFromCoin, positionFromWire, positionModeOf, stopsFromPosition } from "./futures.ts";
+import {
+  futuresWalletFromCoin,
+  isOpenLeg,
+  marginModeFromAccount,
+  positionFromWire,
+  positionModeOf,
+  stopsFromPosition,
+} from "./futures.ts";
+import { keyPermissions } from "./key-permissions.ts";
 import { linearMarket, MarketCache, spotMarket } from "./markets.ts";
-import { acceptedOrder, createOrderBody, fillFromWire, isPlainOrder, orderFromWire, positionIdx } from "./orders.ts";
+import {
+  acceptedOrder,
+  createOrderBody,
+  fillFromWire,
+  isPlainOrder,
+  orderFromWire,
+  positionIdx,
+  positionSideOf,
+} from "./orders.ts";
 import { BybitRest } from "./rest.ts";
 import {
-  ApiKeyInfo,
+  AccountInfo,
   Executions,
   Klines,
   LinearInstruments,
@@ -79,7 +96,7 @@ export const BYBIT_CAPABILITIES: Capabilities = {
   notes: [
     "Unified trading account: spot balances and USDT futures collateral are one wallet (accountType=UNIFIED).",
     "Position mode is switched for all USDT perpetuals at once (switch-mode with coin=USDT).",
-    "Margin mode uses position/switch-isolated (per symbol). Real unified accounts reject it and set margin mode account-wide (account/set-margin-mode); that answer maps to not_supported.",
+    "Margin mode is the whole unified account's, not a symbol's: setting it for one contract switches every USDT perpetual of the account (account/set-margin-mode; position/switch-isolated is refused on unified accounts). It is changed only when it differs, and the venue refuses a change while orders or positions are open.",
     "Stop-loss and take-profit are position-level (trading-stop, tpslMode=Full, mark price trigger); they have no client id.",
     "Order creation is asynchronous: the order is read back after the acknowledgement.",
   ],
@@ -106,7 +123,7 @@ const Empty = z.unknown();
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createBybitGateway(options: GatewayOptions, deps: GatewayDeps): ExchangeGateway {
-  return new BybitGateway(new BybitRest(deps, options.credentials), deps);
+  return new BybitGateway(new BybitRest(deps, options.credentials), deps, options.environment);
 }
 
 class BybitGateway implements ExchangeGateway {
@@ -114,9 +131,11 @@ class BybitGateway implements ExchangeGateway {
   readonly capabilities = BYBIT_CAPABILITIES;
   readonly #rest: BybitRest;
   readonly #markets: MarketCache;
+  readonly #environment: Environment;
 
-  constructor(rest: BybitRest, deps: GatewayDeps) {
+  constructor(rest: BybitRest, deps: GatewayDeps, environment: Environment) {
     this.#rest = rest;
+    this.#environment = environment;
     this.#markets = new MarketCache(deps.baseUrls, (market) => this.#loadMarkets(market));
   }
 
@@ -252,21 +271,8 @@ class BybitGateway implements ExchangeGateway {
       });
   }
 
-  async permissions(): Promise<KeyPermissions> {
-    const { result } = await this.#rest.signedGet(
-      { market: "spot", path: "/v5/user/query-api", operation: "user/query-api", schema: ApiKeyInfo, idempotent: true },
-      {},
-    );
-    const has = (group: string, permission: string) => result.permissions[group]?.includes(permission) ?? false;
-    const writable = result.readOnly === 0;
-    const ips = result.ips ?? [];
-    return {
-      canRead: true,
-      spotTrading: writable && has("Spot", "SpotTrade"),
-      futuresTrading: writable && (has("ContractTrade", "Order") || has("Derivatives", "DerivativesTrade")),
-      withdrawals: has("Wallet", "Withdraw"),
-      ipRestricted: ips.length === 0 ? null : !(ips.length === 1 && ips[0] === "*"),
-    };
+  permissions(): Promise<KeyPermissions> {
+    return keyPermissions(this.#environment, this.#rest);
   }
 
   // ── orders ──────────────────────────────────────────────────────────────────────────────────
@@ -439,7 +445,9 @@ class BybitGateway implements ExchangeGateway {
 
   async positions(symbol?: string): Promise<Position[]> {
     const list = await this.#positionList(symbol);
-    return list.map(positionFromWire).filter((p): p is Position => p !== null);
+    if (!list.some(isOpenLeg)) return [];
+    const marginMode = await this.#accountMarginMode();
+    return list.map((wire) => positionFromWire(wire, marginMode)).filter((p): p is Position => p !== null);
   }
 
   /**
@@ -470,28 +478,31 @@ class BybitGateway implements ExchangeGateway {
     );
   }
 
+  /**
+   * A unified account has one margin mode for all its positions (position/switch-isolated answers 100028 there), so
+   * this sets the account's mode, and only when it differs; the symbol is only checked to exist.
+   */
   async setMarginMode(symbol: string, mode: MarginMode): Promise<void> {
     await this.market("linear", symbol);
-    // switch-isolated requires the leverage to keep; take it from the symbol's position legs.
-    const legs = await this.#positionList(symbol);
-    const leverage = legs.find((p) => p.leverage)?.leverage ?? "10";
+    if ((await this.#accountMarginMode()) === mode) return;
     await this.#rest.signedPost(
       {
         market: "linear",
-        path: "/v5/position/switch-isolated",
-        operation: "position/switch-isolated",
+        path: "/v5/account/set-margin-mode",
+        operation: "account/set-margin-mode",
         schema: Empty,
         idempotent: true,
-        noChangeIsSuccess: true,
       },
-      {
-        category: "linear",
-        symbol,
-        tradeMode: mode === "isolated" ? 1 : 0,
-        buyLeverage: leverage,
-        sellLeverage: leverage,
-      },
+      { setMarginMode: mode === "isolated" ? "ISOLATED_MARGIN" : "REGULAR_MARGIN" },
     );
+  }
+
+  async #accountMarginMode(): Promise<MarginMode> {
+    const { result } = await this.#rest.signedGet(
+      { market: "linear", path: "/v5/account/info", operation: "account/info", schema: AccountInfo, idempotent: true },
+      {},
+    );
+    return marginModeFromAccount(result.marginMode);
   }
 
   async setLeverage(symbol: string, leverage: number): Promise<void> {
@@ -522,11 +533,19 @@ class BybitGateway implements ExchangeGateway {
     return (await this.conditionalOrders(request.symbol)).filter((s) => s.positionSide === request.positionSide);
   }
 
+  /**
+   * Bybit removes a position's TP/SL with the position and refuses trading-stop on an empty one (10001), so only an
+   * open leg that still has a TP or SL is sent the "0"s.
+   */
   async cancelStops(symbol: string, positionSide: PositionSide): Promise<void> {
+    const leg = (await this.#positionList(symbol)).find(
+      (p) => p.symbol === symbol && positionSideOf(p.positionIdx) === positionSide && isOpenLeg(p),
+    );
+    if (!leg || stopsFromPosition(leg).length === 0) return;
     try {
       await this.#tradingStop(symbol, positionSide, { stopLoss: "0", takeProfit: "0" });
     } catch (error) {
-      // No position means no TP/SL left to cancel.
+      // Closed (a stop fired) between the read and this call: nothing is left to cancel.
       if (isExchangeError(error, "invalid_order") && /zero position/i.test(error.venueMessage ?? "")) return;
       throw error;
     }

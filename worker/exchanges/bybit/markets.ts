@@ -72,7 +72,7 @@ export class MarketCache {
   readonly #key: (market: MarketType) => string;
   readonly #load: (market: MarketType) => Promise<Market[]>;
 
-  constructor(baseUrls: Record<MarketType, string>, load: (market: MarketType) => Promise<Market[]>) {
+  constructor(baseUrls: Record<MarketType, string | null>, load: (market: MarketType) => Promise<Market[]>) {
     this.#key = (market) => `bybit|${baseUrls[market]}|${market}`;
     this.#load = load;
   }

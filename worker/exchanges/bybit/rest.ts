@@ -60,7 +60,7 @@ export class BybitRest {
 
   publicGet<S extends z.ZodType>(request: Request<S>, params: Record<string, QueryValue>): Promise<Answer<z.infer<S>>> {
     const query = encodeQuery(params);
-    const url = `${this.#deps.baseUrls[request.market]}${request.path}${query ? `?${query}` : ""}`;
+    const url = `${this.#deps.baseUrl(request.market)}${request.path}${query ? `?${query}` : ""}`;
     return this.#http[request.market].call({
       limiterKey: `ip|${request.path}`,
       method: "GET",
@@ -79,7 +79,7 @@ export class BybitRest {
   ): Promise<Answer<z.infer<S>>> {
     const credentials = this.#requireCredentials(request.operation);
     const query = encodeQuery(params);
-    const url = `${this.#deps.baseUrls[request.market]}${request.path}${query ? `?${query}` : ""}`;
+    const url = `${this.#deps.baseUrl(request.market)}${request.path}${query ? `?${query}` : ""}`;
     return this.#http[request.market].call({
       limiterKey: `${this.#identity}|${request.path}|${category ?? ""}`,
       method: "GET",
@@ -101,7 +101,7 @@ export class BybitRest {
     const credentials = this.#requireCredentials(request.operation);
     // Serialized once: these exact bytes are both signed and sent.
     const json = JSON.stringify(body);
-    const url = `${this.#deps.baseUrls[request.market]}${request.path}`;
+    const url = `${this.#deps.baseUrl(request.market)}${request.path}`;
     return this.#http[request.market].call({
       limiterKey: `${this.#identity}|${request.path}|${typeof body.category === "string" ? body.category : ""}`,
       method: "POST",
@@ -147,7 +147,10 @@ export class BybitRest {
       if (request.noChangeIsSuccess && NO_CHANGE_CODES.has(envelope.retCode)) {
         return { result: null, time: envelope.time ?? null };
       }
-      const error = errorFromRetCode(envelope.retCode, envelope.retMsg, { httpStatus, operation: request.operation });
+      const error = errorFromRetCode(envelope.retCode, withReasons(envelope), {
+        httpStatus,
+        operation: request.operation,
+      });
       if (RATE_LIMIT_CODES.has(envelope.retCode)) {
         const retryAfterMs = this.#retryAfter(request.market, response);
         throw new ExchangeError("rate_limited", error.message, {
@@ -199,6 +202,15 @@ function parseEnvelope(text: string): Envelope | null {
   } catch {
     return null;
   }
+}
+
+/** A few refusals say why only in `result.reasons` (account/set-margin-mode: "Set margin mode failed"). */
+function withReasons(envelope: Envelope): string {
+  const reasons = (envelope.result as { reasons?: { reasonMsg?: unknown }[] } | null)?.reasons;
+  const why = Array.isArray(reasons)
+    ? reasons.flatMap((r) => (typeof r?.reasonMsg === "string" ? [r.reasonMsg] : []))
+    : [];
+  return why.length === 0 ? envelope.retMsg : `${envelope.retMsg}: ${why.join("; ")}`;
 }
 
 /** 32-bit FNV-1a as hex: a rate-limit bucket name for a key, not a secret-derived token. */

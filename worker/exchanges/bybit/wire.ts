@@ -159,11 +159,12 @@ export const WirePosition = z.object({
   markPrice: z.string(),
   liqPrice: z.string().optional(),
   unrealisedPnl: z.string(),
-  /** Deprecated on unified accounts (margin mode is account-wide there); 0 cross, 1 isolated. */
-  tradeMode: z.number().optional(),
   takeProfit: z.string().optional(),
   stopLoss: z.string().optional(),
 });
 export type WirePosition = z.infer<typeof WirePosition>;
 
 export const Positions = z.object({ list: z.array(WirePosition), nextPageCursor: Cursor });
+
+/** account/info: the unified account's margin mode (ISOLATED_MARGIN, REGULAR_MARGIN or PORTFOLIO_MARGIN). */
+export const AccountInfo = z.object({ marginMode: z.string() });

@@ -49,6 +49,7 @@ const PERMISSIONS: KeyPermissions = {
   futuresTrading: true,
   withdrawals: false,
   ipRestricted: null,
+  note: null,
 };
 
 function paperCapabilities(venue: Venue, market: ExchangeGateway, settings: PaperSettings): Capabilities {

@@ -12,6 +12,7 @@ import { portfolioOrders, portfolios, users } from "../../db/schema.ts";
 import type { ExchangeGateway, PositionMode } from "../../exchanges/contract.ts";
 import { isExchangeError } from "../../exchanges/errors.ts";
 import { ApiError } from "../../http/api-error.ts";
+import { redactedError } from "../../http/redacted-error.ts";
 import { openAiKey } from "../../keys/ai-keys.ts";
 import { dayStartEquity, insertEquityStatement } from "../equity-store.ts";
 import { readLedger, valueLedger } from "../ledger.ts";
@@ -435,14 +436,12 @@ async function onError(journal: Journal, error: unknown): Promise<RunOutcome> {
     return finish(journal, "aborted", { summary: `Paused: ${error.message}` });
   }
   if (isExchangeError(error, "rate_limited")) return deferForRateLimit(journal, row, error.retryAfterMs);
-  const keyGone = error instanceof ApiError && (error.code === "not_found" || error.code === "key_unverified");
-  if (keyGone) {
-    const reason =
-      error.code === "not_found"
-        ? "The portfolio's exchange key was deleted."
-        : "The portfolio's exchange key is not verified; replace it to verify it again.";
-    if (row.status === "active") await pausePortfolio(services, row, { code: "key_unavailable", message: reason });
-    return finish(journal, "failed", { errorCode: "key_unavailable", errorMessage: reason });
+  const keyReason = keyUnavailableReason(error);
+  if (keyReason) {
+    if (row.status === "active") await pausePortfolio(services, row, { code: "key_unavailable", message: keyReason });
+    // An unreadable key keeps its own code on the run: the fix (entering it again) differs from a deleted key's.
+    const errorCode = isKeyUnreadable(error) ? "key_unreadable" : "key_unavailable";
+    return finish(journal, "failed", { errorCode, errorMessage: keyReason });
   }
   const { code, message } = describeFailure(error);
   services.log.warn("review failed", { portfolioId: row.id, runId: run.id, step: journal.run.step, code, message });
@@ -493,10 +492,23 @@ async function dropPlanned(
     .where(and(eq(portfolioOrders.runId, runId), eq(portfolioOrders.status, "planned")));
 }
 
+/** Why the portfolio's exchange key cannot be used at all (no retry helps until its owner acts), or null. */
+function keyUnavailableReason(error: unknown): string | null {
+  if (!(error instanceof ApiError)) return null;
+  if (error.code === "not_found") return "The portfolio's exchange key was deleted.";
+  if (error.code === "key_unverified")
+    return "The portfolio's exchange key is not verified; replace it to verify it again.";
+  if (isKeyUnreadable(error)) return error.message;
+  return null;
+}
+
+function isKeyUnreadable(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.code === "key_unreadable";
+}
+
 function describeFailure(error: unknown): { code: string; message: string } {
   if (error instanceof RunFailure) return { code: error.code, message: error.message };
   if (isExchangeError(error)) return { code: `exchange_${error.kind}`, message: error.message };
   if (error instanceof ApiError) return { code: error.code, message: error.message };
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: "internal", message: `Unexpected failure: ${message.slice(0, 300)}` };
+  return { code: "internal", message: `Unexpected failure: ${redactedError(error).message.slice(0, 300)}` };
 }

@@ -85,6 +85,7 @@ describe("binance spot against the simulator", () => {
       futuresTrading: true,
       withdrawals: false,
       ipRestricted: false,
+      note: null,
     });
   });
 
@@ -557,13 +558,51 @@ describe("binance unknown outcome: never a duplicate order", () => {
   }
 });
 
+describe("binance redirects: never followed", () => {
+  for (const market of ["spot", "linear"] as const) {
+    it(`${market}: a redirected order is unknown_outcome, not followed, and its lookup finds nothing placed`, async () => {
+      const account = await createAccount();
+      const traffic: Traffic = [];
+      const gw = gatewayFor(account, { traffic });
+      await gw.market(market, "BTCUSDT");
+      const path = market === "spot" ? "/api/v3/order" : "/fapi/v1/order";
+      // 307 keeps method and body: a client that followed it would place the order at the redirect's target.
+      await addFault({ type: "redirect", status: 307, pathPrefix: `POST ${path}` });
+      const id = clientId(`rd-${market}`);
+      const error = await caught(() =>
+        gw.placeOrder({ market, symbol: "BTCUSDT", side: "buy", type: "market", quantity: "0.002", clientOrderId: id }),
+      );
+      expect(error).toMatchObject({ kind: "unknown_outcome", httpStatus: 307 });
+      expect(String(error.message)).toContain(
+        `Binance answered with a redirect (HTTP 307 to ${simUrl()}${path}) instead of confirming the request`,
+      );
+      expect(traffic.filter((t) => t.path === path)).toEqual([{ method: "POST", path, status: 307 }]);
+      expect(await gw.getOrder(market, "BTCUSDT", id)).toBeNull();
+      expect((await dumpAccount(account.apiKey)).orders).toEqual([]);
+    });
+  }
+
+  it("a redirected read is an error at once: not followed, not retried", async () => {
+    const account = await createAccount();
+    const traffic: Traffic = [];
+    const gw = gatewayFor(account, { traffic });
+    await addFault({ type: "redirect", status: 301, pathPrefix: "GET /api/v3/account" });
+    const error = await caught(() => gw.balances());
+    expect(error).toMatchObject({ kind: "exchange_unavailable", httpStatus: 301 });
+    expect(String(error.message)).toMatch(/redirect \(HTTP 301 to .*\), which exchange requests never follow/);
+    expect(traffic.filter((t) => t.path === "/api/v3/account")).toEqual([
+      { method: "GET", path: "/api/v3/account", status: 301 },
+    ]);
+  });
+});
+
 describe("binance wire protocol of the simulator", () => {
   let account: SimAccount;
   beforeAll(async () => {
     account = await createAccount({ futuresWallet: "1000" });
   });
 
-  async function signed(method: "GET" | "POST", path: string, params: Params, o: { split?: boolean } = {}) {
+  async function signed(method: "GET" | "POST" | "DELETE", path: string, params: Params, o: { split?: boolean } = {}) {
     const parts = await signRequest(method, params, account, 5000, Date.now());
     let query = parts.query;
     let body = parts.body;
@@ -614,6 +653,38 @@ describe("binance wire protocol of the simulator", () => {
       closePosition: "true",
     });
     expect(await stop.json()).toMatchObject({ code: -4120 });
+  });
+
+  it("reads and cancels an algo order by its id alone; an undocumented parameter is refused (-1104)", async () => {
+    const entry = await signed("POST", "/fapi/v1/order", {
+      symbol: "XRPUSDT",
+      side: "BUY",
+      type: "MARKET",
+      quantity: "10",
+      newClientOrderId: clientId("algo-entry"),
+    });
+    expect(entry.status).toBe(200);
+    const placed = await signed("POST", "/fapi/v1/algoOrder", {
+      algoType: "CONDITIONAL",
+      symbol: "XRPUSDT",
+      side: "SELL",
+      type: "STOP_MARKET",
+      // Far below any price a test holds XRPUSDT at, so it never fires during this test.
+      triggerPrice: "0.01",
+      closePosition: "true",
+      clientAlgoId: clientId("algo-sl"),
+    });
+    const { algoId } = (await placed.json()) as { algoId: number };
+    const refusal = { code: -1104, msg: "Not all sent parameters were read; read '4' parameter(s) but was sent '5'." };
+    for (const method of ["GET", "DELETE"] as const) {
+      const withSymbol = await signed(method, "/fapi/v1/algoOrder", { symbol: "XRPUSDT", algoId });
+      expect(withSymbol.status).toBe(400);
+      expect(await withSymbol.json()).toEqual(refusal);
+    }
+    const read = await signed("GET", "/fapi/v1/algoOrder", { algoId });
+    expect(await read.json()).toMatchObject({ algoId, algoStatus: "NEW" });
+    const canceled = await signed("DELETE", "/fapi/v1/algoOrder", { algoId });
+    expect(await canceled.json()).toMatchObject({ algoId, code: "200" });
   });
 
   it("sends X-MBX-USED-WEIGHT-1M on every answer and X-MBX-ORDER-COUNT-* on orders", async () => {

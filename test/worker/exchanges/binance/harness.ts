@@ -76,7 +76,7 @@ export function gatewayFor(
   return createGateway({
     venue: "binance",
     environment: "custom",
-    customBaseUrl: simUrl(),
+    customBaseUrls: { spot: simUrl(), linear: simUrl() },
     allowLocalUrls: true,
     credentials: account,
     timeoutMs: options.timeoutMs,

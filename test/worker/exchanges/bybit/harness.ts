@@ -1,3 +1,4 @@
+import { authHeaders, encodeQuery, signBybit } from "../../../../worker/exchanges/bybit/signing.ts";
 import type { ExchangeGateway } from "../../../../worker/exchanges/contract.ts";
 import { createGateway } from "../../../../worker/exchanges/gateway.ts";
 import {
@@ -67,7 +68,7 @@ export function bybitGateway(
   const gateway = createGateway({
     venue: "bybit",
     environment: "custom",
-    customBaseUrl: simUrl(),
+    customBaseUrls: { spot: simUrl(), linear: simUrl() },
     allowLocalUrls: true,
     credentials: account ? { apiKey: account.apiKey, apiSecret: account.apiSecret } : null,
     fetch: observed,
@@ -75,6 +76,25 @@ export function bybitGateway(
     recvWindowMs: options.recvWindowMs,
   });
   return { gateway, traffic };
+}
+
+export type V5Answer = { retCode: number; retMsg: string; result: Record<string, unknown> };
+
+/** One signed V5 request built by hand, to see the simulator's own answer to a call the adapter does not make. */
+export async function signedV5(
+  account: SimAccount,
+  method: "GET" | "POST",
+  path: string,
+  params: Record<string, string | number>,
+): Promise<V5Answer> {
+  const payload = method === "GET" ? encodeQuery(params) : JSON.stringify(params);
+  const input = { timestamp: Date.now(), apiKey: account.apiKey, recvWindow: 5000, payload };
+  const response = await fetch(`${simUrl()}${path}${method === "GET" && payload ? `?${payload}` : ""}`, {
+    method,
+    headers: { ...authHeaders(input, await signBybit(account.apiSecret, input)), "Content-Type": "application/json" },
+    body: method === "POST" ? payload : undefined,
+  });
+  return (await response.json()) as V5Answer;
 }
 
 let sequence = 0;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bybitGateway, clientId, createAccount, dumpAccount, setPrice } from "./harness.ts";
+import { closePosition, openPosition } from "../../../../worker/exchanges/futures.ts";
+import { bybitGateway, clientId, createAccount, dumpAccount, setPrice, signedV5 } from "./harness.ts";
 
 describe("Bybit USDT perpetuals against the simulator", () => {
   it("reads the unified wallet as futures collateral", async () => {
@@ -14,22 +15,123 @@ describe("Bybit USDT perpetuals against the simulator", () => {
     });
   });
 
-  it("sets leverage and margin mode; unchanged settings count as success", async () => {
+  it("sets leverage; unchanged leverage counts as success", async () => {
     const account = await createAccount();
     const { gateway, traffic } = bybitGateway(account);
     await gateway.setLeverage("ETHUSDT", 5);
     await gateway.setLeverage("ETHUSDT", 5); // 110043 leverage not modified
     expect(traffic.filter((t) => t.retCode === 110043)).toHaveLength(1);
-    await gateway.setMarginMode("ETHUSDT", "isolated");
-    await gateway.setMarginMode("ETHUSDT", "isolated"); // 110026 not modified
-    expect(traffic.filter((t) => t.retCode === 110026)).toHaveLength(1);
-    const dump = (await dumpAccount(account.apiKey)) as unknown as {
-      leverage: Record<string, number>;
-      marginMode: Record<string, string>;
-    };
+    const dump = (await dumpAccount(account.apiKey)) as unknown as { leverage: Record<string, number> };
     expect(dump.leverage.ETHUSDT).toBe(5);
-    expect(dump.marginMode.ETHUSDT).toBe("isolated");
     await expect(gateway.setLeverage("ETHUSDT", 500)).rejects.toMatchObject({ kind: "invalid_order" });
+  });
+
+  it("sets the unified account's margin mode (account-wide), and only when it differs", async () => {
+    const account = await createAccount();
+    const { gateway, traffic } = bybitGateway(account);
+    const settings = () =>
+      traffic
+        .filter((t) =>
+          /\/v5\/(account\/(info|set-margin-mode)|position\/switch-isolated)$/.test(new URL(t.url).pathname),
+        )
+        .map((t) => `${t.method} ${new URL(t.url).pathname} ${t.retCode}`);
+    await gateway.setMarginMode("ETHUSDT", "isolated");
+    // Already the account's mode: read, not sent again.
+    await gateway.setMarginMode("SOLUSDT", "isolated");
+    expect(settings()).toEqual([
+      "GET /v5/account/info 0",
+      "POST /v5/account/set-margin-mode 0",
+      "GET /v5/account/info 0",
+    ]);
+    const dump = (await dumpAccount(account.apiKey)) as unknown as { marginMode: Record<string, string> };
+    // One mode for every USDT perpetual of the account, not only the symbols named.
+    expect([dump.marginMode.ETHUSDT, dump.marginMode.SOLUSDT, dump.marginMode.BTCUSDT]).toEqual([
+      "isolated",
+      "isolated",
+      "isolated",
+    ]);
+
+    const open = await gateway.placeOrder({
+      market: "linear",
+      symbol: "ETHUSDT",
+      side: "buy",
+      type: "market",
+      quantity: "0.01",
+      clientOrderId: clientId("iso-open"),
+    });
+    expect(open.status).toBe("filled");
+    // position/list's tradeMode is always 0 on unified accounts: the mode comes from account/info.
+    expect((await gateway.positions()).map((p) => [p.symbol, p.marginMode])).toEqual([["ETHUSDT", "isolated"]]);
+    // Bybit refuses to move open positions between margin modes, and says why.
+    await expect(gateway.setMarginMode("BTCUSDT", "cross")).rejects.toMatchObject({
+      kind: "invalid_order",
+      venueCode: "3400045",
+      message:
+        "Bybit rejected account/set-margin-mode: Set margin mode failed: cannot change the account's margin mode with open orders or positions",
+    });
+  });
+
+  it("answers like a unified account: switch-isolated 100028, account/info, trading-stop on no position 10001", async () => {
+    const account = await createAccount();
+    expect(
+      await signedV5(account, "POST", "/v5/position/switch-isolated", {
+        category: "linear",
+        symbol: "ETHUSDT",
+        tradeMode: 1,
+        buyLeverage: "10",
+        sellLeverage: "10",
+      }),
+    ).toMatchObject({ retCode: 100028, retMsg: "unified account is forbidden" });
+    expect(await signedV5(account, "GET", "/v5/account/info", {})).toMatchObject({
+      retCode: 0,
+      result: { marginMode: "REGULAR_MARGIN", unifiedMarginStatus: 5 },
+    });
+    expect(
+      await signedV5(account, "POST", "/v5/account/set-margin-mode", { setMarginMode: "ISOLATED_MARGIN" }),
+    ).toMatchObject({ retCode: 0, result: { reasons: [] } });
+    expect(await signedV5(account, "GET", "/v5/account/info", {})).toMatchObject({
+      result: { marginMode: "ISOLATED_MARGIN" },
+    });
+    expect(
+      await signedV5(account, "POST", "/v5/position/trading-stop", {
+        category: "linear",
+        symbol: "ETHUSDT",
+        tpslMode: "Full",
+        positionIdx: 0,
+        takeProfit: "0",
+        stopLoss: "0",
+      }),
+    ).toEqual(expect.objectContaining({ retCode: 10001, retMsg: "can not set tp/sl/ts for zero position" }));
+  });
+
+  it("sends no trading-stop to a position a full close removed (Bybit drops its TP/SL with it)", async () => {
+    // TESTUSDT: a contract no other test file holds a price for.
+    await setPrice("linear", "TESTUSDT", "10");
+    const account = await createAccount();
+    const { gateway, traffic } = bybitGateway(account);
+    const tradingStops = () => traffic.filter((t) => t.url.endsWith("/v5/position/trading-stop"));
+    const opened = await openPosition(gateway, {
+      symbol: "TESTUSDT",
+      side: "long",
+      quantity: "1",
+      type: "market",
+      clientOrderId: clientId("ts-open"),
+      positionMode: "one_way",
+      stopLoss: "8",
+      takeProfit: "12",
+    });
+    expect(opened.stops.map((s) => s.kind).sort()).toEqual(["stop_loss", "take_profit"]);
+    expect(tradingStops().map((t) => t.retCode)).toEqual([0]);
+
+    // The route's full close: a reduce-only order, then the position's stops are removed only if it still has some.
+    const [position] = await gateway.positions("TESTUSDT");
+    if (!position) throw new Error("the long should be open");
+    const closed = await closePosition(gateway, { position, type: "market", clientOrderId: clientId("ts-close") });
+    expect(closed.status).toBe("filled");
+    // The engine's: after a filled CLOSE it asks the gateway to remove the leg's stops.
+    await gateway.cancelStops("TESTUSDT", "both");
+    expect(tradingStops().map((t) => t.retCode)).toEqual([0]);
+    expect(await gateway.conditionalOrders("TESTUSDT")).toEqual([]);
   });
 
   it("switches position mode for all USDT perpetuals; the same mode again is success", async () => {

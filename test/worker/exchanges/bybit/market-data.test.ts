@@ -72,6 +72,7 @@ describe("Bybit market data against the simulator", () => {
       futuresTrading: true,
       withdrawals: true,
       ipRestricted: false,
+      note: null,
     });
     const readOnly = await createAccount({ permissions: { spot: false, futures: false } });
     expect(await bybitGateway(readOnly).gateway.permissions()).toMatchObject({

@@ -55,6 +55,19 @@ describe("Bybit unknown outcome resolution", () => {
     }
   }
 
+  it("a redirected order/create is not followed: unknown_outcome, and its lookup finds nothing placed", async () => {
+    const account = await createAccount();
+    const { gateway, traffic } = bybitGateway(account);
+    await gateway.market("linear", "ETHUSDT");
+    // 308 keeps method and body: a client that followed it would create the order at the redirect's target.
+    await addFault({ type: "redirect", pathPrefix: "POST /v5/order/create", status: 308 });
+    const request = order("linear");
+    await expect(gateway.placeOrder(request)).rejects.toMatchObject({ kind: "unknown_outcome", httpStatus: 308 });
+    expect(traffic.filter((t) => t.url.endsWith("/v5/order/create")).map((t) => t.status)).toEqual([308]);
+    expect(await gateway.getOrder("linear", "ETHUSDT", request.clientOrderId)).toBeNull();
+    expect((await dumpAccount(account.apiKey)).orders).toEqual([]);
+  });
+
   it("an order that never reached the venue resolves to null", async () => {
     const account = await createAccount();
     const { gateway } = bybitGateway(account);

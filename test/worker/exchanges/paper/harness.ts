@@ -24,7 +24,7 @@ export function marketGateway(venue: Venue): ExchangeGateway {
   return createGateway({
     venue,
     environment: "custom",
-    customBaseUrl: simUrl(),
+    customBaseUrls: { spot: simUrl(), linear: simUrl() },
     allowLocalUrls: true,
     credentials: null,
   });

@@ -56,6 +56,7 @@ describe.each(VENUES)("paper gateway on %s", (venue) => {
       futuresTrading: true,
       withdrawals: false,
       ipRestricted: null,
+      note: null,
     });
   });
 

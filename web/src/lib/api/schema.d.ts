@@ -11,7 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Service health: database reachability, version, server time, last cron run */
+        /** Service health: database reachability, version, server time, last cron run, whether admins are configured */
         get: {
             parameters: {
                 query?: never;
@@ -519,7 +519,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Turn 2FA on with a valid code for the pending secret; answers one-time recovery codes */
+        /**
+         * Turn 2FA on with a valid code for the pending secret; answers one-time recovery codes
+         * @description Your other sessions and every API token were created without the second factor: they are revoked in the same step (the counts are in the answer). The session that turns it on stays signed in, and may act on sensitive routes for a few minutes without another code.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -604,7 +607,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm with a code to unlock sensitive actions (keys, API tokens) for a few minutes */
+        /**
+         * Confirm with a code to unlock sensitive actions (keys, API tokens) for a few minutes
+         * @description Wrong codes count per account, from any IP and across sign-in, verify and disable: after 5 the account's codes are locked (429 `two_factor_locked` with Retry-After; 15 minutes, doubling with each lockout), even a right one.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -689,7 +695,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Turn 2FA off with a current code or a recovery code */
+        /**
+         * Turn 2FA off with a current code or a recovery code
+         * @description Wrong codes count per account, from any IP and across sign-in, verify and disable: after 5 the account's codes are locked (429 `two_factor_locked` with Retry-After; 15 minutes, doubling with each lockout), even a right one.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1169,7 +1178,7 @@ export interface paths {
         put?: never;
         /**
          * Add an exchange key; it is verified with the venue and refused if it allows withdrawals
-         * @description Answers 400 `key_can_withdraw` for withdrawal-enabled keys and 400 `key_rejected` when the venue refuses the key. When the venue cannot be asked the key is stored with status `unverified` and is not used for trading. Needs a recent 2FA confirmation when 2FA is on. Binance and Bybit refuse requests from US IP addresses (HTTP 451/403); Cloudflare may run the Worker in a US location, so keys cannot be IP-whitelisted to a single egress address.
+         * @description Answers 400 `key_can_withdraw` for withdrawal-enabled keys and 400 `key_rejected` when the venue refuses the key. When the venue cannot be asked the key is stored with status `unverified` and is not used for trading. Testnet and demo keys are checked with reads those sites serve: Binance's spot and futures sites one by one (`permissions.spot`/`futures` say which accepted the key), Bybit demo with a wallet read, its trading rights assumed and said so in `verificationNote`. A `custom` Binance key may name its spot and futures base URLs separately (`baseUrls`) and trades only the markets it has a URL for. Needs a recent 2FA confirmation when 2FA is on. Binance and Bybit refuse requests from US IP addresses (HTTP 451/403); Cloudflare may run the Worker in a US location, so keys cannot be IP-whitelisted to a single egress address.
          */
         post: {
             parameters: {
@@ -1735,7 +1744,7 @@ export interface paths {
         };
         /**
          * Models your stored key can use for decisions (cached for ten minutes)
-         * @description 400 `ai_key_missing` when you have no key for the provider; 502 `ai_unavailable` when the provider cannot list models (a rejected key answers `ai_key_rejected`).
+         * @description 400 `ai_key_missing` when you have no key for the provider; 424 `ai_key_unreadable` when the stored key cannot be decrypted (enter it again); 502 `ai_unavailable` when the provider cannot list models (a rejected key answers `ai_key_rejected`).
          */
         get: {
             parameters: {
@@ -1777,6 +1786,15 @@ export interface paths {
                 };
                 /** @description Not allowed (forbidden) */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The stored key cannot be decrypted (ai_key_unreadable) */
+                424: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2198,7 +2216,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -2328,7 +2346,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -2461,7 +2479,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -2589,7 +2607,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -2709,7 +2727,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -2847,7 +2865,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -2985,7 +3003,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -3251,7 +3269,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -3396,7 +3414,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -3544,7 +3562,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -3691,7 +3709,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -3835,7 +3853,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -3964,7 +3982,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -4176,7 +4194,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -4375,7 +4393,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -4497,7 +4515,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -4624,7 +4642,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -4755,7 +4773,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -4886,7 +4904,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -5272,7 +5290,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -5565,7 +5583,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -5842,7 +5860,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -6049,7 +6067,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The exchange key was refused (exchange_authentication, exchange_permission) */
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
                 424: {
                     headers: {
                         [name: string]: unknown;
@@ -6345,10 +6363,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Re-encrypt stored secrets with the current master key version (repeat until `done`) */
+        /**
+         * Re-encrypt stored secrets with the current master key version (repeat with `cursor` until `done`)
+         * @description Each call handles a batch and answers a `cursor`; pass it to the next call. Records that fail to decrypt are counted as `unreadable`, listed in `skipped` and passed over, so they never stop the rotation.
+         */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description From the previous call; omit to start a pass */
+                    cursor?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -6362,6 +6386,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["SecretRotation"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Not signed in (unauthorized) */
@@ -6430,6 +6463,8 @@ export interface components {
              * @description When the scheduled sweeper last ran
              */
             lastCronAt: string | null;
+            /** @description False when ADMIN_EMAILS is empty: then nobody is an administrator (being first grants nothing) */
+            adminsConfigured: boolean;
         };
         Error: {
             error: {
@@ -6505,6 +6540,10 @@ export interface components {
             enabled: true;
             /** @description One-time codes, shown only in this response */
             recoveryCodes: string[];
+            /** @description Your other sessions, signed out because they began without the second factor */
+            revokedSessions: number;
+            /** @description Your API tokens, revoked for the same reason: create new ones if you need them */
+            revokedApiTokens: number;
         };
         TwoFactorCode: {
             /**
@@ -6576,7 +6615,7 @@ export interface components {
             id: string;
             venue: components["schemas"]["Venue"];
             environment: components["schemas"]["ExchangeEnvironment"];
-            baseUrl: string | null;
+            baseUrls: components["schemas"]["MarketBaseUrls"];
             label: string;
             /**
              * @description Only the last 4 characters
@@ -6592,7 +6631,7 @@ export interface components {
             permissions: components["schemas"]["ExchangeKeyPermissions"];
             /** Format: date-time */
             verifiedAt: string | null;
-            /** @description Why the key is unverified, when it is */
+            /** @description Why the key is unverified, or, for a verified key, what its environment could not report (demo and testnet sites do not serve the venue's key-permission read) */
             verificationNote: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -6602,10 +6641,15 @@ export interface components {
         /** @enum {string} */
         Venue: "binance" | "bybit";
         /**
-         * @description `custom` needs `baseUrl` (an allowed host)
+         * @description The venue's live site, its testnet or demo-trading site, or `custom`: base URLs of your own (allowed hosts only)
          * @enum {string}
          */
         ExchangeEnvironment: "live" | "testnet" | "demo" | "custom";
+        /** @description `custom` only: where each market's requests go */
+        MarketBaseUrls: {
+            spot: string | null;
+            linear: string | null;
+        } | null;
         /**
          * @description Unverified keys are stored but never used for trading
          * @enum {string}
@@ -6614,24 +6658,41 @@ export interface components {
         ExchangeKeyPermissions: {
             canTrade: boolean;
             canWithdraw: boolean;
+            /** @description The key trades spot */
             spot: boolean;
+            /** @description The key trades USDT perpetuals (`linear`) */
             futures: boolean;
         } | null;
         CreateExchangeKey: {
             venue: components["schemas"]["Venue"];
             environment: components["schemas"]["ExchangeEnvironment"];
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description `custom` only: one base URL for every market (Bybit, or a Binance stand-in that serves spot and futures paths)
+             */
             baseUrl?: string;
+            baseUrls?: components["schemas"]["CustomBaseUrls"];
             label: string;
             /** @description API key */
             apiKey: string;
             /** @description API secret */
             apiSecret: string;
         };
+        /** @description `custom` Binance keys, instead of `baseUrl`: the spot (`/api`) and USDⓈ-M futures (`/fapi`) base URLs, at least one (Binance serves them from different hosts). A key trades only the markets it has a URL for. */
+        CustomBaseUrls: {
+            /** Format: uri */
+            spot?: string;
+            /** Format: uri */
+            linear?: string;
+        };
         ReplaceExchangeKey: {
             environment: components["schemas"]["ExchangeEnvironment"];
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description `custom` only: one base URL for every market (Bybit, or a Binance stand-in that serves spot and futures paths)
+             */
             baseUrl?: string;
+            baseUrls?: components["schemas"]["CustomBaseUrls"];
             label: string;
             /** @description API key */
             apiKey: string;
@@ -7728,9 +7789,18 @@ export interface components {
             exchangeKeys: number;
             aiKeys: number;
             totpSecrets: number;
-            /** @description Records sealed with a master version not configured */
+            /** @description Records no configured master opens: sealed with a version not configured, or passed over by this rotation because they failed to decrypt (damaged, or a wrong master). Their owners must enter those keys again. */
             unreadable: number;
-            /** @description False when more records remain: call again */
+            /** @description The records this call could not decrypt and passed over (ids only) */
+            skipped: {
+                /** @enum {string} */
+                kind: "exchange_key" | "ai_key" | "totp_secret";
+                recordId: string;
+                userId: string;
+            }[];
+            /** @description Pass it as `?cursor=` to the next call to go on from here; null once done */
+            cursor: string | null;
+            /** @description False when more records remain: call again with `cursor` */
             done: boolean;
         };
     };

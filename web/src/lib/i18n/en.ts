@@ -68,6 +68,16 @@ export const en = {
   "keys.environment": "Environment",
   "keys.baseUrl": "Base URL",
   "keys.baseUrlHint": "Only the exchange's own API hosts (https) or hosts the operator allowed.",
+  "keys.environmentHint":
+    "Testnet and demo keys are made on the exchange's testnet or demo site. Binance's spot and futures testnets are separate sites with separate keys: the key is checked on both and used where it works.",
+  "keys.spotBaseUrl": "Spot base URL",
+  "keys.futuresBaseUrl": "Futures base URL",
+  "keys.splitBaseUrlHint":
+    "Binance serves spot and USDⓈ-M futures from different hosts. Leave one empty and the key trades only the other market.",
+  "keys.noBaseUrl": "none: this market is not used",
+  "keys.markets": "Works for",
+  "keys.noMarkets": "no market",
+  "keys.verificationNote": "Note",
   "keys.label": "Label",
   "keys.apiKey": "API key",
   "keys.apiSecret": "API secret",
@@ -143,6 +153,8 @@ export const en = {
   "twoFactor.recoveryOnce": "Store these recovery codes somewhere safe; each works once, and they are shown only now.",
   "twoFactor.copyCodes": "Copy codes",
   "twoFactor.savedCodes": "I have stored them",
+  "twoFactor.revoked":
+    "For safety, your other sessions were signed out ({sessions}) and your API tokens revoked ({tokens}): they began without the second factor. Create new tokens if you need them.",
   "twoFactor.recoveryLeft": "{count} recovery codes left.",
   "twoFactor.disableTitle": "Turn off two-factor authentication",
   "twoFactor.disable": "Turn off",
@@ -184,6 +196,8 @@ export const en = {
   "health.databaseDown": "not reachable",
   "health.lastCron": "Last scheduled sweep",
   "health.never": "never",
+  "health.noAdmins":
+    "No administrator is configured: set ADMIN_EMAILS to the addresses that should administer Ballast.",
   "nav.balances": "Balances",
   "market.spot": "Spot",
   "market.linear": "Futures (USDT perpetuals)",
@@ -309,6 +323,10 @@ export const en = {
   "futures.setMarginMode": "Set margin mode",
   "futures.leverageApplied": "Leverage of {symbol} set to {leverage}×.",
   "futures.marginModeApplied": "Margin mode of {symbol} set to {mode}.",
+  "futures.setAccountMarginMode": "Set the account's margin mode",
+  "futures.accountMarginModeHint":
+    "On Bybit the margin mode is the whole account's, not this contract's: applying it switches every USDT perpetual of the account. Bybit refuses a change while orders or positions are open.",
+  "futures.accountMarginModeApplied": "Margin mode of the Bybit account (all USDT perpetuals) set to {mode}.",
   "futures.sizeBy": "Size by",
   "futures.byQuantity": "Quantity {base}",
   "futures.byNotional": "Order value ({quote})",
@@ -468,6 +486,8 @@ export const en = {
   "allocation.over": "Over 100%: lower the minimums or targets.",
   "futuresSettings.legend": "Futures settings",
   "futuresSettings.positionModeHint": "Hedge holds a long and a short of one contract at once.",
+  "futuresSettings.marginModeHint":
+    "Binance sets it per contract. On a Bybit key it is the whole account's mode: a live portfolio switches the account (every USDT perpetual on it), and trades in the account's current mode, with a note on the run, when Bybit refuses while orders or positions are open.",
   "futuresSettings.maxLeverage": "Maximum leverage",
   "futuresSettings.maxLeverageHint": "1 to {max}×; each contract's own maximum also applies.",
   "risk.legend": "Risk limits",

@@ -69,6 +69,16 @@ export const ru: Record<MessageKey, string> = {
   "keys.environment": "Среда",
   "keys.baseUrl": "Базовый адрес",
   "keys.baseUrlHint": "Только собственные API-хосты биржи (https) или хосты, разрешённые оператором.",
+  "keys.environmentHint":
+    "Ключи testnet и demo создаются на тестовом или демо-сайте биржи. Спотовый и фьючерсный testnet Binance — разные сайты с разными ключами: ключ проверяется на обоих и используется там, где он работает.",
+  "keys.spotBaseUrl": "Базовый адрес спота",
+  "keys.futuresBaseUrl": "Базовый адрес фьючерсов",
+  "keys.splitBaseUrlHint":
+    "Binance обслуживает спот и фьючерсы USDⓈ-M с разных хостов. Оставьте одно поле пустым — ключ будет торговать только на другом рынке.",
+  "keys.noBaseUrl": "нет: этот рынок не используется",
+  "keys.markets": "Рынки",
+  "keys.noMarkets": "ни одного рынка",
+  "keys.verificationNote": "Примечание",
   "keys.label": "Название",
   "keys.apiKey": "API-ключ",
   "keys.apiSecret": "Секрет API",
@@ -146,6 +156,8 @@ export const ru: Record<MessageKey, string> = {
     "Сохраните резервные коды в надёжном месте: каждый действует один раз, и они показываются только сейчас.",
   "twoFactor.copyCodes": "Копировать коды",
   "twoFactor.savedCodes": "Я их сохранил",
+  "twoFactor.revoked":
+    "Для безопасности завершены ваши другие сеансы ({sessions}) и отозваны API-токены ({tokens}): они были открыты без второго фактора. Создайте новые токены, если они нужны.",
   "twoFactor.recoveryLeft": "Осталось резервных кодов: {count}.",
   "twoFactor.disableTitle": "Выключить двухфакторную аутентификацию",
   "twoFactor.disable": "Выключить",
@@ -187,6 +199,7 @@ export const ru: Record<MessageKey, string> = {
   "health.databaseDown": "недоступна",
   "health.lastCron": "Последний плановый обход",
   "health.never": "ещё не было",
+  "health.noAdmins": "Администратор не назначен: укажите в ADMIN_EMAILS адреса администраторов Ballast.",
   "nav.balances": "Балансы",
   "market.spot": "Спот",
   "market.linear": "Фьючерсы (бессрочные USDT)",
@@ -313,6 +326,10 @@ export const ru: Record<MessageKey, string> = {
   "futures.setMarginMode": "Установить режим маржи",
   "futures.leverageApplied": "Плечо {symbol}: {leverage}×.",
   "futures.marginModeApplied": "Режим маржи {symbol}: {mode}.",
+  "futures.setAccountMarginMode": "Установить режим маржи аккаунта",
+  "futures.accountMarginModeHint":
+    "На Bybit режим маржи общий для всего аккаунта, а не для этого контракта: он переключает все USDT-бессрочные контракты аккаунта. Bybit не даёт сменить его, пока есть открытые ордера или позиции.",
+  "futures.accountMarginModeApplied": "Режим маржи аккаунта Bybit (все USDT-бессрочные контракты): {mode}.",
   "futures.sizeBy": "Размер в",
   "futures.byQuantity": "Количество {base}",
   "futures.byNotional": "Стоимость ордера ({quote})",
@@ -473,6 +490,8 @@ export const ru: Record<MessageKey, string> = {
   "allocation.over": "Больше 100%: уменьшите минимумы или цели.",
   "futuresSettings.legend": "Настройки фьючерсов",
   "futuresSettings.positionModeHint": "Хедж держит лонг и шорт одного контракта одновременно.",
+  "futuresSettings.marginModeHint":
+    "Binance задаёт его для каждого контракта. На ключе Bybit это режим всего аккаунта: реальный портфель переключает аккаунт (все его USDT-бессрочные контракты), а если Bybit отказывает из-за открытых ордеров или позиций, торгует в текущем режиме аккаунта и отмечает это в прогоне.",
   "futuresSettings.maxLeverage": "Максимальное плечо",
   "futuresSettings.maxLeverageHint": "От 1 до {max}×; собственный максимум контракта тоже действует.",
   "risk.legend": "Лимиты риска",
