@@ -2,6 +2,7 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { fetch, Headers, type Request, type Response } from "miniflare";
 import { defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
 import { FORWARDED_HOST, SIMULATED_HOSTS } from "./sim/environments.ts";
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
@@ -30,10 +31,25 @@ function simHosts(url: string): string {
   return `127.0.0.1:${port},localhost:${port}`;
 }
 
+/**
+ * wrangler.toml's `[alias]` as Vite aliases, so the worker under test resolves modules as the deployed bundle does:
+ * vitest-pool-workers builds the worker with Vite, which does not read them. Like wrangler, each matches a whole
+ * import specifier. (They apply to the simulator in globalSetup too, which is why it imports zod as a namespace.)
+ */
+function wranglerAliases(): { find: RegExp; replacement: string }[] {
+  const config = unstable_readConfig({ config: path.join(import.meta.dirname, "wrangler.toml") });
+  const aliases: Record<string, string> = config.alias ?? {};
+  return Object.entries(aliases).map(([specifier, target]) => ({
+    find: new RegExp(`^${specifier.replaceAll(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`),
+    replacement: path.resolve(import.meta.dirname, target),
+  }));
+}
+
 // Worker tests run inside workerd with real local D1 and Durable Objects.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
+    resolve: { alias: wranglerAliases() },
     plugins: [
       cloudflareTest(({ inject }) => ({
         wrangler: { configPath: "./wrangler.toml" },

@@ -1,19 +1,95 @@
-// Prints the worker bundle's raw and gzip size, as `wrangler deploy --dry-run` builds it. Goal: ≤ 130 KB gzip.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+// The worker bundle exactly as `wrangler deploy --dry-run` builds it (wrangler.toml's minify and [alias]): its raw and
+// gzip size, then what it is made of, from the esbuild metafile wrangler writes for that same build: minified bytes
+// per package (node_modules) and per folder of the app's own code, the largest input files, and which of zod's
+// locales made it in. Source maps are written beside the bundle and not counted. Goal: ≤ 130 KiB gzip.
+//
+//   npm run bench:bundle -- --top 15
+import { execFile } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
-import { offlineEnv, run } from "../scripts/process.ts";
+import { offlineEnv } from "../scripts/process.ts";
 
-const outdir = path.resolve("dist/bundle");
-await run("wrangler", ["deploy", "--dry-run", "--outdir", outdir], offlineEnv());
+/** The parts of esbuild's metafile read here; paths are relative to wrangler's working directory, the project root. */
+type Metafile = { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const GOAL_KIB = 130;
+
+const { values } = parseArgs({ options: { top: { type: "string", default: "15" } } });
+const top = Number(values.top);
+
+const outdir = path.join(ROOT, "dist/bundle");
+rmSync(outdir, { recursive: true, force: true });
+const wranglerOutput = await dryRun(outdir);
+const metafile = JSON.parse(readFileSync(path.join(outdir, "bundle-meta.json"), "utf8")) as Metafile;
 
 let raw = 0;
 let gzip = 0;
-for (const name of readdirSync(outdir)) {
-  if (!name.endsWith(".js")) continue;
-  const bytes = readFileSync(path.join(outdir, name));
-  raw += statSync(path.join(outdir, name)).size;
+const inputs = new Map<string, number>();
+// Every JavaScript output is a module of the Worker (one, index.js, unless something is split out).
+for (const [file, output] of Object.entries(metafile.outputs)) {
+  if (!/\.m?js$/.test(file)) continue;
+  const bytes = readFileSync(path.resolve(ROOT, file));
+  raw += bytes.length;
   gzip += gzipSync(bytes, { level: 9 }).length;
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    if (bytesInOutput > 0) inputs.set(input, (inputs.get(input) ?? 0) + bytesInOutput);
+  }
 }
-const kb = (n: number) => (n / 1024).toFixed(1);
-console.log(`worker bundle: ${kb(raw)} KiB raw, ${kb(gzip)} KiB gzip (goal ≤ 130 KB gzip)`);
+
+const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+const row = (bytes: number, name: string) =>
+  `  ${kib(bytes).padStart(10)} ${`${((100 * bytes) / raw).toFixed(1)} %`.padStart(7)}  ${name}`;
+
+const verdict = gzip <= GOAL_KIB * 1024 ? "met" : "not met";
+console.log(`\nworker bundle: ${kib(raw)} raw, ${kib(gzip)} gzip (goal ≤ ${GOAL_KIB} KiB gzip: ${verdict})`);
+const wranglerTotal = /Total Upload: .*/.exec(wranglerOutput)?.[0];
+if (wranglerTotal) console.log(`wrangler's own count: ${wranglerTotal}`);
+
+const owners = new Map<string, number>();
+let packageBytes = 0;
+for (const [input, bytes] of inputs) {
+  owners.set(owner(input), (owners.get(owner(input)) ?? 0) + bytes);
+  if (input.includes("node_modules/")) packageBytes += bytes;
+}
+const inputBytes = [...inputs.values()].reduce((sum, bytes) => sum + bytes, 0);
+console.log("\nminified bytes by package (node_modules) and by folder of the app's own code:");
+for (const [name, bytes] of [...owners].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(row(bytes, name));
+console.log(
+  `  in all: packages ${kib(packageBytes)}, the app's own code ${kib(inputBytes - packageBytes)}, ` +
+    `esbuild's module glue ${kib(raw - inputBytes)}`,
+);
+
+console.log("\nlargest input files:");
+for (const [input, bytes] of [...inputs].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(row(bytes, input));
+
+const locales = [...inputs.keys()].flatMap(
+  (input) => /node_modules\/zod\/.*\/locales\/([^/]+)\.js$/.exec(input)?.[1] ?? [],
+);
+console.log(`\nzod locales in the bundle: ${locales.filter((name) => name !== "index").join(", ") || "none"}`);
+
+/** The package an input belongs to (`zod`, `@hono/zod-openapi`), or the folder of the app's own file (`worker/ai`). */
+function owner(input: string): string {
+  const parts = input.split("/");
+  const name = parts.lastIndexOf("node_modules") + 1;
+  if (name > 0) return parts.slice(name, parts[name]?.startsWith("@") ? name + 2 : name + 1).join("/");
+  // worker/app.ts → worker; worker/exchanges/binance/rest.ts → worker/exchanges
+  return parts.slice(0, Math.min(2, parts.length - 1)).join("/") || input;
+}
+
+/** `wrangler deploy --dry-run` into `outdir` with its metafile; resolves with wrangler's output, shown only on failure. */
+function dryRun(outdir: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "wrangler",
+      ["deploy", "--dry-run", "--outdir", outdir, "--metafile"],
+      { cwd: ROOT, env: offlineEnv() },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`wrangler deploy --dry-run failed:\n${stdout}${stderr}`));
+        else resolve(stdout + stderr);
+      },
+    );
+  });
+}

@@ -85,14 +85,15 @@ export async function insertSealedKeys(
     statements.push(
       db
         .prepare(
-          `INSERT INTO exchange_keys (id, user_id, venue, environment, base_url, label, sealed, key_version,
-             api_key_last4, api_secret_last4, status, can_trade, can_withdraw, spot, futures, verified_at, created_at,
-             updated_at)
-           VALUES (?, ?, 'binance', 'custom', ?, ?, ?, ?, ?, ?, 'verified', 1, 0, 1, 1, ?, ?, ?)`,
+          `INSERT INTO exchange_keys (id, user_id, venue, environment, spot_base_url, linear_base_url, label, sealed,
+             key_version, api_key_last4, api_secret_last4, status, can_trade, can_withdraw, spot, futures, verified_at,
+             created_at, updated_at)
+           VALUES (?, ?, 'binance', 'custom', ?, ?, ?, ?, ?, ?, ?, 'verified', 1, 0, 1, 1, ?, ?, ?)`,
         )
         .bind(
           id,
           options.userId,
+          options.simUrl,
           options.simUrl,
           `${options.labelPrefix} ${i + 1}`,
           sealed.sealed,

@@ -5,7 +5,7 @@
 // CPU per run from a V8 profile of its isolate, with where it goes. Asserts nothing; exits non-zero only when the bench
 // itself cannot run.
 //
-//   npm run bench:engine -- --portfolios 1000 --live 100 --sequential 50 --batch 5 --timeout-minutes 20
+//   npm run bench:engine -- --portfolios 1000 --live 100 --sequential 50 --batch 5 --timeout-minutes 20 --top 10
 //
 // --portfolios: paper portfolios in the first tick (public simulator prices, paper broker, nothing sent to the venue).
 //   They are started by their objects first (the start's own review is a first burst), then made due the way the
@@ -15,6 +15,8 @@
 //   for the CPU median (half as many for live); --batch: runs per utime+stime sample. The simulator keeps Binance's
 //   default limits (6000 weight a minute per IP): every phase starts on a fresh minute of that budget.
 // The sequential runs are made twice: once for the process counters, once under the profiler (which adds CPU of its own).
+// --top: how many areas and functions the profile lists. D1 queries per review come from the worker's own count (its
+// "review finished" debug line: round trips, a batch being one, and statements), so the worker logs at debug here.
 import { parseArgs } from "node:util";
 import {
   addKeyThroughApi,
@@ -63,6 +65,7 @@ const { values } = parseArgs({
     sequential: { type: "string", default: "50" },
     batch: { type: "string", default: "5" },
     "timeout-minutes": { type: "string", default: "20" },
+    top: { type: "string", default: "10" },
   },
 });
 const options = {
@@ -71,6 +74,7 @@ const options = {
   sequential: count(values.sequential, "--sequential", 0),
   batch: count(values.batch, "--batch", 1),
   timeoutMs: count(values["timeout-minutes"], "--timeout-minutes", 1) * 60_000,
+  top: count(values.top, "--top", 1),
 };
 
 function count(text: string | undefined, flag: string, min: number): number {
@@ -96,26 +100,52 @@ type Bench = {
   reader: D1Reader;
   simUrl: string;
   workerd: number;
-  /** A verified key of the bench user, for probing the worker's venue pacing (untilVenueReady). */
-  probeKeyId: string | null;
+  /** A verified key and its owner, for probing the worker's venue pacing (untilVenueReady). */
+  probe: { user: BenchUser; keyId: string } | null;
 };
 
 // ---- the worker's log -----------------------------------------------------------------------------------------
 
-type WorkerLog = { lines: number; byLevel: Record<string, number>; firstByMessage: Map<string, string> };
+/** What a review's object reported when it was done with it (after scheduling the next one). */
+type ReviewQueries = { roundTrips: number; statements: number; at: number };
+
+type WorkerLog = {
+  lines: number;
+  byLevel: Record<string, number>;
+  firstByMessage: Map<string, string>;
+  /** By run id, from the object's "review finished" lines. */
+  reviews: Map<string, ReviewQueries>;
+};
+
+const REVIEW_FINISHED = "review finished";
 
 function collectLog(log: WorkerLog) {
   return (line: string) => {
-    log.lines++;
     let level = "other";
     let message = line;
     try {
-      const parsed = JSON.parse(line) as { level?: string; msg?: string; code?: string };
+      const parsed = JSON.parse(line) as {
+        level?: string;
+        msg?: string;
+        code?: string;
+        runId?: string;
+        d1RoundTrips?: number;
+        d1Statements?: number;
+      };
       level = parsed.level ?? level;
       message = `${parsed.msg ?? line} ${parsed.code ?? ""}`;
+      if (parsed.msg === REVIEW_FINISHED && parsed.runId) {
+        log.reviews.set(parsed.runId, {
+          roundTrips: parsed.d1RoundTrips ?? Number.NaN,
+          statements: parsed.d1Statements ?? Number.NaN,
+          at: Date.now(),
+        });
+        return; // one per review: counted, not listed among the log's kinds
+      }
     } catch {
       // not one of the worker's JSON lines (workerd itself, an uncaught error)
     }
+    log.lines++;
     log.byLevel[level] = (log.byLevel[level] ?? 0) + 1;
     if (!log.firstByMessage.has(message)) log.firstByMessage.set(message, line.slice(0, 400));
   };
@@ -166,6 +196,8 @@ type BurstFigures = {
   orders: Record<string, number>;
   steps: Record<string, number>;
   overlaps: OverlapReport;
+  /** D1 round trips and statements of each review finished during the burst. */
+  queries: ReviewQueries[];
 };
 
 /**
@@ -183,6 +215,7 @@ async function measureBurst(
   const cpuBefore = processCpuMs(bench.workerd);
   const nodeBefore = process.cpuUsage();
   const since = Date.now();
+  const reviewsBefore = new Set(log.reviews.keys());
   await trigger();
   const triggerMs = Date.now() - since;
   const group: RunGroup = { prefix, since };
@@ -203,6 +236,7 @@ async function measureBurst(
     orders: orderCounts(db, group),
     steps: medianStepDurations(db, group),
     overlaps: overlapReport(db, prefix),
+    queries: [...log.reviews].filter(([runId]) => !reviewsBefore.has(runId)).map(([, queries]) => queries),
   };
 }
 
@@ -275,16 +309,26 @@ type SequentialFigures = {
   hotAreas: [string, number][];
   /** The busiest functions (self time), ms per run. */
   hotPlaces: [string, number][];
+  /** D1 round trips and statements per run, as the object counted them. */
+  queries: ReviewQueries[];
   requestsPerRun: number;
   refused: number;
   method: string;
 };
 
-/** Polls the run's status in the D1 file (costs workerd nothing) until it finished or waits for approval. */
+/**
+ * Polls the run's status in the D1 file (costs workerd nothing) until it finished or waits for approval, then until
+ * its object said it was done with it (its "review finished" line comes after scheduling the next review), so a
+ * sample also holds what the object does after the run's last write. Gives that up after a second (an older worker).
+ */
 async function waitForRun(bench: Bench, runId: string): Promise<string> {
   for (;;) {
     const status = runStatus(bench.reader, runId);
-    if (status && ["completed", "failed", "aborted", "awaiting_approval"].includes(status)) return status;
+    if (status && ["completed", "failed", "aborted", "awaiting_approval"].includes(status)) {
+      const deadline = Date.now() + 1_000;
+      while (!log.reviews.has(runId) && Date.now() < deadline) await sleep(5);
+      return status;
+    }
     await sleep(POLL_MS);
   }
 }
@@ -318,7 +362,7 @@ async function measureSequential(
   if (!portfolioId) return null;
   const object = await portfolioObject(bench.worker, portfolioId);
   // A fresh minute of Binance weight, so the reviews are not refused by the budget the burst spent.
-  await ready(bench, user);
+  await ready(bench);
   // The RPC's answer is a remote object (reading it blocks this thread and costs workerd CPU): the run it queued is
   // read from D1 instead, and an answer is opened only when no run was queued.
   const request = async (): Promise<string> => {
@@ -332,6 +376,7 @@ async function measureSequential(
 
   await simStats(bench.simUrl, true);
   const samples: { cpuMs: number; wallMs: number }[] = [];
+  const queries: ReviewQueries[] = [];
   const batches: { cpuMs: number; wallMs: number; runs: number }[] = [];
   let notCompleted = 0;
   let stoppedBecause: string | null = null;
@@ -352,6 +397,8 @@ async function measureSequential(
       }
       if ((await waitForRun(bench, runId)) !== "completed") notCompleted++;
       samples.push({ cpuMs: (threadsCpuMs(bench.workerd) ?? Number.NaN) - cpu, wallMs: performance.now() - wall });
+      const counted = log.reviews.get(runId);
+      if (counted) queries.push(counted);
       batchRuns++;
     }
     if (batchRuns === size)
@@ -373,7 +420,7 @@ async function measureSequential(
     const { port, target } = bench.worker.inspector;
     const profiler = await openIsolateProfiler(port, target, codeAreas(bench.worker.bundleFile));
     try {
-      await ready(bench, user);
+      await ready(bench);
       for (let i = 0; i < runs; i++) {
         await profiler.start();
         let runId: string;
@@ -394,8 +441,8 @@ async function measureSequential(
       profiler.close();
     }
   }
-  const hotAreas = topPerRun(areas, 10, isolateMs.length);
-  const hotPlaces = topPerRun(places, 10, isolateMs.length);
+  const hotAreas = topPerRun(areas, options.top, isolateMs.length);
+  const hotPlaces = topPerRun(places, options.top, isolateMs.length);
   return {
     portfolioId,
     runs: samples.length,
@@ -408,6 +455,7 @@ async function measureSequential(
     isolateMs,
     hotAreas,
     hotPlaces,
+    queries,
     requestsPerRun: requests.total / Math.max(1, samples.length),
     refused: refused(requests),
     method: schedstat ? "thread schedstat" : "utime+stime",
@@ -415,8 +463,8 @@ async function measureSequential(
 }
 
 /** A fresh minute of Binance weight that the worker's pacing also lets through. */
-async function ready(bench: Bench, user: BenchUser): Promise<void> {
-  if (bench.probeKeyId) await untilVenueReady(bench.worker, user, bench.probeKeyId);
+async function ready(bench: Bench): Promise<void> {
+  if (bench.probe) await untilVenueReady(bench.worker, bench.probe.user, bench.probe.keyId);
 }
 
 // ---- the two groups -------------------------------------------------------------------------------------------
@@ -428,7 +476,7 @@ async function ready(bench: Bench, user: BenchUser): Promise<void> {
 async function paperGroup(bench: Bench, user: BenchUser, count: number) {
   const account = await createSimAccount(bench.simUrl);
   const firstKey = await addKeyThroughApi(bench.worker, user, bench.simUrl, account, "Bench paper 0");
-  bench.probeKeyId ??= firstKey;
+  bench.probe ??= { user, keyId: firstKey };
   const keys = await insertSealedKeys(bench.worker.db, {
     userId: user.id,
     simUrl: bench.simUrl,
@@ -468,7 +516,7 @@ async function liveGroup(bench: Bench, user: BenchUser, count: number): Promise<
   const [first, ...rest] = accounts;
   if (!first) return [];
   const firstKey = await addKeyThroughApi(bench.worker, user, bench.simUrl, first, "Bench live 0");
-  bench.probeKeyId ??= firstKey;
+  bench.probe ??= { user, keyId: firstKey };
   const keys = await insertSealedKeys(bench.worker.db, {
     userId: user.id,
     simUrl: bench.simUrl,
@@ -507,6 +555,17 @@ function runsLine(burst: BurstFigures): string {
   );
 }
 
+/** Median D1 round trips and statements per review, as the objects counted them. */
+function queriesLine(queries: ReviewQueries[]): string {
+  if (queries.length === 0) return "n/a (no review reported its count)";
+  const trips = queries.map((q) => q.roundTrips);
+  const statements = queries.map((q) => q.statements);
+  return (
+    `median ${fixed(median(trips), 0)} round trips (p90 ${fixed(percentile(trips, 0.9), 0)}), ` +
+    `${fixed(median(statements), 0)} statements (p90 ${fixed(percentile(statements, 0.9), 0)}); ${queries.length} reviews`
+  );
+}
+
 function detailLines(burst: BurstFigures): string[] {
   const perRun = perRunOf(burst);
   const paths = Object.entries(burst.requests.paths)
@@ -525,6 +584,7 @@ function detailLines(burst: BurstFigures): string[] {
       .map(([step, ms]) => `${step} ${fixed(ms, 0)}`)
       .join(", ")}`,
     `  Node (simulator + bench) CPU per run: ${fixed(perRun(burst.nodeCpuMs))} ms`,
+    `  D1 per review: ${queriesLine(burst.queries)}`,
   ];
   for (const error of burst.errors)
     lines.push(`  ${error.status} ×${error.count}: ${error.code ?? "-"}: ${(error.message ?? "").slice(0, 220)}`);
@@ -536,6 +596,7 @@ function sequentialLines(sequential: SequentialFigures | null): string[] {
   const lines = [
     `  sequential: ${sequential.runs} runs of one portfolio (${sequential.notCompleted} not completed), ` +
       `${fixed(sequential.requestsPerRun)} exchange requests/run (429/418: ${sequential.refused}), median wall ${fixed(median(sequential.wallMs), 0)} ms`,
+    `    D1 per review: ${queriesLine(sequential.queries)}`,
     `    CPU per run by ${sequential.method}: median ${fixed(median(sequential.perRunMs))} ms, p90 ${fixed(percentile(sequential.perRunMs, 0.9))} ms; ` +
       `by utime+stime per ${options.batch}-run batch: median ${fixed(median(sequential.perBatchRunMs))} ms; ` +
       `idle baseline ${fixed(sequential.idleMsPerSecond, 2)} ms per wall second subtracted`,
@@ -570,6 +631,7 @@ function tickBlock(title: string, tick: TickFigures, sequential: SequentialFigur
       `wake all due objects (scheduled handler):   ${seconds(tick.triggerMs)}  (${tick.due} due${tick.heartbeatRecorded ? "" : "; heartbeat missing when it returned"})`,
       runsLine(tick),
       `exchange requests per run:                  ${fixed(perRun(tick.requests.total))}  (429/418 answers: ${refused(tick.requests)})`,
+      `D1 per review:                              ${queriesLine(sequential?.queries.length ? sequential.queries : tick.queries)}${sequential?.queries.length ? " (sequential runs)" : ""}`,
       `overlapping runs: ${tick.overlaps.overlaps}   (portfolios with >1 run: ${tick.overlaps.portfoliosWithSeveralRuns}; duplicate seq: ${tick.overlaps.duplicateSeqs})`,
       `workerd CPU per run: mean ${fixed(perRun(tick.workerdCpuMs))} ms (burst)${cpuMedian}`,
       ...isolateLine,
@@ -606,7 +668,7 @@ const CPU_NOTE =
   "workerd CPU is the process's (/proc): it includes local D1 (a Worker of its own) and the runtime's threads, so it overstates the Worker's CPU; the isolate figure is the Worker's own JavaScript and the native calls it makes, from V8's sampling profiler";
 
 const benchStarted = Date.now();
-const log: WorkerLog = { lines: 0, byLevel: {}, firstByMessage: new Map() };
+const log: WorkerLog = { lines: 0, byLevel: {}, firstByMessage: new Map(), reviews: new Map() };
 let sim: SimulatorThread | null = null;
 let worker: LocalWorker | null = null;
 let reader: D1Reader | null = null;
@@ -640,7 +702,8 @@ try {
       MASTER_KEY,
       EXCHANGE_EXTRA_HOSTS: `127.0.0.1:${sim.port}`,
       OPENAI_BASE_URL: sim.url,
-      LOG_LEVEL: "warn",
+      // Only for the objects' "review finished" lines (D1 queries per review); the worker logs little else at debug.
+      LOG_LEVEL: "debug",
     },
     collectLog(log),
   );
@@ -648,25 +711,28 @@ try {
   if (workerd === undefined || others.length > 0)
     throw new Error(`expected one workerd child process, found ${others.length + (workerd === undefined ? 0 : 1)}`);
   reader = await openD1Reader(worker.d1File);
-  const bench: Bench = { worker, reader, simUrl: sim.url, workerd, probeKeyId: null };
-  const user = await signIn(worker, "bench@ballast.local");
+  const bench: Bench = { worker, reader, simUrl: sim.url, workerd, probe: null };
+  // One user per group: each group adds its first key through the API, which allows an account 20 keys (the rest are
+  // written into D1 directly, past that cap, as the bench's many accounts stand for many users).
+  const paperUser = await signIn(worker, "bench-paper@ballast.local");
+  const liveUser = await signIn(worker, "bench-live@ballast.local");
 
   // Live accounts and keys first, while the venue's weight budget is untouched (adding a key verifies it there).
   let liveIds: string[] = [];
   if (options.live > 0) {
     console.log(`# setup: ${options.live} live portfolios, each on its own simulator account and key (paused for now)`);
-    liveIds = await liveGroup(bench, user, options.live);
+    liveIds = await liveGroup(bench, liveUser, options.live);
   }
 
   console.log(`# setup: ${options.portfolios} paper portfolios, started by their objects`);
-  const paper = await paperGroup(bench, user, options.portfolios);
+  const paper = await paperGroup(bench, paperUser, options.portfolios);
   blocks.push(startBlock(paper.start, paper.retries));
   printBlock(blocks.at(-1) as Block);
   console.log("# tick 1: paper portfolios (after a fresh minute of Binance weight)");
-  await ready(bench, user);
+  await ready(bench);
   const paperTick = await measureTick(bench, PAPER, paper.ids.length);
   console.log(`# ${options.sequential} sequential runs on one paper portfolio`);
-  const paperSequential = await measureSequential(bench, PAPER, user, options.sequential);
+  const paperSequential = await measureSequential(bench, PAPER, paperUser, options.sequential);
   blocks.push(
     tickBlock(
       `one cron tick, ${paper.ids.length} due paper portfolios (binance simulator, built-in strategy)`,
@@ -684,11 +750,11 @@ try {
   if (liveIds.length > 0) {
     console.log("# tick 2: live portfolios (running again, after a fresh minute of Binance weight)");
     await setGroupStatus(worker, LIVE, "active");
-    await ready(bench, user);
+    await ready(bench);
     const liveTick = await measureTick(bench, LIVE, liveIds.length);
     const liveRuns = Math.ceil(options.sequential / 2);
     console.log(`# ${liveRuns} sequential runs on one live portfolio`);
-    const liveSequential = await measureSequential(bench, LIVE, user, liveRuns);
+    const liveSequential = await measureSequential(bench, LIVE, liveUser, liveRuns);
     blocks.push(
       tickBlock(
         `one cron tick, ${liveIds.length} due live portfolios (binance simulator, own account and key each, built-in strategy)`,

@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { validator } from "hono/validator";
-import { z } from "zod";
+import * as z from "zod";
 import { type Account, SimError, type SimExchange, type SimVenue } from "./engine/types.ts";
 import { resetSimState, type SimState } from "./state.ts";
 

@@ -1,4 +1,3 @@
-import { z } from "@hono/zod-openapi";
 import {
   Balance,
   Capabilities,
@@ -18,6 +17,7 @@ import {
   Ticker,
   Venue,
 } from "./exchanges.ts";
+import * as z from "./zod.ts";
 
 /**
  * API shapes of the exchange-account surface (balances, orders, positions, futures controls, market pickers).

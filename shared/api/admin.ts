@@ -1,6 +1,6 @@
-import { z } from "@hono/zod-openapi";
 import { User } from "./auth.ts";
 import { AiProvider, ExchangeEnvironment, KeyStatus, Venue } from "./keys.ts";
+import * as z from "./zod.ts";
 
 export const AdminUser = User.extend({
   exchangeKeys: z.array(

@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "./zod.ts";
 
 export const Role = z.enum(["user", "admin"]).openapi("Role");
 export type Role = z.infer<typeof Role>;

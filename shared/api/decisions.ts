@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 
 /**
  * The decision a provider returns, as the model writes it. The zod schemas are the source of truth: the strict JSON

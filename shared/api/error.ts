@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "./zod.ts";
 
 /** Stable, machine-readable error codes every route may answer with. */
 export const ErrorCode = z.enum([

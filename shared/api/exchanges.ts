@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "./zod.ts";
 
 /** Venue enums shared by the gateway contract, the API and the web UI. */
 export const Venue = z.enum(["binance", "bybit"]).openapi("Venue");

@@ -1,5 +1,5 @@
-import { z } from "@hono/zod-openapi";
 import { ExchangeEnvironment, MarketBaseUrls, Venue } from "./exchanges.ts";
+import * as z from "./zod.ts";
 
 // Venue enums live with the other exchange shapes; re-exported here for the key API's users.
 export { ExchangeEnvironment, MarketBaseUrls, Venue } from "./exchanges.ts";

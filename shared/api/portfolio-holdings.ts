@@ -1,5 +1,5 @@
-import { z } from "@hono/zod-openapi";
 import { ConditionalOrder, DecimalString, Position } from "./exchanges.ts";
+import * as z from "./zod.ts";
 
 /**
  * What a portfolio holds and what it is worth. Values are in the portfolio's cash token; a portfolio owns what it

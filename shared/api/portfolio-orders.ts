@@ -1,5 +1,5 @@
-import { z } from "@hono/zod-openapi";
 import { DecimalString, MarketType, OrderSide, OrderType, PositionSide, Venue } from "./exchanges.ts";
+import * as z from "./zod.ts";
 
 /**
  * A portfolio's orders and fills as Ballast recorded them. An order exists here before it is sent (status `planned`

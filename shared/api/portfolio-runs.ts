@@ -1,8 +1,8 @@
-import { z } from "@hono/zod-openapi";
 import { DecisionInput } from "./decision-input.ts";
 import { Decision } from "./decisions.ts";
 import { DecimalInput, DecimalString } from "./exchanges.ts";
 import { PortfolioOrder } from "./portfolio-orders.ts";
+import * as z from "./zod.ts";
 
 /**
  * Review runs as the owner sees them: what triggered a run, where it is, what was decided and what happened to each

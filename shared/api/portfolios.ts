@@ -1,5 +1,5 @@
-import { z } from "@hono/zod-openapi";
 import { Venue } from "./exchanges.ts";
+import * as z from "./zod.ts";
 
 /**
  * API shapes of portfolios: what a trader configures (tokens, cash, interval, decision source, risk limits) and what

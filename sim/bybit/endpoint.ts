@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import type { Account, SimExchange, SimMarket } from "../engine/types.ts";
 import type { Need } from "./auth.ts";
 import { RET, type RetError } from "./codes.ts";

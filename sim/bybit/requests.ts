@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Request bodies of the POST endpoints, as Bybit V5 accepts them: numbers are usually strings, but some fields

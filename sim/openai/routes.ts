@@ -1,5 +1,5 @@
 import { type Context, Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { SimState } from "../state.ts";
 import { type AiProviderName, AiScript, KeyBody, ScriptBody, type ScriptStep } from "./script.ts";
 import {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The AI simulator's state: API keys per provider and queues of scripted answers. A queue belongs to one key when

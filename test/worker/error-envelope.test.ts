@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { DrizzleQueryError } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
+import * as z from "../../shared/api/zod.ts";
 import { createApp } from "../../worker/app.ts";
 
 type Envelope = { error: { code: string; message: string; details?: unknown; requestId?: string } };

@@ -4,7 +4,7 @@ import { exchangeKeys } from "../db/schema.ts";
 import type { ExchangeGateway, Venue } from "../exchanges/contract.ts";
 import { createGateway } from "../exchanges/gateway.ts";
 import { ApiError } from "../http/api-error.ts";
-import { ExchangeKeyUnusableError, openExchangeCredentials, storedBaseUrls } from "../keys/exchange-credentials.ts";
+import { openCredentialsOf, storedBaseUrls } from "../keys/exchange-credentials.ts";
 import type { Keyring } from "../keys/keyring.ts";
 import { SecretUnreadableError } from "../keys/sealed-secret.ts";
 import { exchangeKeyUnreadable } from "../keys/unreadable-key.ts";
@@ -34,9 +34,8 @@ export async function gatewayForKey(services: AccountServices, userId: string, k
       { status: 409 },
     );
   if (!services.keyring) throw new ApiError("internal_error", "Stored keys cannot be opened: MASTER_KEY is not set.");
-  const credentials = await openExchangeCredentials(services.db, services.keyring, userId, keyId).catch((error) => {
-    // Deleted or replaced (unverified) between the check above and here.
-    if (error instanceof ExchangeKeyUnusableError) throw new ApiError("not_found", "No such exchange key.");
+  // Opened from the row just checked: one read of the key per gateway.
+  const credentials = await openCredentialsOf(services.keyring, key).catch((error) => {
     if (error instanceof SecretUnreadableError) throw exchangeKeyUnreadable(key.label);
     throw error;
   });
@@ -51,12 +50,16 @@ export async function gatewayForKey(services: AccountServices, userId: string, k
   return { keyId, venue: credentials.venue, gateway };
 }
 
-/** An unsigned gateway for public market data, in a key's environment or on live when no key is named. */
+/**
+ * An unsigned gateway for public market data, in a key's environment or on live when no key is named; `priceReuseMs`
+ * lets it reuse prices other gateways of the isolate read that recently (the paper broker).
+ */
 export async function marketDataGateway(
   services: AccountServices,
   userId: string,
   venue: Venue,
   keyId: string | undefined,
+  priceReuseMs = 0,
 ): Promise<ExchangeGateway> {
   if (!keyId) return createGateway({ venue, environment: "live", credentials: null });
   const key = await ownedKey(services.db, userId, keyId);
@@ -69,6 +72,7 @@ export async function marketDataGateway(
     credentials: null,
     extraHosts: services.extraHosts,
     timeoutMs: services.exchangeTimeoutMs,
+    priceReuseMs,
   });
 }
 

@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { DecimalString, OrderSide, OrderType, PositionSide } from "../exchanges/contract.ts";
 import { FuturesActionKind } from "./decision-schema.ts";
 

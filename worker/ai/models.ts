@@ -1,5 +1,5 @@
-import { z } from "@hono/zod-openapi";
 import type { AiProvider } from "../../shared/api/keys.ts";
+import * as z from "../../shared/api/zod.ts";
 import { supportsStrictOutput } from "./groq.ts";
 import { priceOf } from "./pricing.ts";
 import type { DecisionFailure } from "./provider.ts";

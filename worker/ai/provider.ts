@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import type { DecimalString } from "../exchanges/contract.ts";
 import type { DecisionInput } from "./decision-input.ts";
 import type { Decision } from "./decision-schema.ts";

@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 
 /**
  * OpenAI's (and Groq's) structured-output strict mode accepts a subset of JSON Schema: every object lists all of

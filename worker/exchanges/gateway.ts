@@ -20,6 +20,8 @@ export type GatewayOptions = {
   allowLocalUrls?: boolean;
   extraHosts?: readonly string[];
   fetch?: typeof fetch;
+  /** How long a price or book top read by another gateway of the isolate may be reused (worker/exchanges/shared-market-data.ts). */
+  priceReuseMs?: number;
 };
 
 /** What the factory hands a venue adapter: resolved URLs, settings and the shared transport per host. */
@@ -74,7 +76,11 @@ export function createGateway(options: GatewayOptions): ExchangeGateway {
   const gateway = options.venue === "binance" ? createBinanceGateway(options, deps) : createBybitGateway(options, deps);
   // A test's own fetch is its own world: nothing is shared with other gateways.
   if (options.fetch) return gateway;
-  return withSharedMarketData(gateway, `${options.venue}|${baseUrls.spot}|${baseUrls.linear}`);
+  return withSharedMarketData(
+    gateway,
+    `${options.venue}|${baseUrls.spot}|${baseUrls.linear}`,
+    options.priceReuseMs ?? 0,
+  );
 }
 
 /** Forget learnt clock offsets and rate-limit blocks (tests, or after changing a key's environment). */

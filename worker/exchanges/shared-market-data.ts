@@ -3,9 +3,11 @@ import type { ExchangeGateway, Kline, KlineInterval, MarketType, OrderBookTop, T
 /**
  * Public market data shared by every gateway of an isolate that reads the same venue host: many portfolios reviewing
  * at once (one Durable Object each) ask for the same candles and prices, and the venue's weight budget is per IP.
- * Candles are kept briefly (the newest hourly candle moving for a minute does not change an analysis); prices and
- * book tops are never kept, only an identical request already in flight is shared, so a price is never older than
- * the request that asked for it.
+ * Candles are kept briefly (the newest hourly candle moving for a minute does not change an analysis). Prices and
+ * book tops are shared while an identical request is in flight, so a price is never older than the request that
+ * asked for it, unless the gateway was made with `priceReuseMs`: the paper broker's market data reuses a price for a
+ * second (a paper review already matches its calls against one second of prices), since a thousand paper reviews in
+ * a minute would otherwise spend the IP's weight budget on identical reads.
  */
 
 const KLINES_TTL_MS = 60_000;
@@ -14,6 +16,8 @@ const MAX_ENTRIES = 2_000;
 type Entry<T> = { promise: Promise<T>; expiresAt: number };
 
 const klines = new Map<string, Entry<Kline[]>>();
+/** Prices kept for gateways made with `priceReuseMs`; others never read them. */
+const recentPrices = new Map<string, Entry<unknown>>();
 const inFlight = new Map<string, Promise<unknown>>();
 
 function remember<T>(cache: Map<string, Entry<T>>, key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
@@ -38,18 +42,25 @@ function shared<T>(key: string, load: () => Promise<T>): Promise<T> {
   return promise;
 }
 
-/** The gateway with its public reads shared; `host` names the venue endpoints (venue and base URLs). */
-export function withSharedMarketData(gateway: ExchangeGateway, host: string): ExchangeGateway {
+/**
+ * The gateway with its public reads shared; `host` names the venue endpoints (venue and base URLs). A price another
+ * gateway read less than `priceReuseMs` ago is reused (0: only one still in flight).
+ */
+export function withSharedMarketData(gateway: ExchangeGateway, host: string, priceReuseMs = 0): ExchangeGateway {
   const key = (...parts: (string | number)[]) => [host, ...parts].join("|");
+  const price = <T>(name: string, load: () => Promise<T>): Promise<T> =>
+    priceReuseMs > 0
+      ? remember(recentPrices as Map<string, Entry<T>>, name, priceReuseMs, () => shared(name, load))
+      : shared(name, load);
   const reads: Partial<ExchangeGateway> = {
     klines: (market: MarketType, symbol: string, interval: KlineInterval, limit: number) =>
       remember(klines, key("klines", market, symbol, interval, limit), KLINES_TTL_MS, () =>
         gateway.klines(market, symbol, interval, limit),
       ),
     tickers: (market: MarketType, symbols: string[]) =>
-      shared<Ticker[]>(key("tickers", market, [...symbols].sort().join(",")), () => gateway.tickers(market, symbols)),
+      price<Ticker[]>(key("tickers", market, [...symbols].sort().join(",")), () => gateway.tickers(market, symbols)),
     orderBookTop: (market: MarketType, symbol: string) =>
-      shared<OrderBookTop>(key("book", market, symbol), () => gateway.orderBookTop(market, symbol)),
+      price<OrderBookTop>(key("book", market, symbol), () => gateway.orderBookTop(market, symbol)),
   };
   // A proxy rather than a copy: adapters may be class instances whose methods need their own `this`.
   return new Proxy(gateway, {
@@ -61,7 +72,8 @@ export function withSharedMarketData(gateway: ExchangeGateway, host: string): Ex
   });
 }
 
-/** For tests: forget shared candles. */
+/** For tests: forget shared candles and prices. */
 export function clearSharedMarketData(): void {
   klines.clear();
+  recentPrices.clear();
 }

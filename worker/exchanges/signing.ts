@@ -1,22 +1,41 @@
-/** HMAC-SHA256 request signing with WebCrypto; imported keys are cached per isolate (importKey costs CPU). */
-const keys = new Map<string, Promise<CryptoKey>>();
-const MAX_CACHED_KEYS = 256;
-const encoder = new TextEncoder();
+import { deriveHmacKey, type HmacKey, hmacHex } from "./hmac-sha256.ts";
 
-function hmacKey(secret: string): Promise<CryptoKey> {
+/**
+ * HMAC-SHA256 request signing, synchronous (./hmac-sha256.ts says why not WebCrypto). Each secret's keyed hash
+ * states are derived once and cached per isolate, keyed by the secret the way imported CryptoKeys were: at most 256
+ * secrets, the whole cache dropped when it is full.
+ */
+const keys = new Map<string, HmacKey>();
+const MAX_CACHED_KEYS = 256;
+
+function hmacKey(secret: string): HmacKey {
   let key = keys.get(secret);
   if (!key) {
     if (keys.size >= MAX_CACHED_KEYS) keys.clear();
-    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    key = deriveHmacKey(secret);
     keys.set(secret, key);
   }
   return key;
 }
 
 /** Lowercase hex HMAC-SHA256 of `payload`, the form both Binance and Bybit expect. */
-export async function hmacSha256Hex(secret: string, payload: string): Promise<string> {
-  const signature = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(payload));
-  let hex = "";
-  for (const byte of new Uint8Array(signature)) hex += byte.toString(16).padStart(2, "0");
-  return hex;
+export function hmacSha256Hex(secret: string, payload: string): string {
+  return hmacHex(hmacKey(secret), payload);
+}
+
+/**
+ * encodeURIComponent, skipped for text it would leave unchanged (symbols, decimals, client ids): in workerd the
+ * call costs more than reading the few characters of a typical value.
+ */
+export function percentEncode(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    if (URI_UNRESERVED[text.charCodeAt(i)] !== 1) return encodeURIComponent(text);
+  }
+  return text;
+}
+
+/** 1 for the characters encodeURIComponent keeps as they are (ECMA-262 uriUnreserved), by char code. */
+const URI_UNRESERVED = new Uint8Array(128);
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()") {
+  URI_UNRESERVED[char.charCodeAt(0)] = 1;
 }

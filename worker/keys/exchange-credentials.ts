@@ -35,14 +35,29 @@ export async function openExchangeCredentials(
     .where(and(eq(exchangeKeys.id, keyId), eq(exchangeKeys.userId, userId)))
     .get();
   if (!row) throw new ExchangeKeyUnusableError(`exchange key ${keyId} does not exist`);
-  if (row.status !== "verified") throw new ExchangeKeyUnusableError(`exchange key ${keyId} is not verified`);
+  return openCredentialsOf(keyring, row);
+}
+
+/** The same, from the key's row as the caller has just read it (one read where the caller checks the row first). */
+export async function openCredentialsOf(
+  keyring: Keyring,
+  row: typeof exchangeKeys.$inferSelect,
+): Promise<ExchangeCredentials> {
+  if (row.status !== "verified") throw new ExchangeKeyUnusableError(`exchange key ${row.id} is not verified`);
   const plaintext = await openSecret(
     keyring,
-    { userId, kind: "exchange_key", recordId: keyId },
+    { userId: row.userId, kind: "exchange_key", recordId: row.id },
     { sealed: row.sealed, keyVersion: row.keyVersion },
   );
   const { apiKey, apiSecret } = JSON.parse(plaintext) as { apiKey: string; apiSecret: string };
-  return { keyId, venue: row.venue, environment: row.environment, baseUrls: storedBaseUrls(row), apiKey, apiSecret };
+  return {
+    keyId: row.id,
+    venue: row.venue,
+    environment: row.environment,
+    baseUrls: storedBaseUrls(row),
+    apiKey,
+    apiSecret,
+  };
 }
 
 /** A key's stored per-market base URLs: null outside the custom environment. */

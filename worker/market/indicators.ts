@@ -97,7 +97,22 @@ export function volumeAnomaly(volumes: number[], window = 20): number | null {
 const RETURN_HORIZONS = { "1": 1, "4": 4, "24": 24, "168": 168 } as const;
 const SLOPE_WINDOWS = { "24": 24, "72": 72 } as const;
 
+/**
+ * Computed once per candle list: shared market data (worker/exchanges/shared-market-data.ts) hands every review in
+ * the isolate the same list for a minute. Readers never change what they get.
+ */
+const computed = new WeakMap<Kline[], Readonly<MarketContext>>();
+
 export function marketContext(klines: Kline[]): MarketContext {
+  let context = computed.get(klines);
+  if (!context) {
+    context = computeMarketContext(klines);
+    computed.set(klines, context);
+  }
+  return context;
+}
+
+function computeMarketContext(klines: Kline[]): MarketContext {
   const candles = klines.map((k) => ({
     high: Number(k.high),
     low: Number(k.low),

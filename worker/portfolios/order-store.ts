@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, lt, or } from "drizzle-orm";
 import {
   LIVE_ORDER_STATUSES,
   type OrderListQuery,
@@ -7,6 +7,7 @@ import {
   type PortfolioOrderStatus,
 } from "../../shared/api/portfolio-orders.ts";
 import type { Database } from "../db/client.ts";
+import { columnList, insertStatements, readRows, rowAsSaved, updateStatement } from "../db/rows.ts";
 import { portfolioFills, portfolioOrders } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
 import { decodeCursor, pageOf } from "./cursor.ts";
@@ -18,16 +19,8 @@ export type NewOrderRow = typeof portfolioOrders.$inferInsert;
 export type FillRow = typeof portfolioFills.$inferSelect;
 type OrderColumns = Partial<Omit<NewOrderRow, "id" | "portfolioId" | "clientOrderId">>;
 
-export function insertOrdersStatement(db: Database, rows: NewOrderRow[]) {
-  return db.insert(portfolioOrders).values(rows).onConflictDoNothing();
-}
-
 export function updateOrderStatement(db: Database, orderId: string, changes: OrderColumns) {
   return db.update(portfolioOrders).set(changes).where(eq(portfolioOrders.id, orderId));
-}
-
-export async function updateOrder(db: Database, orderId: string, changes: OrderColumns): Promise<void> {
-  await updateOrderStatement(db, orderId, changes);
 }
 
 export async function ordersOfRun(db: Database, runId: string): Promise<OrderRow[]> {
@@ -59,23 +52,6 @@ export async function orderById(db: Database, portfolioId: string, orderId: stri
     .get();
   if (!row) throw new ApiError("not_found", "No such order in this portfolio.");
   return row;
-}
-
-/** Orders that may still change on the exchange (sent and not final), oldest first. */
-export async function liveOrders(db: Database, portfolioId: string): Promise<OrderRow[]> {
-  return db
-    .select()
-    .from(portfolioOrders)
-    .where(and(eq(portfolioOrders.portfolioId, portfolioId), inArray(portfolioOrders.status, [...LIVE_ORDER_STATUSES])))
-    .orderBy(asc(portfolioOrders.createdAt));
-}
-
-/** Filled futures entries whose SL/TP are still to be placed. */
-export async function ordersWithPendingStops(db: Database, portfolioId: string): Promise<OrderRow[]> {
-  return db
-    .select()
-    .from(portfolioOrders)
-    .where(and(eq(portfolioOrders.portfolioId, portfolioId), inArray(portfolioOrders.stopsStatus, ["pending"])));
 }
 
 function statusFilter(status: OrderListQuery["status"]) {
@@ -145,11 +121,175 @@ export function toOrderView(row: OrderRow): PortfolioOrder {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Fills
+// Statements for the engine's batches (worker/db/rows.ts): one round trip each batch, however many statements.
 
-export function insertFillsStatement(db: Database, rows: (typeof portfolioFills.$inferInsert)[]) {
-  return db.insert(portfolioFills).values(rows).onConflictDoNothing();
+/**
+ * An order as keeping it in step with the venue needs it: all but the planned intent and the model's item, the
+ * bulk of the row (read only where orders are placed or shown).
+ */
+export type TrackedOrder = Omit<OrderRow, "intent">;
+
+const ORDER_COLUMNS = columnList(portfolioOrders);
+const TRACKED_COLUMNS = columnList(
+  portfolioOrders,
+  Object.keys(getTableColumns(portfolioOrders)).filter((key): key is keyof TrackedOrder & string => key !== "intent"),
+);
+const LIVE = LIVE_ORDER_STATUSES.map((status) => `'${status}'`).join(", ");
+
+export function ordersOfRunStatement(d1: D1Database, runId: string): D1PreparedStatement {
+  return d1.prepare(`SELECT ${ORDER_COLUMNS} FROM "portfolio_orders" WHERE "run_id" = ? ORDER BY "leg"`).bind(runId);
 }
+
+export function trackedOrdersOfRunStatement(d1: D1Database, runId: string): D1PreparedStatement {
+  return d1.prepare(`SELECT ${TRACKED_COLUMNS} FROM "portfolio_orders" WHERE "run_id" = ? ORDER BY "leg"`).bind(runId);
+}
+
+/** Orders that may still change on the exchange (sent and not final), oldest first. */
+export function liveOrdersStatement(d1: D1Database, portfolioId: string): D1PreparedStatement {
+  return d1
+    .prepare(
+      `SELECT ${TRACKED_COLUMNS} FROM "portfolio_orders" WHERE "portfolio_id" = ? AND "status" IN (${LIVE}) ORDER BY "created_at"`,
+    )
+    .bind(portfolioId);
+}
+
+/** Filled futures entries whose SL/TP are still to be placed. */
+export function ordersWithPendingStopsStatement(d1: D1Database, portfolioId: string): D1PreparedStatement {
+  return d1
+    .prepare(
+      `SELECT ${TRACKED_COLUMNS} FROM "portfolio_orders" WHERE "portfolio_id" = ? AND "stops_status" = 'pending'`,
+    )
+    .bind(portfolioId);
+}
+
+/** What recording trades needs of an order the venue knows (one with an exchange order id). */
+export type BookedOrder = Pick<
+  TrackedOrder,
+  | "id"
+  | "symbol"
+  | "side"
+  | "type"
+  | "paper"
+  | "positionSide"
+  | "clientOrderId"
+  | "exchangeOrderId"
+  | "status"
+  | "filledQuantity"
+  | "averagePrice"
+  | "createdAt"
+  | "sentAt"
+  | "updatedAt"
+>;
+
+const BOOKED_COLUMNS = columnList(portfolioOrders, [
+  "id",
+  "symbol",
+  "side",
+  "type",
+  "paper",
+  "positionSide",
+  "clientOrderId",
+  "exchangeOrderId",
+  "status",
+  "filledQuantity",
+  "averagePrice",
+  "createdAt",
+  "sentAt",
+  "updatedAt",
+]);
+
+/** What recording trades needs of a trade already recorded. */
+export type RecordedFill = Pick<FillRow, "orderId" | "exchangeOrderId" | "tradeId" | "symbol" | "quantity" | "time">;
+
+const RECORDED_COLUMNS = columnList(portfolioFills, [
+  "orderId",
+  "exchangeOrderId",
+  "tradeId",
+  "symbol",
+  "quantity",
+  "time",
+]);
+
+const placeholders = (values: unknown[]) => values.map(() => "?").join(", ");
+
+/**
+ * Every order of the portfolio on these symbols that the venue knows, and every trade recorded on them: what
+ * recording new trades once needs (both grow with the portfolio's history, so only the columns it reads).
+ */
+export function bookedOrdersStatement(d1: D1Database, portfolioId: string, symbols: string[]): D1PreparedStatement {
+  return d1
+    .prepare(
+      `SELECT ${BOOKED_COLUMNS} FROM "portfolio_orders" WHERE "portfolio_id" = ?
+         AND "symbol" IN (${placeholders(symbols)}) AND "exchange_order_id" IS NOT NULL`,
+    )
+    .bind(portfolioId, ...symbols);
+}
+
+export function recordedFillsStatement(d1: D1Database, portfolioId: string, symbols: string[]): D1PreparedStatement {
+  return d1
+    .prepare(
+      `SELECT ${RECORDED_COLUMNS} FROM "portfolio_fills" WHERE "portfolio_id" = ? AND "symbol" IN (${placeholders(symbols)})`,
+    )
+    .bind(portfolioId, ...symbols);
+}
+
+export function readBookedOrders(result: D1Result<unknown> | undefined): BookedOrder[] {
+  return readRows(portfolioOrders, result);
+}
+
+export function readRecordedFills(result: D1Result<unknown> | undefined): RecordedFill[] {
+  return readRows(portfolioFills, result);
+}
+
+export function readOrderRows(result: D1Result<unknown> | undefined): OrderRow[] {
+  return readRows(portfolioOrders, result);
+}
+
+export function readTrackedOrders(result: D1Result<unknown> | undefined): TrackedOrder[] {
+  return readRows(portfolioOrders, result);
+}
+
+/** A new order's row as it is saved: the columns it leaves out at their defaults. */
+export function savedOrderRow(row: NewOrderRow): OrderRow {
+  return rowAsSaved(portfolioOrders, row);
+}
+
+export function orderUpdate(d1: D1Database, orderId: string, changes: OrderColumns): D1PreparedStatement {
+  return updateStatement(d1, portfolioOrders, changes, `"id" = ?`, orderId);
+}
+
+/** New orders, each saved once: a retried insert of the same client order id changes nothing. */
+export function insertOrderStatements(d1: D1Database, rows: NewOrderRow[]): D1PreparedStatement[] {
+  return insertStatements(d1, portfolioOrders, rows, "ON CONFLICT DO NOTHING");
+}
+
+export function insertFillStatements(
+  d1: D1Database,
+  rows: (typeof portfolioFills.$inferInsert)[],
+): D1PreparedStatement[] {
+  return insertStatements(d1, portfolioFills, rows, "ON CONFLICT DO NOTHING");
+}
+
+/**
+ * A planned order of a running portfolio becomes `sending`, in one statement: the portfolio's status is read by the
+ * same write, so a stop or pause saved before it always keeps the order from being sent (`meta.changes` is 0).
+ */
+export function markSendingWhileActiveStatement(
+  d1: D1Database,
+  order: Pick<OrderRow, "id" | "portfolioId">,
+  sentAt: Date,
+): D1PreparedStatement {
+  return d1
+    .prepare(
+      `UPDATE "portfolio_orders" SET "status" = 'sending', "sent_at" = ?, "updated_at" = ?
+       WHERE "id" = ? AND "status" = 'planned'
+         AND EXISTS (SELECT 1 FROM "portfolios" WHERE "id" = ? AND "status" = 'active')`,
+    )
+    .bind(sentAt.getTime(), sentAt.getTime(), order.id, order.portfolioId);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fills
 
 export async function listFillRows(
   db: Database,

@@ -1,14 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
 import type { PortfolioPositions } from "../../shared/api/portfolio-holdings.ts";
 import type { PortfolioOrder } from "../../shared/api/portfolio-orders.ts";
 import type { ApprovalItem, RunRequested, RunSummary, RunTrigger } from "../../shared/api/portfolio-runs.ts";
 import type { Portfolio, PortfolioActionResult, ReviewInterval } from "../../shared/api/portfolios.ts";
-import { readConfig } from "../config.ts";
-import { openDatabase } from "../db/client.ts";
-import { portfolios } from "../db/schema.ts";
+import { type Database, openDatabase } from "../db/client.ts";
+import { countedD1, newQueryCount } from "../db/counted-d1.ts";
 import { ApiError } from "../http/api-error.ts";
-import { createLogger } from "../http/logger.ts";
 import { applyApproval } from "./engine/approvals.ts";
 import {
   cancelForStop,
@@ -19,16 +16,24 @@ import {
   startPortfolio,
 } from "./engine/controls.ts";
 import { asResult, type EngineResult } from "./engine/engine-result.ts";
-import type { EngineServices } from "./engine/engine-services.ts";
+import { type EngineServices, engineServices } from "./engine/engine-services.ts";
 import { readPositions } from "./engine/holdings.ts";
 import { Mutex } from "./engine/mutex.ts";
 import { syncPortfolio } from "./engine/order-sync.ts";
 import { type PauseReason, pausePortfolio } from "./engine/pause.ts";
 import { executeRun, RETRY_AT } from "./engine/review-run.ts";
 import { toOrderView } from "./order-store.ts";
-import { insertRun, runById, runSummaries, updateRun } from "./run-store.ts";
+import { insertRunStatement, type NewRun, runById, runSummaries, updateRun } from "./run-store.ts";
 import { nextRunAt, spreadMs } from "./schedule.ts";
-import { ownedPortfolio, type PortfolioRow, portfolioById, toPortfolioView } from "./store.ts";
+import {
+  ownedPortfolio,
+  ownedPortfolioStatus,
+  type PortfolioSchedule,
+  portfolioById,
+  portfolioSchedule,
+  portfolioUpdate,
+  toPortfolioView,
+} from "./store.ts";
 
 /**
  * One Durable Object per portfolio (named by its id): the only writer of its runs and orders. It is a thin shell:
@@ -62,13 +67,20 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
   readonly #mutex = new Mutex();
   readonly #paperLock = new Mutex();
   #driving: Promise<void> | null = null;
+  /** Every query this object sends to D1, counted (a review logs its share). */
+  readonly #queries = newQueryCount();
+  #db: Database | null = null;
+  /** The portfolio this object is for, once it is known to be in storage (the alarm reads it from there). */
+  #portfolioId: string | null = null;
+  /** Controls and syncs carried out so far: a review in progress reads its portfolio again when this moves. */
+  #controls = 0;
 
   // ---- the owner's actions -----------------------------------------------------------------------------------
 
   async start(portfolioId: string, userId: string): Promise<EngineResult<Portfolio>> {
     const services = await this.#services(portfolioId);
     return asResult(async () => {
-      await this.#mutex.run(() => startPortfolio(services, userId, portfolioId));
+      await this.#control(() => startPortfolio(services, userId, portfolioId));
       // A started portfolio is reviewed at once; the schedule follows from its start.
       await this.#request(services, portfolioId, "start");
       return toPortfolioView(await ownedPortfolio(services.db, userId, portfolioId));
@@ -79,8 +91,8 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
     const services = await this.#services(portfolioId);
     return asResult(async () => {
       // Saved before waiting for the lock, so a review in progress sends nothing more.
-      const stopped = await markStopped(services, userId, portfolioId, "stop");
-      const canceledOrders = await this.#mutex.run(() => cancelForStop(services, stopped, "stopped"));
+      const stopped = await this.#saved(() => markStopped(services, userId, portfolioId, "stop"));
+      const canceledOrders = await this.#control(() => cancelForStop(services, stopped, "stopped"));
       await this.#schedule(services, portfolioId);
       const portfolio = toPortfolioView(await ownedPortfolio(services.db, userId, portfolioId));
       return { portfolio, canceledOrders, closedPositions: [] };
@@ -90,8 +102,8 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
   async kill(portfolioId: string, userId: string): Promise<EngineResult<PortfolioActionResult>> {
     const services = await this.#services(portfolioId);
     return asResult(async () => {
-      const stopped = await markStopped(services, userId, portfolioId, "kill");
-      const result = await this.#mutex.run(async () => ({
+      const stopped = await this.#saved(() => markStopped(services, userId, portfolioId, "kill"));
+      const result = await this.#control(async () => ({
         canceledOrders: await cancelForStop(services, stopped, "killed"),
         closedPositions: await closePositions(services, stopped),
       }));
@@ -103,7 +115,7 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
   async remove(portfolioId: string, userId: string): Promise<EngineResult<{ deleted: true }>> {
     const services = await this.#services(portfolioId);
     return asResult(async () => {
-      await this.#mutex.run(() => deletePortfolio(services, userId, portfolioId));
+      await this.#control(() => deletePortfolio(services, userId, portfolioId));
       await this.#schedule(services, portfolioId);
       return { deleted: true as const };
     });
@@ -112,9 +124,8 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
   async requestRun(portfolioId: string, userId: string): Promise<EngineResult<RunRequested>> {
     const services = await this.#services(portfolioId);
     return asResult(async () => {
-      const row = await ownedPortfolio(services.db, userId, portfolioId);
-      if (row.status !== "active")
-        throw new ApiError("conflict", `This portfolio is ${row.status}; start it to run a review.`);
+      const status = await ownedPortfolioStatus(services.db, userId, portfolioId);
+      if (status !== "active") throw new ApiError("conflict", `This portfolio is ${status}; start it to run a review.`);
       return this.#request(services, portfolioId, "manual");
     });
   }
@@ -130,7 +141,7 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
       const storage = this.ctx.storage;
       if ((await storage.get("lease")) || (await storage.get("pending")))
         throw new ApiError("conflict", "A review is in progress; approve once it has finished.");
-      await this.#mutex.run(() => applyApproval(services, userId, portfolioId, runId, decisions));
+      await this.#control(() => applyApproval(services, userId, portfolioId, runId, decisions));
       const run = await runById(services.db, portfolioId, runId);
       // Queued like a requested review: the run continues at "place" with what was approved.
       const ticket: RunTicket = { runId, seq: run.seq, trigger: run.trigger, requestedAt: run.requestedAt.getTime() };
@@ -147,7 +158,7 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
   async cancelOrder(portfolioId: string, userId: string, orderId: string): Promise<EngineResult<PortfolioOrder>> {
     const services = await this.#services(portfolioId);
     return asResult(async () =>
-      toOrderView(await this.#mutex.run(() => cancelOwnOrder(services, userId, portfolioId, orderId))),
+      toOrderView(await this.#control(() => cancelOwnOrder(services, userId, portfolioId, orderId))),
     );
   }
 
@@ -164,7 +175,7 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
     return asResult(async () => {
       const row = await portfolioById(services.db, portfolioId);
       if (row?.status !== "active") return;
-      await this.#mutex.run(() => pausePortfolio(services, row, reason));
+      await this.#control(() => pausePortfolio(services, row, reason));
       await this.#schedule(services, portfolioId);
     });
   }
@@ -192,7 +203,7 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
       await storage.setAlarm(Date.now());
       return "resuming";
     }
-    const row = await portfolioById(services.db, portfolioId);
+    const row = await portfolioSchedule(services.db, portfolioId);
     if (row?.status !== "active") {
       await storage.deleteAlarm();
       return "idle";
@@ -209,7 +220,7 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
   /** The cron's order sync: statuses, fills, pending SL/TP, and open orders of a portfolio that no longer runs. */
   async sync(portfolioId: string): Promise<EngineResult<{ refreshed: number }>> {
     const services = await this.#services(portfolioId);
-    return asResult(() => this.#mutex.run(() => syncPortfolio(services, portfolioId)));
+    return asResult(() => this.#control(() => syncPortfolio(services, portfolioId)));
   }
 
   override async alarm(): Promise<void> {
@@ -223,14 +234,15 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
   async #request(services: EngineServices, portfolioId: string, trigger: RunTrigger): Promise<RunRequested> {
     const storage = this.ctx.storage;
     // Storage-only from here to the put: no other call can run in between (the input gate stays closed).
-    const lease = await storage.get<RunTicket>("lease");
+    const stored = await storage.get(["lease", "pending", "seq"]);
+    const lease = stored.get("lease") as RunTicket | undefined;
     if (lease) return { runId: lease.runId, status: "running", alreadyRunning: true };
-    const pending = await storage.get<RunTicket>("pending");
+    const pending = stored.get("pending") as RunTicket | undefined;
     if (pending) return { runId: pending.runId, status: "queued", alreadyRunning: true };
-    const seq = ((await storage.get<number>("seq")) ?? 0) + 1;
+    const seq = ((stored.get("seq") as number | undefined) ?? 0) + 1;
     const ticket: RunTicket = { runId: crypto.randomUUID(), seq, trigger, requestedAt: Date.now() };
     await storage.put({ seq, pending: ticket });
-    await insertRun(services.db, { ...ticketRow(ticket), portfolioId });
+    await insertRunStatement(services.db.$client, ticketRow(ticket, portfolioId)).run();
     await storage.setAlarm(Date.now());
     return { runId: ticket.runId, status: "queued", alreadyRunning: false };
   }
@@ -248,23 +260,30 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
    */
   async #runLoop(portfolioId: string): Promise<void> {
     const services = await this.#services(portfolioId);
+    const before = { ...this.#queries };
     const ticket = await this.#claim(services, portfolioId);
-    if (ticket) {
-      await insertRun(services.db, { ...ticketRow(ticket), portfolioId });
-      // An unexpected failure (storage, D1) leaves the lease: the alarm's retry or the cron resumes the run.
-      await executeRun(services, portfolioId, ticket.runId);
-      await this.ctx.storage.delete("lease");
-    }
+    // An unexpected failure (storage, D1) leaves the lease: the alarm's retry or the cron resumes the run (its
+    // journal row is written again if it was lost).
+    const outcome = ticket ? await executeRun(services, ticketRow(ticket, portfolioId)) : null;
+    if (ticket) await this.ctx.storage.delete("lease");
     await this.#schedule(services, portfolioId);
+    if (ticket)
+      services.log.debug("review finished", {
+        runId: ticket.runId,
+        outcome,
+        d1RoundTrips: this.#queries.roundTrips - before.roundTrips,
+        d1Statements: this.#queries.statements - before.statements,
+      });
   }
 
   /** The run to execute now: an interrupted one (lease), a requested one, or a scheduled one that is due. */
   async #claim(services: EngineServices, portfolioId: string): Promise<RunTicket | null> {
     const storage = this.ctx.storage;
-    const lease = await storage.get<RunTicket>("lease");
+    const stored = await storage.get(["lease", "pending", "nextRunAt"]);
+    const lease = stored.get("lease") as RunTicket | undefined;
     // Leases are dropped when a run ends, so a lease here is a run a restart interrupted.
     if (lease) return this.#resume(services, portfolioId, lease);
-    const pending = await storage.get<RunTicket>("pending");
+    const pending = stored.get("pending") as RunTicket | undefined;
     if (pending) {
       const taken = { ...pending, claimedAt: Date.now(), resumes: 0 };
       await storage.put("lease", taken);
@@ -273,9 +292,9 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
     }
     // No stored slot for a running portfolio (restored data, a lost write) means it is due: better a review now
     // than none until someone touches it.
-    const due = await storage.get<number>("nextRunAt");
+    const due = stored.get("nextRunAt") as number | undefined;
     if (due !== undefined && due > Date.now()) return null;
-    const row = await portfolioById(services.db, portfolioId);
+    const row = await portfolioSchedule(services.db, portfolioId);
     if (row?.status !== "active" || !row.startedAt) return null;
     // The slot is taken now: the loop, a cron wake or a retried alarm must not see it due again.
     await storage.put("nextRunAt", this.#nextSlot(row, row.startedAt));
@@ -305,31 +324,30 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
   /** The alarm at the next slot (or now, when a run is queued); cleared when the portfolio does not run. */
   async #schedule(services: EngineServices, portfolioId: string): Promise<void> {
     const storage = this.ctx.storage;
-    const row = await portfolioById(services.db, portfolioId);
+    const d1 = services.db.$client;
+    const row = await portfolioSchedule(services.db, portfolioId);
     if (row?.status !== "active" || !row.startedAt) {
       await storage.delete("nextRunAt");
       if (!(await storage.get("pending")) && !(await storage.get("lease"))) await storage.deleteAlarm();
-      if (row?.nextRunAt)
-        await services.db.update(portfolios).set({ nextRunAt: null }).where(eq(portfolios.id, row.id));
+      if (row?.nextRunAt) await portfolioUpdate(d1, row.id, { nextRunAt: null }).run();
       return;
     }
-    if (await storage.get("pending")) {
+    const stored = await storage.get(["pending", RETRY_AT]);
+    if (stored.get("pending")) {
       await storage.setAlarm(Date.now());
       return;
     }
     // A review the venue's rate limit refused is tried again before the next slot (review-run.ts sets RETRY_AT).
-    const retryAt = await storage.get<number>(RETRY_AT);
+    const retryAt = stored.get(RETRY_AT) as number | undefined;
     const slot = this.#nextSlot(row, row.startedAt);
     const next = retryAt !== undefined && retryAt < slot ? Math.max(retryAt, Date.now()) : slot;
     await storage.put("nextRunAt", next);
     await storage.setAlarm(next);
-    await services.db
-      .update(portfolios)
-      .set({ nextRunAt: new Date(next) })
-      .where(eq(portfolios.id, portfolioId));
+    // The mirror for the cron and the owner: unchanged when the slot is (a review run on request keeps the slot).
+    if (row.nextRunAt?.getTime() !== next) await portfolioUpdate(d1, portfolioId, { nextRunAt: new Date(next) }).run();
   }
 
-  #nextSlot(row: PortfolioRow, startedAt: Date): number {
+  #nextSlot(row: PortfolioSchedule, startedAt: Date): number {
     return nextRunAt({
       portfolioId: row.id,
       interval: row.reviewInterval as ReviewInterval,
@@ -338,25 +356,45 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
     });
   }
 
+  /** Work that holds the object's lock and changes the portfolio or its orders: a review in progress notices it. */
+  #control<T>(work: () => Promise<T>): Promise<T> {
+    return this.#mutex.run(work).finally(() => {
+      this.#controls++;
+    });
+  }
+
+  /** A control saved before it waits for the lock (stop, kill): noticed by a review's next step already. */
+  async #saved<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } finally {
+      this.#controls++;
+    }
+  }
+
   async #services(portfolioId: string): Promise<EngineServices> {
     const storage = this.ctx.storage;
-    if ((await storage.get("portfolioId")) !== portfolioId) await storage.put("portfolioId", portfolioId);
-    const config = readConfig(this.env);
-    return {
-      db: openDatabase(this.env.DB),
-      keyring: config.keyring,
-      extraHosts: config.exchangeExtraHosts,
-      exchangeTimeoutMs: config.exchangeTimeoutMs,
-      ai: config.ai,
-      now: () => new Date(),
-      log: createLogger(config.logLevel, { portfolioId }),
+    if (this.#portfolioId !== portfolioId) {
+      if ((await storage.get("portfolioId")) !== portfolioId) await storage.put("portfolioId", portfolioId);
+      this.#portfolioId = portfolioId;
+    }
+    this.#db ??= openDatabase(countedD1(this.env.DB, this.#queries));
+    return engineServices(this.env, portfolioId, {
+      db: this.#db,
       storage: { get: (key) => storage.get(key), put: (key, value) => storage.put(key, value) },
-      exclusive: (work) => this.#mutex.run(work),
+      lock: this.#mutex,
       paperLock: this.#paperLock,
-    };
+      controlCount: () => this.#controls,
+    });
   }
 }
 
-function ticketRow(ticket: RunTicket) {
-  return { id: ticket.runId, seq: ticket.seq, trigger: ticket.trigger, requestedAt: new Date(ticket.requestedAt) };
+function ticketRow(ticket: RunTicket, portfolioId: string): NewRun {
+  return {
+    id: ticket.runId,
+    portfolioId,
+    seq: ticket.seq,
+    trigger: ticket.trigger,
+    requestedAt: new Date(ticket.requestedAt),
+  };
 }

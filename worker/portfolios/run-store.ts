@@ -1,16 +1,10 @@
-import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
+import { and, desc, eq, lt, or } from "drizzle-orm";
 import { DecisionInput } from "../../shared/api/decision-input.ts";
 import { Decision } from "../../shared/api/decisions.ts";
-import type {
-  RunDetail,
-  RunNote,
-  RunStatus,
-  RunStep,
-  RunSummary,
-  RunTrigger,
-} from "../../shared/api/portfolio-runs.ts";
+import type { RunDetail, RunNote, RunSummary, RunTrigger } from "../../shared/api/portfolio-runs.ts";
 import type { Database } from "../db/client.ts";
-import { portfolioRuns } from "../db/schema.ts";
+import { columnList, insertStatements, readRow, updateStatement } from "../db/rows.ts";
+import { portfolioOrders, portfolioRuns } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
 import { decodeCursor, pageOf } from "./cursor.ts";
 import { type OrderRow, ordersOfRuns, toOrderView } from "./order-store.ts";
@@ -19,19 +13,6 @@ import { type OrderRow, ordersOfRuns, toOrderView } from "./order-store.ts";
 
 export type RunRow = typeof portfolioRuns.$inferSelect;
 type RunColumns = Partial<Omit<typeof portfolioRuns.$inferInsert, "id" | "portfolioId" | "seq">>;
-
-export async function insertRun(
-  db: Database,
-  run: { id: string; portfolioId: string; seq: number; trigger: RunTrigger; requestedAt: Date },
-): Promise<RunRow> {
-  const [row] = await db
-    .insert(portfolioRuns)
-    .values({ ...run, status: "queued", step: "cancel" })
-    .onConflictDoNothing()
-    .returning();
-  // Already inserted by an earlier attempt of the same request (the id is reserved before the write).
-  return row ?? (await runById(db, run.portfolioId, run.id));
-}
 
 export async function runById(db: Database, portfolioId: string, runId: string): Promise<RunRow> {
   const row = await db
@@ -51,31 +32,159 @@ export function updateRunStatement(db: Database, runId: string, changes: RunColu
   return db.update(portfolioRuns).set(changes).where(eq(portfolioRuns.id, runId));
 }
 
-export async function setRunStep(db: Database, runId: string, step: RunStep, status: RunStatus = "running") {
-  await updateRun(db, runId, { step, status });
+// ---------------------------------------------------------------------------------------------------------------
+// Statements for a review's batches (worker/db/rows.ts): one round trip each batch, however many statements.
+
+/** A requested run: its id and number are reserved by the portfolio's object before the journal row is written. */
+export type NewRun = { id: string; portfolioId: string; seq: number; trigger: RunTrigger; requestedAt: Date };
+
+/** The journal row of a requested run, unless an earlier attempt wrote it. */
+export function insertRunStatement(d1: D1Database, run: NewRun): D1PreparedStatement {
+  const [statement] = insertStatements(
+    d1,
+    portfolioRuns,
+    [{ ...run, status: "queued", step: "cancel" }],
+    "ON CONFLICT DO NOTHING",
+  );
+  return statement as D1PreparedStatement;
 }
 
-/** The most recent runs that finished (for the decision input's history), newest first. */
-export async function recentFinishedRuns(db: Database, portfolioId: string, limit: number): Promise<RunRow[]> {
-  return db
-    .select()
-    .from(portfolioRuns)
-    .where(
-      and(
-        eq(portfolioRuns.portfolioId, portfolioId),
-        inArray(portfolioRuns.status, ["completed", "failed", "awaiting_approval"]),
-      ),
+/** A run that has not ended, and is not waiting for the owner's approval, is running from now (or since it began). */
+export function startRunStatement(d1: D1Database, runId: string, now: Date): D1PreparedStatement {
+  return d1
+    .prepare(
+      `UPDATE "portfolio_runs" SET "status" = 'running', "started_at" = COALESCE("started_at", ?)
+       WHERE "id" = ? AND "status" NOT IN ('completed', 'failed', 'aborted')
+         AND NOT ("status" = 'awaiting_approval' AND "step" = 'approval')`,
     )
-    .orderBy(desc(portfolioRuns.seq))
-    .limit(limit);
+    .bind(now.getTime(), runId);
 }
 
-/** The latest run waiting for approval, if any. */
-export async function runsAwaitingApproval(db: Database, portfolioId: string): Promise<RunRow[]> {
-  return db
-    .select()
-    .from(portfolioRuns)
-    .where(and(eq(portfolioRuns.portfolioId, portfolioId), eq(portfolioRuns.status, "awaiting_approval")));
+const RUN_COLUMNS = columnList(portfolioRuns);
+
+export function runStatement(d1: D1Database, portfolioId: string, runId: string): D1PreparedStatement {
+  return d1
+    .prepare(`SELECT ${RUN_COLUMNS} FROM "portfolio_runs" WHERE "portfolio_id" = ? AND "id" = ?`)
+    .bind(portfolioId, runId);
+}
+
+export function readRunRow(raw: Record<string, unknown>): RunRow {
+  return readRow(portfolioRuns, raw);
+}
+
+export function runUpdate(d1: D1Database, runId: string, changes: RunColumns): D1PreparedStatement {
+  return updateStatement(d1, portfolioRuns, changes, `"id" = ?`, runId);
+}
+
+/** What the decision input tells of an earlier run (worker/ai/decision-input.ts, previousRuns). */
+export type HistoryRun = Pick<
+  RunRow,
+  | "id"
+  | "status"
+  | "requestedAt"
+  | "startedAt"
+  | "provider"
+  | "summary"
+  | "errorMessage"
+  | "equityBefore"
+  | "equityAfter"
+> & { strategy: string | null };
+
+const HISTORY_COLUMNS = columnList(portfolioRuns, [
+  "id",
+  "status",
+  "requestedAt",
+  "startedAt",
+  "provider",
+  "summary",
+  "errorMessage",
+  "equityBefore",
+  "equityAfter",
+]);
+const FINISHED = `"status" IN ('completed', 'failed', 'awaiting_approval')`;
+
+/**
+ * The most recent runs that finished, newest first: only what the decision input's history shows (the saved input,
+ * prompt and raw answer are the bulk of a run's row and are not read). A decision that is not JSON has no strategy.
+ */
+export function recentRunsStatement(d1: D1Database, portfolioId: string, limit: number): D1PreparedStatement {
+  return d1
+    .prepare(
+      `SELECT ${HISTORY_COLUMNS},
+         CASE WHEN json_valid("decision") THEN json_extract("decision", '$.strategy') END AS "strategy"
+       FROM "portfolio_runs" WHERE "portfolio_id" = ? AND ${FINISHED} ORDER BY "seq" DESC LIMIT ?`,
+    )
+    .bind(portfolioId, limit);
+}
+
+export function readHistoryRun(raw: Record<string, unknown>): HistoryRun {
+  const strategy = raw.strategy;
+  const run: Omit<HistoryRun, "strategy"> = readRow(portfolioRuns, raw);
+  return { ...run, strategy: typeof strategy === "string" ? strategy : null };
+}
+
+/** The ids of the runs `recentRunsStatement` answers, as SQL for a subquery (same parameters: portfolio, limit). */
+export const RECENT_RUN_IDS = `SELECT "id" FROM "portfolio_runs" WHERE "portfolio_id" = ? AND ${FINISHED} ORDER BY "seq" DESC LIMIT ?`;
+
+/** What the decision input tells of an earlier run's orders. */
+export type HistoryOrder = Pick<
+  OrderRow,
+  "runId" | "leg" | "status" | "action" | "symbol" | "side" | "quantity" | "price" | "filledQuantity" | "reason"
+>;
+
+const HISTORY_ORDER_COLUMNS = columnList(portfolioOrders, [
+  "runId",
+  "leg",
+  "status",
+  "action",
+  "symbol",
+  "side",
+  "quantity",
+  "price",
+  "filledQuantity",
+  "reason",
+]);
+
+/** The orders of the runs `recentRunsStatement` answers, in leg order. */
+export function recentRunOrdersStatement(d1: D1Database, portfolioId: string, limit: number): D1PreparedStatement {
+  return d1
+    .prepare(
+      `SELECT ${HISTORY_ORDER_COLUMNS} FROM "portfolio_orders" WHERE "run_id" IN (${RECENT_RUN_IDS}) ORDER BY "leg"`,
+    )
+    .bind(portfolioId, limit);
+}
+
+export function readHistoryOrder(raw: Record<string, unknown>): HistoryOrder {
+  return readRow(portfolioOrders, raw) as HistoryOrder;
+}
+
+/**
+ * Runs of the portfolio before `current` still waiting for approval end, and their waiting orders expire with
+ * `reason`: two statements for one batch, which change nothing when no run waits.
+ */
+export function expireApprovalStatements(
+  d1: D1Database,
+  current: Pick<NewRun, "portfolioId" | "seq">,
+  now: Date,
+  reason: string,
+): D1PreparedStatement[] {
+  const waiting = `SELECT "id" FROM "portfolio_runs" WHERE "portfolio_id" = ? AND "status" = 'awaiting_approval' AND "seq" < ?`;
+  return [
+    d1
+      .prepare(
+        `UPDATE "portfolio_orders" SET "status" = 'expired', "reason" = ?, "updated_at" = ?
+         WHERE "status" = 'pending_approval' AND "run_id" IN (${waiting})`,
+      )
+      .bind(reason, now.getTime(), current.portfolioId, current.seq),
+    d1
+      .prepare(
+        `UPDATE "portfolio_runs" SET "status" = 'completed', "step" = 'done', "finished_at" = COALESCE("finished_at", ?),
+           "summary" = CASE WHEN "summary" IS NULL OR "summary" = '' THEN 'Approval expired.'
+             ELSE "summary" || ' (approval expired)' END
+         WHERE "id" IN (${waiting})`,
+      )
+      .bind(now.getTime(), current.portfolioId, current.seq),
+  ];
 }
 
 export async function listRunRows(

@@ -15,6 +15,7 @@ import {
 } from "../../shared/api/portfolios.ts";
 import { insertWithinCap } from "../db/capped-insert.ts";
 import type { Database } from "../db/client.ts";
+import { columnList, readRow, updateStatement } from "../db/rows.ts";
 import { portfolios } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
 import { clientOrderIdPrefix } from "./client-order-ids.ts";
@@ -27,8 +28,19 @@ type PortfolioColumns = Omit<typeof portfolios.$inferInsert, "id" | "userId" | "
 
 const StoredTokens = z.array(PortfolioToken);
 
+/** Parsed token lists by their stored text: a review reads them at a dozen places, the text rarely changes. */
+const parsedTokens = new Map<string, PortfolioToken[]>();
+const PARSED_TOKENS_KEPT = 256;
+
 export function storedTokens(row: PortfolioRow): PortfolioToken[] {
-  return StoredTokens.parse(JSON.parse(row.tokens));
+  let tokens = parsedTokens.get(row.tokens);
+  if (!tokens) {
+    tokens = StoredTokens.parse(JSON.parse(row.tokens));
+    if (parsedTokens.size >= PARSED_TOKENS_KEPT) parsedTokens.clear();
+    parsedTokens.set(row.tokens, tokens);
+  }
+  // Copies: a caller may change what it gets.
+  return tokens.map((token) => ({ ...token }));
 }
 
 export function toPortfolioView(row: PortfolioRow): Portfolio {
@@ -247,4 +259,75 @@ export async function listPortfolioRows(
 /** Any portfolio by id, for the engine (which acts for the owner, not for a caller). Null when gone. */
 export async function portfolioById(db: Database, id: string): Promise<PortfolioRow | null> {
   return (await db.select().from(portfolios).where(eq(portfolios.id, id)).get()) ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Statements for the engine's batches (worker/db/rows.ts): one round trip each batch, however many statements.
+
+const PORTFOLIO_COLUMNS = columnList(portfolios);
+
+/** The whole row of a portfolio (none when it does not exist). */
+export function portfolioStatement(d1: D1Database, id: string): D1PreparedStatement {
+  return d1.prepare(`SELECT ${PORTFOLIO_COLUMNS} FROM "portfolios" WHERE "id" = ?`).bind(id);
+}
+
+export function readPortfolioRow(raw: Record<string, unknown>): PortfolioRow {
+  return readRow(portfolios, raw);
+}
+
+/**
+ * What a review checks between its steps: every control (start, stop, kill, pause, delete) and every settings edit
+ * sets `updatedAt`, so an unchanged one means the rest of the row is as read; the ledger only the portfolio's own
+ * object writes (its trades, its snapshot), and is taken from here as written.
+ */
+export type PortfolioVersion = Pick<PortfolioRow, "status" | "updatedAt" | "ledger">;
+
+export function portfolioVersionStatement(d1: D1Database, id: string): D1PreparedStatement {
+  return d1
+    .prepare(`SELECT ${columnList(portfolios, ["status", "updatedAt", "ledger"])} FROM "portfolios" WHERE "id" = ?`)
+    .bind(id);
+}
+
+export function readPortfolioVersion(raw: Record<string, unknown>): PortfolioVersion {
+  return readRow(portfolios, raw);
+}
+
+export function portfolioStatusStatement(d1: D1Database, id: string): D1PreparedStatement {
+  return d1.prepare(`SELECT "status" FROM "portfolios" WHERE "id" = ?`).bind(id);
+}
+
+/** Whether the portfolio's owner may use Ballast (its `enabled` column: 1 or 0; no row when the user is gone). */
+export function ownerEnabledStatement(d1: D1Database, userId: string): D1PreparedStatement {
+  return d1.prepare(`SELECT "enabled" FROM "users" WHERE "id" = ?`).bind(userId);
+}
+
+/** What the portfolio's object needs to schedule it. */
+export type PortfolioSchedule = Pick<PortfolioRow, "id" | "status" | "startedAt" | "reviewInterval" | "nextRunAt">;
+
+const SCHEDULE_COLUMNS = columnList(portfolios, ["id", "status", "startedAt", "reviewInterval", "nextRunAt"]);
+
+export async function portfolioSchedule(db: Database, id: string): Promise<PortfolioSchedule | null> {
+  const raw = await db.$client
+    .prepare(`SELECT ${SCHEDULE_COLUMNS} FROM "portfolios" WHERE "id" = ?`)
+    .bind(id)
+    .first<Record<string, unknown>>();
+  return raw ? readRow(portfolios, raw) : null;
+}
+
+/** The caller's portfolio's status (deleted ones are gone, as in `ownedPortfolio`). */
+export async function ownedPortfolioStatus(db: Database, userId: string, id: string): Promise<PortfolioRow["status"]> {
+  const status = await db.$client
+    .prepare(`SELECT "status" FROM "portfolios" WHERE "id" = ? AND "user_id" = ? AND "status" <> 'deleted'`)
+    .bind(id, userId)
+    .first<PortfolioRow["status"]>("status");
+  if (!status) throw new ApiError("not_found", "No such portfolio.");
+  return status;
+}
+
+export function portfolioUpdate(
+  d1: D1Database,
+  id: string,
+  changes: Partial<typeof portfolios.$inferInsert>,
+): D1PreparedStatement {
+  return updateStatement(d1, portfolios, changes, `"id" = ?`, id);
 }

@@ -1,6 +1,7 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { ErrorBody } from "../../shared/api/error.ts";
 import { AiProvider } from "../../shared/api/keys.ts";
+import * as z from "../../shared/api/zod.ts";
 import { AiModel, listModels } from "../ai/models.ts";
 import { SYSTEM_INSTRUCTIONS } from "../ai/prompt.ts";
 import { requireScope } from "../auth/guards.ts";

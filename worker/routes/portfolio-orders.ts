@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import {
   ExportQuery,
   FillList,
@@ -9,6 +9,7 @@ import {
   PortfolioOrder,
 } from "../../shared/api/portfolio-orders.ts";
 import { PortfolioParam } from "../../shared/api/portfolios.ts";
+import * as z from "../../shared/api/zod.ts";
 import { exchangeErrorResponses } from "../accounts/exchange-error-response.ts";
 import { requireScope } from "../auth/guards.ts";
 import { openDatabase } from "../db/client.ts";

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { clearSharedMarketData } from "../../../worker/exchanges/shared-market-data.ts";
 import type { ExchangeKeyVerifier } from "../../../worker/keys/exchange-key-verifier.ts";
 import { type Caller, signIn, type TestApp, testApp } from "../identity/support.ts";
 
@@ -72,8 +73,10 @@ export async function clearFaults(): Promise<void> {
   await control("DELETE", "/faults");
 }
 
+/** Holds a price on the simulator; prices the worker shares between paper reads are forgotten, so it is seen at once. */
 export async function holdPrice(venue: Venue, market: "spot" | "linear", symbol: string, price: string) {
   await control("POST", "/prices", { venue, market, symbol, price, hold: true });
+  clearSharedMarketData();
 }
 
 export type AccountDump = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hmacSha256Hex } from "../../../worker/exchanges/signing.ts";
+import { hmacSha256Hex, percentEncode } from "../../../worker/exchanges/signing.ts";
 
 // Official Binance example key pair (rest-api.md, "SIGNED Endpoint Examples"), see ../shared/exchanges.md §1.3.
 const BINANCE_SECRET = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j";
@@ -23,5 +23,17 @@ describe("hmacSha256Hex", () => {
     const first = await hmacSha256Hex("secret-a", "payload");
     expect(await hmacSha256Hex("secret-a", "payload")).toBe(first);
     expect(await hmacSha256Hex("secret-b", "payload")).not.toBe(first);
+  });
+});
+
+describe("percentEncode", () => {
+  it("gives exactly encodeURIComponent's output", () => {
+    const ascii = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code));
+    const samples = [...ascii, "", "BTCUSDT", "95000.10", "bench-1_x.~*'()!", "a b", "１２３", "x&y=z", "😀", "ÿ"];
+    for (const text of samples) expect(percentEncode(text)).toBe(encodeURIComponent(text));
+  });
+
+  it("throws on a lone surrogate like encodeURIComponent", () => {
+    expect(() => percentEncode("a\ud800")).toThrow(URIError);
   });
 });

@@ -1,4 +1,4 @@
-import type { z } from "@hono/zod-openapi";
+import type * as z from "zod";
 import type { MarketType } from "../contract.ts";
 import { noMarketBaseUrl } from "../endpoints.ts";
 import { ExchangeError, type OrderFilter } from "../errors.ts";
@@ -83,11 +83,13 @@ export class BinanceRest {
       prepare: async (timestampMs) => {
         const params = request.params ?? {};
         const headers: Record<string, string> = {};
-        let query = encodeParams(params);
+        let query: string;
         let body = "";
         if (credentials) {
-          ({ query, body } = await signRequest(request.method, params, credentials, this.#recvWindowMs, timestampMs));
+          ({ query, body } = signRequest(request.method, params, credentials, this.#recvWindowMs, timestampMs));
           headers["X-MBX-APIKEY"] = credentials.apiKey;
+        } else {
+          query = encodeParams(params);
         }
         if (body) headers["Content-Type"] = "application/x-www-form-urlencoded";
         const url = `${baseUrl}${request.path}${query ? `?${query}` : ""}`;

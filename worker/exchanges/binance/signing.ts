@@ -1,4 +1,4 @@
-import { hmacSha256Hex } from "../signing.ts";
+import { hmacSha256Hex, percentEncode } from "../signing.ts";
 
 /**
  * Binance SIGNED requests (spot rest-api.md § "SIGNED Endpoint security", same scheme on fapi):
@@ -9,18 +9,24 @@ import { hmacSha256Hex } from "../signing.ts";
 export type ParamValue = string | number | boolean | readonly string[] | null | undefined;
 export type Params = Record<string, ParamValue>;
 
-/** `a=1&b=2`, skipping null/undefined; arrays are JSON (exchangeInfo `symbols=["A","B"]`). */
+/**
+ * `a=1&b=2`, skipping null/undefined; arrays are JSON (exchangeInfo `symbols=["A","B"]`). Params are plain object
+ * literals, so `for…in` sees exactly their own keys (and is cheaper than Object.keys).
+ */
 export function encodeParams(params: Params): string {
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(params)) {
+  let query = "";
+  let separator = "";
+  for (const key in params) {
+    const value = params[key];
     if (value === null || value === undefined) continue;
-    const text = Array.isArray(value) ? JSON.stringify(value) : String(value);
-    parts.push(`${key}=${encodeURIComponent(text)}`);
+    const text = typeof value === "string" ? value : Array.isArray(value) ? JSON.stringify(value) : String(value);
+    query += `${separator}${key}=${percentEncode(text)}`;
+    separator = "&";
   }
-  return parts.join("&");
+  return query;
 }
 
-export function signPayload(secret: string, queryString: string, body: string): Promise<string> {
+export function signPayload(secret: string, queryString: string, body: string): string {
   return hmacSha256Hex(secret, queryString + body);
 }
 
@@ -30,19 +36,23 @@ export type SignedParts = { query: string; body: string };
  * Adds recvWindow, timestamp and signature. GET/DELETE carry everything in the query; POST/PUT send a
  * form-urlencoded body (the signature follows the body it signs).
  */
-export async function signRequest(
+export function signRequest(
   method: string,
   params: Params,
   credentials: { apiSecret: string },
   recvWindowMs: number,
   timestampMs: number,
-): Promise<SignedParts> {
-  const payload = encodeParams({ ...params, recvWindow: recvWindowMs, timestamp: timestampMs });
-  const inBody = method === "POST" || method === "PUT";
-  const query = inBody ? "" : payload;
-  const body = inBody ? payload : "";
-  const signature = await signPayload(credentials.apiSecret, query, body);
-  return inBody
-    ? { query, body: `${body}&signature=${signature}` }
-    : { query: `${query}&signature=${signature}`, body };
+): SignedParts {
+  const payload = withTiming(params, recvWindowMs, timestampMs);
+  const signed = `${payload}&signature=${hmacSha256Hex(credentials.apiSecret, payload)}`;
+  return method === "POST" || method === "PUT" ? { query: "", body: signed } : { query: signed, body: "" };
+}
+
+/** The parameters followed by recvWindow and timestamp; a caller's own key of either name keeps its place. */
+function withTiming(params: Params, recvWindowMs: number, timestampMs: number): string {
+  if ("recvWindow" in params || "timestamp" in params) {
+    return encodeParams({ ...params, recvWindow: recvWindowMs, timestamp: timestampMs });
+  }
+  const query = encodeParams(params);
+  return `${query}${query === "" ? "" : "&"}recvWindow=${recvWindowMs}&timestamp=${timestampMs}`;
 }

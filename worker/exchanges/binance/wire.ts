@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 
 /**
  * Zod schemas of the Binance JSON this adapter reads (spot `/api/v3`, `/sapi/v1`, USDⓈ-M `/fapi`). Only fields we

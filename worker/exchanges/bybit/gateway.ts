@@ -1,5 +1,5 @@
-import { z } from "@hono/zod-openapi";
 import Big from "big.js";
+import * as z from "zod";
 import type {
   Balance,
   Capabilities,

@@ -1,5 +1,5 @@
-import type { z } from "@hono/zod-openapi";
 import Big from "big.js";
+import type * as z from "zod";
 import type { Fill, Market, Order, OrderRequest, OrderStatus, PositionSide, TimeInForce } from "../contract.ts";
 import type { Executions, WireOrder } from "./wire.ts";
 

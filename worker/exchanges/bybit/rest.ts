@@ -1,4 +1,4 @@
-import type { z } from "@hono/zod-openapi";
+import type * as z from "zod";
 import type { MarketType } from "../contract.ts";
 import { ExchangeError } from "../errors.ts";
 import type { GatewayDeps } from "../gateway.ts";
@@ -87,7 +87,7 @@ export class BybitRest {
       signed: true,
       prepare: async (timestamp) => ({
         url,
-        init: { headers: { Accept: "application/json", ...(await this.#sign(credentials, timestamp, query)) } },
+        init: { headers: { Accept: "application/json", ...this.#sign(credentials, timestamp, query) } },
       }),
       parse: (response, text) => this.#parseGet(request, response, text),
       observe: (response) => this.#observe(request.market, response),
@@ -113,7 +113,7 @@ export class BybitRest {
           headers: {
             Accept: "application/json",
             "Content-Type": "application/json",
-            ...(await this.#sign(credentials, timestamp, json)),
+            ...this.#sign(credentials, timestamp, json),
           },
           body: json,
         },
@@ -123,9 +123,9 @@ export class BybitRest {
     });
   }
 
-  async #sign(credentials: Credentials, timestamp: number, payload: string): Promise<Record<string, string>> {
+  #sign(credentials: Credentials, timestamp: number, payload: string): Record<string, string> {
     const input = { timestamp, apiKey: credentials.apiKey, recvWindow: this.#deps.recvWindowMs, payload };
-    return authHeaders(input, await signBybit(credentials.apiSecret, input));
+    return authHeaders(input, signBybit(credentials.apiSecret, input));
   }
 
   #requireCredentials(operation: string): Credentials {

@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 
 /**
  * Bybit V5 JSON as it arrives on the wire (bybit-exchange/docs docs/v5/**). Only the fields we read are parsed;

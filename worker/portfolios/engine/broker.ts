@@ -26,10 +26,12 @@ export function brokers(services: EngineServices, row: PortfolioRow): Brokers {
     return live;
   };
   const paperGateway = () => {
-    paper ??= marketDataGateway(services, row.userId, row.venue, row.exchangeKeyId).then((market) =>
+    // Prices are reused across the isolate's paper reviews for a second, as one review reuses its own: a thousand
+    // paper portfolios due at once would otherwise spend the venue's weight budget per IP on identical reads.
+    paper ??= marketDataGateway(services, row.userId, row.venue, row.exchangeKeyId, PRICE_REUSE_MS).then((market) =>
       serialized(
         // One gateway per review or sync: its calls share the prices they match against for a second.
-        createPaperGateway({ venue: row.venue, market, store: paperStore(services), quoteReuseMs: 1_000 }),
+        createPaperGateway({ venue: row.venue, market, store: paperStore(services), quoteReuseMs: PRICE_REUSE_MS }),
         services.paperLock,
       ),
     );
@@ -42,6 +44,8 @@ export function brokers(services: EngineServices, row: PortfolioRow): Brokers {
 }
 
 const PAPER_ACCOUNT = "paper-account";
+/** How long a paper review may use prices read for it or for another portfolio: as long as it reuses its own. */
+const PRICE_REUSE_MS = 1_000;
 
 /** Every call of the gateway holds the lock, so two calls never read and write the paper account across each other. */
 function serialized(gateway: ExchangeGateway, lock: Mutex): ExchangeGateway {

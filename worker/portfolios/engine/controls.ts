@@ -2,19 +2,27 @@ import Big from "big.js";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { DEFAULT_PAPER_CAPITAL, type Portfolio, type PortfolioActionResult } from "../../../shared/api/portfolios.ts";
 import { withExchangeErrors } from "../../accounts/exchange-error-response.ts";
+import { saveAll } from "../../db/rows.ts";
 import { exchangeKeys, portfolioOrders, portfolioRuns, portfolios } from "../../db/schema.ts";
 import { venueName } from "../../exchanges/http.ts";
 import { ApiError } from "../../http/api-error.ts";
 import { portfolioClientOrderId } from "../client-order-ids.ts";
 import { insertEquityStatement } from "../equity-store.ts";
-import { insertOrdersStatement, type OrderRow, orderById } from "../order-store.ts";
+import { insertOrderStatements, type OrderRow, orderById } from "../order-store.ts";
 import { transition } from "../status.ts";
 import { activePortfoliosOfKey, configOf, ownedPortfolio, type PortfolioRow, toPortfolioView } from "../store.ts";
 import { checkExclusive, checkMarkets, checkShape, portfolioSymbols } from "../validation.ts";
 import { brokers, ensurePaperAccount } from "./broker.ts";
 import { claimLedger } from "./claim.ts";
 import type { EngineServices } from "./engine-services.ts";
-import { cancelLeftovers, cancelTracked, recordTrades, type SyncContext } from "./order-sync.ts";
+import {
+  cancelLeftovers,
+  cancelTracked,
+  liveOrdersOf,
+  recordTrades,
+  type Saves,
+  type SyncContext,
+} from "./order-sync.ts";
 import { sendOrder } from "./placement.ts";
 
 /**
@@ -157,8 +165,14 @@ export async function cancelForStop(
   await rejectPendingApprovals(services, row.id, `Not placed: the portfolio was ${why}.`);
   if (!row.ledger && !(await hasOrders(services, row.id))) return [];
   const context = syncContext(services, row);
+  const saves: Saves = [];
   try {
-    return await withExchangeErrors(() => cancelLeftovers(context, null, `Canceled: the portfolio was ${why}.`));
+    const live = await liveOrdersOf(services, row.id);
+    const canceled = await withExchangeErrors(() =>
+      cancelLeftovers(context, live, null, `Canceled: the portfolio was ${why}.`, saves),
+    );
+    await saveAll(services.db.$client, saves);
+    return canceled;
   } catch (error) {
     // No key left to cancel with: nothing of ours can be open on it through Ballast.
     if (error instanceof ApiError && (error.code === "not_found" || error.code === "key_unverified")) return [];
@@ -228,7 +242,7 @@ export async function closePositions(
       updatedAt: now,
     }));
     if (rows.length === 0) return [];
-    await insertOrdersStatement(services.db, rows);
+    await services.db.$client.batch(insertOrderStatements(services.db.$client, rows));
     const closed: PortfolioActionResult["closedPositions"] = [];
     const sent: OrderRow[] = [];
     for (const planned of rows) {
@@ -243,7 +257,9 @@ export async function closePositions(
         clientOrderId: after.clientOrderId,
       });
     }
-    await recordTrades(context, sent);
+    const saves: Saves = [];
+    await recordTrades(context, sent, saves);
+    await saveAll(services.db.$client, saves);
     return closed;
   });
 }
@@ -273,7 +289,9 @@ export async function cancelOwnOrder(services: EngineServices, userId: string, i
       `This order is ${order.status.replace("_", " ")}; only open orders can be canceled.`,
     );
   const context = syncContext(services, row);
-  const canceled = await withExchangeErrors(() => cancelTracked(context, order, "Canceled by you."));
-  await recordTrades(context, [canceled]);
+  const saves: Saves = [];
+  const canceled = await withExchangeErrors(() => cancelTracked(context, order, "Canceled by you.", saves));
+  await recordTrades(context, [canceled], saves);
+  await saveAll(services.db.$client, saves);
   return orderById(services.db, id, orderId);
 }

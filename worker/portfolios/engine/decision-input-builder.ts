@@ -10,8 +10,7 @@ import type {
 import { createMarketContextCache } from "../../ai/market-context.ts";
 import type { ExchangeGateway } from "../../exchanges/contract.ts";
 import { ledgerPositionSize } from "../ledger.ts";
-import type { OrderRow } from "../order-store.ts";
-import type { RunRow } from "../run-store.ts";
+import type { HistoryOrder, HistoryRun } from "../run-store.ts";
 import { intervalMinutes } from "../schedule.ts";
 import { type PortfolioRow, storedTokens } from "../store.ts";
 import { gatewayMarket } from "../validation.ts";
@@ -30,14 +29,15 @@ const STOP_LOSS_MIN_PCT = 0.3;
 const STOP_LOSS_MAX_PCT = 15;
 const RISK_PER_TRADE_PCT = 1;
 const DEFAULT_LEVERAGE = 3;
-const PREVIOUS_RUNS = 5;
+/** How many earlier runs the decision input shows. */
+export const PREVIOUS_RUNS = 5;
 
 export type InputContext = {
   row: PortfolioRow;
   snapshot: Snapshot;
   /** Public market data (klines, book) for the market context. */
   marketData: Pick<ExchangeGateway, "klines" | "orderBookTop">;
-  history: { run: RunRow; orders: OrderRow[] }[];
+  history: { run: HistoryRun; orders: HistoryOrder[] }[];
 };
 
 export async function buildDecisionInput(context: InputContext): Promise<DecisionInput> {
@@ -202,7 +202,6 @@ async function futuresInput(context: InputContext, snapshot: FuturesSnapshot): P
 /** The last runs, newest first, as the model should learn from them: what was decided and what became of it. */
 export function previousRuns(history: InputContext["history"]): PreviousRun[] {
   return history.slice(0, PREVIOUS_RUNS).map(({ run, orders }) => {
-    const decision = run.decision ? (JSON.parse(run.decision) as { strategy?: string }) : null;
     const sent = orders.filter((o) => !["rejected", "pending_approval", "planned"].includes(o.status));
     const shift =
       run.equityBefore !== null && run.equityAfter !== null
@@ -212,7 +211,7 @@ export function previousRuns(history: InputContext["history"]): PreviousRun[] {
       at: (run.startedAt ?? run.requestedAt).toISOString(),
       status: run.status === "failed" ? "failed" : sent.length === 0 ? "hold" : "decided",
       provider: run.provider ?? "builtin",
-      strategy: decision?.strategy ?? null,
+      strategy: run.strategy,
       summary: run.summary,
       error: run.errorMessage,
       pnlShiftUsd: shift,
@@ -232,7 +231,7 @@ export function previousRuns(history: InputContext["history"]): PreviousRun[] {
   });
 }
 
-function previousStatus(status: OrderRow["status"]): PreviousRun["orders"][number]["status"] {
+function previousStatus(status: HistoryOrder["status"]): PreviousRun["orders"][number]["status"] {
   switch (status) {
     case "open":
     case "partially_filled":

@@ -1,6 +1,8 @@
 import type { AccountServices } from "../../accounts/gateway-for-key.ts";
 import type { AiSettings } from "../../ai/providers.ts";
-import type { Logger } from "../../http/logger.ts";
+import { readConfig } from "../../config.ts";
+import type { Database } from "../../db/client.ts";
+import { createLogger, type Logger } from "../../http/logger.ts";
 import type { Mutex } from "./mutex.ts";
 
 /**
@@ -17,6 +19,11 @@ export type EngineServices = AccountServices & {
   exclusive<T>(work: () => Promise<T>): Promise<T>;
   /** Serializes calls to the paper broker, whose account is read, matched and written back per call. */
   paperLock: Mutex;
+  /**
+   * How many controls and syncs the object has carried out (counted once each has saved what it changes): a review
+   * reads its portfolio again before its next step when this moved.
+   */
+  controlCount(): number;
 };
 
 /** The Durable Object's storage of this portfolio, as JSON values by key. */
@@ -24,3 +31,31 @@ export type EngineStorage = {
   get(key: string): Promise<unknown>;
   put(key: string, value: unknown): Promise<void>;
 };
+
+/** The services of one portfolio's object, from its bindings and the parts the object itself holds. */
+export function engineServices(
+  env: Env,
+  portfolioId: string,
+  parts: {
+    db: Database;
+    storage: EngineStorage;
+    lock: Mutex;
+    paperLock: Mutex;
+    controlCount: () => number;
+  },
+): EngineServices {
+  const config = readConfig(env);
+  return {
+    db: parts.db,
+    keyring: config.keyring,
+    extraHosts: config.exchangeExtraHosts,
+    exchangeTimeoutMs: config.exchangeTimeoutMs,
+    ai: config.ai,
+    now: () => new Date(),
+    log: createLogger(config.logLevel, { portfolioId }),
+    storage: parts.storage,
+    exclusive: (work) => parts.lock.run(work),
+    paperLock: parts.paperLock,
+    controlCount: parts.controlCount,
+  };
+}

@@ -1,7 +1,8 @@
 import Big from "big.js";
-import { and, eq, inArray, max } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import type { RunNote } from "../../../shared/api/portfolio-runs.ts";
-import { portfolioFills, portfolioOrders, portfolios } from "../../db/schema.ts";
+import { saveAll } from "../../db/rows.ts";
+import { type portfolioFills, portfolioOrders } from "../../db/schema.ts";
 import type { ExchangeGateway, Fill, Order } from "../../exchanges/contract.ts";
 import { isExchangeError } from "../../exchanges/errors.ts";
 import { protectEntry } from "../../exchanges/futures.ts";
@@ -9,13 +10,27 @@ import { ApiError } from "../../http/api-error.ts";
 import { isPortfolioOrder } from "../client-order-ids.ts";
 import { applyFill, readLedger } from "../ledger.ts";
 import {
-  insertFillsStatement,
-  liveOrders,
-  type OrderRow,
-  ordersWithPendingStops,
-  updateOrderStatement,
+  type BookedOrder,
+  bookedOrdersStatement,
+  insertFillStatements,
+  liveOrdersStatement,
+  ordersWithPendingStopsStatement,
+  orderUpdate,
+  type RecordedFill,
+  readBookedOrders,
+  readRecordedFills,
+  readTrackedOrders,
+  recordedFillsStatement,
+  type TrackedOrder,
 } from "../order-store.ts";
-import type { PortfolioRow } from "../store.ts";
+import {
+  type PortfolioRow,
+  portfolioStatement,
+  portfolioUpdate,
+  portfolioVersionStatement,
+  readPortfolioRow,
+  readPortfolioVersion,
+} from "../store.ts";
 import { gatewayMarket, portfolioSymbols } from "../validation.ts";
 import { type Brokers, brokers } from "./broker.ts";
 import type { EngineServices } from "./engine-services.ts";
@@ -26,7 +41,16 @@ import type { EngineServices } from "./engine-services.ts";
  * twice or lost), pending SL/TP placed once an entry fills, and orders whose outcome was unknown looked up by client
  * order id (never resent). Futures also record trades on the portfolio's contracts that no order of ours made, such
  * as venue-triggered stop-losses, so the ledger follows the position.
+ *
+ * What a venue's answer changes is not written at once: order updates, and the trades and ledger recordTrades
+ * derives from them, go into `saves`, which the caller writes in one batch (a review step with its journal, so an
+ * order's status, its trades and the ledger they move land together). An update lost before that is only a status
+ * read again from the venue; what must be saved before a request leaves (an order's intent) is never deferred, and
+ * trades are recorded once by their ids whichever batch records them.
  */
+
+/** Statements waiting for one batch (worker/db/rows.ts). */
+export type Saves = D1PreparedStatement[];
 
 /** An order the venue never confirmed and still does not know after this long never reached it. */
 export const UNKNOWN_GIVE_UP_MS = 10 * 60_000;
@@ -43,7 +67,7 @@ export type SyncContext = {
 const FINAL = new Set(["filled", "canceled", "expired", "rejected", "failed"]);
 
 /** The order row's new columns from the venue's view of it. */
-function fromVenue(order: OrderRow, venue: Order, now: Date): Partial<OrderRow> {
+function fromVenue(order: TrackedOrder, venue: Order, now: Date): Partial<TrackedOrder> {
   const status = venue.status === "rejected" ? "failed" : venue.status;
   return {
     status,
@@ -51,27 +75,31 @@ function fromVenue(order: OrderRow, venue: Order, now: Date): Partial<OrderRow> 
     filledQuantity: venue.filledQuantity,
     averagePrice: venue.averagePrice,
     reason: status === "failed" && !order.reason ? "The venue rejected the order." : order.reason,
-    // A canceled entry with nothing filled has no position to protect.
-    stopsStatus:
-      order.stopsStatus === "pending" && FINAL.has(status) && Big(venue.filledQuantity).eq(0)
-        ? "none"
-        : order.stopsStatus,
+    // A canceled entry with nothing filled has no position to protect. Otherwise SL/TP are left as saved: this
+    // update may be written after protectOrder saved them placed.
+    ...(order.stopsStatus === "pending" && FINAL.has(status) && Big(venue.filledQuantity).eq(0)
+      ? { stopsStatus: "none" as const }
+      : {}),
     updatedAt: now,
   };
 }
 
 /**
- * Brings orders up to date from the venue. Returns the updated rows. Orders the venue does not know stay `unknown`
- * until UNKNOWN_GIVE_UP_MS after they were sent, then fail with the reason.
+ * Brings orders up to date from the venue. Returns the updated rows, whose updates go into `saves`. Orders the venue
+ * does not know stay `unknown` until UNKNOWN_GIVE_UP_MS after they were sent, then fail with the reason.
  */
-export async function refreshOrders(context: SyncContext, orders: OrderRow[]): Promise<OrderRow[]> {
+export async function refreshOrders<T extends TrackedOrder>(
+  context: SyncContext,
+  orders: T[],
+  saves: Saves,
+): Promise<T[]> {
   const { services } = context;
   const now = services.now();
-  const updated: OrderRow[] = [];
+  const updated: T[] = [];
   for (const order of orders) {
     const broker = await context.brokers.forOrder(order);
     const venue = await broker.getOrder(order.market, order.symbol, order.clientOrderId);
-    let changes: Partial<OrderRow>;
+    let changes: Partial<TrackedOrder>;
     if (venue) changes = fromVenue(order, venue, now);
     else if (order.status === "sending" || order.status === "unknown") {
       const age = now.getTime() - (order.sentAt ?? order.createdAt).getTime();
@@ -90,14 +118,22 @@ export async function refreshOrders(context: SyncContext, orders: OrderRow[]): P
     } else {
       changes = { status: "expired", reason: "The venue no longer has this order.", updatedAt: now };
     }
-    await updateOrderStatement(services.db, order.id, changes);
+    saves.push(orderUpdate(services.db.$client, order.id, changes));
     updated.push({ ...order, ...changes });
   }
   return updated;
 }
 
-/** Cancels an order through the broker that placed it; "already gone" answers are resolved with getOrder. */
-export async function cancelTracked(context: SyncContext, order: OrderRow, reason: string): Promise<OrderRow> {
+/**
+ * Cancels an order through the broker that placed it; "already gone" answers are resolved with getOrder. The update
+ * goes into `saves`.
+ */
+export async function cancelTracked<T extends TrackedOrder>(
+  context: SyncContext,
+  order: T,
+  reason: string,
+  saves: Saves,
+): Promise<T> {
   const broker = await context.brokers.forOrder(order);
   const now = context.services.now();
   let venue: Order | null;
@@ -111,31 +147,39 @@ export async function cancelTracked(context: SyncContext, order: OrderRow, reaso
   const changes = venue
     ? { ...fromVenue(order, venue, now), reason: venue.status === "canceled" ? reason : order.reason }
     : { status: "expired" as const, reason: "The venue no longer has this order.", updatedAt: now };
-  await updateOrderStatement(context.services.db, order.id, changes);
+  saves.push(orderUpdate(context.services.db.$client, order.id, changes));
   return { ...order, ...changes };
+}
+
+/** The portfolio's orders the venue may still change (for cancelLeftovers). */
+export async function liveOrdersOf(services: EngineServices, portfolioId: string): Promise<TrackedOrder[]> {
+  return readTrackedOrders(await liveOrdersStatement(services.db.$client, portfolioId).all());
 }
 
 /**
  * Cancels what earlier runs left open (not filled within the interval), and any open order on the venue that carries
- * the portfolio's prefix but is not among its live records (left by a crash or a restore). `keepRunId` spares the
- * current run's orders; null cancels all. Answers what was canceled.
+ * the portfolio's prefix but is not among its live records (left by a crash or a restore). `all` are the portfolio's
+ * live orders as just read; `keepRunId` spares the current run's; null cancels all. Answers what was canceled; what
+ * it learned goes into `saves`.
  */
 export async function cancelLeftovers(
   context: SyncContext,
+  all: TrackedOrder[],
   keepRunId: string | null,
   reason: string,
+  saves: Saves,
 ): Promise<{ symbol: string; clientOrderId: string }[]> {
   const { row } = context;
-  const all = await liveOrders(context.services.db, row.id);
   const live = all.filter((o) => keepRunId === null || o.runId !== keepRunId);
-  const touched: OrderRow[] = [];
+  const touched: TrackedOrder[] = [];
   const canceled: { symbol: string; clientOrderId: string }[] = [];
   for (const order of live) {
-    let current: OrderRow | undefined = order;
-    if (order.status === "sending" || order.status === "unknown") [current] = await refreshOrders(context, [order]);
+    let current: TrackedOrder | undefined = order;
+    if (order.status === "sending" || order.status === "unknown")
+      [current] = await refreshOrders(context, [order], saves);
     if (!current) continue;
     if (current.status === "open" || current.status === "partially_filled") {
-      current = await cancelTracked(context, current, reason);
+      current = await cancelTracked(context, current, reason, saves);
       if (current.status === "canceled") {
         canceled.push({ symbol: current.symbol, clientOrderId: current.clientOrderId });
         context.notes.push({ kind: "cancel", symbol: current.symbol, message: `${current.clientOrderId}: ${reason}` });
@@ -163,14 +207,23 @@ export async function cancelLeftovers(
       }
     }
   }
-  await recordTrades(context, touched);
+  await recordTrades(context, touched, saves);
   return canceled;
 }
 
-/** Places SL/TP of filled entries that still wait for them; a failure keeps them pending with the reason. */
-export async function protectFilledEntries(context: SyncContext): Promise<void> {
-  const pending = await ordersWithPendingStops(context.services.db, context.row.id);
-  for (const order of pending) {
+/**
+ * Places SL/TP of filled entries that still wait for them (`pending`, as read, with any newer row of the same order
+ * in `latest`); a failure keeps them pending with the reason.
+ */
+export async function protectFilledEntries(
+  context: SyncContext,
+  pending: TrackedOrder[],
+  latest: TrackedOrder[],
+): Promise<void> {
+  const newer = new Map(latest.map((o) => [o.id, o]));
+  for (const read of pending) {
+    const order = newer.get(read.id) ?? read;
+    if (order.stopsStatus !== "pending") continue;
     if (Big(order.filledQuantity).lte(0) || !order.exchangeOrderId) continue;
     await protectOrder(context, await context.brokers.forOrder(order), order, venueOrderOf(order));
   }
@@ -180,7 +233,7 @@ export async function protectFilledEntries(context: SyncContext): Promise<void> 
  * SL/TP for one filled (or partly filled) entry, saved on the order: placed, or still pending with the venue's
  * reason (retried by every sync). Only opening orders carry them: a buy opens a long, a sell a short.
  */
-export async function protectOrder(context: SyncContext, broker: ExchangeGateway, order: OrderRow, venue: Order) {
+export async function protectOrder(context: SyncContext, broker: ExchangeGateway, order: TrackedOrder, venue: Order) {
   const result = await protectEntry(broker, venue, {
     symbol: order.symbol,
     side: order.side === "buy" ? "long" : "short",
@@ -189,11 +242,12 @@ export async function protectOrder(context: SyncContext, broker: ExchangeGateway
     takeProfit: order.takeProfit,
     clientIdPrefix: order.clientOrderId.slice(0, 28),
   });
-  await updateOrderStatement(context.services.db, order.id, {
+  // Saved at once: SL/TP on the venue that the record does not show would be placed a second time.
+  await orderUpdate(context.services.db.$client, order.id, {
     stopsStatus: result.stopsPending ? "pending" : "placed",
     stopsError: result.stopsError,
     updatedAt: context.services.now(),
-  });
+  }).run();
   if (result.stopsError)
     context.notes.push({
       kind: "stops",
@@ -202,7 +256,7 @@ export async function protectOrder(context: SyncContext, broker: ExchangeGateway
     });
 }
 
-function venueOrderOf(order: OrderRow): Order {
+function venueOrderOf(order: TrackedOrder): Order {
   return {
     venue: order.venue,
     market: order.market,
@@ -229,34 +283,46 @@ function venueOrderOf(order: OrderRow): Order {
 
 /**
  * Records the trades of `orders` not recorded yet (and, for futures, every other trade on the portfolio's
- * contracts) and moves the ledger, all in one batch. A trade is recorded once per symbol and trade id, whichever way
- * it was first seen. A final order whose trades the venue does not list in full gets one remainder fill at its average
- * price, after which its later trades are ignored (never counted twice).
+ * contracts) and the ledger they move: the fills and the new ledger go into `saves` together, for the caller's one
+ * batch, which must run before the object's lock is let go (the ledger was read under it). `orders` are the latest
+ * rows of the orders they name (their updates may still be in `saves`). A trade is recorded once per symbol and trade
+ * id, whichever way it was first seen. A final order whose trades the venue does not list in full gets one remainder
+ * fill at its average price, after which its later trades are ignored (never counted twice).
  */
-export async function recordTrades(context: SyncContext, orders: OrderRow[]): Promise<void> {
+export async function recordTrades(context: SyncContext, orders: TrackedOrder[], saves: Saves): Promise<void> {
   const { row, services } = context;
+  const d1 = services.db.$client;
   const futures = row.market === "futures";
   const symbols = new Set(orders.filter((o) => Big(o.filledQuantity).gt(0)).map((o) => o.symbol));
   if (futures) for (const symbol of portfolioSymbols(row)) symbols.add(symbol);
   if (symbols.size === 0) return;
 
-  const db = services.db;
-  const portfolio = await db.select().from(portfolios).where(eq(portfolios.id, row.id)).get();
-  let ledger = readLedger(portfolio?.ledger ?? null);
-  if (!portfolio || !ledger) return;
+  const list = [...symbols];
+  // The ledger is read here, under the object's lock, since it is moved by what is read: never from a copy.
+  const [portfolioResult, fillsResult, oursResult] = await d1.batch([
+    portfolioVersionStatement(d1, row.id),
+    recordedFillsStatement(d1, row.id, list),
+    bookedOrdersStatement(d1, row.id, list),
+  ]);
+  const raw = portfolioResult?.results?.[0] as Record<string, unknown> | undefined;
+  let ledger = readLedger(raw ? readPortfolioVersion(raw).ledger : null);
+  if (!ledger) return;
+  const latest = new Map<string, BookedOrder>(orders.map((o) => [o.id, o]));
+  // An order the venue has just answered for the first time is not booked in D1 yet: its latest row counts.
+  const booked = readBookedOrders(oursResult);
+  const known = new Set(booked.map((o) => o.id));
+  const allOurs = [
+    ...booked.map((o) => latest.get(o.id) ?? o),
+    ...orders.filter((o) => !known.has(o.id) && o.exchangeOrderId && symbols.has(o.symbol)),
+  ];
+  const allRecorded = readRecordedFills(fillsResult);
   const fills: FillInsert[] = [];
-  for (const symbol of symbols) {
-    const recorded = await db
-      .select()
-      .from(portfolioFills)
-      .where(and(eq(portfolioFills.portfolioId, row.id), eq(portfolioFills.symbol, symbol)));
-    const ours = await db
-      .select()
-      .from(portfolioOrders)
-      .where(and(eq(portfolioOrders.portfolioId, row.id), eq(portfolioOrders.symbol, symbol)));
+  for (const symbol of list) {
+    const recorded = allRecorded.filter((f) => f.symbol === symbol);
+    const ours = allOurs.filter((o) => o.symbol === symbol);
     const needing = ours.filter((o) => o.exchangeOrderId && Big(o.filledQuantity).gt(counted(o, recorded)));
     if (needing.length === 0 && !futures) continue;
-    const since = await tradesSince(context, symbol, needing);
+    const since = tradesSince(row, needing, recorded);
     // Trades come from the broker that made them: paper and live orders never share a trade list.
     const flags = new Set(needing.map((o) => o.paper));
     if (futures) flags.add(row.paper);
@@ -270,20 +336,14 @@ export async function recordTrades(context: SyncContext, orders: OrderRow[]): Pr
       ledger = applyFill(ledger, ledgerFillOf(row, fill, ours));
     }
   }
-  if (fills.length === 0) return;
-  await db.batch([
-    insertFillsStatement(db, fills),
-    db
-      .update(portfolios)
-      .set({ ledger: JSON.stringify(ledger) })
-      .where(eq(portfolios.id, row.id)),
-  ]);
+  if (fills.length > 0)
+    saves.push(...insertFillStatements(d1, fills), portfolioUpdate(d1, row.id, { ledger: JSON.stringify(ledger) }));
 }
 
 type FillInsert = typeof portfolioFills.$inferInsert;
 
 /** Quantity already recorded for an order: its own fills and trades first seen before the order was identified. */
-function counted(order: OrderRow, recorded: FillInsert[]): Big {
+function counted(order: BookedOrder, recorded: Pick<RecordedFill, "orderId" | "exchangeOrderId" | "quantity">[]): Big {
   return recorded
     .filter((f) => f.orderId === order.id || (order.exchangeOrderId && f.exchangeOrderId === order.exchangeOrderId))
     .reduce((sum, f) => sum.plus(f.quantity), Big(0));
@@ -291,18 +351,14 @@ function counted(order: OrderRow, recorded: FillInsert[]): Big {
 
 /**
  * From where trades are read: back to the earliest order still missing trades, or for futures from the last
- * recorded trade (the venue may have triggered a stop since), never before the portfolio started.
+ * recorded trade on the symbol (the venue may have triggered a stop since), never before the portfolio started.
  */
-async function tradesSince(context: SyncContext, symbol: string, needing: OrderRow[]): Promise<number> {
-  const { row, services } = context;
+function tradesSince(row: PortfolioRow, needing: BookedOrder[], recorded: RecordedFill[]): number {
   const started = row.startedAt?.getTime() ?? 0;
   const sent = needing.map((o) => (o.sentAt ?? o.createdAt).getTime() - TRADE_OVERLAP_MS);
   if (row.market !== "futures") return Math.max(started, Math.min(...sent));
-  const [last] = await services.db
-    .select({ at: max(portfolioFills.time) })
-    .from(portfolioFills)
-    .where(and(eq(portfolioFills.portfolioId, row.id), eq(portfolioFills.symbol, symbol)));
-  const watermark = last?.at ? last.at.getTime() - TRADE_OVERLAP_MS : started;
+  const last = recorded.reduce((latest, fill) => Math.max(latest, fill.time.getTime()), Number.NEGATIVE_INFINITY);
+  const watermark = Number.isFinite(last) ? last - TRADE_OVERLAP_MS : started;
   return Math.max(started, Math.min(watermark, ...sent));
 }
 
@@ -319,9 +375,9 @@ async function readTrades(broker: ExchangeGateway, market: "spot" | "linear", sy
 type TradePick = {
   row: PortfolioRow;
   trades: Fill[];
-  ours: OrderRow[];
-  needing: OrderRow[];
-  recorded: FillInsert[];
+  ours: BookedOrder[];
+  needing: BookedOrder[];
+  recorded: RecordedFill[];
   futures: boolean;
 };
 
@@ -381,7 +437,7 @@ function pickTrades(input: TradePick): FillInsert[] {
   return out;
 }
 
-function ledgerFillOf(row: PortfolioRow, fill: FillInsert, ours: OrderRow[]) {
+function ledgerFillOf(row: PortfolioRow, fill: FillInsert, ours: BookedOrder[]) {
   const order = ours.find((o) => o.id === fill.orderId);
   const base = fill.symbol.slice(0, fill.symbol.length - (row.market === "futures" ? 4 : row.cashToken.length));
   return {
@@ -418,19 +474,32 @@ export async function portfoliosWithLiveOrders(services: Pick<EngineServices, "d
  * leaves nothing to sync.
  */
 export async function syncPortfolio(services: EngineServices, portfolioId: string): Promise<{ refreshed: number }> {
-  const row = (await services.db.select().from(portfolios).where(eq(portfolios.id, portfolioId)).get()) ?? null;
+  const d1 = services.db.$client;
+  const [portfolioResult, liveResult, pendingResult] = await d1.batch([
+    portfolioStatement(d1, portfolioId),
+    liveOrdersStatement(d1, portfolioId),
+    ordersWithPendingStopsStatement(d1, portfolioId),
+  ]);
+  const raw = portfolioResult?.results?.[0] as Record<string, unknown> | undefined;
+  const row = raw ? readPortfolioRow(raw) : null;
   if (!row?.ledger) return { refreshed: 0 };
   const context: SyncContext = { services, row, brokers: brokers(services, row), notes: [] };
   try {
-    const live = await liveOrders(services.db, row.id);
-    const refreshed = await refreshOrders(context, live);
-    if (row.status !== "active") {
-      for (const order of refreshed)
-        if (order.status === "open" || order.status === "partially_filled")
-          await cancelTracked(context, order, "Canceled: the portfolio is not running.");
+    const live = readTrackedOrders(liveResult);
+    const saves: Saves = [];
+    const refreshed = await refreshOrders(context, live, saves);
+    const latest: TrackedOrder[] = [];
+    for (const order of refreshed) {
+      const open = order.status === "open" || order.status === "partially_filled";
+      latest.push(
+        row.status !== "active" && open
+          ? await cancelTracked(context, order, "Canceled: the portfolio is not running.", saves)
+          : order,
+      );
     }
-    await recordTrades(context, refreshed);
-    if (row.status === "active") await protectFilledEntries(context);
+    await recordTrades(context, latest, saves);
+    await saveAll(d1, saves);
+    if (row.status === "active") await protectFilledEntries(context, readTrackedOrders(pendingResult), latest);
     return { refreshed: live.length };
   } catch (error) {
     if (error instanceof ApiError && (error.code === "not_found" || error.code === "key_unverified"))

@@ -1,10 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import type { StatusReasonCode } from "../../../shared/api/portfolios.ts";
+import { saveAll } from "../../db/rows.ts";
 import { portfolios } from "../../db/schema.ts";
 import type { PortfolioRow } from "../store.ts";
 import { brokers } from "./broker.ts";
 import type { EngineServices } from "./engine-services.ts";
-import { cancelLeftovers } from "./order-sync.ts";
+import { cancelLeftovers, liveOrdersOf, type Saves } from "./order-sync.ts";
 
 /**
  * Ballast pausing a portfolio by itself (loss limit, failed reviews, disabled owner, key gone): the reason is saved
@@ -28,12 +29,16 @@ export async function pausePortfolio(services: EngineServices, row: PortfolioRow
     .where(and(eq(portfolios.id, row.id), eq(portfolios.status, "active")))
     .returning();
   if (!paused) return;
+  const saves: Saves = [];
   try {
     await cancelLeftovers(
       { services, row: paused, brokers: brokers(services, paused), notes: [] },
+      await liveOrdersOf(services, paused.id),
       null,
       `Canceled: the portfolio was paused (${reason.message})`,
+      saves,
     );
+    await saveAll(services.db.$client, saves);
   } catch (error) {
     services.log.warn("pause: open orders not canceled", {
       portfolioId: row.id,

@@ -1,18 +1,20 @@
 import Big from "big.js";
 import type { DecisionInput } from "../../ai/decision-input.ts";
 import type { FuturesStopsIntent, SpotOrderIntent } from "../../ai/intents.ts";
+import { saveAll } from "../../db/rows.ts";
 import type { ExchangeGateway, MarginMode, Order, OrderRequest } from "../../exchanges/contract.ts";
 import { isExchangeError } from "../../exchanges/errors.ts";
-import { type OrderRow, updateOrder } from "../order-store.ts";
-import { protectOrder, refreshOrders, type SyncContext } from "./order-sync.ts";
+import { markSendingWhileActiveStatement, type OrderRow, orderUpdate } from "../order-store.ts";
+import { portfolioStatusStatement } from "../store.ts";
+import { protectOrder, refreshOrders, type Saves, type SyncContext } from "./order-sync.ts";
 import { legClientOrderId, type RunRef } from "./planner.ts";
 import { tickersOf } from "./snapshot.ts";
 
 /**
  * Step "place": sends the planned orders one by one. Each order is marked `sending` (saved) before its request
- * leaves; an answer that never came (timeout, 5xx) is looked up by client order id and never resent. A stop or pause
- * during the step ends it before the next order. Futures entries get margin mode and leverage set only when they
- * differ, and their SL/TP once they fill.
+ * leaves, by a write that also reads the portfolio's status, so a stop or pause saved before it keeps the order from
+ * being sent; an answer that never came (timeout, 5xx) is looked up by client order id and never resent. Futures
+ * entries get margin mode and leverage set only when they differ, and their SL/TP once they fill.
  */
 
 /** How often an unconfirmed order is looked up before it is left `unknown` for the sync. */
@@ -22,47 +24,68 @@ const OUTCOME_LOOKUP_DELAY_MS = 300;
 export type PlaceContext = SyncContext & {
   run: RunRef;
   input: DecisionInput;
-  /** False once the portfolio was stopped or paused: nothing more is sent. */
-  stillActive(): Promise<boolean>;
 };
+
+const STOPPED = "Not sent: the portfolio was stopped or paused during the run.";
 
 type Applied = { marginMode?: MarginMode | "unsupported"; leverage?: number };
 
-export async function placeOrders(context: PlaceContext, orders: OrderRow[]): Promise<void> {
+/**
+ * Places the queue. Updates that need not precede a request (a venue's answer, a refusal) wait in `saves` and go with
+ * the next order's `sending` mark, or with the caller's batch; when placing fails they are written before the error
+ * goes on.
+ */
+export async function placeOrders(context: PlaceContext, orders: OrderRow[], saves: Saves): Promise<void> {
   const queue = orders.filter((o) => o.status === "planned" || o.status === "sending").sort((a, b) => a.leg - b.leg);
   if (queue.length === 0) return;
-  const broker = await context.brokers.current();
-  const market = queue[0]?.market ?? "spot";
-  const tickers = await tickersOf(broker, market, [...new Set(queue.map((o) => o.symbol))]);
-  for (const order of queue) {
-    // Sent before a restart: its fate is on the venue, found by client order id, never by sending it again.
-    if (order.status === "sending") {
-      await refreshOrders(context, [order]);
-      continue;
-    }
-    if (!(await context.stillActive())) {
-      await updateOrder(context.services.db, order.id, {
-        status: "rejected",
-        reason: "Not sent: the portfolio was stopped or paused during the run.",
-        updatedAt: context.services.now(),
-      });
-      continue;
-    }
-    const drift = driftReason(order, tickers.get(order.symbol)?.last ?? null);
-    if (drift) {
-      await updateOrder(context.services.db, order.id, {
-        status: "rejected",
-        reason: drift,
-        updatedAt: context.services.now(),
-      });
-      continue;
-    }
-    if (order.market === "linear" && !order.reduceOnly) {
-      const ready = await prepareFutures(context, broker, order);
-      if (!ready) continue;
-    }
-    await sendOrder(context, broker, order);
+  try {
+    const broker = await context.brokers.current();
+    const market = queue[0]?.market ?? "spot";
+    const tickers = await tickersOf(broker, market, [...new Set(queue.map((o) => o.symbol))]);
+    for (const order of queue) await placeOne(context, broker, order, tickers.get(order.symbol)?.last ?? null, saves);
+  } catch (error) {
+    await saveAll(context.services.db.$client, saves.splice(0)).catch(() => undefined);
+    throw error;
   }
+}
+
+async function placeOne(
+  context: PlaceContext,
+  broker: ExchangeGateway,
+  order: OrderRow,
+  last: string | null,
+  saves: Saves,
+): Promise<void> {
+  const { services } = context;
+  const d1 = services.db.$client;
+  const refuse = (reason: string) =>
+    saves.push(orderUpdate(d1, order.id, { status: "rejected", reason, updatedAt: services.now() }));
+  // Sent before a restart: its fate is on the venue, found by client order id, never by sending it again.
+  if (order.status === "sending") {
+    await refreshOrders(context, [order], saves);
+    return;
+  }
+  const drift = driftReason(order, last);
+  if (drift) {
+    refuse(drift);
+    return;
+  }
+  if (order.market === "linear" && !order.reduceOnly) {
+    // Margin mode and leverage are changes on the venue too: none for a portfolio that no longer runs.
+    if ((await portfolioStatusStatement(d1, order.portfolioId).first("status")) !== "active") {
+      refuse(STOPPED);
+      return;
+    }
+    const ready = await prepareFutures(context, broker, order);
+    if (!ready) return;
+  }
+  const sentAt = services.now();
+  const results = await d1.batch([...saves.splice(0), markSendingWhileActiveStatement(d1, order, sentAt)]);
+  if (!results.at(-1)?.meta.changes) {
+    refuse(STOPPED);
+    return;
+  }
+  await sendMarked(context, broker, order, sentAt, saves);
 }
 
 /** Spot orders carry the price the decision was based on and how far it may move before the order is dropped. */
@@ -112,11 +135,11 @@ async function prepareFutures(context: PlaceContext, broker: ExchangeGateway, or
     } catch (error) {
       if (!isExchangeError(error)) throw error;
       await services.storage.put(key, applied);
-      await updateOrder(services.db, order.id, {
+      await orderUpdate(services.db.$client, order.id, {
         status: "failed",
         reason: `Not sent: leverage ${order.leverage}× could not be set. ${error.message}`,
         updatedAt: services.now(),
-      });
+      }).run();
       return false;
     }
   }
@@ -137,11 +160,28 @@ function requestOf(order: OrderRow): OrderRequest {
   };
 }
 
-/** Marks the order `sending`, sends it once and records the venue's answer (or looks it up when none came). */
+/**
+ * Marks the order `sending` (saved), sends it once and records the venue's answer: for orders the owner's own
+ * controls make (the kill switch's closes), which are sent whatever the portfolio's status.
+ */
 export async function sendOrder(context: SyncContext, broker: ExchangeGateway, order: OrderRow): Promise<void> {
+  const d1 = context.services.db.$client;
+  const sentAt = context.services.now();
+  await orderUpdate(d1, order.id, { status: "sending", sentAt, updatedAt: sentAt }).run();
+  const saves: Saves = [];
+  await sendMarked(context, broker, order, sentAt, saves);
+  await saveAll(d1, saves);
+}
+
+/**
+ * Sends an order saved as `sending` once, and records the venue's answer (or looks it up when none came). The
+ * answer of a placed order goes into `saves` (until then the order reads `sending`, which is looked up, never resent);
+ * the rest is written at once.
+ */
+async function sendMarked(context: SyncContext, broker: ExchangeGateway, order: OrderRow, sentAt: Date, saves: Saves) {
   const { services } = context;
-  const sentAt = services.now();
-  await updateOrder(services.db, order.id, { status: "sending", sentAt, updatedAt: sentAt });
+  const write = (changes: Parameters<typeof orderUpdate>[2]) =>
+    orderUpdate(services.db.$client, order.id, changes).run();
   let placed: Order | null;
   try {
     placed = await broker.placeOrder(requestOf(order));
@@ -149,24 +189,16 @@ export async function sendOrder(context: SyncContext, broker: ExchangeGateway, o
     if (!isExchangeError(error)) throw error;
     if (error.kind === "rate_limited") {
       // Refused before it was placed; the whole review is tried again once the limit lifts (review-run.ts).
-      await updateOrder(services.db, order.id, {
-        status: "rejected",
-        reason: `Not sent: ${error.message}`,
-        updatedAt: services.now(),
-      });
+      await write({ status: "rejected", reason: `Not sent: ${error.message}`, updatedAt: services.now() });
       throw error;
     }
     if (error.kind !== "unknown_outcome") {
-      await updateOrder(services.db, order.id, {
-        status: "failed",
-        reason: error.message,
-        updatedAt: services.now(),
-      });
+      await write({ status: "failed", reason: error.message, updatedAt: services.now() });
       return;
     }
     placed = await lookUp(broker, order);
     if (!placed) {
-      await updateOrder(services.db, order.id, {
+      await write({
         status: "unknown",
         reason: `${error.message} Not resent; it is looked up by its client order id until the venue answers.`,
         updatedAt: services.now(),
@@ -174,8 +206,7 @@ export async function sendOrder(context: SyncContext, broker: ExchangeGateway, o
       return;
     }
   }
-  const [updated] = await refreshFrom(context, order, placed, sentAt);
-  if (updated) await afterFill(context, broker, updated, placed);
+  await afterFill(context, broker, answered(context, order, placed, sentAt, saves), placed);
 }
 
 async function lookUp(broker: ExchangeGateway, order: OrderRow): Promise<Order | null> {
@@ -191,7 +222,8 @@ async function lookUp(broker: ExchangeGateway, order: OrderRow): Promise<Order |
   return null;
 }
 
-async function refreshFrom(context: SyncContext, order: OrderRow, venue: Order, sentAt: Date): Promise<OrderRow[]> {
+/** The order as the venue answered it; its update goes into `saves`. */
+function answered(context: SyncContext, order: OrderRow, venue: Order, sentAt: Date, saves: Saves): OrderRow {
   const status = venue.status === "rejected" ? "failed" : venue.status;
   const changes = {
     status,
@@ -201,8 +233,8 @@ async function refreshFrom(context: SyncContext, order: OrderRow, venue: Order, 
     sentAt,
     updatedAt: context.services.now(),
   } as const;
-  await updateOrder(context.services.db, order.id, changes);
-  return [{ ...order, ...changes }];
+  saves.push(orderUpdate(context.services.db.$client, order.id, changes));
+  return { ...order, ...changes };
 }
 
 /** Entries get their SL/TP once filled; a full close removes the position's protective orders. */

@@ -1,5 +1,5 @@
 import Big from "big.js";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { RunNote, RunStep } from "../../../shared/api/portfolio-runs.ts";
 import { DEFAULT_PAPER_CAPITAL } from "../../../shared/api/portfolios.ts";
 import { BUILTIN_MODEL } from "../../ai/builtin-strategy.ts";
@@ -8,30 +8,64 @@ import type { Decision } from "../../ai/decision-schema.ts";
 import type { FuturesStopsIntent } from "../../ai/intents.ts";
 import { buildPrompt } from "../../ai/prompt.ts";
 import { decisionProvider } from "../../ai/providers.ts";
-import { portfolioOrders, portfolios, users } from "../../db/schema.ts";
+import { firstRaw, saveAll } from "../../db/rows.ts";
+import { portfolioOrders, portfolios } from "../../db/schema.ts";
 import type { ExchangeGateway, PositionMode } from "../../exchanges/contract.ts";
 import { isExchangeError } from "../../exchanges/errors.ts";
 import { ApiError } from "../../http/api-error.ts";
 import { redactedError } from "../../http/redacted-error.ts";
 import { openAiKey } from "../../keys/ai-keys.ts";
-import { dayStartEquity, insertEquityStatement } from "../equity-store.ts";
+import { dayStartStatement, equityPointStatement, readDayStart, utcMidnight } from "../equity-store.ts";
 import { readLedger, valueLedger } from "../ledger.ts";
-import { insertOrdersStatement, ordersOfRun, ordersOfRuns } from "../order-store.ts";
 import {
+  insertOrderStatements,
+  liveOrdersStatement,
+  type OrderRow,
+  ordersOfRunStatement,
+  ordersWithPendingStopsStatement,
+  readOrderRows,
+  readTrackedOrders,
+  savedOrderRow,
+  trackedOrdersOfRunStatement,
+} from "../order-store.ts";
+import {
+  expireApprovalStatements,
+  insertRunStatement,
+  type NewRun,
   type RunRow,
-  recentFinishedRuns,
-  runById,
-  runsAwaitingApproval,
+  readHistoryOrder,
+  readHistoryRun,
+  readRunRow,
+  recentRunOrdersStatement,
+  recentRunsStatement,
+  runStatement,
+  runUpdate,
+  startRunStatement,
   updateRun,
-  updateRunStatement,
 } from "../run-store.ts";
 import { spreadMs } from "../schedule.ts";
-import { type PortfolioRow, portfolioById } from "../store.ts";
+import {
+  ownerEnabledStatement,
+  type PortfolioRow,
+  portfolioById,
+  portfolioStatement,
+  portfolioUpdate,
+  portfolioVersionStatement,
+  readPortfolioRow,
+  readPortfolioVersion,
+} from "../store.ts";
 import { gatewayMarket, portfolioSymbols } from "../validation.ts";
 import { type Brokers, brokers, ensurePaperAccount } from "./broker.ts";
-import { buildDecisionInput } from "./decision-input-builder.ts";
+import { buildDecisionInput, PREVIOUS_RUNS } from "./decision-input-builder.ts";
 import type { EngineServices } from "./engine-services.ts";
-import { cancelLeftovers, protectFilledEntries, recordTrades, refreshOrders, type SyncContext } from "./order-sync.ts";
+import {
+  cancelLeftovers,
+  protectFilledEntries,
+  recordTrades,
+  refreshOrders,
+  type Saves,
+  type SyncContext,
+} from "./order-sync.ts";
 import { type PauseReason, pausePortfolio } from "./pause.ts";
 import { applyStops, placeOrders } from "./placement.ts";
 import { planOrders } from "./planner.ts";
@@ -43,6 +77,11 @@ import { type FuturesSnapshot, ledgerPrices, takeSnapshot, tickersOf } from "./s
  * record. The step is saved before it starts and its output before the next one, so the Durable Object can call
  * `executeRun` again after any restart and it continues where it stopped: reads are repeated, orders are never sent
  * twice (placement works from their saved status), the decision is not asked again once saved.
+ *
+ * Each step's own writes and the journal's next step are saved in one D1 batch (one round trip, atomic), which also
+ * reads the portfolio's version. The portfolio's row is read again before a step only when that version moved (a
+ * control or a settings edit was saved) or the object ran a control or sync of its own since: the row a step sees is
+ * as current as if it had been read before it, for one round trip per review instead of one per step.
  */
 
 export type RunOutcome = "completed" | "failed" | "aborted" | "awaiting_approval";
@@ -70,26 +109,70 @@ type Journal = {
   brokers?: Brokers;
   /** The saved decision input, read once. */
   input?: DecisionInput;
+  /** The decision made in this invocation (a resumed run reads it from the journal). */
+  decision?: Decision;
+  /**
+   * The orders "plan" saved in this invocation, as saved: nothing but placement changes a run's planned orders (syncs
+   * and controls touch orders sent or waiting for approval), so "place" need not read them back.
+   */
+  planned?: OrderRow[];
+  /** The object's count of its own controls and syncs when `row` was known to be current. */
+  controlsSeen: number;
+  /** The last save found the row changed by a control or an edit: it is read again before the next step. */
+  stale: boolean;
+  /** The day's starting equity read in this invocation, with the UTC midnight it counts from. */
+  dayStart?: { midnight: number; equity: string | null };
+  /** The next step's reads, sent with the last batch, and the object's control count before they were sent. */
+  prefetched?: { step: RunStep; controls: number; results: D1Result[] };
 };
 
-export async function executeRun(services: EngineServices, portfolioId: string, runId: string): Promise<RunOutcome> {
-  const run = await runById(services.db, portfolioId, runId);
+/** What a step did: where the run goes next, its writes (saved with the journal), and work that must follow them. */
+type StepResult = { next: RunStep; saves: Saves; afterSave?: () => Promise<void> };
+
+/**
+ * A step: what it reads from D1 before its work (sent with the previous step's batch, and used when no control or
+ * sync of the object ran since), and its work on what was read.
+ */
+type Step = {
+  reads?: (journal: Journal) => D1PreparedStatement[];
+  work: (journal: Journal, read: D1Result[]) => Promise<StepResult>;
+};
+
+/**
+ * Runs (or resumes) the review `request` names. Its journal row is written first if a restart lost it, a run that
+ * has not ended is marked running, and earlier runs still waiting for approval expire (their orders with them), in
+ * the same round trip that reads the run and the portfolio.
+ */
+export async function executeRun(services: EngineServices, request: NewRun): Promise<RunOutcome> {
+  const d1 = services.db.$client;
+  const controlsSeen = services.controlCount();
+  const now = services.now();
+  // A new run starts at "cancel": its read goes with this first batch (and is left unused by a resumed run).
+  const [, , , , runResult, rowResult, liveResult] = await d1.batch([
+    insertRunStatement(d1, request),
+    startRunStatement(d1, request.id, now),
+    ...expireApprovalStatements(d1, request, now, EXPIRED_APPROVAL),
+    runStatement(d1, request.portfolioId, request.id),
+    portfolioStatement(d1, request.portfolioId),
+    liveOrdersStatement(d1, request.portfolioId),
+  ]);
+  const rawRun = firstRaw(runResult);
+  if (!rawRun) throw new ApiError("not_found", "No such run.");
+  const run = readRunRow(rawRun);
   if (run.status === "completed" || run.status === "failed" || run.status === "aborted") return run.status;
   if (run.status === "awaiting_approval" && run.step === "approval") return "awaiting_approval";
-  const row = await portfolioById(services.db, portfolioId);
+  const rawRow = firstRaw(rowResult);
   const journal: Journal = {
     services,
     run,
-    row: row as PortfolioRow,
+    row: (rawRow ? readPortfolioRow(rawRow) : null) as PortfolioRow,
     notes: run.notes ? (JSON.parse(run.notes) as RunNote[]) : [],
     durations: run.durations ? (JSON.parse(run.durations) as Record<string, number>) : {},
+    controlsSeen,
+    stale: false,
+    prefetched: liveResult && { step: "cancel", controls: controlsSeen, results: [liveResult] },
   };
-  if (!row) return finish(journal, "aborted", { summary: "The portfolio no longer exists." });
-  if (!run.startedAt || run.status !== "running") {
-    const startedAt = run.startedAt ?? services.now();
-    await updateRun(services.db, run.id, { status: "running", startedAt });
-    journal.run = { ...run, status: "running", startedAt };
-  }
+  if (!rawRow) return finish(journal, "aborted", { summary: "The portfolio no longer exists." });
   try {
     return await advance(journal);
   } catch (error) {
@@ -101,29 +184,86 @@ async function advance(journal: Journal): Promise<RunOutcome> {
   let step: RunStep = journal.run.step;
   for (;;) {
     if (step === "done") return "completed";
-    journal.row = (await portfolioById(journal.services.db, journal.row.id)) ?? journal.row;
-    // Reconciling and recording finish the books even if the portfolio was stopped meanwhile; the rest needs it running.
-    if (journal.row.status !== "active" && !["reconcile", "record"].includes(step)) throw new RunAborted();
-    const started = Date.now();
-    const work = STEPS[step];
+    const current = step;
     // Everything but waiting for the decision holds the object's lock, so stops, cancels and syncs never interleave
     // with a review's orders (a stop is saved first and takes effect at the next order).
-    const next = step === "decide" ? await work(journal) : await journal.services.exclusive(() => work(journal));
-    journal.durations[step] = (journal.durations[step] ?? 0) + (Date.now() - started);
-    // One write per step: its output is saved by the step itself; this records where to resume and how long it took.
-    const waiting = next === "approval";
-    await updateRun(journal.services.db, journal.run.id, {
-      step: next,
-      // "record" has already marked the run completed with its result, in the same batch as the equity point.
-      ...(next === "done" ? {} : { status: waiting ? "awaiting_approval" : "running" }),
-      durations: JSON.stringify(journal.durations),
-      notes: JSON.stringify(journal.notes),
-    });
+    const next =
+      current === "decide"
+        ? await runStep(journal, current)
+        : await journal.services.exclusive(() => runStep(journal, current));
     // Kept in memory too: a failure in the next step is reported with the step it happened in.
     journal.run = { ...journal.run, step: next };
-    if (waiting) return "awaiting_approval";
+    if (next === "approval") return "awaiting_approval";
     step = next;
   }
+}
+
+/** One step: the portfolio as it is now, the step's reads and work, then its writes and the journal in one batch. */
+async function runStep(journal: Journal, step: Exclude<RunStep, "done">): Promise<RunStep> {
+  const started = Date.now();
+  const prefetched = prefetchedFor(journal, step);
+  await readAgainIfChanged(journal);
+  // Reconciling and recording finish the books even if the portfolio was stopped meanwhile; the rest needs it running.
+  if (journal.row.status !== "active" && step !== "reconcile" && step !== "record") throw new RunAborted();
+  const { reads, work } = STEPS[step];
+  const statements = prefetched ? [] : (reads?.(journal) ?? []);
+  const read = prefetched ?? (statements.length ? await journal.services.db.$client.batch(statements) : []);
+  const result = await work(journal, read);
+  journal.durations[step] = (journal.durations[step] ?? 0) + (Date.now() - started);
+  await save(journal, result);
+  await result.afterSave?.();
+  return result.next;
+}
+
+/** The step's reads sent with the last batch, unless the row changed or the object ran a control or sync since. */
+function prefetchedFor(journal: Journal, step: RunStep): D1Result[] | null {
+  const prefetched = journal.prefetched;
+  journal.prefetched = undefined;
+  if (prefetched?.step !== step || journal.stale) return null;
+  return prefetched.controls === journal.services.controlCount() ? prefetched.results : null;
+}
+
+/**
+ * Saves a step: its own writes, where to resume and how long it took, in one batch that then reads the portfolio's
+ * version (status, updatedAt, ledger), so the next step knows whether the row it holds is still current, and what the
+ * next step reads.
+ */
+async function save(journal: Journal, { next, saves }: StepResult): Promise<void> {
+  const { services, run, row } = journal;
+  const d1 = services.db.$client;
+  const nextReads = next === "done" || next === "approval" ? [] : (STEPS[next].reads?.(journal) ?? []);
+  const controls = services.controlCount();
+  const results = await d1.batch([
+    ...saves,
+    runUpdate(d1, run.id, {
+      step: next,
+      // "record" has already marked the run completed with its result, in the same batch.
+      ...(next === "done" ? {} : { status: next === "approval" ? "awaiting_approval" : "running" }),
+      durations: JSON.stringify(journal.durations),
+      notes: JSON.stringify(journal.notes),
+    }),
+    portfolioVersionStatement(d1, row.id),
+    ...nextReads,
+  ]);
+  if (nextReads.length) journal.prefetched = { step: next, controls, results: results.slice(saves.length + 2) };
+  const raw = firstRaw(results[saves.length + 1]);
+  if (!raw) return;
+  const version = readPortfolioVersion(raw);
+  // The ledger is the object's own (its trades and snapshots write it): taken as saved. Anything else changed only
+  // with `updatedAt`, and then the whole row is read again before the next step.
+  if (version.updatedAt.getTime() !== row.updatedAt.getTime()) journal.stale = true;
+  journal.row = { ...row, status: version.status, ledger: version.ledger };
+}
+
+/** The row read again when a save saw it change, or when the object carried out a control or a sync since. */
+async function readAgainIfChanged(journal: Journal): Promise<void> {
+  const { services } = journal;
+  const controls = services.controlCount();
+  if (!journal.stale && controls === journal.controlsSeen) return;
+  const raw = await portfolioStatement(services.db.$client, journal.row.id).first<Record<string, unknown>>();
+  if (raw) journal.row = readPortfolioRow(raw);
+  journal.stale = false;
+  journal.controlsSeen = controls;
 }
 
 function syncContext(journal: Journal): SyncContext {
@@ -131,18 +271,18 @@ function syncContext(journal: Journal): SyncContext {
   return { services: journal.services, row: journal.row, brokers: journal.brokers, notes: journal.notes };
 }
 
-const STEPS: Record<Exclude<RunStep, "done">, (journal: Journal) => Promise<RunStep>> = {
-  cancel: cancelStep,
-  snapshot: snapshotStep,
-  decide: decideStep,
-  plan: planStep,
-  approval: async () => "approval",
-  place: placeStep,
-  reconcile: reconcileStep,
-  record: recordStep,
+const STEPS: Record<Exclude<RunStep, "done">, Step> = {
+  cancel: { reads: (journal) => [liveOrdersStatement(journal.services.db.$client, journal.row.id)], work: cancelStep },
+  snapshot: { reads: snapshotReads, work: snapshotStep },
+  decide: { work: decideStep },
+  plan: { work: planStep },
+  approval: { work: async () => ({ next: "approval", saves: [] }) },
+  place: { work: placeStep },
+  reconcile: { reads: reconcileReads, work: reconcileStep },
+  record: { work: recordStep },
 };
 
-async function cancelStep(journal: Journal): Promise<RunStep> {
+async function cancelStep(journal: Journal, [liveResult]: D1Result[]): Promise<StepResult> {
   const { services, row, run } = journal;
   // Every later call goes through the broker: a paper portfolio whose virtual account is missing gets a new one.
   const capital = row.paperCapital ?? DEFAULT_PAPER_CAPITAL;
@@ -152,45 +292,34 @@ async function cancelStep(journal: Journal): Promise<RunStep> {
       symbol: null,
       message: `The paper account was missing; a new one was opened with ${capital} ${row.cashToken}.`,
     });
-  await expireApprovals(services, row.id, run.id);
-  await cancelLeftovers(syncContext(journal), run.id, LEFTOVER_REASON);
-  return "snapshot";
+  const saves: Saves = [];
+  await cancelLeftovers(syncContext(journal), readTrackedOrders(liveResult), run.id, LEFTOVER_REASON, saves);
+  return { next: "snapshot", saves };
 }
 
-/** Orders of earlier runs still waiting for approval expire when a new review starts. */
-async function expireApprovals(services: EngineServices, portfolioId: string, currentRunId: string): Promise<void> {
-  const waiting = (await runsAwaitingApproval(services.db, portfolioId)).filter((r) => r.id !== currentRunId);
-  if (waiting.length === 0) return;
-  const now = services.now();
-  await services.db.batch([
-    services.db
-      .update(portfolioOrders)
-      .set({ status: "expired", reason: EXPIRED_APPROVAL, updatedAt: now })
-      .where(
-        and(
-          inArray(
-            portfolioOrders.runId,
-            waiting.map((r) => r.id),
-          ),
-          eq(portfolioOrders.status, "pending_approval"),
-        ),
-      ),
-    ...waiting.map((r) =>
-      updateRunStatement(services.db, r.id, {
-        status: "completed",
-        step: "done",
-        finishedAt: r.finishedAt ?? now,
-        summary: r.summary ? `${r.summary} (approval expired)` : "Approval expired.",
-      }),
-    ),
-  ]);
+/** The owner (enabled or not), the decision input's history, and the day's starting equity. */
+function snapshotReads({ services, row }: Journal): D1PreparedStatement[] {
+  const d1 = services.db.$client;
+  return [
+    ownerEnabledStatement(d1, row.userId),
+    recentRunsStatement(d1, row.id, PREVIOUS_RUNS),
+    recentRunOrdersStatement(d1, row.id, PREVIOUS_RUNS),
+    dayStartStatement(d1, row.id, services.now(), row.startedAt),
+  ];
 }
 
-async function snapshotStep(journal: Journal): Promise<RunStep> {
+async function snapshotStep(
+  journal: Journal,
+  [ownerResult, runsResult, ordersResult, dayStartResult]: D1Result[],
+): Promise<StepResult> {
   const { services, run } = journal;
+  const d1 = services.db.$client;
   let row = journal.row;
-  const user = await services.db.select().from(users).where(eq(users.id, row.userId)).get();
-  if (!user?.enabled) throw new PauseRun({ code: "owner_disabled", message: "The owner's account is disabled." });
+  if (!firstRaw(ownerResult)?.enabled)
+    throw new PauseRun({ code: "owner_disabled", message: "The owner's account is disabled." });
+  journal.dayStart = readDayStart(firstRaw(dayStartResult));
+  const dayStart = journal.dayStart.equity;
+
   const context = syncContext(journal);
   const broker = await context.brokers.current();
   const ledger = readLedger(row.ledger);
@@ -199,35 +328,34 @@ async function snapshotStep(journal: Journal): Promise<RunStep> {
   journal.notes.push(...snapshot.notes);
   if (snapshot.kind === "futures")
     snapshot.positionMode = await preflightPositionMode(broker, row, snapshot, journal.notes);
+  const saves: Saves = [];
   if (Big(snapshot.outflow).gt(0) || JSON.stringify(snapshot.ledger) !== JSON.stringify(ledger)) {
     const startingEquity =
       row.startingEquity === null ? null : Big(row.startingEquity).minus(snapshot.outflow).toFixed();
-    await services.db
-      .update(portfolios)
-      .set({ ledger: JSON.stringify(snapshot.ledger), startingEquity })
-      .where(eq(portfolios.id, row.id));
+    saves.push(portfolioUpdate(d1, row.id, { ledger: JSON.stringify(snapshot.ledger), startingEquity }));
     row = { ...row, ledger: JSON.stringify(snapshot.ledger), startingEquity };
     journal.row = row;
   }
-  const dayStart = row.startedAt ? await dayStartEquity(services.db, row.id, services.now(), row.startedAt) : null;
   const breach = lossLimitReason(row, snapshot.equity, dayStart);
-  if (breach) throw new PauseRun({ code: "loss_limit", message: breach });
+  if (breach) {
+    // The corrected ledger is the account's truth whatever happens to the run.
+    await saveAll(d1, saves);
+    throw new PauseRun({ code: "loss_limit", message: breach });
+  }
 
-  const recent = await recentFinishedRuns(services.db, row.id, 5);
-  const orders = await ordersOfRuns(
-    services.db,
-    recent.map((r) => r.id),
-  );
+  const orders = ((ordersResult?.results ?? []) as Record<string, unknown>[]).map(readHistoryOrder);
+  const recent = ((runsResult?.results ?? []) as Record<string, unknown>[]).map(readHistoryRun);
   const input = await buildDecisionInput({
     row,
     snapshot,
     marketData: broker,
-    history: recent.map((r) => ({ run: r, orders: orders.get(r.id) ?? [] })),
+    history: recent.map((r) => ({ run: r, orders: orders.filter((o) => o.runId === r.id) })),
   });
-  await updateRun(services.db, run.id, { input: JSON.stringify(input), equityBefore: snapshot.equity });
-  journal.run = { ...run, input: JSON.stringify(input), equityBefore: snapshot.equity };
+  const saved = JSON.stringify(input);
+  saves.push(runUpdate(d1, run.id, { input: saved, equityBefore: snapshot.equity }));
+  journal.run = { ...run, input: saved, equityBefore: snapshot.equity };
   journal.input = input;
-  return "decide";
+  return { next: "decide", saves };
 }
 
 /**
@@ -265,9 +393,10 @@ function savedInput(journal: Journal): DecisionInput {
   return journal.input;
 }
 
-async function decideStep(journal: Journal): Promise<RunStep> {
+async function decideStep(journal: Journal): Promise<StepResult> {
   const { services, row, run } = journal;
-  if (run.decision) return "plan";
+  if (run.decision) return { next: "plan", saves: [] };
+  const d1 = services.db.$client;
   const input = savedInput(journal);
   const choice = await aiChoice(services, row);
   const provider = decisionProvider(services.ai, choice);
@@ -284,16 +413,13 @@ async function decideStep(journal: Journal): Promise<RunStep> {
     costUsd: result.usage?.costUsd ?? null,
   };
   if (!result.ok) {
-    await updateRun(services.db, run.id, common);
+    await runUpdate(d1, run.id, common).run();
     throw new RunFailure(`decision_${result.failure.code}`, result.failure.message);
   }
-  await updateRun(services.db, run.id, {
-    ...common,
-    decision: JSON.stringify(result.decision),
-    summary: result.decision.summary,
-  });
-  journal.run = { ...run, decision: JSON.stringify(result.decision), summary: result.decision.summary };
-  return "plan";
+  const decision = JSON.stringify(result.decision);
+  journal.run = { ...run, decision, summary: result.decision.summary };
+  journal.decision = result.decision;
+  return { next: "plan", saves: [runUpdate(d1, run.id, { ...common, decision, summary: result.decision.summary })] };
 }
 
 async function aiChoice(services: EngineServices, row: PortfolioRow) {
@@ -309,65 +435,84 @@ async function aiChoice(services: EngineServices, row: PortfolioRow) {
   return { provider: row.decisionProvider, apiKey };
 }
 
-async function planStep(journal: Journal): Promise<RunStep> {
+async function planStep(journal: Journal): Promise<StepResult> {
   const { services, row, run } = journal;
-  const existing = await ordersOfRun(services.db, run.id);
-  if (existing.length > 0 || run.plannedStops !== null) return nextAfterPlan(row, existing);
+  const d1 = services.db.$client;
+  // The plan's orders are saved with its stops, in one batch: stops saved means the plan was, and its orders stand.
+  if (run.plannedStops !== null) {
+    const saved = readOrderRows(await ordersOfRunStatement(d1, run.id).all());
+    return { next: nextAfterPlan(row, saved), saves: [] };
+  }
   const input = savedInput(journal);
-  const decision = JSON.parse(run.decision ?? "null") as Decision | null;
+  const decision = journal.decision ?? (JSON.parse(run.decision ?? "null") as Decision | null);
   if (!decision) throw new RunFailure("internal", "The run has no decision to plan.");
   const broker = await syncContext(journal).brokers.current();
   const tickers = await tickersOf(broker, gatewayMarket(row.market), portfolioSymbols(row));
   const plan = planOrders({ row, run, decisionInput: input, decision, tickers, now: services.now() });
-  const saveStops = updateRunStatement(services.db, run.id, { plannedStops: JSON.stringify(plan.stops) });
-  // One batch: the orders and the plan's stops are saved together, or not at all (then "plan" runs again).
-  if (plan.orders.length) await services.db.batch([insertOrdersStatement(services.db, plan.orders), saveStops]);
-  else await saveStops;
-  journal.run = { ...run, plannedStops: JSON.stringify(plan.stops) };
-  return nextAfterPlan(row, await ordersOfRun(services.db, run.id));
+  const plannedStops = JSON.stringify(plan.stops);
+  journal.run = { ...run, plannedStops };
+  journal.planned = plan.orders.map(savedOrderRow);
+  // With the step saved, or not at all (then "plan" runs again): every order exists before anything is sent.
+  return {
+    next: nextAfterPlan(row, plan.orders),
+    saves: [...insertOrderStatements(d1, plan.orders), runUpdate(d1, run.id, { plannedStops })],
+  };
 }
 
-function nextAfterPlan(row: PortfolioRow, orders: { status: string }[]): RunStep {
+function nextAfterPlan(row: PortfolioRow, orders: { status?: string }[]): RunStep {
   const waiting = orders.some((o) => o.status === "pending_approval");
   return row.executionMode === "manual_approval" && waiting ? "approval" : "place";
 }
 
-async function placeStep(journal: Journal): Promise<RunStep> {
+async function placeStep(journal: Journal): Promise<StepResult> {
   const { services, run } = journal;
-  const orders = await ordersOfRun(services.db, run.id);
-  const context = {
-    ...syncContext(journal),
-    run,
-    input: savedInput(journal),
-    stillActive: async () => (await portfolioById(services.db, journal.row.id))?.status === "active",
-  };
-  await placeOrders(context, orders);
+  const d1 = services.db.$client;
+  const orders = journal.planned ?? readOrderRows(await ordersOfRunStatement(d1, run.id).all());
+  journal.planned = undefined;
+  const context = { ...syncContext(journal), run, input: savedInput(journal) };
+  const saves: Saves = [];
+  await placeOrders(context, orders, saves);
   const stops = JSON.parse(run.plannedStops ?? "[]") as FuturesStopsIntent[];
   if (stops.length) {
     await applyStops(context, stops);
-    await updateRun(services.db, run.id, { plannedStops: "[]" });
+    saves.push(runUpdate(d1, run.id, { plannedStops: "[]" }));
     journal.run = { ...run, plannedStops: "[]" };
   }
-  // Approved in part: the rest still waits.
-  if ((await ordersOfRun(services.db, run.id)).some((o) => o.status === "pending_approval")) return "approval";
-  return "reconcile";
+  // Approved in part: the rest still waits (placement leaves orders waiting for approval as they are).
+  const next = orders.some((o) => o.status === "pending_approval") ? "approval" : "reconcile";
+  return { next, saves };
 }
 
-async function reconcileStep(journal: Journal): Promise<RunStep> {
-  const { services, run } = journal;
+const LIVE = new Set<OrderRow["status"]>(["open", "partially_filled", "unknown", "sending"]);
+
+/** The run's orders, and the portfolio's filled entries still waiting for their SL/TP. */
+function reconcileReads({ services, run, row }: Journal): D1PreparedStatement[] {
+  const d1 = services.db.$client;
+  return [trackedOrdersOfRunStatement(d1, run.id), ordersWithPendingStopsStatement(d1, row.id)];
+}
+
+async function reconcileStep(journal: Journal, [ordersResult, pendingResult]: D1Result[]): Promise<StepResult> {
   const context = syncContext(journal);
-  const live = (await ordersOfRun(services.db, run.id)).filter((o) =>
-    ["open", "partially_filled", "unknown", "sending"].includes(o.status),
+  const orders = readTrackedOrders(ordersResult);
+  const saves: Saves = [];
+  const refreshed = new Map(
+    (
+      await refreshOrders(
+        context,
+        orders.filter((o) => LIVE.has(o.status)),
+        saves,
+      )
+    ).map((o) => [o.id, o]),
   );
-  await refreshOrders(context, live);
-  await recordTrades(context, await ordersOfRun(services.db, run.id));
-  await protectFilledEntries(context);
-  return "record";
+  const latest = orders.map((o) => refreshed.get(o.id) ?? o);
+  await recordTrades(context, latest, saves);
+  await protectFilledEntries(context, readTrackedOrders(pendingResult), latest);
+  return { next: "record", saves };
 }
 
-async function recordStep(journal: Journal): Promise<RunStep> {
-  const { services, run } = journal;
-  const row = (await portfolioById(services.db, journal.row.id)) ?? journal.row;
+async function recordStep(journal: Journal): Promise<StepResult> {
+  const { services, run, row } = journal;
+  const d1 = services.db.$client;
   const ledger = readLedger(row.ledger);
   if (!ledger) throw new RunFailure("not_started", "The portfolio has no ledger; start it again.");
   const broker = await syncContext(journal).brokers.current();
@@ -375,25 +520,35 @@ async function recordStep(journal: Journal): Promise<RunStep> {
   const equity = valueLedger(ledger, ledgerPrices(row, tickers)).equity.toFixed();
   const now = services.now();
   const pnl = row.startingEquity === null ? "0" : Big(equity).minus(row.startingEquity).toFixed();
-  await services.db.batch([
-    insertEquityStatement(services.db, { portfolioId: row.id, at: now, equity, pnl, runId: run.id }),
-    updateRunStatement(services.db, run.id, {
-      status: "completed",
-      step: "done",
-      finishedAt: now,
-      equityAfter: equity,
-      notes: JSON.stringify(journal.notes),
-      durations: JSON.stringify(journal.durations),
-    }),
-    services.db
-      .update(portfolios)
-      .set({ equity, equityAt: now, peakEquity: newPeak(row, equity), lastRunAt: now, failedRunsInARow: 0 })
-      .where(eq(portfolios.id, row.id)),
-  ]);
-  const dayStart = row.startedAt ? await dayStartEquity(services.db, row.id, now, row.startedAt) : null;
+  const dayStart = await dayStartAt(journal, now);
   const breach = row.status === "active" ? lossLimitReason(row, equity, dayStart) : null;
-  if (breach) await pausePortfolio(services, { ...row, equity }, { code: "loss_limit", message: breach });
-  return "done";
+  return {
+    next: "done",
+    saves: [
+      equityPointStatement(d1, { portfolioId: row.id, at: now, equity, pnl, runId: run.id }),
+      runUpdate(d1, run.id, { status: "completed", finishedAt: now, equityAfter: equity }),
+      portfolioUpdate(d1, row.id, {
+        equity,
+        equityAt: now,
+        peakEquity: newPeak(row, equity),
+        lastRunAt: now,
+        failedRunsInARow: 0,
+      }),
+    ],
+    afterSave: breach
+      ? () => pausePortfolio(services, { ...row, equity }, { code: "loss_limit", message: breach })
+      : undefined,
+  };
+}
+
+/** The day's starting equity, as the snapshot read it when that was the same UTC day. */
+async function dayStartAt(journal: Journal, now: Date): Promise<string | null> {
+  const { row, services } = journal;
+  if (journal.dayStart?.midnight !== utcMidnight(now).getTime()) {
+    const raw = await dayStartStatement(services.db.$client, row.id, now, row.startedAt).first();
+    journal.dayStart = readDayStart(raw ?? undefined);
+  }
+  return journal.dayStart.equity;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,209 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it } from "vitest";
+import { openDatabase } from "../../../worker/db/client.ts";
+import { countedD1, newQueryCount, type QueryCount } from "../../../worker/db/counted-d1.ts";
+import { engineServices } from "../../../worker/portfolios/engine/engine-services.ts";
+import { Mutex } from "../../../worker/portfolios/engine/mutex.ts";
+import { executeRun, type RunOutcome } from "../../../worker/portfolios/engine/review-run.ts";
+import { addFault, clearFaults, holdPrice } from "../accounts/support.ts";
+import { settledRun, spotPortfolio, startSettled } from "../portfolios/support.ts";
+import {
+  engineStub,
+  eventually,
+  newPortfolio,
+  OPENAI,
+  rows,
+  type ScriptedTrader,
+  scriptedTrader,
+  spotBuy,
+  spotPlan,
+  venueOrders,
+} from "./support.ts";
+
+/**
+ * A review saves each step's writes and its journal in one D1 batch, and reads the portfolio's row again only when a
+ * control or a settings edit changed it (worker/portfolios/engine/review-run.ts). These tests hold it to both: few
+ * round trips, and every control or edit saved before a step still seen by that step, down to the next order.
+ */
+
+afterEach(async () => {
+  await clearFaults();
+});
+
+type Review = {
+  outcome: RunOutcome;
+  queries: QueryCount;
+  /** Statements that read a portfolio's whole row. */
+  rowReads: number;
+};
+
+/**
+ * One review of a started portfolio run by `executeRun` itself, inside the portfolio's object (its storage and
+ * paper account), with every D1 query counted; `beforeStep` runs inside the object's lock before each step that takes
+ * it (every step but "decide").
+ */
+async function countedReview(portfolioId: string, seq: number, beforeStep?: (n: number) => Promise<void>) {
+  const queries = newQueryCount();
+  let rowReads = 0;
+  let controls = 0;
+  let steps = 0;
+  const lock = new Mutex();
+  const outcome = await runInDurableObject(engineStub(portfolioId), (_object, state) => {
+    const db = openDatabase(
+      countedD1(env.DB, queries, (sql) => {
+        if (/^select\b[\s\S]*"tokens"[\s\S]*from "portfolios"/i.test(sql)) rowReads++;
+      }),
+    );
+    const services = engineServices(env, portfolioId, {
+      db,
+      storage: { get: (key) => state.storage.get(key), put: (key, value) => state.storage.put(key, value) },
+      lock: {
+        run: (work) =>
+          lock.run(async () => {
+            steps++;
+            if (beforeStep) {
+              await beforeStep(steps);
+              controls++;
+            }
+            return work();
+          }),
+      } as Mutex,
+      paperLock: new Mutex(),
+      controlCount: () => controls,
+    });
+    return executeRun(services, {
+      id: crypto.randomUUID(),
+      portfolioId,
+      seq,
+      trigger: "manual",
+      requestedAt: new Date(),
+    });
+  });
+  return { outcome, queries, rowReads } satisfies Review;
+}
+
+async function ethPortfolio(t: ScriptedTrader, overrides: Record<string, unknown> = {}) {
+  return newPortfolio(
+    t.user,
+    spotPortfolio(t.keyId, { tokens: [{ token: "ETH", minAllocation: 0 }], decisionSource: OPENAI, ...overrides }),
+  );
+}
+
+type Order = { status: string; reason: string | null; clientOrderId: string };
+
+describe("a review's trips to D1", () => {
+  it("reads the portfolio's row once and saves each step in one batch", async () => {
+    await holdPrice("binance", "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    // The start's review leaves a resting limit; the counted review cancels it and places two orders.
+    await t.decide(
+      spotPlan([spotBuy("ETHUSDT", "0.5", "2500", "2400")]),
+      spotPlan([spotBuy("ETHUSDT", "0.5", "2500"), spotBuy("ETHUSDT", "0.2", "2500", "2400")]),
+    );
+    const id = await ethPortfolio(t);
+    await startSettled(t.user, id);
+
+    const review = await countedReview(id, 2);
+    expect(review.outcome).toBe("completed");
+    const orders = await rows<{ status: string }>(
+      "SELECT status FROM portfolio_orders WHERE portfolio_id = ? ORDER BY created_at, leg",
+      id,
+    );
+    expect(orders.map((o) => o.status)).toEqual(["canceled", "filled", "open"]);
+    expect(review.rowReads).toBe(1);
+    // One batch to start (with the first step's read) and one per step (its writes, the journal, and the next step's
+    // reads), one per order sent (its `sending` mark, with the previous order's answer), one to read the recorded
+    // trades, and the exchange key and the AI key, read by their own modules: 13.
+    expect(review.queries.roundTrips).toBeLessThanOrEqual(13);
+  });
+});
+
+describe("controls and edits between a review's steps", () => {
+  it("a settings edit saved while the review waits for its decision is seen by the next step", async () => {
+    await holdPrice("binance", "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    await t.decide(spotPlan([]));
+    await t.script({ decision: { result: spotPlan([spotBuy("ETHUSDT", "0.5", "2500")]) }, delayMs: 1_500 });
+    const id = await ethPortfolio(t);
+    await startSettled(t.user, id);
+
+    const requested = await t.user.post(`/api/portfolios/${id}/runs`);
+    await eventually(async () => {
+      const [run] = await rows<{ step: string }>("SELECT step FROM portfolio_runs WHERE id = ?", requested.body.runId);
+      return run?.step === "decide" ? true : undefined;
+    }, "the review waiting for its decision");
+    const edited = await t.user.call("PATCH", `/api/portfolios/${id}`, { body: { executionMode: "manual_approval" } });
+    expect(edited.status).toBe(200);
+
+    const run = await settledRun(t.user, id, requested.body.runId as string);
+    expect(run.status).toBe("awaiting_approval");
+    expect(run.orders.map((o) => o.status)).toEqual(["pending_approval"]);
+    expect(await venueOrders(t.account)).toEqual([]);
+  });
+
+  it("a stop saved while the review waits for its decision ends it before anything is planned", async () => {
+    await holdPrice("binance", "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    await t.decide(spotPlan([]));
+    await t.script({ decision: { result: spotPlan([spotBuy("ETHUSDT", "0.5", "2500")]) }, delayMs: 1_500 });
+    const id = await ethPortfolio(t);
+    await startSettled(t.user, id);
+
+    const requested = await t.user.post(`/api/portfolios/${id}/runs`);
+    await eventually(async () => {
+      const [run] = await rows<{ step: string }>("SELECT step FROM portfolio_runs WHERE id = ?", requested.body.runId);
+      return run?.step === "decide" ? true : undefined;
+    }, "the review waiting for its decision");
+    expect((await t.user.post(`/api/portfolios/${id}/stop`)).status).toBe(200);
+
+    const run = await settledRun(t.user, id, requested.body.runId as string);
+    expect(run.status).toBe("aborted");
+    expect(run.orders).toEqual([]);
+    expect(await venueOrders(t.account)).toEqual([]);
+  });
+
+  it("a stop the object carried out after a step was saved is seen by the next step", async () => {
+    await holdPrice("binance", "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    await t.decide(spotPlan([]), spotPlan([spotBuy("ETHUSDT", "0.5", "2500")]));
+    const id = await ethPortfolio(t);
+    await startSettled(t.user, id);
+
+    // Steps taking the lock: cancel (1), snapshot (2), plan (3). The stop lands once "decide" has saved, as a stop
+    // waiting for the lock would: no batch of the review reads it before "plan" starts.
+    const review = await countedReview(id, 2, async (step) => {
+      if (step === 3) await env.DB.prepare("UPDATE portfolios SET status = 'stopped' WHERE id = ?").bind(id).run();
+    });
+    expect(review.outcome).toBe("aborted");
+    expect(await rows("SELECT id FROM portfolio_orders WHERE portfolio_id = ?", id)).toEqual([]);
+    expect(await venueOrders(t.account)).toEqual([]);
+  });
+
+  it("a stop saved while an order is on its way keeps the next order of the review from being sent", async () => {
+    await holdPrice("binance", "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    await t.decide(spotPlan([]), spotPlan([spotBuy("ETHUSDT", "0.5", "2500"), spotBuy("ETHUSDT", "0.2", "2500")]));
+    const id = await ethPortfolio(t);
+    await startSettled(t.user, id);
+    // The first order's answer is held (the engine gives up waiting after 1.5 s and looks it up by client order id).
+    await addFault("binance", { type: "timeout_after_accept", pathPrefix: "POST /api/v3/order", delayMs: 2_000 });
+
+    const requested = await t.user.post(`/api/portfolios/${id}/runs`);
+    await eventually(
+      async () => ((await venueOrders(t.account)).length > 0 ? true : undefined),
+      "the first order on the venue",
+    );
+    const stopped = t.user.post(`/api/portfolios/${id}/stop`);
+
+    const run = await settledRun(t.user, id, requested.body.runId as string);
+    expect((await stopped).status).toBe(200);
+    const [first, second] = run.orders as unknown as Order[];
+    expect(first?.status).toBe("filled");
+    expect(second).toMatchObject({
+      status: "rejected",
+      reason: "Not sent: the portfolio was stopped or paused during the run.",
+    });
+    expect((await venueOrders(t.account)).map((o) => o.clientOrderId)).toEqual([first?.clientOrderId]);
+  });
+});
