@@ -83,6 +83,10 @@ export default defineConfig(async () => {
             GROQ_BASE_URL: `${inject("simUrl")}/openai`,
             // Unconfirmed orders (timeout faults) resolve in a second and a half instead of ten.
             EXCHANGE_TIMEOUT_MS: "1500",
+            // No feed reads on other tests' cron ticks; test/worker/market/news tests point them at the simulator.
+            NEWS_FEEDS: "",
+            FEAR_GREED_URL: "",
+            NEWS_TIMEOUT_MS: "1000",
           },
         },
       })),

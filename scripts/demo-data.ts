@@ -21,7 +21,12 @@ const DEMO_ACCOUNTS = [
 
 const BALANCES = { spot: { USDT: "10000", USDC: "2000", BTC: "0.05", ETH: "1.5", SOL: "20" }, futuresWallet: "10000" };
 
-export async function seedDemoData(options: { origin: string; simulatorUrl: string }) {
+export async function seedDemoData(options: {
+  origin: string;
+  simulatorUrl: string;
+  /** Runs once the keys exist, before the portfolios start (the first cron tick: news for their first reviews). */
+  beforePortfolios?: () => Promise<void>;
+}) {
   await waitFor(`${options.origin}/api/health`, 120_000);
   for (const account of DEMO_ACCOUNTS) {
     await post(`${options.simulatorUrl}/control/accounts`, {
@@ -54,6 +59,7 @@ export async function seedDemoData(options: { origin: string; simulatorUrl: stri
       headers,
     );
   }
+  await options.beforePortfolios?.();
   const portfolios = await seedDemoPortfolios(options.origin, headers);
   return { email: DEMO_EMAIL, keys: DEMO_ACCOUNTS.map((a) => a.label), portfolios };
 }

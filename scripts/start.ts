@@ -42,6 +42,9 @@ const LOCAL_VARS = {
   EXCHANGE_EXTRA_HOSTS: [simHost, `localhost:${simulator.port}`, values["extra-hosts"]].filter(Boolean).join(","),
   OPENAI_BASE_URL: simulator.url,
   GROQ_BASE_URL: `${simulator.url}/openai`,
+  // News and Fear & Greed from the simulator's feeds (sim/news/), which carry a few demo headlines.
+  NEWS_FEEDS: ["coindesk", "cointelegraph", "decrypt"].map((feed) => `${simulator.url}/news/${feed}.xml`).join(","),
+  FEAR_GREED_URL: simulator.url,
 };
 const localVars = Object.entries(LOCAL_VARS).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
 
@@ -101,7 +104,7 @@ startWrangler();
 // (Through Miniflare's /cdn-cgi/handler/scheduled: `--test-scheduled`'s /__scheduled would be answered by the
 // SPA's assets, which only let /api/* reach the Worker.) A failed tick is reported once until one succeeds.
 let tickFailing = false;
-const cron = setInterval(async () => {
+async function cronTick(): Promise<void> {
   const query = new URLSearchParams({ cron: "* * * * *", time: String(Date.now()), format: "json" });
   const failure = await fetch(`${origin}/cdn-cgi/handler/scheduled?${query}`)
     .then(async (response) => {
@@ -111,7 +114,8 @@ const cron = setInterval(async () => {
     .catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
   if (failure && !tickFailing) console.error(`cron tick failed: ${failure}`);
   tickFailing = failure !== null;
-}, 60_000);
+}
+const cron = setInterval(cronTick, 60_000);
 
 let simulatorClosed = false;
 const closeSimulator = async () => {
@@ -130,7 +134,8 @@ process.on("SIGTERM", stop);
 
 if (!values["no-demo"]) {
   try {
-    const summary = await seedDemoData({ origin, simulatorUrl: simulator.url });
+    // One tick once the keys exist reads the simulator's news before the demo portfolios' first reviews.
+    const summary = await seedDemoData({ origin, simulatorUrl: simulator.url, beforePortfolios: cronTick });
     console.log(
       `demo data ready: sign in as ${summary.email} (keys ${summary.keys.join(", ")}; portfolios ${summary.portfolios.join(", ")})`,
     );

@@ -70,6 +70,7 @@ const limitsBody = z.strictObject({
 });
 
 const settleBody = z.object({ venue: venue.optional() });
+const fundingBody = z.object({ venue, apiKey: z.string().min(1) });
 
 const idTokenBody = z.object({
   email: z.string().min(1),
@@ -187,6 +188,15 @@ export function controlRoutes(state: SimState): Hono {
     const venues: SimVenue[] = only ? [only] : ["binance", "bybit"];
     for (const name of venues) state.exchanges[name].settle();
     return c.json({ settled: venues });
+  });
+
+  // Charges funding on one account's open positions now, as the venue does every 8 hours (tests need not wait).
+  app.post("/funding", valid("json", fundingBody), (c) => {
+    const body = c.req.valid("json");
+    const exchange = state.exchanges[body.venue];
+    const account = exchange.accountByKey(body.apiKey);
+    if (!account) return c.json({ error: "not_found", message: "no account with this API key" }, 404);
+    return c.json({ payments: exchange.chargeFunding(account) });
   });
 
   app.get("/stats", (c) => c.json(state.requests.view()));

@@ -17,6 +17,7 @@ import { portfolioControl } from "./portfolios/control.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { aiRoutes } from "./routes/ai.ts";
+import { aiKeyShareRoutes } from "./routes/ai-key-shares.ts";
 import { aiKeyRoutes } from "./routes/ai-keys.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { exchangeRoutes } from "./routes/exchanges.ts";
@@ -60,6 +61,7 @@ export function createApp(identity: Partial<IdentityDeps> = {}) {
   api.route("/", sessionRoutes);
   api.route("/", tokenRoutes);
   api.route("/", exchangeKeyRoutes);
+  api.route("/", aiKeyShareRoutes);
   api.route("/", aiKeyRoutes);
   api.route("/", aiRoutes);
   api.route("/", exchangeRoutes);

@@ -18,6 +18,26 @@ const commaList = z
 
 const hours = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** Well-known crypto news feeds (RSS 2.0), read by the cron when NEWS_FEEDS is not set; an empty value disables news. */
+const DEFAULT_NEWS_FEEDS = [
+  "https://www.coindesk.com/arc/outboundfeeds/rss/",
+  "https://cointelegraph.com/rss",
+  "https://decrypt.co/feed",
+  "https://bitcoinist.com/feed/",
+].join(",");
+
+// URLs keep their case (paths are case-sensitive); at most 20, each checked against the host policy when fetched.
+const urlList = z
+  .string()
+  .default(DEFAULT_NEWS_FEEDS)
+  .transform((value) =>
+    value
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean)
+      .slice(0, 20),
+  );
+
 /**
  * Settings are parsed once per Env object and passed down; nothing else reads `env.X` for settings.
  * Bindings (DB, ASSETS, Durable Objects) are read from `env` by the code that owns them.
@@ -45,6 +65,11 @@ const ConfigSchema = z
     EXCHANGE_EXTRA_HOSTS: commaList,
     // How long an exchange request may take before it counts as unanswered (orders: an unknown outcome, looked up).
     EXCHANGE_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
+    NEWS_FEEDS: urlList,
+    // alternative.me's API origin; empty disables the Fear & Greed reading.
+    FEAR_GREED_URL: z.union([z.url(), z.literal("")]).default("https://api.alternative.me"),
+    // Per-request deadline of a feed read (body included); a slow feed is skipped until the next read.
+    NEWS_TIMEOUT_MS: z.coerce.number().int().min(500).max(30_000).default(8_000),
   })
   .transform((raw) => ({
     version: raw.APP_VERSION,
@@ -67,6 +92,7 @@ const ConfigSchema = z
     },
     exchangeExtraHosts: raw.EXCHANGE_EXTRA_HOSTS,
     exchangeTimeoutMs: raw.EXCHANGE_TIMEOUT_MS,
+    news: { feeds: raw.NEWS_FEEDS, fearGreedUrl: raw.FEAR_GREED_URL || null, timeoutMs: raw.NEWS_TIMEOUT_MS },
   }));
 
 export type Config = z.output<typeof ConfigSchema>;

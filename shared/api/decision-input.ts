@@ -18,6 +18,21 @@ import {
  * indicators are numbers (analysis values, never used to size money directly).
  */
 
+/** Fractional return over the timeframe, log-linear slope in % per bar of it, and its trend (up/down/flat). */
+export const TimeframeContext = z.object({
+  return: z.number().nullable(),
+  slopePct: z.number().nullable(),
+  trend: z.enum(["up", "down", "flat"]).nullable(),
+});
+
+/** Hourly realized volatility in %: the last 24 hours, the whole window, their ratio and the regime it gives. */
+export const VolatilityRegime = z.object({
+  recentPct: z.number(),
+  baselinePct: z.number(),
+  ratio: z.number(),
+  regime: z.enum(["low", "normal", "high"]),
+});
+
 /** Per-token analysis from klines and the book top; see worker/market/indicators.ts for the formulas. */
 export const TokenMarketContext = z.object({
   asset: z.string(),
@@ -32,6 +47,12 @@ export const TokenMarketContext = z.object({
   trendSlopePct: z.record(z.string(), z.number().nullable()),
   /** Last candle's volume over the mean of the 20 before it. */
   volumeAnomaly: z.number().nullable(),
+  /** Per timeframe (worker/market/multi-timeframe.ts); optional only so reviews recorded before it still read. */
+  timeframes: z.object({ "1h": TimeframeContext, "4h": TimeframeContext, "1d": TimeframeContext }).optional(),
+  /** Last day's realized volatility against the token's own (worker/market/volatility-regime.ts). */
+  volatility: VolatilityRegime.nullable().optional(),
+  /** Hourly returns against BTC's over 7 days (worker/market/btc-correlation.ts); BTC itself is 1 / 1. */
+  btc: z.object({ correlation: z.number(), beta: z.number(), hours: z.number().int() }).nullable().optional(),
   book: z.object({ mid: z.number(), spreadBps: z.number(), imbalance: z.number() }).nullable(),
   riskFlags: z.array(z.enum(["overbought", "oversold", "volatile", "thin_book", "volume_spike"])),
   /** Why the context is missing or partial (a venue error); null when complete. */
@@ -50,6 +71,10 @@ export const MarketSignal = z.object({
   score: z.number().min(-1).max(1),
   summary: z.string().max(500),
   at: z.iso.datetime(),
+  /** How old the item was when the review read it. */
+  ageMinutes: z.number().int().min(0).max(100_000).optional(),
+  /** The story's link (news). */
+  url: z.url().max(1_000).optional(),
 });
 export type MarketSignal = z.infer<typeof MarketSignal>;
 
@@ -98,6 +123,18 @@ export const PortfolioHeader = z.object({
   instructions: z.string().max(4000),
 });
 
+/**
+ * The cash token's USD price from the venue's own book (USDT is the reference dollar: no venue lists a USD book).
+ * `assumed`: the book could not be read and the coin counts at 1. Optional only for reviews recorded before it.
+ */
+export const CashPeg = z.object({
+  asset: z.string(),
+  priceUsd: DecimalString,
+  pair: z.string().nullable(),
+  source: z.enum(["book", "reference", "assumed"]),
+});
+export type CashPeg = z.infer<typeof CashPeg>;
+
 export const SpotPosition = z.object({
   asset: z.string(),
   free: DecimalString,
@@ -138,6 +175,7 @@ export const SpotDecisionInput = z.object({
   at: z.iso.datetime(),
   portfolio: PortfolioHeader,
   totalValueUsd: DecimalString,
+  cashPeg: CashPeg.optional(),
   positions: z.array(SpotPosition),
   routes: z.array(SpotRoute),
   pnl: Pnl.nullable(),
@@ -155,6 +193,11 @@ export const FuturesInstrument = z.object({
   mark: DecimalString,
   /** Per funding interval as a fraction (0.0001 = 0.01 %); positive means longs pay shorts. */
   fundingRate: DecimalString.nullable(),
+  /** When the next funding is charged (ISO time); null when the venue did not say. Optional for older reviews. */
+  nextFundingAt: z.iso.datetime().nullable().optional(),
+  /** Open contracts on the venue, in the base asset and in USDT; null when the venue did not say. */
+  openInterest: DecimalString.nullable().optional(),
+  openInterestUsd: DecimalString.nullable().optional(),
   market: Market,
 });
 export type FuturesInstrument = z.infer<typeof FuturesInstrument>;
@@ -179,6 +222,7 @@ export const FuturesDecisionInput = z.object({
   at: z.iso.datetime(),
   portfolio: PortfolioHeader,
   wallet: FuturesWallet,
+  cashPeg: CashPeg.optional(),
   positionMode: PositionMode,
   positions: z.array(Position),
   stops: z.array(ConditionalOrder),

@@ -76,6 +76,33 @@ export const Ticker = z
   .openapi("Ticker");
 export type Ticker = z.infer<typeof Ticker>;
 
+/** A USDT perpetual's funding and open interest, from the venue's public data. */
+export const FuturesStats = z
+  .object({
+    symbol: z.string(),
+    /** Per funding interval as a fraction (0.0001 = 0.01 %); positive means longs pay shorts. */
+    fundingRate: DecimalString,
+    /** When the next funding is charged (epoch ms). */
+    nextFundingTime: z.number().int(),
+    /** Open contracts in the base asset. */
+    openInterest: DecimalString,
+    /** Open interest in USDT (open interest × mark). */
+    openInterestValue: DecimalString,
+    time: z.number().int(),
+  })
+  .openapi("FuturesStats");
+export type FuturesStats = z.infer<typeof FuturesStats>;
+
+/** A funding fee the futures account paid (negative) or received (positive), with the venue's id for it. */
+export const FundingPayment = z.object({
+  id: z.string(),
+  symbol: z.string(),
+  asset: z.string(),
+  amount: DecimalString,
+  time: z.number().int(),
+});
+export type FundingPayment = z.infer<typeof FundingPayment>;
+
 export const KlineInterval = z.enum(["1m", "5m", "15m", "30m", "1h", "4h", "12h", "1d", "1w"]);
 export type KlineInterval = z.infer<typeof KlineInterval>;
 

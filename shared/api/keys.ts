@@ -97,6 +97,10 @@ export type ReplaceExchangeKey = z.infer<typeof ReplaceExchangeKey>;
 export const AiKey = z
   .object({
     provider: AiProvider,
+    baseUrl: z
+      .string()
+      .nullable()
+      .openapi({ description: "Another endpoint speaking the provider's API; null: the provider's own" }),
     apiKey: masked,
     status: KeyStatus,
     verifiedAt: z.iso.datetime().nullable(),
@@ -109,7 +113,18 @@ export type AiKey = z.infer<typeof AiKey>;
 
 export const AiKeyList = z.object({ keys: z.array(AiKey) }).openapi("AiKeyList");
 
-export const SetAiKey = z.object({ apiKey: credential("AI provider API key") }).openapi("SetAiKey");
+export const SetAiKey = z
+  .object({
+    apiKey: credential("AI provider API key"),
+    baseUrl: baseUrl.optional().openapi({
+      description:
+        "Any endpoint speaking the provider's API (OpenAI: Responses and /v1/models; Groq: OpenAI-compatible chat " +
+        "completions), e.g. a gateway or a self-hosted server: https on the default port, a public host (or one the " +
+        "operator lists in EXCHANGE_EXTRA_HOSTS). Left out: the provider's own API.",
+      example: "https://llm.example.com",
+    }),
+  })
+  .openapi("SetAiKey");
 
 export const AiProviderParam = z.object({
   provider: AiProvider.openapi({ param: { name: "provider", in: "path" } }),

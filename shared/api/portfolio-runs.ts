@@ -2,6 +2,7 @@ import { DecisionInput } from "./decision-input.ts";
 import { Decision } from "./decisions.ts";
 import { DecimalInput, DecimalString } from "./exchanges.ts";
 import { PortfolioOrder } from "./portfolio-orders.ts";
+import { ReasoningEffort } from "./portfolios.ts";
 import * as z from "./zod.ts";
 
 /**
@@ -46,6 +47,25 @@ export const RunUsage = z
   })
   .openapi("RunUsage");
 
+export const RunAiOptions = z
+  .object({ reasoningEffort: ReasoningEffort.nullable(), webSearch: z.boolean() })
+  .openapi("RunAiOptions", { description: "What was sent with the AI request (null effort: the model's default)" });
+export type RunAiOptions = z.infer<typeof RunAiOptions>;
+
+export const RunFallback = z
+  .object({
+    provider: z.string().openapi({ description: "The portfolio's AI provider that did not decide" }),
+    model: z.string(),
+    code: z.string().openapi({
+      description:
+        "`spend_cap` (the portfolio's monthly AI spend cap was reached), or `decision_<failure>` (the provider failed: " +
+        "timeout, provider_error, refused, invalid_output, ...)",
+    }),
+    message: z.string(),
+  })
+  .openapi("RunFallback", { description: "The built-in strategy decided instead of the portfolio's AI, and why" });
+export type RunFallback = z.infer<typeof RunFallback>;
+
 export const RunNote = z
   .object({
     kind: z.enum(["cancel", "stops", "settings", "risk", "info"]),
@@ -76,6 +96,8 @@ export const RunSummary = z
     equityBefore: DecimalString.nullable(),
     equityAfter: DecimalString.nullable(),
     usage: RunUsage.nullable(),
+    aiOptions: RunAiOptions.nullable().openapi({ description: "Null when no AI was asked" }),
+    fallback: RunFallback.nullable(),
     orders: z.array(PortfolioOrder).openapi({ description: "Planned, placed and refused orders, by leg" }),
     notes: z.array(RunNote),
   })

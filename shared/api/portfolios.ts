@@ -27,6 +27,7 @@ export const STATUS_REASON_CODES = [
   "kill_switch",
   "failed_reviews",
   "loss_limit",
+  "stablecoin_depeg",
   "key_unavailable",
   "owner_disabled",
 ] as const;
@@ -67,10 +68,41 @@ export const PortfolioToken = z
   .openapi("PortfolioToken");
 export type PortfolioToken = z.infer<typeof PortfolioToken>;
 
+export const REASONING_EFFORTS = ["none", "minimal", "low", "medium", "high"] as const;
+export const ReasoningEffort = z.enum(REASONING_EFFORTS).openapi("ReasoningEffort", {
+  description: "How much the model reasons before answering; which values a model accepts: `GET /api/ai/models`",
+});
+export type ReasoningEffort = z.infer<typeof ReasoningEffort>;
+
+/** USD, up to cents, for AI spend caps and budgets. */
+export const UsdAmount = z
+  .string()
+  .max(12)
+  .regex(/^\d{1,6}(\.\d{1,2})?$/, 'an amount in USD as a decimal string, e.g. "20" or "7.50"')
+  .refine((value) => Number(value) > 0, "more than 0")
+  .openapi({ example: "20" });
+
 export const DecisionSource = z
   .discriminatedUnion("provider", [
     z.object({ provider: z.literal("builtin") }),
-    z.object({ provider: z.enum(["openai", "groq"]), model: z.string().trim().min(1).max(64) }),
+    z.object({
+      provider: z.enum(["openai", "groq"]),
+      model: z.string().trim().min(1).max(64),
+      reasoningEffort: ReasoningEffort.nullable()
+        .default(null)
+        .openapi({ description: "Null: the model's default (nothing sent); only values the model supports" }),
+      webSearch: z
+        .boolean()
+        .default(false)
+        .openapi({ description: "Let the model search the web (OpenAI Responses `web_search` tool; OpenAI only)" }),
+      sharedKeyId: z.string().min(1).max(64).nullable().default(null).openapi({
+        description: "An AI key an administrator shared with you (GET /api/keys/ai/shared); null: your own key",
+      }),
+      monthlySpendCapUsd: UsdAmount.nullable().default(null).openapi({
+        description:
+          "Once this portfolio's AI spend in the calendar month (UTC) reaches it, reviews use the built-in strategy",
+      }),
+    }),
   ])
   .openapi("DecisionSource", { description: "The built-in strategy, or OpenAI/Groq with a model (needs your AI key)" });
 export type DecisionSource = z.infer<typeof DecisionSource>;
@@ -168,6 +200,10 @@ export const PortfolioPerformance = z
     equity: z.string().openapi({ description: "Value in the cash token (decimal string)" }),
     pnl: z.string().openapi({ description: "Equity minus the starting equity, in the cash token" }),
     pnlPct: z.string().openapi({ description: "PnL as a percentage of the starting equity" }),
+    funding: z.string().nullable().openapi({
+      description:
+        "Futures: funding received minus funding paid since start, in the cash token (already in equity and pnl); null for spot",
+    }),
     at: z.iso.datetime(),
   })
   .openapi("PortfolioPerformance");

@@ -301,6 +301,45 @@ function cancelAlgoOrder(c: EndpointContext) {
   };
 }
 
+/**
+ * `GET /fapi/v1/income`: only FUNDING_FEE rows exist here (the simulator books no other income). Without a window the
+ * last 7 days; `tranId` is unique per user and income type; oldest first, `limit` default 100, max 1000.
+ */
+function income(c: EndpointContext) {
+  onlyDocumented(c.params, [
+    "symbol",
+    "incomeType",
+    "startTime",
+    "endTime",
+    "page",
+    "limit",
+    "recvWindow",
+    "timestamp",
+    "signature",
+  ]);
+  const symbol = c.params.get("symbol") ? symbolParam(c.exchange, "linear", c.params) : undefined;
+  const incomeType = c.params.get("incomeType");
+  const startTime = optionalInt(c.params, "startTime");
+  const endTime = optionalInt(c.params, "endTime");
+  const from = startTime ?? (endTime === undefined ? c.serverTime - SEVEN_DAYS_MS : 0);
+  const limit = Math.min(Math.max(optionalInt(c.params, "limit") ?? 100, 1), 1000);
+  if (incomeType !== undefined && incomeType !== "FUNDING_FEE") return [];
+  return c.exchange
+    .fundingPayments(c.account, from)
+    .filter((p) => (symbol === undefined || p.symbol === symbol) && (endTime === undefined || p.time <= endTime))
+    .slice(0, limit)
+    .map((p) => ({
+      symbol: p.symbol,
+      incomeType: "FUNDING_FEE",
+      income: Big(p.amount).toFixed(8),
+      asset: "USDT",
+      info: "FUNDING_FEE",
+      time: p.time,
+      tranId: Number(p.id),
+      tradeId: "",
+    }));
+}
+
 function openAlgoOrders(c: EndpointContext) {
   const symbol = c.params.get("symbol") ? symbolParam(c.exchange, "linear", c.params) : undefined;
   return c.exchange.conditionals(c.account, symbol).map(algoOrderJson);
@@ -342,6 +381,7 @@ export const futuresEndpoints: Endpoint[] = [
   { ...trade, method: "DELETE", path: "/fapi/v1/algoOrder", weight: 1, site: "cancelOrder", handle: cancelAlgoOrder },
   { ...read, method: "GET", path: "/fapi/v1/openAlgoOrders", weight: bySymbol(1, 40), handle: openAlgoOrders },
   { ...read, method: "GET", path: "/fapi/v2/account", weight: 5, handle: account },
+  { ...read, method: "GET", path: "/fapi/v1/income", weight: 30, handle: income },
   { ...read, method: "GET", path: "/fapi/v2/balance", weight: 5, handle: balance },
   { ...read, method: "GET", path: "/fapi/v2/positionRisk", weight: 5, handle: positionRisk },
 ];

@@ -135,6 +135,12 @@ function premiumIndex(c: EndpointContext) {
   return oneOrMany(c, rows);
 }
 
+/** `GET /fapi/v1/openInterest?symbol=`: `{ openInterest, symbol, time }`, open contracts in the base asset. */
+function openInterest(c: EndpointContext) {
+  const symbol = symbolParam(c.exchange, "linear", c.params);
+  return { openInterest: c.exchange.openInterest(symbol), symbol, time: c.serverTime };
+}
+
 const hasSymbol = (p: Map<string, string>) => Boolean(p.get("symbol"));
 
 export function marketDataEndpoints(market: SimMarket): Endpoint[] {
@@ -176,6 +182,7 @@ export function marketDataEndpoints(market: SimMarket): Endpoint[] {
       weight: (p) => (hasSymbol(p) ? 1 : 10),
       handle: premiumIndex,
     });
+    endpoints.push({ ...base, method: "GET", path: "/fapi/v1/openInterest", weight: 1, handle: openInterest });
   }
   return endpoints;
 }

@@ -1,12 +1,63 @@
 import { type Account, SimError, type SimExchange } from "../engine/types.ts";
 import { RET } from "./codes.ts";
-import { account, type Endpoint, parseBody, RetFailure, str } from "./endpoint.ts";
+import { account, type Endpoint, page, paramsError, parseBody, RetFailure, str } from "./endpoint.ts";
 import { SetMarginMode } from "./requests.ts";
 import { walletView } from "./views.ts";
 
-/** The unified wallet, its account-wide margin mode, and the API key's own permissions. */
+/** The unified wallet, its account-wide margin mode, its transaction log, and the API key's own permissions. */
+
+const SEVEN_DAYS_MS = 7 * 24 * 3_600_000;
 
 export const accountEndpoints: Endpoint[] = [
+  {
+    method: "GET",
+    path: "/v5/account/transaction-log",
+    auth: () => "read",
+    // Only funding settlements are logged here (type SETTLEMENT); other types answer an empty list.
+    handle(call) {
+      const p = call.params;
+      if (p.accountType !== undefined && p.accountType !== "UNIFIED") throw paramsError("accountType invalid");
+      const start = str(p.startTime) ? Number(p.startTime) : undefined;
+      const end = str(p.endTime) ? Number(p.endTime) : undefined;
+      if (start !== undefined && end !== undefined && end - start > SEVEN_DAYS_MS) {
+        throw paramsError("endTime - startTime must not exceed 7 days");
+      }
+      const from = start ?? (end ?? call.serverTime) - SEVEN_DAYS_MS;
+      const to = end ?? from + SEVEN_DAYS_MS;
+      const wanted = (p.category === undefined || p.category === "linear") && (!p.type || p.type === "SETTLEMENT");
+      const symbol = str(p.symbol);
+      const rows = wanted
+        ? call.exchange
+            .fundingPayments(account(call), from)
+            .filter((f) => f.time <= to && (!symbol || f.symbol === symbol) && (!p.currency || p.currency === "USDT"))
+            .reverse()
+            .map((f) => ({
+              id: `funding-${f.id}`,
+              symbol: f.symbol,
+              category: "linear",
+              side: f.size.startsWith("-") ? "Sell" : "Buy",
+              transactionTime: String(f.time),
+              type: "SETTLEMENT",
+              transSubType: "",
+              qty: f.size.replace("-", ""),
+              size: f.size,
+              currency: "USDT",
+              tradePrice: f.markPrice,
+              funding: f.amount,
+              fee: "0",
+              cashFlow: "0",
+              change: f.amount,
+              cashBalance: "",
+              feeRate: f.rate,
+              bonusChange: "",
+              tradeId: "",
+              orderId: "",
+              orderLinkId: "",
+            }))
+        : [];
+      return page(rows, p, 20, 50);
+    },
+  },
   {
     method: "GET",
     path: "/v5/account/wallet-balance",

@@ -75,8 +75,9 @@ export const marketEndpoints: Endpoint[] = [
           indexPrice: last,
           markPrice: last,
           fundingRate: exchange.fundingRate(i.symbol),
-          nextFundingTime: String(Math.ceil((Date.now() + 1) / 28_800_000) * 28_800_000),
-          openInterest: "0",
+          nextFundingTime: String(Math.ceil((exchange.now() + 1) / 28_800_000) * 28_800_000),
+          openInterest: exchange.openInterest(i.symbol),
+          openInterestValue: new Dec(exchange.openInterest(i.symbol)).times(last).round(2).toFixed(),
         };
       });
       return { category: market, list };

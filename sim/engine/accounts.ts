@@ -64,6 +64,7 @@ export function newAccount(venue: SimVenue, id: string, input: AccountInput): Ac
     orders: new Map(),
     fills: [],
     conditionals: new Map(),
+    funding: [],
   };
   for (const [asset, value] of Object.entries(input.spot ?? {})) {
     credit(account, asset, new Dec(amount(value, `spot.${asset}`)));

@@ -3,6 +3,7 @@ import { cancelConditional, placeConditional, triggerConditionals } from "./cond
 import { type EngineContext, findInstrument, isOpen, tradingInstrument } from "./context.ts";
 import { Dec, formatToStep, roundToStep } from "./decimal.ts";
 import { parsePositive } from "./filters.ts";
+import { chargeFunding, fundingPeriod, openInterest } from "./funding.ts";
 import { defaultInstruments, instrumentKey } from "./instruments.ts";
 import { cancelOrder, matchRestingOrders, placeOrder } from "./matching.ts";
 import { futuresEquity, leverageOf, marginModeOf, positionViews } from "./positions.ts";
@@ -42,8 +43,18 @@ export function createExchange(venue: SimVenue, options: ExchangeOptions = {}): 
   const accounts = new Map<string, Account>();
   let accountCount = 0;
   let lastStepSecond = Number.NEGATIVE_INFINITY;
+  let lastFundingPeriod = fundingPeriod(clock());
+
+  /** Funding is charged once per 8-hour boundary the clock has crossed (several crossed at once: once). */
+  function settleDueFunding(): void {
+    const period = fundingPeriod(ctx.now());
+    if (period <= lastFundingPeriod) return;
+    lastFundingPeriod = period;
+    for (const account of accounts.values()) chargeFunding(ctx, account);
+  }
 
   function step(): void {
+    settleDueFunding();
     lastStepSecond = Math.floor(ctx.now() / 1000);
     for (const account of accounts.values()) {
       matchRestingOrders(ctx, account);
@@ -85,6 +96,12 @@ export function createExchange(venue: SimVenue, options: ExchangeOptions = {}): 
       return ctx.paths.klines(findInstrument(ctx, market, symbol), intervalMs, limit, endTime ?? now, now);
     },
     fundingRate: (symbol) => ctx.paths.fundingRate(findInstrument(ctx, "linear", symbol), ctx.now()),
+    openInterest: (symbol) => openInterest(ctx, accounts.values(), symbol),
+    fundingPayments(account, since) {
+      settleDueFunding();
+      return account.funding.filter((payment) => payment.time >= since);
+    },
+    chargeFunding: (only) => (only ? [only] : [...accounts.values()]).flatMap((account) => chargeFunding(ctx, account)),
 
     createAccount(input) {
       if (input.apiKey !== undefined && accounts.has(input.apiKey)) {
@@ -210,6 +227,7 @@ export function createExchange(venue: SimVenue, options: ExchangeOptions = {}): 
       ctx.locks.clear();
       ctx.paths.reset();
       lastStepSecond = Number.NEGATIVE_INFINITY;
+      lastFundingPeriod = fundingPeriod(ctx.now());
     },
   };
 }

@@ -2,7 +2,8 @@ import type { Instrument, SimMarket, SimVenue } from "./types.ts";
 
 /**
  * The default catalog: the same symbols on both venues with filters close to the real ones (exchanges.md §1.5, §2.3,
- * §3.4). TESTUSDT (step 0.5) exercises rounding; HALTUSDT is a spot symbol that is not trading.
+ * §3.4). TESTUSDT (step 0.5) exercises rounding; HALTUSDT is a spot symbol that is not trading. USDCUSDT and
+ * FDUSDUSDT are stablecoin books (the peg Ballast reads), held near 1 by a tiny volatility.
  */
 type Listing = {
   symbol: string;
@@ -13,6 +14,7 @@ type Listing = {
   stepSize: string;
   maxQty: string;
   status?: Instrument["status"];
+  volatilityScale?: number;
 };
 
 type LinearListing = Listing & { maxLeverage: number; binanceMinNotional: string };
@@ -98,6 +100,26 @@ const SPOT: Listing[] = [
     tickSize: "0.01",
     stepSize: "0.0001",
     maxQty: "9000",
+  },
+  {
+    symbol: "USDCUSDT",
+    base: "USDC",
+    quote: "USDT",
+    anchorPrice: "1",
+    tickSize: "0.0001",
+    stepSize: "1",
+    maxQty: "90000000",
+    volatilityScale: 0.01,
+  },
+  {
+    symbol: "FDUSDUSDT",
+    base: "FDUSD",
+    quote: "USDT",
+    anchorPrice: "1",
+    tickSize: "0.0001",
+    stepSize: "1",
+    maxQty: "90000000",
+    volatilityScale: 0.01,
   },
   {
     symbol: "HALTUSDT",
@@ -191,6 +213,17 @@ const LINEAR: LinearListing[] = [
     binanceMinNotional: "5",
   },
   {
+    symbol: "LINKUSDT",
+    base: "LINK",
+    quote: "USDT",
+    anchorPrice: "20",
+    tickSize: "0.001",
+    stepSize: "0.01",
+    maxQty: "1000000",
+    maxLeverage: 50,
+    binanceMinNotional: "5",
+  },
+  {
     symbol: "TESTUSDT",
     base: "TEST",
     quote: "USDT",
@@ -217,6 +250,7 @@ function spotInstrument(listing: Listing): Instrument {
     minNotional: "5",
     maxLeverage: 1,
     anchorPrice: listing.anchorPrice,
+    ...(listing.volatilityScale === undefined ? {} : { volatilityScale: listing.volatilityScale }),
   };
 }
 

@@ -54,7 +54,7 @@ function lockedElsewhere(ctx: EngineContext, account: Account): Decimal {
   return new Dec(account.spot.get(COLLATERAL_ASSET)?.locked ?? "0");
 }
 
-function addToWallet(ctx: EngineContext, account: Account, delta: Decimal): void {
+export function addToWallet(ctx: EngineContext, account: Account, delta: Decimal): void {
   if (ctx.venue === "bybit") {
     adjustFree(account, COLLATERAL_ASSET, delta);
     return;

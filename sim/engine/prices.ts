@@ -178,7 +178,7 @@ export class PricePaths {
       const to = uniform(pathSeed, octave, cell + 1) * 2 - 1;
       sum += (from + (to - from) * fraction) * Math.sqrt(period);
     }
-    return sum * SIGMA_PER_SQRT_SECOND * this.volatility;
+    return sum * SIGMA_PER_SQRT_SECOND * this.volatility * (instrument.volatilityScale ?? 1);
   }
 
   private pathSeed(instrument: Instrument): number {

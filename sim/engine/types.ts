@@ -28,6 +28,8 @@ export type Instrument = {
   maxLeverage: number; // linear only (spot: 1)
   /** Starting price of the seeded path. */
   anchorPrice: string;
+  /** Multiplies the path's volatility: stablecoin pairs move a few hundredths of a percent a day, not 3.5 %. */
+  volatilityScale?: number;
 };
 
 export type Permissions = {
@@ -123,6 +125,21 @@ export type Account = {
   orders: Map<string, SimOrder>; // key orderId
   fills: SimFill[];
   conditionals: Map<string, SimConditional>;
+  /** Funding fees charged on its linear positions, oldest first. */
+  funding: SimFundingPayment[];
+};
+
+/** One funding fee on one position leg: `amount` is signed (negative = paid), `rate` the funding rate applied. */
+export type SimFundingPayment = {
+  id: string;
+  symbol: string;
+  positionSide: "both" | "long" | "short";
+  /** Signed size at settlement (negative = short). */
+  size: string;
+  markPrice: string;
+  rate: string;
+  amount: string;
+  time: number;
 };
 
 /** Faults injected through the control API; each is consumed by the next matching request. */
@@ -232,6 +249,14 @@ export interface SimExchange {
   /** Candles oldest first, the last one containing `endTime` (default now). */
   klines(market: SimMarket, symbol: string, intervalMs: number, limit: number, endTime?: number): Candle[];
   fundingRate(symbol: string): string;
+  /** Open contracts in the base asset: a seeded market-wide amount plus the simulator's own accounts' longs. */
+  openInterest(symbol: string): string;
+  /**
+   * Funding fees of `account` since `since`; settlements due (every 8 h of the clock) are charged first. Control:
+   * `chargeFunding()` settles positions now (one account's, or every account's).
+   */
+  fundingPayments(account: Account, since: number): SimFundingPayment[];
+  chargeFunding(account?: Account): SimFundingPayment[];
 
   createAccount(input: {
     environment?: SimEnvironment;

@@ -13,6 +13,8 @@ import {
   type ResponsesRequest,
   responseObject,
   strictViolation,
+  unsupportedChatOption,
+  unsupportedOption,
 } from "./shapes.ts";
 
 /**
@@ -73,7 +75,9 @@ export function openAiRoutes(state: SimState): Hono {
         if (violation)
           return c.json(errorBody(400, `Invalid schema for response_format '${format.name}': ${violation}`), 400);
       }
-      script.record({ provider: "openai", path: "/v1/responses", apiKey, body: request });
+      const refused = unsupportedOption(request);
+      if (refused) return c.json(errorBody(400, refused), 400);
+      script.record({ provider: "openai", path: "/v1/responses", host: hostOf(c), apiKey, body: request });
       return answer(c, script.next(apiKey), format?.name, (text, status) => responseObject(request, text, status));
     }),
   );
@@ -88,13 +92,23 @@ export function openAiRoutes(state: SimState): Hono {
         const violation = strictViolation(format.schema);
         if (violation) return c.json(errorBody(400, `invalid JSON schema for response_format: ${violation}`), 400);
       }
-      script.record({ provider: "groq", path: "/openai/v1/chat/completions", apiKey, body: request });
+      const refused = unsupportedChatOption(request);
+      if (refused) return c.json(errorBody(400, refused), 400);
+      script.record({
+        provider: "groq",
+        path: "/openai/v1/chat/completions",
+        host: hostOf(c),
+        apiKey,
+        body: request,
+      });
       return answer(c, script.next(apiKey), format?.name, (text) => chatCompletion(request, text));
     }),
   );
 
   return app;
 }
+
+const hostOf = (c: Context) => c.req.header("host") ?? "";
 
 async function withKey(
   c: Context,

@@ -39,7 +39,8 @@ export const ScriptBody = z.strictObject({
 
 export const KeyBody = z.strictObject({ provider: AiProviderName, apiKey: z.string().min(8).max(200).optional() });
 
-export type RequestLog = { provider: AiProviderName; path: string; apiKey: string; body: unknown };
+/** `host`: the Host the request was sent to, so a test can tell a key's own base URL from the default one. */
+export type RequestLog = { provider: AiProviderName; path: string; host: string; apiKey: string; body: unknown };
 
 export class AiScript {
   readonly keys = new Map<string, AiProviderName>();

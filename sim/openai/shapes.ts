@@ -82,7 +82,16 @@ export type ChatRequest = {
   model: string;
   messages?: { role?: string; content?: unknown }[];
   response_format?: { type?: string; json_schema?: { name?: string; strict?: boolean; schema?: unknown } };
+  reasoning_effort?: string;
 };
+
+/** Groq takes `reasoning_effort` (low, medium, high) from GPT-OSS models only. */
+export function unsupportedChatOption(request: ChatRequest): string | null {
+  const effort = request.reasoning_effort;
+  if (effort === undefined) return null;
+  if (!request.model.startsWith("openai/gpt-oss-")) return "`reasoning_effort` is not supported with this model";
+  return ["low", "medium", "high"].includes(effort) ? null : `'reasoning_effort' must be one of: low, medium, high`;
+}
 
 export function chatCompletion(request: ChatRequest, content: string) {
   const promptTokens = tokens(JSON.stringify(request.messages ?? []));
@@ -109,6 +118,29 @@ export function chatCompletion(request: ChatRequest, content: string) {
 
 export const OPENAI_MODELS = ["gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-4.1-mini", "text-embedding-3-small", "tts-1"];
 export const GROQ_MODELS = ["openai/gpt-oss-120b", "openai/gpt-oss-20b", "llama-3.3-70b-versatile", "whisper-large-v3"];
+
+/**
+ * What OpenAI refuses with a 400 among the options Ballast sends: `reasoning.effort` for a model that does not
+ * reason, an effort the model does not take, and the web_search tool at minimal effort or on a model without it.
+ */
+export function unsupportedOption(request: ResponsesRequest): string | null {
+  const effort = request.reasoning?.effort;
+  const reasons = /^(gpt-5|o\d)/.test(request.model);
+  if (effort !== undefined && !reasons)
+    return `Unsupported parameter: 'reasoning.effort' is not supported with this model.`;
+  const efforts = /^gpt-5\.\d/.test(request.model)
+    ? ["none", "low", "medium", "high"]
+    : /^gpt-5/.test(request.model)
+      ? ["minimal", "low", "medium", "high"]
+      : ["low", "medium", "high"];
+  if (effort !== undefined && !efforts.includes(effort))
+    return `Unsupported value: 'reasoning.effort' does not support '${effort}' with this model. Supported values are: ${efforts.map((e) => `'${e}'`).join(", ")}.`;
+  const webSearch = request.tools?.some((t) => t.type === "web_search") ?? false;
+  if (webSearch && effort === "minimal") return "Web search is not supported with minimal reasoning effort.";
+  if (webSearch && /^gpt-4\.1-nano/.test(request.model))
+    return `Hosted tool 'web_search' is not supported with ${request.model}.`;
+  return null;
+}
 
 export function modelList(ids: string[], ownedBy: string) {
   return {

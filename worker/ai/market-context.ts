@@ -1,4 +1,5 @@
-import type { ExchangeGateway, KlineInterval, MarketType } from "../exchanges/contract.ts";
+import type { ExchangeGateway, Kline, KlineInterval, MarketType } from "../exchanges/contract.ts";
+import { btcCorrelation, WINDOW } from "../market/btc-correlation.ts";
 import { bookContext, marketContext } from "../market/indicators.ts";
 import type { TokenMarketContext } from "./decision-input.ts";
 
@@ -6,7 +7,8 @@ import type { TokenMarketContext } from "./decision-input.ts";
  * Per-token market context for a decision, from the gateway's klines and book top (formulas in
  * worker/market/indicators.ts). One cache per run: a symbol asked for twice in a run (spot and futures, or a retry)
  * costs one request, and the next run starts fresh. A venue error leaves that token's numbers null with the reason,
- * never failing the run.
+ * never failing the run. 4h and 1d figures come from the same hourly candles; correlation to BTC reads BTC's hourly
+ * candles in the token's quote (the same request when BTC is one of the tokens).
  */
 
 /** 200 hourly candles cover the 168-candle return plus the 72-candle slope with margin. */
@@ -16,17 +18,33 @@ const CANDLES = 200;
 export type MarketDataSource = Pick<ExchangeGateway, "klines" | "orderBookTop">;
 
 export type MarketContextCache = {
-  get(market: MarketType, asset: string, symbol: string): Promise<TokenMarketContext>;
+  /** `quote` is the symbol's quote asset: BTC's candles in it are the benchmark. */
+  get(market: MarketType, asset: string, symbol: string, quote: string): Promise<TokenMarketContext>;
 };
+
+const BENCHMARK = "BTC";
 
 export function createMarketContextCache(gateway: MarketDataSource): MarketContextCache {
   const cache = new Map<string, Promise<TokenMarketContext>>();
+  const candles = new Map<string, Promise<Kline[]>>();
+  const source: MarketDataSource = {
+    klines(market, symbol, interval, limit) {
+      const key = `${market}:${symbol}:${interval}:${limit}`;
+      let entry = candles.get(key);
+      if (!entry) {
+        entry = gateway.klines(market, symbol, interval, limit);
+        candles.set(key, entry);
+      }
+      return entry;
+    },
+    orderBookTop: (market, symbol) => gateway.orderBookTop(market, symbol),
+  };
   return {
-    get(market, asset, symbol) {
+    get(market, asset, symbol, quote) {
       const key = `${market}:${symbol}`;
       let entry = cache.get(key);
       if (!entry) {
-        entry = buildTokenContext(gateway, market, asset, symbol);
+        entry = buildTokenContext(source, market, asset, symbol, `${BENCHMARK}${quote}`);
         cache.set(key, entry);
       }
       return entry;
@@ -39,10 +57,13 @@ export async function buildTokenContext(
   market: MarketType,
   asset: string,
   symbol: string,
+  benchmarkSymbol: string,
 ): Promise<TokenMarketContext> {
-  const [klines, top] = await Promise.allSettled([
+  const isBenchmark = symbol === benchmarkSymbol;
+  const [klines, top, benchmark] = await Promise.allSettled([
     gateway.klines(market, symbol, INTERVAL, CANDLES),
     gateway.orderBookTop(market, symbol),
+    isBenchmark ? Promise.resolve([]) : gateway.klines(market, benchmarkSymbol, INTERVAL, CANDLES),
   ]);
   const candles = klines.status === "fulfilled" ? marketContext(klines.value) : null;
   const book = top.status === "fulfilled" ? bookContext(top.value) : null;
@@ -57,6 +78,19 @@ export async function buildTokenContext(
     atr14Pct: candles?.atr14Pct ?? null,
     trendSlopePct: candles?.trendSlopePct ?? {},
     volumeAnomaly: candles?.volumeAnomaly ?? null,
+    timeframes: candles?.timeframes,
+    volatility: candles?.volatility ?? null,
+    btc: !candles
+      ? null
+      : isBenchmark
+        ? {
+            correlation: 1,
+            beta: 1,
+            hours: Math.min(WINDOW, Math.max(klines.status === "fulfilled" ? klines.value.length - 1 : 0, 0)),
+          }
+        : benchmark.status === "fulfilled" && klines.status === "fulfilled"
+          ? btcCorrelation(klines.value, benchmark.value)
+          : null,
     book,
     riskFlags: [],
     error: errors.length ? errors.join("; ") : null,

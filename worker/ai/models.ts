@@ -1,4 +1,5 @@
 import type { AiProvider } from "../../shared/api/keys.ts";
+import { ReasoningEffort } from "../../shared/api/portfolios.ts";
 import * as z from "../../shared/api/zod.ts";
 import { supportsStrictOutput } from "./groq.ts";
 import { priceOf } from "./pricing.ts";
@@ -18,6 +19,8 @@ export const AiModel = z
     /** Constrained decoding for the decision schema (strict mode). */
     strictOutput: z.boolean(),
     webSearch: z.boolean(),
+    /** The reasoning efforts the model accepts (empty: it does not reason, or takes no effort setting). */
+    reasoningEfforts: z.array(ReasoningEffort),
     /** An estimated price is known (pricing.ts). */
     priced: z.boolean(),
   })
@@ -90,9 +93,62 @@ function describeModel(provider: AiProvider, id: string, ownedBy: string | null)
     id,
     ownedBy,
     strictOutput: provider === "openai" ? true : supportsStrictOutput(id),
-    webSearch: provider === "openai",
+    ...modelCapabilities(provider, id),
     priced: priceOf(id) !== null,
   };
+}
+
+export type ModelCapabilities = { reasoningEfforts: ReasoningEffort[]; webSearch: boolean };
+
+const FULL_EFFORTS: ReasoningEffort[] = ["minimal", "low", "medium", "high"];
+const BASIC_EFFORTS: ReasoningEffort[] = ["low", "medium", "high"];
+
+/**
+ * What a model accepts, by its id (dated snapshots like their family), from the providers' docs: GPT-5 takes
+ * minimal..high and GPT-5.x none..high (https://platform.openai.com/docs/guides/reasoning), o-series low..high; the
+ * web_search tool works with GPT-4o, GPT-4.1 (not nano), GPT-5 and o3/o4-mini
+ * (https://platform.openai.com/docs/guides/tools-web-search). Groq takes reasoning_effort for GPT-OSS only, and has
+ * no web search. An unknown model gets neither, so nothing it might refuse is sent.
+ */
+export function modelCapabilities(provider: AiProvider, model: string): ModelCapabilities {
+  if (provider === "groq")
+    return { reasoningEfforts: supportsStrictOutput(model) ? BASIC_EFFORTS : [], webSearch: false };
+  if (/^gpt-5\.\d/.test(model)) return { reasoningEfforts: ["none", ...BASIC_EFFORTS], webSearch: true };
+  if (/^gpt-5(-|$)/.test(model) && !/^gpt-5-chat/.test(model))
+    return { reasoningEfforts: FULL_EFFORTS, webSearch: true };
+  if (/^o\d/.test(model)) return { reasoningEfforts: BASIC_EFFORTS, webSearch: /^(o3|o4-mini)(-|$)/.test(model) };
+  if (/^gpt-4\.1-nano/.test(model)) return { reasoningEfforts: [], webSearch: false };
+  return { reasoningEfforts: [], webSearch: /^gpt-4(o|\.1)(-|$)/.test(model) };
+}
+
+/**
+ * Why a model cannot take these options, with the field to name, or null. GPT-5 does not search the web at minimal
+ * effort (the tools-web-search guide's limitations).
+ */
+export function unsupportedOption(
+  provider: AiProvider,
+  model: string,
+  options: { reasoningEffort: ReasoningEffort | null; webSearch: boolean },
+): { field: "reasoningEffort" | "webSearch"; message: string } | null {
+  const can = modelCapabilities(provider, model);
+  if (options.reasoningEffort !== null && !can.reasoningEfforts.includes(options.reasoningEffort)) {
+    const accepted = can.reasoningEfforts.length ? `it accepts ${can.reasoningEfforts.join(", ")}` : "it takes none";
+    return {
+      field: "reasoningEffort",
+      message: `${model} does not take reasoning effort "${options.reasoningEffort}" (${accepted}); leave it null for the model's default.`,
+    };
+  }
+  if (options.webSearch && !can.webSearch)
+    return {
+      field: "webSearch",
+      message: `${model} cannot search the web (${provider} web_search tool); turn it off.`,
+    };
+  if (options.webSearch && options.reasoningEffort === "minimal")
+    return {
+      field: "webSearch",
+      message: `${model} cannot search the web at reasoning effort "minimal"; raise it or turn web search off.`,
+    };
+  return null;
 }
 
 /** For tests: forget every cached list. */

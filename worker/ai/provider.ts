@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { ReasoningEffort } from "../../shared/api/portfolios.ts";
 import type { DecimalString } from "../exchanges/contract.ts";
 import type { DecisionInput } from "./decision-input.ts";
 import type { Decision } from "./decision-schema.ts";
@@ -6,9 +7,6 @@ import type { Decision } from "./decision-schema.ts";
 /** Who makes decisions: an AI provider with the owner's key, or the built-in rule-based strategy (no key). */
 export const DecisionProviderName = z.enum(["openai", "groq", "builtin"]);
 export type DecisionProviderName = z.infer<typeof DecisionProviderName>;
-
-export const ReasoningEffort = z.enum(["minimal", "low", "medium", "high"]);
-export type ReasoningEffort = z.infer<typeof ReasoningEffort>;
 
 export type DecideOptions = {
   model: string;

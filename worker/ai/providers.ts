@@ -18,12 +18,13 @@ export type AiSettings = {
  */
 export function decisionProvider(
   settings: AiSettings,
-  choice: { provider: AiProvider; apiKey: string } | null,
+  choice: { provider: AiProvider; apiKey: string; baseUrl?: string | null } | null,
   fetcher?: typeof fetch,
 ): DecisionProvider {
   if (!choice) return builtinProvider();
   const deps = {
-    baseUrl: settings.baseUrls[choice.provider],
+    // A key's own endpoint (checked against the host policy when saved and again by the engine), else the provider's.
+    baseUrl: choice.baseUrl ?? settings.baseUrls[choice.provider],
     apiKey: choice.apiKey,
     timeoutMs: settings.timeoutMs,
     retry: settings.retry,

@@ -3,12 +3,14 @@ import { openDatabase } from "../db/client.ts";
 import { recordHeartbeat } from "../db/heartbeats.ts";
 import { createLogger } from "../http/logger.ts";
 import { sweepExpired } from "./housekeeping.ts";
+import { readMarketFeeds } from "./market-feeds.ts";
 import { syncPortfolios, wakeDuePortfolios } from "./portfolio-sweep.ts";
 
 export const CRON_HEARTBEAT = "cron";
 
 /**
- * The every-minute sweeper: wakes overdue portfolios, syncs open orders every few minutes, deletes what expired.
+ * The every-minute sweeper: wakes overdue portfolios, syncs open orders every few minutes, deletes what expired, reads
+ * news and sentiment at their own cadence.
  * Cron is at-least-once with no ordering promise, so everything here must be idempotent.
  */
 export async function runScheduled(controller: ScheduledController, env: Env): Promise<void> {
@@ -16,9 +18,12 @@ export async function runScheduled(controller: ScheduledController, env: Env): P
   const log = createLogger(config.logLevel, { cron: controller.cron });
   const db = openDatabase(env.DB);
   const at = new Date(controller.scheduledTime);
+  // News and sentiment go alongside the sweep (they never throw), so a slow feed never delays a portfolio's wake.
+  const feedsRead = readMarketFeeds(db, config, log, at);
   const woken = await wakeDuePortfolios(env, db, at);
   const synced = await syncPortfolios(env, db, at);
   const swept = await sweepExpired(db, config, at);
+  const feeds = await feedsRead;
   await recordHeartbeat(db, CRON_HEARTBEAT, at);
-  log.info("cron tick", { scheduledTime: at.toISOString(), woken, synced, swept });
+  log.info("cron tick", { scheduledTime: at.toISOString(), woken, synced, swept, feeds });
 }

@@ -1,7 +1,7 @@
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { ORDER_STATUSES } from "../../shared/api/portfolio-orders.ts";
 import { RUN_STATUSES, RUN_STEPS, RUN_TRIGGERS } from "../../shared/api/portfolio-runs.ts";
-import { STATUS_REASON_CODES } from "../../shared/api/portfolios.ts";
+import { REASONING_EFFORTS, STATUS_REASON_CODES } from "../../shared/api/portfolios.ts";
 
 /** Liveness marks of background work (the cron sweeper), shown by /api/health. */
 export const heartbeats = sqliteTable("heartbeats", {
@@ -125,6 +125,8 @@ export const aiKeys = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     provider: text("provider", { enum: ["openai", "groq"] }).notNull(),
+    // Another endpoint speaking the provider's protocol (worker/keys/ai-base-url.ts); null: the provider's own.
+    baseUrl: text("base_url"),
     sealed: text("sealed").notNull(),
     keyVersion: integer("key_version").notNull(),
     apiKeyLast4: text("api_key_last4").notNull(),
@@ -134,6 +136,34 @@ export const aiKeys = sqliteTable(
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
   (table) => [uniqueIndex("ai_keys_user_provider").on(table.userId, table.provider)],
+);
+
+/**
+ * An administrator's AI key lent to a user with a monthly budget in USD: the user's portfolios may decide with it,
+ * never seeing it. Spend is the sum of the cost of runs that used the share in the calendar month (UTC). Revoking
+ * deletes the row, and a review that finds no share no longer uses the key.
+ */
+export const aiKeyShares = sqliteTable(
+  "ai_key_shares",
+  {
+    id: text("id").primaryKey(),
+    aiKeyId: text("ai_key_id")
+      .notNull()
+      .references(() => aiKeys.id, { onDelete: "cascade" }),
+    adminId: text("admin_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    monthlyBudgetUsd: text("monthly_budget_usd").notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [
+    uniqueIndex("ai_key_shares_key_user").on(table.aiKeyId, table.userId),
+    index("ai_key_shares_user_idx").on(table.userId),
+  ],
 );
 
 /**
@@ -178,6 +208,14 @@ export const portfolios = sqliteTable(
     reviewInterval: text("review_interval").notNull(),
     decisionProvider: text("decision_provider", { enum: ["builtin", "openai", "groq"] }).notNull(),
     model: text("model"),
+    // AI options the engine sends with each decision request; null effort: the model's default.
+    reasoningEffort: text("reasoning_effort", { enum: REASONING_EFFORTS }),
+    webSearch: integer("web_search", { mode: "boolean" }).notNull().default(false),
+    // USD per calendar month (UTC); reached, reviews use the built-in strategy.
+    aiSpendCapUsd: text("ai_spend_cap_usd"),
+    // An administrator's key shared with the owner (ai_key_shares), instead of the owner's own key. No foreign key:
+    // a revoked share leaves its id here, and reviews then fall back to the built-in strategy with a note.
+    aiShareId: text("ai_share_id"),
     instructions: text("instructions").notNull().default(""),
     executionMode: text("execution_mode", { enum: ["automatic", "manual_approval"] }).notNull(),
     paper: integer("paper", { mode: "boolean" }).notNull().default(false),
@@ -249,7 +287,14 @@ export const portfolioRuns = sqliteTable(
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
     usage: text("usage"),
+    // The AI's cost for this run (also when the built-in strategy decided after the AI failed), for spend caps.
     costUsd: text("cost_usd"),
+    // The reasoning effort and web search sent with the AI request (JSON), null when no AI was asked.
+    aiOptions: text("ai_options"),
+    // Why the built-in strategy decided instead of the portfolio's AI (JSON: provider, model, code, message).
+    fallback: text("fallback"),
+    // The shared AI key the run's AI request used: its cost counts toward the share's monthly budget.
+    aiShareId: text("ai_share_id"),
     // Milliseconds per step, and notes (stops updates, cancellations) as JSON.
     durations: text("durations"),
     notes: text("notes"),
@@ -261,6 +306,7 @@ export const portfolioRuns = sqliteTable(
   (table) => [
     uniqueIndex("portfolio_runs_seq").on(table.portfolioId, table.seq),
     index("portfolio_runs_portfolio_requested_idx").on(table.portfolioId, table.requestedAt, table.id),
+    index("portfolio_runs_ai_share_requested_idx").on(table.aiShareId, table.requestedAt),
   ],
 );
 
@@ -348,6 +394,31 @@ export const portfolioFills = sqliteTable(
   ],
 );
 
+/**
+ * Funding fees booked into a futures portfolio's ledger, once per venue payment (its id on the venue). `amount` is the
+ * portfolio's share of the venue's `venueAmount` (negative = paid).
+ */
+export const portfolioFunding = sqliteTable(
+  "portfolio_funding",
+  {
+    portfolioId: text("portfolio_id")
+      .notNull()
+      .references(() => portfolios.id, { onDelete: "cascade" }),
+    venueId: text("venue_id").notNull(),
+    runId: text("run_id"),
+    symbol: text("symbol").notNull(),
+    asset: text("asset").notNull(),
+    venueAmount: text("venue_amount").notNull(),
+    amount: text("amount").notNull(),
+    time: integer("time", { mode: "timestamp_ms" }).notNull(),
+    bookedAt: integer("booked_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.portfolioId, table.venueId] }),
+    index("portfolio_funding_time_idx").on(table.portfolioId, table.time),
+  ],
+);
+
 /** The equity curve: the portfolio's value in its cash token after each run (and at start). */
 export const equitySnapshots = sqliteTable(
   "equity_snapshots",
@@ -362,3 +433,47 @@ export const equitySnapshots = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.portfolioId, table.at] })],
 );
+
+/**
+ * Headlines read from the news feeds by the cron (worker/market/news/). One story once: by its canonical link and by
+ * its normalized title (the same story on two feeds). Pruned by age and a row cap.
+ */
+export const newsItems = sqliteTable(
+  "news_items",
+  {
+    id: text("id").primaryKey(),
+    link: text("link").notNull(),
+    titleKey: text("title_key").notNull(),
+    title: text("title").notNull(),
+    // The feed's host, e.g. "www.coindesk.com".
+    source: text("source").notNull(),
+    // " BTC ETH ": the tokens it mentions, space-delimited with a space at both ends; " " for market-wide news.
+    tokens: text("tokens").notNull(),
+    // Keyword headline score, −1 (bearish) … +1 (bullish).
+    score: real("score").notNull(),
+    publishedAt: integer("published_at", { mode: "timestamp_ms" }).notNull(),
+    fetchedAt: integer("fetched_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [
+    uniqueIndex("news_items_link").on(table.link),
+    uniqueIndex("news_items_title_key").on(table.titleKey),
+    index("news_items_published_idx").on(table.publishedAt),
+  ],
+);
+
+/** alternative.me's Fear & Greed readings (one per day it publishes), a short history. */
+export const fearGreedReadings = sqliteTable("fear_greed_readings", {
+  // The reading's own timestamp (the day it is for).
+  at: integer("at", { mode: "timestamp_ms" }).primaryKey(),
+  value: integer("value").notNull(),
+  classification: text("classification").notNull(),
+  fetchedAt: integer("fetched_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** The tokens the venues list (base assets of their markets), cached for tagging headlines. */
+export const newsTokenCatalog = sqliteTable("news_token_catalog", {
+  id: text("id").primaryKey(),
+  // Space-delimited base assets.
+  tokens: text("tokens").notNull(),
+  refreshedAt: integer("refreshed_at", { mode: "timestamp_ms" }).notNull(),
+});

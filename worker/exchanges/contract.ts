@@ -3,6 +3,8 @@ import type {
   Capabilities,
   ConditionalOrder,
   Fill,
+  FundingPayment,
+  FuturesStats,
   FuturesWallet,
   KeyPermissions,
   Kline,
@@ -46,6 +48,10 @@ export interface ExchangeGateway {
   getOrder(market: MarketType, symbol: string, clientOrderId: string): Promise<Order | null>;
   openOrders(market: MarketType, symbol?: string): Promise<Order[]>;
   fills(market: MarketType, symbol: string, since: number): Promise<Fill[]>;
+  /** Funding rate, next funding time and open interest of USDT perpetuals (public). */
+  futuresStats(symbols: string[]): Promise<FuturesStats[]>;
+  /** Funding fees the futures account paid or received since `since` (epoch ms, at most 7 days back), oldest first. */
+  fundingPayments(since: number): Promise<FundingPayment[]>;
   futuresWallet(): Promise<FuturesWallet>;
   positions(symbol?: string): Promise<Position[]>;
   positionMode(): Promise<PositionMode>;

@@ -1,4 +1,12 @@
-import type { ExchangeGateway, Kline, KlineInterval, MarketType, OrderBookTop, Ticker } from "./contract.ts";
+import type {
+  ExchangeGateway,
+  FuturesStats,
+  Kline,
+  KlineInterval,
+  MarketType,
+  OrderBookTop,
+  Ticker,
+} from "./contract.ts";
 
 /**
  * Public market data shared by every gateway of an isolate that reads the same venue host: many portfolios reviewing
@@ -61,6 +69,9 @@ export function withSharedMarketData(gateway: ExchangeGateway, host: string, pri
       price<Ticker[]>(key("tickers", market, [...symbols].sort().join(",")), () => gateway.tickers(market, symbols)),
     orderBookTop: (market: MarketType, symbol: string) =>
       price<OrderBookTop>(key("book", market, symbol), () => gateway.orderBookTop(market, symbol)),
+    // Funding and open interest are public and read by every futures review: shared like prices.
+    futuresStats: (symbols: string[]) =>
+      price<FuturesStats[]>(key("futuresStats", [...symbols].sort().join(",")), () => gateway.futuresStats(symbols)),
   };
   // A proxy rather than a copy: adapters may be class instances whose methods need their own `this`.
   return new Proxy(gateway, {

@@ -2,14 +2,19 @@ import type { AiProvider } from "../../shared/api/keys.ts";
 
 export type AiKeyVerification = { outcome: "verified" } | { outcome: "rejected" | "unavailable"; reason: string };
 
-export type AiKeyVerifier = (provider: AiProvider, apiKey: string) => Promise<AiKeyVerification>;
+/** `baseUrl`: the key's own endpoint (already checked by ai-base-url.ts); none: the provider's configured URL. */
+export type AiKeyVerifier = (
+  provider: AiProvider,
+  apiKey: string,
+  baseUrl?: string | null,
+) => Promise<AiKeyVerification>;
 
 const TIMEOUT_MS = 10_000;
 
 /** OpenAI and Groq both answer `GET /v1/models` with 200 for a usable key and 401 for a bad one. */
 export function modelListVerifier(baseUrls: Record<AiProvider, string>, fetcher: typeof fetch = fetch): AiKeyVerifier {
-  return async (provider, apiKey) => {
-    const url = `${baseUrls[provider].replace(/\/+$/, "")}/v1/models`;
+  return async (provider, apiKey, baseUrl) => {
+    const url = `${(baseUrl ?? baseUrls[provider]).replace(/\/+$/, "")}/v1/models`;
     let response: Response;
     try {
       response = await fetcher(url, {

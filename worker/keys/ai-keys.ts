@@ -1,8 +1,10 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { AiKey, AiProvider } from "../../shared/api/keys.ts";
 import type { Database } from "../db/client.ts";
+import { columnList, readRow } from "../db/rows.ts";
 import { aiKeys } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
+import { checkedAiBaseUrl } from "./ai-base-url.ts";
 import type { AiKeyVerifier } from "./ai-key-verifier.ts";
 import type { Keyring } from "./keyring.ts";
 import { last4, maskLast4 } from "./masking.ts";
@@ -20,12 +22,14 @@ export async function listAiKeys(db: Database, userId: string): Promise<AiKey[]>
 
 /** Adds or replaces the user's key for a provider after asking the provider (`GET /v1/models`) whether it works. */
 export async function setAiKey(
-  services: { db: Database; keyring: Keyring; verify: AiKeyVerifier; now: Date },
+  services: { db: Database; keyring: Keyring; verify: AiKeyVerifier; now: Date; extraHosts: string[] },
   userId: string,
   provider: AiProvider,
-  apiKey: string,
+  input: { apiKey: string; baseUrl?: string | undefined },
 ): Promise<AiKey> {
-  const verification = await services.verify(provider, apiKey);
+  const { apiKey } = input;
+  const baseUrl = input.baseUrl === undefined ? null : checkedAiBaseUrl(input.baseUrl, services.extraHosts);
+  const verification = await services.verify(provider, apiKey, baseUrl);
   if (verification.outcome === "rejected") throw new ApiError("key_rejected", verification.reason, { status: 400 });
   const existing = await findAiKey(services.db, userId, provider);
   const id = existing?.id ?? crypto.randomUUID();
@@ -35,6 +39,7 @@ export async function setAiKey(
     sealed: sealed.sealed,
     keyVersion: sealed.keyVersion,
     apiKeyLast4: last4(apiKey),
+    baseUrl,
     status: verified ? ("verified" as const) : ("unverified" as const),
     verifiedAt: verified ? services.now : null,
     updatedAt: services.now,
@@ -65,12 +70,28 @@ export async function openAiKey(
   keyring: Keyring,
   userId: string,
   provider: AiProvider,
-): Promise<string | null> {
+): Promise<{ apiKey: string; baseUrl: string | null } | null> {
   const row = await findAiKey(db, userId, provider);
-  if (!row) return null;
-  const binding = { userId, kind: "ai_key" as const, recordId: row.id };
+  return row ? { apiKey: await openAiKeyRow(keyring, row), baseUrl: row.baseUrl } : null;
+}
+
+/** The user's key row for a provider, as a statement for a review's batch (worker/db/rows.ts). */
+export function aiKeyStatement(d1: D1Database, userId: string, provider: AiProvider): D1PreparedStatement {
+  return d1
+    .prepare(`SELECT ${AI_KEY_COLUMNS} FROM "ai_keys" WHERE "user_id" = ? AND "provider" = ?`)
+    .bind(userId, provider);
+}
+
+export function readAiKeyRow(raw: Record<string, unknown>): AiKeyRow {
+  return readRow(aiKeys, raw);
+}
+
+const AI_KEY_COLUMNS = columnList(aiKeys);
+
+export function openAiKeyRow(keyring: Keyring, row: AiKeyRow): Promise<string> {
+  const binding = { userId: row.userId, kind: "ai_key" as const, recordId: row.id };
   return openSecret(keyring, binding, { sealed: row.sealed, keyVersion: row.keyVersion }).catch((error: unknown) => {
-    if (error instanceof SecretUnreadableError) throw aiKeyUnreadable(provider);
+    if (error instanceof SecretUnreadableError) throw aiKeyUnreadable(row.provider);
     throw error;
   });
 }
@@ -87,6 +108,7 @@ function toAiKeyView(row: AiKeyRow, note: string | null = null): AiKey {
   const verified = row.status === "verified";
   return {
     provider: row.provider,
+    baseUrl: row.baseUrl,
     apiKey: maskLast4(row.apiKeyLast4),
     status: row.status,
     verifiedAt: row.verifiedAt?.toISOString() ?? null,

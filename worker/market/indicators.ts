@@ -1,4 +1,6 @@
 import type { Kline, OrderBookTop } from "../exchanges/contract.ts";
+import { multiTimeframe, type Timeframe, type TimeframeContext } from "./multi-timeframe.ts";
+import { type VolatilityRegime, volatilityRegime } from "./volatility-regime.ts";
 
 /**
  * Market context from candles (oldest first) and the top of the book. These are analysis numbers handed to the
@@ -25,6 +27,8 @@ export type MarketContext = {
   atr14Pct: number | null;
   trendSlopePct: Record<string, number | null>;
   volumeAnomaly: number | null;
+  timeframes: Record<Timeframe, TimeframeContext>;
+  volatility: VolatilityRegime | null;
 };
 
 export type BookContext = { spreadBps: number; imbalance: number; mid: number };
@@ -135,6 +139,8 @@ function computeMarketContext(klines: Kline[]): MarketContext {
       candles.map((c) => c.volume),
       20,
     ),
+    timeframes: multiTimeframe(closes),
+    volatility: volatilityRegime(closes),
   };
 }
 

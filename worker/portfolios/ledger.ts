@@ -8,7 +8,8 @@ import { DecimalString } from "../exchanges/contract.ts";
  * current prices, so deposits, withdrawals and manual trades on the same account are not counted as its profit.
  *
  * Futures use mark-to-market cash: a fill moves `cash` by −signed quantity × price − fee and the position by the
- * signed quantity, so equity = cash + Σ signed quantity × mark = starting margin + realized + unrealized PnL − fees.
+ * signed quantity, so equity = cash + Σ signed quantity × mark = starting margin + realized + unrealized PnL − fees
+ * + funding received − funding paid (each funding payment moves `cash` and the `funding` total once).
  */
 
 export const SpotLedger = z.object({
@@ -24,6 +25,8 @@ export const FuturesLedger = z.object({
   cash: DecimalString,
   /** Signed base quantity per `${symbol}:${positionSide}`. */
   positions: z.record(z.string(), DecimalString),
+  /** Funding fees booked since start (negative = paid), already in `cash`; absent until the first one. */
+  funding: DecimalString.optional(),
 });
 export type FuturesLedger = z.infer<typeof FuturesLedger>;
 
@@ -76,6 +79,17 @@ export function applyFill(ledger: PortfolioLedger, fill: LedgerFill): PortfolioL
   let cash = Big(ledger.cash).minus(signed.times(fill.price));
   if (fill.feeAsset === ledger.asset) cash = cash.minus(fill.fee);
   return { ...ledger, cash: cash.toFixed(), positions };
+}
+
+/** The ledger after one funding payment (signed: negative = paid). */
+export function applyFunding(ledger: FuturesLedger, amount: string): FuturesLedger {
+  return {
+    ...ledger,
+    cash: Big(ledger.cash).plus(amount).toFixed(),
+    funding: Big(ledger.funding ?? "0")
+      .plus(amount)
+      .toFixed(),
+  };
 }
 
 /** Spot: price of each asset in the cash token (the cash at 1). Futures: mark price per symbol. */

@@ -2,6 +2,7 @@ import type { CreatePortfolio, Portfolio, PortfolioStatus, UpdatePortfolio } fro
 import { withExchangeErrors } from "../accounts/exchange-error-response.ts";
 import { type AccountServices, gatewayForKey, type KeyedGateway } from "../accounts/gateway-for-key.ts";
 import { ApiError } from "../http/api-error.ts";
+import { checkShareChoice } from "../keys/ai-key-shares.ts";
 import { transition } from "./status.ts";
 import {
   activePortfoliosOfKey,
@@ -31,6 +32,7 @@ export async function createPortfolio(
 ): Promise<Portfolio> {
   const { exchangeKeyId, ...config } = input;
   checkShape(config);
+  await checkSharedKey(services, userId, config);
   const keyed = await gatewayForKey(services, userId, exchangeKeyId);
   await withExchangeErrors(() => checkMarkets(keyed.gateway, config));
   const row = await insertPortfolio(
@@ -68,6 +70,8 @@ export async function updatePortfolio(
   const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
   const config: PortfolioConfig = { ...configOf(row), ...defined };
   checkShape(config);
+  // A share revoked since is the review's to report (it falls back); only a newly chosen one is checked here.
+  if (patch.decisionSource) await checkSharedKey(services, userId, config);
   if (patch.tokens || patch.cashToken || patch.futures) {
     const keyed = await openKey(services, userId, row.exchangeKeyId);
     await withExchangeErrors(() => checkMarkets(keyed.gateway, config));
@@ -75,6 +79,12 @@ export async function updatePortfolio(
   if (row.status === "active")
     checkExclusive(config, row.id, await activePortfoliosOfKey(services.db, row.exchangeKeyId));
   return toPortfolioView(await updatePortfolioRow(services.db, row, configColumns(config), services.now));
+}
+
+async function checkSharedKey(services: PortfolioServices, userId: string, config: PortfolioConfig): Promise<void> {
+  const source = config.decisionSource;
+  if (source.provider === "builtin" || source.sharedKeyId === null) return;
+  await checkShareChoice(services.db, userId, { provider: source.provider, sharedKeyId: source.sharedKeyId });
 }
 
 /**

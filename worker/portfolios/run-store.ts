@@ -1,7 +1,14 @@
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import { DecisionInput } from "../../shared/api/decision-input.ts";
 import { Decision } from "../../shared/api/decisions.ts";
-import type { RunDetail, RunNote, RunSummary, RunTrigger } from "../../shared/api/portfolio-runs.ts";
+import {
+  RunAiOptions,
+  type RunDetail,
+  RunFallback,
+  type RunNote,
+  type RunSummary,
+  type RunTrigger,
+} from "../../shared/api/portfolio-runs.ts";
 import type { Database } from "../db/client.ts";
 import { columnList, insertStatements, readRow, updateStatement } from "../db/rows.ts";
 import { portfolioOrders, portfolioRuns } from "../db/schema.ts";
@@ -159,6 +166,19 @@ export function readHistoryOrder(raw: Record<string, unknown>): HistoryOrder {
 }
 
 /**
+ * What the portfolio's AI decisions cost since `since` (the calendar month's start, UTC): the sum of its runs' cost
+ * estimates, failed AI answers included (they were billed too). One row: `spent` as text, "0" when nothing.
+ */
+export function aiSpendStatement(d1: D1Database, portfolioId: string, since: Date): D1PreparedStatement {
+  return d1
+    .prepare(
+      `SELECT CAST(COALESCE(SUM(CAST("cost_usd" AS REAL)), 0) AS TEXT) AS "spent" FROM "portfolio_runs"
+       WHERE "portfolio_id" = ? AND "requested_at" >= ? AND "cost_usd" IS NOT NULL`,
+    )
+    .bind(portfolioId, since.getTime());
+}
+
+/**
  * Runs of the portfolio before `current` still waiting for approval end, and their waiting orders expire with
  * `reason`: two statements for one batch, which change nothing when no run waits.
  */
@@ -262,6 +282,8 @@ export function toRunSummary(row: RunRow, orders: OrderRow[]): RunSummary {
     equityBefore: row.equityBefore,
     equityAfter: row.equityAfter,
     usage: usage ? { ...usage, costUsd: row.costUsd } : null,
+    aiOptions: RunAiOptions.nullable().catch(null).parse(parseJson(row.aiOptions)),
+    fallback: RunFallback.nullable().catch(null).parse(parseJson(row.fallback)),
     orders: orders.map(toOrderView),
     notes: (parseJson(row.notes) as RunNote[] | null) ?? [],
   };

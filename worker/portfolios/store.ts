@@ -20,6 +20,7 @@ import { portfolios } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
 import { clientOrderIdPrefix } from "./client-order-ids.ts";
 import { decodeCursor, pageOf } from "./cursor.ts";
+import { readLedger } from "./ledger.ts";
 
 /** Reading and writing portfolio rows; the rules live in the other modules of this folder. */
 
@@ -79,12 +80,38 @@ function performanceOf(row: PortfolioRow): PortfolioPerformance | null {
   if (row.equity === null || row.equityAt === null || row.startingEquity === null) return null;
   const pnl = Big(row.equity).minus(row.startingEquity);
   const pct = Big(row.startingEquity).gt(0) ? pnl.div(row.startingEquity).times(100) : Big(0);
-  return { equity: row.equity, pnl: pnl.toFixed(), pnlPct: pct.round(4).toFixed(), at: row.equityAt.toISOString() };
+  return {
+    equity: row.equity,
+    pnl: pnl.toFixed(),
+    pnlPct: pct.round(4).toFixed(),
+    funding: fundingOf(row),
+    at: row.equityAt.toISOString(),
+  };
+}
+
+function fundingOf(row: PortfolioRow): string | null {
+  if (row.market !== "futures") return null;
+  // Shown next to the PnL only: a ledger that does not read leaves it out rather than failing the listing.
+  const ledger = (() => {
+    try {
+      return readLedger(row.ledger);
+    } catch {
+      return null;
+    }
+  })();
+  return ledger?.kind === "futures" ? (ledger.funding ?? "0") : null;
 }
 
 function decisionSourceOf(row: PortfolioRow): DecisionSource {
   if (row.decisionProvider === "builtin") return { provider: "builtin" };
-  return { provider: row.decisionProvider, model: row.model ?? "" };
+  return {
+    provider: row.decisionProvider,
+    model: row.model ?? "",
+    reasoningEffort: row.reasoningEffort,
+    webSearch: row.webSearch,
+    sharedKeyId: row.aiShareId,
+    monthlySpendCapUsd: row.aiSpendCapUsd,
+  };
 }
 
 function futuresOf(row: PortfolioRow): FuturesSettings | null {
@@ -114,6 +141,10 @@ export function configColumns(config: PortfolioConfig): Omit<PortfolioColumns, "
     reviewInterval: config.reviewInterval,
     decisionProvider: source.provider,
     model: source.provider === "builtin" ? null : source.model,
+    reasoningEffort: source.provider === "builtin" ? null : source.reasoningEffort,
+    webSearch: source.provider === "builtin" ? false : source.webSearch,
+    aiSpendCapUsd: source.provider === "builtin" ? null : source.monthlySpendCapUsd,
+    aiShareId: source.provider === "builtin" ? null : source.sharedKeyId,
     instructions: config.instructions,
     executionMode: config.executionMode,
     paper: config.paper,

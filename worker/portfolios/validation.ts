@@ -1,5 +1,6 @@
 import Big from "big.js";
 import type { PortfolioMarket } from "../../shared/api/portfolios.ts";
+import { unsupportedOption } from "../ai/models.ts";
 import type { ExchangeGateway, Market, MarketType } from "../exchanges/contract.ts";
 import { venueName } from "../exchanges/http.ts";
 import { ApiError } from "../http/api-error.ts";
@@ -49,6 +50,14 @@ export function checkShape(config: PortfolioConfig): void {
     throw invalid("cashToken", "futures portfolios trade USDT perpetuals, so their cash token is USDT.");
   if (config.market === "spot" && config.futures)
     throw invalid("futures", "a spot portfolio has no futures settings; leave it null.");
+  checkDecisionOptions(config.decisionSource);
+}
+
+/** Reasoning effort and web search only as the chosen model takes them (a provider refuses the rest with a 400). */
+function checkDecisionOptions(source: PortfolioConfig["decisionSource"]): void {
+  if (source.provider === "builtin") return;
+  const problem = unsupportedOption(source.provider, source.model, source);
+  if (problem) throw invalid(`decisionSource.${problem.field}`, problem.message);
 }
 
 /** Every token's pair (spot) or contract (futures) exists on the key's venue and environment, and trades. */

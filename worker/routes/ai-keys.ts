@@ -27,7 +27,10 @@ const put = createRoute({
   path: "/keys/ai/{provider}",
   tags: ["AI keys"],
   summary: "Add or replace your key for an AI provider; verified with the provider's GET /v1/models",
-  description: "400 `key_rejected` when the provider refuses the key. Needs a recent 2FA confirmation when 2FA is on.",
+  description:
+    "With `baseUrl`, the key is verified, lists models and decides at that endpoint instead (400 `validation_failed` " +
+    "for a URL the host policy refuses). 400 `key_rejected` when the provider refuses the key. Needs a recent 2FA " +
+    "confirmation when 2FA is on.",
   security: SESSION_ONLY,
   middleware: [rateLimit("sensitive")] as const,
   request: { params: AiProviderParam, body: { content: jsonContent(SetAiKey), required: true } },
@@ -60,8 +63,9 @@ export const aiKeyRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook
       keyring: requireKeyring(c.var.config.keyring),
       verify: modelListVerifier(c.var.config.aiBaseUrls, c.var.identity.outboundFetch),
       now: c.var.identity.now(),
+      extraHosts: c.var.config.exchangeExtraHosts,
     };
-    const key = await setAiKey(services, principal.user.id, c.req.valid("param").provider, c.req.valid("json").apiKey);
+    const key = await setAiKey(services, principal.user.id, c.req.valid("param").provider, c.req.valid("json"));
     return c.json(key, 200);
   })
   .openapi(remove, async (c) => {

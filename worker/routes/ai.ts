@@ -10,6 +10,7 @@ import { openDatabase } from "../db/client.ts";
 import { ApiError } from "../http/api-error.ts";
 import type { AppEnv } from "../http/context.ts";
 import { validationHook } from "../http/validation.ts";
+import { openSharedKey } from "../keys/ai-key-shares.ts";
 import { openAiKey } from "../keys/ai-keys.ts";
 import { requireKeyring } from "../keys/sealed-secret.ts";
 import { rateLimit } from "../ratelimit/rate-limit.ts";
@@ -50,12 +51,22 @@ const models = createRoute({
   tags: ["AI"],
   summary: "Models your stored key can use for decisions (cached for ten minutes)",
   description:
-    "400 `ai_key_missing` when you have no key for the provider; 424 `ai_key_unreadable` when the stored key cannot " +
+    "400 `ai_key_missing` when you have no key for the provider (or no such shared key); 424 `ai_key_unreadable` when the stored key cannot " +
     "be decrypted (enter it again); 502 `ai_unavailable` when the provider cannot list models (a rejected key " +
     "answers `ai_key_rejected`).",
   security: sessionOrToken("read"),
   middleware: [rateLimit("read")] as const,
-  request: { query: z.object({ provider: AiProvider }) },
+  request: {
+    query: z.object({
+      provider: AiProvider,
+      sharedKeyId: z
+        .string()
+        .min(1)
+        .max(64)
+        .optional()
+        .openapi({ description: "List with a key an administrator shared with you instead of your own" }),
+    }),
+  },
   responses: {
     200: { description: "Models", content: jsonContent(ModelList) },
     ...errorResponses(400, 401, 403, 429),
@@ -78,13 +89,24 @@ export const aiRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   })
   .openapi(models, async (c) => {
     const principal = requireScope(c, "read");
-    const { provider } = c.req.valid("query");
+    const { provider, sharedKeyId } = c.req.valid("query");
     const keyring = requireKeyring(c.var.config.keyring);
-    const apiKey = await openAiKey(openDatabase(c.env.DB), keyring, principal.user.id, provider);
-    if (!apiKey) throw new ApiError("ai_key_missing", `Add a ${provider} key first (PUT /api/keys/ai/${provider}).`);
+    const db = openDatabase(c.env.DB);
+    const key = sharedKeyId
+      ? await openSharedKey(db, keyring, principal.user.id, sharedKeyId)
+      : await openAiKey(db, keyring, principal.user.id, provider);
+    if (sharedKeyId && key && "provider" in key && key.provider !== provider)
+      throw new ApiError("ai_key_missing", `The shared key ${sharedKeyId} is not a ${provider} key.`);
+    if (!key)
+      throw new ApiError(
+        "ai_key_missing",
+        sharedKeyId
+          ? "No AI key with this id is shared with you."
+          : `Add a ${provider} key first (PUT /api/keys/ai/${provider}).`,
+      );
     const list = await listModels(provider, {
-      baseUrl: c.var.config.ai.baseUrls[provider],
-      apiKey,
+      baseUrl: key.baseUrl ?? c.var.config.ai.baseUrls[provider],
+      apiKey: key.apiKey,
       fetcher: c.var.identity.outboundFetch,
     });
     if (!list.ok) {

@@ -37,7 +37,7 @@ function source(calls: string[], fail = false): MarketDataSource {
 
 describe("market context for decisions", () => {
   it("computes the documented indicators from fixed candles and the book top", async () => {
-    const context = await buildTokenContext(source([]), "spot", "BTC", "BTCUSDT");
+    const context = await buildTokenContext(source([]), "spot", "BTC", "BTCUSDT", "BTCUSDT");
     expect(context.returns["1"]).toBeCloseTo(0.001, 12);
     expect(context.returns["24"]).toBeCloseTo(1.001 ** 24 - 1, 12);
     expect(context.trendSlopePct["24"]).toBeCloseTo(0.1, 9);
@@ -53,13 +53,27 @@ describe("market context for decisions", () => {
   it("caches per run and reports venue errors without failing", async () => {
     const calls: string[] = [];
     const cache = createMarketContextCache(source(calls));
-    const [a, b] = await Promise.all([cache.get("spot", "BTC", "BTCUSDT"), cache.get("spot", "BTC", "BTCUSDT")]);
+    const [a, b] = await Promise.all([
+      cache.get("spot", "BTC", "BTCUSDT", "USDT"),
+      cache.get("spot", "BTC", "BTCUSDT", "USDT"),
+    ]);
     expect(a).toBe(b);
     expect(calls).toEqual(["klines:spot:BTCUSDT", "book:BTCUSDT"]);
-    await cache.get("linear", "BTC", "BTCUSDT");
+    await cache.get("linear", "BTC", "BTCUSDT", "USDT");
     expect(calls).toHaveLength(4);
-    const broken = await buildTokenContext(source([], true), "spot", "ETH", "ETHUSDT");
-    expect(broken).toMatchObject({ rsi14: null, returns: {}, error: "HTTP 503 from venue", book: { mid: 100 } });
+    // ETH's context reads BTC's candles as its benchmark: the ones this run already has.
+    await cache.get("linear", "ETH", "ETHUSDT", "USDT");
+    expect(calls).toHaveLength(6);
+    expect(calls.slice(4)).toEqual(["klines:linear:ETHUSDT", "book:ETHUSDT"]);
+    const broken = await buildTokenContext(source([], true), "spot", "ETH", "ETHUSDT", "BTCUSDT");
+    expect(broken).toMatchObject({
+      rsi14: null,
+      returns: {},
+      btc: null,
+      volatility: null,
+      error: "HTTP 503 from venue",
+      book: { mid: 100 },
+    });
   });
 
   it("appends owner instructions after the rules, once", () => {

@@ -35,8 +35,6 @@ async function ethPortfolio(risk: Record<string, string | null> = {}, baseUrl?: 
   return { ...t, id };
 }
 
-const failure = { error: "The data is contradictory." };
-
 describe("pause rules", () => {
   it("a review the venue's rate limit refused is not a failure: it is tried again once the limit lifts", async () => {
     // Its own host name: the venue's 429 pauses that host's transport until the next minute, for every caller.
@@ -63,13 +61,21 @@ describe("pause rules", () => {
   });
 
   it("three failed reviews in a row pause it with the last error; a good review resets the count", async () => {
+    // A failing provider is replaced by the built-in strategy (ai-decisions.test.ts); a review whose AI cannot be
+    // asked at all, here because the owner deleted the key, fails.
     const t = await ethPortfolio();
-    await t.decide(failure, spotPlan([]), failure, failure, failure);
+    const noKey =
+      "This portfolio decides with OpenAI, but you have no OpenAI key. Add one on the Keys page or switch to the built-in strategy.";
+    const deleteKey = async () => expect((await t.user.delete("/api/keys/ai/openai")).status).toBe(200);
+    await t.decide(spotPlan([]));
+    await deleteKey();
     const { run: first } = await startSettled(t.user, t.id);
-    expect(first).toMatchObject({ status: "failed", error: { code: "decision_model_error", message: failure.error } });
+    expect(first).toMatchObject({ status: "failed", error: { code: "no_ai_key", message: noKey } });
     expect((await t.user.get(`/api/portfolios/${t.id}`)).body).toMatchObject({ status: "active", failedRunsInARow: 1 });
+    expect((await t.user.put("/api/keys/ai/openai", { apiKey: t.aiKey })).status).toBe(200);
     expect((await runNow(t.user, t.id)).status).toBe("completed");
     expect((await t.user.get(`/api/portfolios/${t.id}`)).body.failedRunsInARow).toBe(0);
+    await deleteKey();
     await runNow(t.user, t.id);
     await runNow(t.user, t.id);
     expect((await t.user.get(`/api/portfolios/${t.id}`)).body).toMatchObject({ status: "active", failedRunsInARow: 2 });
@@ -78,7 +84,7 @@ describe("pause rules", () => {
     expect(paused).toMatchObject({
       status: "paused",
       statusReasonCode: "failed_reviews",
-      statusReason: `3 reviews in a row failed; the last one: ${failure.error}`,
+      statusReason: `3 reviews in a row failed; the last one: ${noKey}`,
       nextRunAt: null,
     });
     const refused = await t.user.post(`/api/portfolios/${t.id}/runs`);

@@ -17,6 +17,7 @@ import type {
 } from "../contract.ts";
 import { ExchangeError, isExchangeError } from "../errors.ts";
 import type { GatewayDeps, GatewayOptions } from "../gateway.ts";
+import * as funding from "./funding.ts";
 import * as futures from "./futures.ts";
 import { keyPermissions } from "./key-permissions.ts";
 import { forgetMarkets, loadMarket, loadMarkets, lotSizeRule } from "./markets.ts";
@@ -322,6 +323,8 @@ export function createBinanceGateway(options: GatewayOptions, deps: GatewayDeps)
         market === "spot" ? spotFills(spot, symbol, since) : futuresFills(linear, symbol, since),
       ),
 
+    futuresStats: (symbols) => funding.futuresStats(linear, symbols),
+    fundingPayments: (since) => clarifyKeyRejection(() => funding.fundingPayments(linear, since)),
     futuresWallet: () => clarifyKeyRejection(() => futures.futuresWallet(linear)),
     positions: (symbol) => clarifyKeyRejection(() => futures.positions(linear, symbol)),
     positionMode: () => clarifyKeyRejection(() => futures.positionMode(linear)),

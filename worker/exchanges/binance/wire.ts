@@ -214,3 +214,28 @@ export const AlgoOrder = z.object({
 });
 export type AlgoOrder = z.infer<typeof AlgoOrder>;
 export const AlgoOrders = z.array(AlgoOrder);
+
+/** `/fapi/v1/premiumIndex` with the next funding time (one object for one symbol, a list for none). */
+export const FundingIndex = z.object({
+  symbol: z.string(),
+  markPrice: Decimal,
+  lastFundingRate: Decimal,
+  nextFundingTime: z.number(),
+  time: z.number(),
+});
+export const FundingIndexes = z.union([z.array(FundingIndex), FundingIndex.transform((p) => [p])]);
+
+/** `/fapi/v1/openInterest`: open contracts in the base asset. */
+export const OpenInterest = z.object({ symbol: z.string(), openInterest: Decimal, time: z.number() });
+
+/** `/fapi/v1/income` rows; `tranId` is unique per user and income type. */
+export const IncomeRows = z.array(
+  z.object({
+    symbol: z.string(),
+    incomeType: z.string(),
+    income: Decimal,
+    asset: z.string(),
+    time: z.number(),
+    tranId: z.union([z.number(), z.string()]),
+  }),
+);

@@ -7,6 +7,8 @@ import type {
   Environment,
   ExchangeGateway,
   Fill,
+  FundingPayment,
+  FuturesStats,
   FuturesWallet,
   KeyPermissions,
   Kline,
@@ -27,6 +29,7 @@ import { ExchangeError, isExchangeError } from "../errors.ts";
 import type { GatewayDeps, GatewayOptions } from "../gateway.ts";
 import { roundStopPrice } from "../precision.ts";
 import { SERVER_ERROR_CODES } from "./errors.ts";
+import * as funding from "./funding.ts";
 import {
   futuresWalletFromCoin,
   isOpenLeg,
@@ -415,6 +418,14 @@ class BybitGateway implements ExchangeGateway {
   }
 
   // ── futures ─────────────────────────────────────────────────────────────────────────────────
+
+  futuresStats(symbols: string[]): Promise<FuturesStats[]> {
+    return funding.futuresStats(this.#rest, symbols);
+  }
+
+  fundingPayments(since: number): Promise<FundingPayment[]> {
+    return funding.fundingPayments(this.#rest, since);
+  }
 
   async futuresWallet(): Promise<FuturesWallet> {
     const coins = await this.#walletCoins();

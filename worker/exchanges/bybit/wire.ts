@@ -66,8 +66,26 @@ export const Tickers = z.object({
       ask1Price: z.string().optional(),
       markPrice: z.string().optional(),
       fundingRate: z.string().optional(),
+      nextFundingTime: z.string().optional(),
+      openInterest: z.string().optional(),
+      openInterestValue: z.string().optional(),
     }),
   ),
+});
+
+/** `/v5/account/transaction-log` rows; `funding` is positive when received. */
+export const TransactionLog = z.object({
+  list: z.array(
+    z.object({
+      id: z.string(),
+      symbol: z.string(),
+      type: z.string(),
+      currency: z.string(),
+      funding: z.string(),
+      transactionTime: z.string(),
+    }),
+  ),
+  nextPageCursor: Cursor,
 });
 
 /** Rows are `[startTime, open, high, low, close, volume, turnover]`, newest first. */

@@ -189,6 +189,9 @@ export function createPaperGateway(options: PaperGatewayOptions): ExchangeGatewa
     tickers: (type, symbols) => market.tickers(type, symbols),
     klines: (type, symbol, interval, limit) => market.klines(type, symbol, interval, limit),
     orderBookTop: (type, symbol) => market.orderBookTop(type, symbol),
+    futuresStats: (symbols) => market.futuresStats(symbols),
+    // A paper account is charged no funding (see the README's paper trading notes).
+    fundingPayments: async () => [],
 
     balances: () => session({}, (account) => spotBalances(account)),
     permissions: async () => ({ ...PERMISSIONS }),

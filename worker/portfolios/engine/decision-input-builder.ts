@@ -3,6 +3,7 @@ import type { ReviewInterval } from "../../../shared/api/portfolios.ts";
 import type {
   DecisionInput,
   FuturesDecisionInput,
+  MarketSignal,
   PreviousRun,
   SpotDecisionInput,
   SpotPosition,
@@ -18,7 +19,7 @@ import type { FuturesSnapshot, Snapshot, SpotSnapshot } from "./snapshot.ts";
 
 /**
  * Step "snapshot", second half: the decision input a provider sees, from the snapshot, the portfolio's settings and
- * its recent runs. USD values count the cash token (USDT or USDC) at 1 USD. The portfolio's risk limits become hard
+ * its recent runs. USD values count the cash token at its price on the venue's book (USDT is the reference dollar). The portfolio's risk limits become hard
  * numbers here (per-order cap, exposure cap, leverage) that the guards enforce whatever the model says.
  */
 
@@ -38,6 +39,8 @@ export type InputContext = {
   /** Public market data (klines, book) for the market context. */
   marketData: Pick<ExchangeGateway, "klines" | "orderBookTop">;
   history: { run: HistoryRun; orders: HistoryOrder[] }[];
+  /** News and sentiment read from D1 with the snapshot's reads (worker/market/signals.ts). */
+  signals: MarketSignal[];
 };
 
 export async function buildDecisionInput(context: InputContext): Promise<DecisionInput> {
@@ -76,29 +79,28 @@ function pnlOf(row: PortfolioRow, equity: string): SpotDecisionInput["pnl"] {
 async function marketContexts(context: InputContext) {
   const cache = createMarketContextCache(context.marketData);
   const market = gatewayMarket(context.row.market);
-  return Promise.all(
-    storedTokens(context.row).map(({ token }) =>
-      cache.get(market, token, `${token}${context.row.market === "futures" ? "USDT" : context.row.cashToken}`),
-    ),
-  );
+  const quote = context.row.market === "futures" ? "USDT" : context.row.cashToken;
+  return Promise.all(storedTokens(context.row).map(({ token }) => cache.get(market, token, `${token}${quote}`, quote)));
 }
 
 async function spotInput(context: InputContext, snapshot: SpotSnapshot): Promise<SpotDecisionInput> {
   const { row } = context;
   const cash = row.cashToken;
-  const total = Big(snapshot.equity);
+  const peg = snapshot.cashPeg.priceUsd;
+  const total = Big(snapshot.equity).times(peg);
   const tokens = storedTokens(row);
   const position = (asset: string, floor: number, target: number | null): SpotPosition => {
     const owned = Big(snapshot.ledger.assets[asset] ?? "0");
     const free = Big(snapshot.balances.get(asset)?.free ?? "0");
     const usable = owned.lt(free) ? owned : free;
-    const price = snapshot.prices[asset] ?? "0";
+    // Prices are in the cash token; USD figures count it at its peg (stablecoin-peg.ts), allocations are unchanged.
+    const price = Big(snapshot.prices[asset] ?? "0").times(peg);
     const value = owned.times(price);
     return {
       asset,
       free: usable.toFixed(),
       locked: owned.minus(usable).toFixed(),
-      priceUsd: price,
+      priceUsd: price.toFixed(),
       valueUsd: value.toFixed(2),
       allocationPct: total.gt(0) ? Number(value.div(total).times(100).toFixed(4)) : 0,
       minAllocationPct: floor,
@@ -117,12 +119,13 @@ async function spotInput(context: InputContext, snapshot: SpotSnapshot): Promise
     at: new Date(snapshot.at).toISOString(),
     portfolio: header(row),
     totalValueUsd: total.toFixed(2),
+    cashPeg: snapshot.cashPeg,
     positions: [position(cash, 0, null), ...tokens.map((t) => position(t.token, t.minAllocation, t.targetAllocation))],
     routes,
     pnl: pnlOf(row, snapshot.equity),
     previousRuns: previousRuns(context.history),
     marketContext: await marketContexts(context),
-    signals: [],
+    signals: context.signals,
     limits: { maxOrderUsd: pctOf(snapshot.equity, row.maxOrderPct), toleranceBandPct: TOLERANCE_BAND_PCT },
   };
 }
@@ -156,13 +159,17 @@ async function futuresInput(context: InputContext, snapshot: FuturesSnapshot): P
     const ticker = snapshot.tickers.get(symbol);
     const market = snapshot.markets.get(symbol);
     if (!ticker || !market) return [];
+    const stats = snapshot.stats.find((s) => s.symbol === symbol);
     return [
       {
         symbol,
         base: token,
         last: ticker.last,
         mark: ticker.mark ?? ticker.last,
-        fundingRate: ticker.fundingRate,
+        fundingRate: stats?.fundingRate ?? ticker.fundingRate,
+        nextFundingAt: stats ? new Date(stats.nextFundingTime).toISOString() : null,
+        openInterest: stats?.openInterest ?? null,
+        openInterestUsd: stats?.openInterestValue ?? null,
         market,
       },
     ];
@@ -179,6 +186,7 @@ async function futuresInput(context: InputContext, snapshot: FuturesSnapshot): P
       marginBalance: equity.toFixed(),
       unrealizedPnl: unrealized.toFixed(),
     },
+    cashPeg: snapshot.cashPeg,
     positionMode: snapshot.positionMode,
     positions: positions.filter((p) => Big(p.size).gt(0)),
     stops: snapshot.stops,
@@ -186,7 +194,7 @@ async function futuresInput(context: InputContext, snapshot: FuturesSnapshot): P
     pnl: pnlOf(row, snapshot.equity),
     previousRuns: previousRuns(context.history),
     marketContext: await marketContexts(context),
-    signals: [],
+    signals: context.signals,
     limits: {
       maxLeverage,
       defaultLeverage: Math.min(DEFAULT_LEVERAGE, maxLeverage),

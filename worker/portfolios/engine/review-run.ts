@@ -2,19 +2,17 @@ import Big from "big.js";
 import { and, eq } from "drizzle-orm";
 import type { RunNote, RunStep } from "../../../shared/api/portfolio-runs.ts";
 import { DEFAULT_PAPER_CAPITAL } from "../../../shared/api/portfolios.ts";
-import { BUILTIN_MODEL } from "../../ai/builtin-strategy.ts";
 import { type DecisionInput, DecisionInput as DecisionInputSchema } from "../../ai/decision-input.ts";
 import type { Decision } from "../../ai/decision-schema.ts";
 import type { FuturesStopsIntent } from "../../ai/intents.ts";
 import { buildPrompt } from "../../ai/prompt.ts";
-import { decisionProvider } from "../../ai/providers.ts";
 import { firstRaw, saveAll } from "../../db/rows.ts";
 import { portfolioOrders, portfolios } from "../../db/schema.ts";
 import type { ExchangeGateway, PositionMode } from "../../exchanges/contract.ts";
 import { isExchangeError } from "../../exchanges/errors.ts";
 import { ApiError } from "../../http/api-error.ts";
 import { redactedError } from "../../http/redacted-error.ts";
-import { openAiKey } from "../../keys/ai-keys.ts";
+import { readSignals, signalsStatement } from "../../market/signals.ts";
 import { dayStartStatement, equityPointStatement, readDayStart, utcMidnight } from "../equity-store.ts";
 import { readLedger, valueLedger } from "../ledger.ts";
 import {
@@ -53,11 +51,14 @@ import {
   portfolioVersionStatement,
   readPortfolioRow,
   readPortfolioVersion,
+  storedTokens,
 } from "../store.ts";
 import { gatewayMarket, portfolioSymbols } from "../validation.ts";
 import { type Brokers, brokers, ensurePaperAccount } from "./broker.ts";
 import { buildDecisionInput, PREVIOUS_RUNS } from "./decision-input-builder.ts";
+import { decideReview } from "./decision-source.ts";
 import type { EngineServices } from "./engine-services.ts";
+import { bookedFundingStatement, fundingInsertStatements, fundingSince, readBookedFunding } from "./funding.ts";
 import {
   cancelLeftovers,
   protectFilledEntries,
@@ -71,6 +72,7 @@ import { applyStops, placeOrders } from "./placement.ts";
 import { planOrders } from "./planner.ts";
 import { failedRunsReason, lossLimitReason, newPeak } from "./risk-rules.ts";
 import { type FuturesSnapshot, ledgerPrices, takeSnapshot, tickersOf } from "./snapshot.ts";
+import { depegReason, pegReadings } from "./stablecoin-peg.ts";
 
 /**
  * One review as a journaled state machine: cancel → snapshot → decide → plan → (approval) → place → reconcile →
@@ -305,12 +307,23 @@ function snapshotReads({ services, row }: Journal): D1PreparedStatement[] {
     recentRunsStatement(d1, row.id, PREVIOUS_RUNS),
     recentRunOrdersStatement(d1, row.id, PREVIOUS_RUNS),
     dayStartStatement(d1, row.id, services.now(), row.startedAt),
+    signalsStatement(
+      d1,
+      storedTokens(row).map((t) => t.token),
+      services.now(),
+    ),
+    // Funding already booked in the window the snapshot reads from the venue (futures only; spot reads nothing).
+    bookedFundingStatement(
+      d1,
+      row.id,
+      row.market === "futures" ? fundingSince(row.startedAt, services.now().getTime()) : Number.MAX_SAFE_INTEGER,
+    ),
   ];
 }
 
 async function snapshotStep(
   journal: Journal,
-  [ownerResult, runsResult, ordersResult, dayStartResult]: D1Result[],
+  [ownerResult, runsResult, ordersResult, dayStartResult, signalsResult, fundingResult]: D1Result[],
 ): Promise<StepResult> {
   const { services, run } = journal;
   const d1 = services.db.$client;
@@ -324,11 +337,13 @@ async function snapshotStep(
   const broker = await context.brokers.current();
   const ledger = readLedger(row.ledger);
   if (!ledger) throw new RunFailure("not_started", "The portfolio has no ledger; start it again.");
-  const snapshot = await takeSnapshot(broker, row, ledger, services.now().getTime());
+  const snapshot = await takeSnapshot(broker, row, ledger, services.now().getTime(), readBookedFunding(fundingResult));
   journal.notes.push(...snapshot.notes);
   if (snapshot.kind === "futures")
     snapshot.positionMode = await preflightPositionMode(broker, row, snapshot, journal.notes);
-  const saves: Saves = [];
+  // Booked with the ledger that includes them: both land in this step's batch or neither does.
+  const saves: Saves =
+    snapshot.kind === "futures" ? fundingInsertStatements(d1, row.id, run.id, snapshot.funding, services.now()) : [];
   if (Big(snapshot.outflow).gt(0) || JSON.stringify(snapshot.ledger) !== JSON.stringify(ledger)) {
     const startingEquity =
       row.startingEquity === null ? null : Big(row.startingEquity).minus(snapshot.outflow).toFixed();
@@ -336,11 +351,24 @@ async function snapshotStep(
     row = { ...row, ledger: JSON.stringify(snapshot.ledger), startingEquity };
     journal.row = row;
   }
+  const depeg =
+    snapshot.kind === "spot"
+      ? depegReason(
+          row.venue,
+          pegReadings(
+            snapshot.cashPeg,
+            storedTokens(row).map((t) => t.token),
+            snapshot.tickers,
+          ),
+        )
+      : null;
   const breach = lossLimitReason(row, snapshot.equity, dayStart);
-  if (breach) {
+  if (depeg || breach) {
     // The corrected ledger is the account's truth whatever happens to the run.
     await saveAll(d1, saves);
-    throw new PauseRun({ code: "loss_limit", message: breach });
+    throw new PauseRun(
+      depeg ? { code: "stablecoin_depeg", message: depeg } : { code: "loss_limit", message: breach ?? "" },
+    );
   }
 
   const orders = ((ordersResult?.results ?? []) as Record<string, unknown>[]).map(readHistoryOrder);
@@ -350,6 +378,11 @@ async function snapshotStep(
     snapshot,
     marketData: broker,
     history: recent.map((r) => ({ run: r, orders: orders.filter((o) => o.runId === r.id) })),
+    signals: readSignals(
+      signalsResult,
+      storedTokens(row).map((t) => t.token),
+      services.now(),
+    ),
   });
   const saved = JSON.stringify(input);
   saves.push(runUpdate(d1, run.id, { input: saved, equityBefore: snapshot.equity }));
@@ -398,41 +431,34 @@ async function decideStep(journal: Journal): Promise<StepResult> {
   if (run.decision) return { next: "plan", saves: [] };
   const d1 = services.db.$client;
   const input = savedInput(journal);
-  const choice = await aiChoice(services, row);
-  const provider = decisionProvider(services.ai, choice);
-  const model = row.decisionProvider === "builtin" ? BUILTIN_MODEL : (row.model ?? "");
-  const result = await provider.decide(input, { model, reasoningEffort: null, webSearch: false });
-  const prompt = row.decisionProvider === "builtin" ? null : JSON.stringify(buildPrompt(input));
+  const outcome = await decideReview(services, row, input);
+  if (!outcome.ok) throw new RunFailure(outcome.code, outcome.message);
+  const { result, asked, fallback } = outcome;
+  if (fallback)
+    journal.notes.push({ kind: "info", symbol: null, message: `The built-in strategy decided: ${fallback.message}` });
+  // The AI's request, answer and cost are kept even when it failed: its tokens were billed and count toward caps.
+  const aiResult = asked?.result;
   const common = {
     provider: result.provider,
     model: result.model,
     promptVersion: result.promptVersion,
-    prompt,
-    rawResponse: JSON.stringify(result.raw ?? null),
-    usage: result.usage ? JSON.stringify({ ...result.usage, costUsd: undefined }) : null,
-    costUsd: result.usage?.costUsd ?? null,
+    prompt: asked ? JSON.stringify(buildPrompt(input)) : null,
+    rawResponse: JSON.stringify((aiResult && !aiResult.ok ? aiResult.raw : result.raw) ?? null),
+    usage: aiResult?.usage ? JSON.stringify({ ...aiResult.usage, costUsd: undefined }) : null,
+    costUsd: aiResult?.usage?.costUsd ?? null,
+    aiOptions: asked ? JSON.stringify(asked.options) : null,
+    fallback: fallback ? JSON.stringify(fallback) : null,
+    aiShareId: asked?.shareId ?? null,
   };
   if (!result.ok) {
-    await runUpdate(d1, run.id, common).run();
+    await runUpdate(d1, run.id, { ...common, notes: JSON.stringify(journal.notes) }).run();
     throw new RunFailure(`decision_${result.failure.code}`, result.failure.message);
   }
   const decision = JSON.stringify(result.decision);
   journal.run = { ...run, decision, summary: result.decision.summary };
   journal.decision = result.decision;
+  // Saved once, with the step: a restarted run finds the decision (or the fallback's) and never asks again.
   return { next: "plan", saves: [runUpdate(d1, run.id, { ...common, decision, summary: result.decision.summary })] };
-}
-
-async function aiChoice(services: EngineServices, row: PortfolioRow) {
-  if (row.decisionProvider === "builtin") return null;
-  if (!services.keyring) throw new RunFailure("no_ai_key", "Stored AI keys cannot be opened: MASTER_KEY is not set.");
-  const apiKey = await openAiKey(services.db, services.keyring, row.userId, row.decisionProvider);
-  const name = row.decisionProvider === "openai" ? "OpenAI" : "Groq";
-  if (!apiKey)
-    throw new RunFailure(
-      "no_ai_key",
-      `This portfolio decides with ${name}, but you have no ${name} key. Add one on the Keys page or switch to the built-in strategy.`,
-    );
-  return { provider: row.decisionProvider, apiKey };
 }
 
 async function planStep(journal: Journal): Promise<StepResult> {

@@ -4,6 +4,8 @@ import type {
   Balance,
   ConditionalOrder,
   ExchangeGateway,
+  FundingPayment,
+  FuturesStats,
   FuturesWallet,
   Market,
   MarketType,
@@ -14,6 +16,8 @@ import type {
 import { type FuturesLedger, type PortfolioLedger, type Prices, type SpotLedger, valueLedger } from "../ledger.ts";
 import { type PortfolioRow, storedTokens } from "../store.ts";
 import { gatewayMarket, portfolioSymbols } from "../validation.ts";
+import { type BookedFunding, bookFunding, fundingSince } from "./funding.ts";
+import { type CashPeg, readCashPeg, referencePeg } from "./stablecoin-peg.ts";
 
 /**
  * Step "snapshot": what the account and the market look like right now, read through the broker, and what the
@@ -29,6 +33,8 @@ export type SpotSnapshot = {
   markets: Map<string, Market>;
   /** Asset → price in the cash token (the cash at 1). */
   prices: Prices;
+  /** The cash token's USD price from the venue's book (the ledger stays in the cash token). */
+  cashPeg: CashPeg;
   ledger: SpotLedger;
   equity: string;
   /** Lowering of the starting equity for assets that left the account outside Ballast. */
@@ -47,6 +53,11 @@ export type FuturesSnapshot = {
   markets: Map<string, Market>;
   /** Symbol → mark price. */
   prices: Prices;
+  cashPeg: CashPeg;
+  /** Funding rate, next funding time and open interest per contract (empty when the venue did not answer). */
+  stats: FuturesStats[];
+  /** Funding payments booked into `ledger` by this snapshot, to be saved with it. */
+  funding: BookedFunding[];
   ledger: FuturesLedger;
   equity: string;
   outflow: string;
@@ -91,14 +102,18 @@ export async function takeSnapshot(
   row: PortfolioRow,
   ledger: PortfolioLedger,
   now: number,
+  /** Futures: venue ids of the funding payments already booked since `fundingSince`. */
+  bookedFunding: ReadonlySet<string> = new Set(),
 ): Promise<Snapshot> {
   const symbols = portfolioSymbols(row);
   const market = gatewayMarket(row.market);
   if (ledger.kind === "spot") {
-    const [balances, tickers, markets] = await Promise.all([
+    const pegNotes: RunNote[] = [];
+    const [balances, tickers, markets, cashPeg] = await Promise.all([
       gateway.balances(),
       tickersOf(gateway, market, symbols),
       marketsOf(gateway, market, symbols),
+      readCashPeg(gateway, row.cashToken, pegNotes),
     ]);
     const byAsset = new Map(balances.map((b) => [b.asset, b]));
     const prices = ledgerPrices(row, tickers);
@@ -110,25 +125,35 @@ export async function takeSnapshot(
       tickers,
       markets,
       prices,
+      cashPeg,
       ledger: corrected.ledger,
       equity: valueLedger(corrected.ledger, prices).equity.toFixed(),
       outflow: corrected.outflow.toFixed(),
-      notes: corrected.notes,
+      notes: [...pegNotes, ...corrected.notes],
     };
   }
   if (row.market !== "futures") throw new Error("a futures ledger on a spot portfolio");
-  const [wallet, positions, stops, positionMode, tickers, markets] = await Promise.all([
+  const since = fundingSince(row.startedAt, now);
+  const readNotes: RunNote[] = [];
+  const [wallet, positions, stops, positionMode, tickers, markets, stats, payments] = await Promise.all([
     gateway.futuresWallet(),
     gateway.positions(),
     gateway.conditionalOrders(),
     gateway.positionMode(),
     tickersOf(gateway, market, symbols),
     marketsOf(gateway, market, symbols),
+    optionalRead(gateway.futuresStats(symbols), [] as FuturesStats[], "Funding and open interest", readNotes),
+    // Funding is charged only on open positions: a ledger flat since the last review has none to book, and the log
+    // costs weight (Binance income: 30).
+    Object.keys(ledger.positions).length === 0
+      ? ([] as FundingPayment[])
+      : optionalRead(gateway.fundingPayments(since), [] as FundingPayment[], "The funding log", readNotes),
   ]);
   const own = new Set(symbols);
   const prices = ledgerPrices(row, tickers);
   const ownPositions = positions.filter((p) => own.has(p.symbol) && !Big(p.size).eq(0));
-  const settled = settleToPositions(ledger, ownPositions, prices);
+  const funded = bookFunding(ledger, payments, { booked: bookedFunding, symbols: own, since, positions: ownPositions });
+  const settled = settleToPositions(funded.ledger, ownPositions, prices);
   return {
     kind: "futures",
     at: now,
@@ -139,11 +164,26 @@ export async function takeSnapshot(
     tickers,
     markets,
     prices,
+    // USDT margin is the reference dollar (stablecoin-peg.ts).
+    cashPeg: referencePeg(wallet.asset),
+    stats,
+    funding: funded.booked,
     ledger: settled.ledger,
     equity: valueLedger(settled.ledger, prices).equity.toFixed(),
     outflow: "0",
-    notes: settled.notes,
+    notes: [...readNotes, ...funded.notes, ...settled.notes],
   };
+}
+
+/** A read the review can do without: its failure becomes a note and the fallback, never a failed review. */
+async function optionalRead<T>(read: Promise<T>, fallback: T, what: string, notes: RunNote[]): Promise<T> {
+  try {
+    return await read;
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    notes.push({ kind: "info", symbol: null, message: `${what} could not be read: ${error.message.slice(0, 160)}` });
+    return fallback;
+  }
 }
 
 /**

@@ -1467,6 +1467,278 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/ai-shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your AI keys shared with users, with each share's spend this month */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Shares */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminAiKeyShareList"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Share your AI key for a provider with a user, with a monthly budget in USD (again: a new budget)
+         * @description The user can pick the key for a portfolio and never sees it. 400 `validation_failed` when you have no key for the provider or no user signed in with the email.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ShareAiKey"];
+                };
+            };
+            responses: {
+                /** @description The share */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminAiKeyShare"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state (conflict) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/ai-shares/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a share: the user's next review no longer uses the key (it falls back to the built-in strategy) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Deleted"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/ai/shared": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** AI keys an administrator shared with you, with this month's budget left (never the keys) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Shared keys */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SharedAiKeyList"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/keys/ai": {
         parameters: {
             query?: never;
@@ -1540,7 +1812,7 @@ export interface paths {
         get?: never;
         /**
          * Add or replace your key for an AI provider; verified with the provider's GET /v1/models
-         * @description 400 `key_rejected` when the provider refuses the key. Needs a recent 2FA confirmation when 2FA is on.
+         * @description With `baseUrl`, the key is verified, lists models and decides at that endpoint instead (400 `validation_failed` for a URL the host policy refuses). 400 `key_rejected` when the provider refuses the key. Needs a recent 2FA confirmation when 2FA is on.
          */
         put: {
             parameters: {
@@ -1744,12 +2016,14 @@ export interface paths {
         };
         /**
          * Models your stored key can use for decisions (cached for ten minutes)
-         * @description 400 `ai_key_missing` when you have no key for the provider; 424 `ai_key_unreadable` when the stored key cannot be decrypted (enter it again); 502 `ai_unavailable` when the provider cannot list models (a rejected key answers `ai_key_rejected`).
+         * @description 400 `ai_key_missing` when you have no key for the provider (or no such shared key); 424 `ai_key_unreadable` when the stored key cannot be decrypted (enter it again); 502 `ai_unavailable` when the provider cannot list models (a rejected key answers `ai_key_rejected`).
          */
         get: {
             parameters: {
                 query: {
                     provider: components["schemas"]["AiProvider"];
+                    /** @description List with a key an administrator shared with you instead of your own */
+                    sharedKeyId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -6703,11 +6977,62 @@ export interface components {
             /** @enum {boolean} */
             deleted: true;
         };
+        AdminAiKeyShareList: {
+            shares: components["schemas"]["AdminAiKeyShare"][];
+        };
+        /** @description One of your AI keys shared with a user */
+        AdminAiKeyShare: {
+            id: string;
+            provider: components["schemas"]["AiProvider"];
+            baseUrl: string | null;
+            userId: string;
+            email: string;
+            /** @description USD per calendar month (UTC) */
+            monthlyBudgetUsd: string;
+            /** @description Estimated cost of this month's decisions made with it */
+            spentUsd: string;
+            /** @description Budget left this month; 0 once spent (reviews then use the built-in strategy) */
+            remainingUsd: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @enum {string} */
+        AiProvider: "openai" | "groq";
+        /** @description Share your key with a user, or change the budget of an existing share */
+        ShareAiKey: {
+            provider: components["schemas"]["AiProvider"] & unknown;
+            /**
+             * Format: email
+             * @description The user's sign-in email
+             */
+            email: string;
+            /** @example 20 */
+            monthlyBudgetUsd: string;
+        };
+        SharedAiKeyList: {
+            keys: components["schemas"]["SharedAiKey"][];
+        };
+        /** @description An AI key an administrator shared with you; the key itself is never shown */
+        SharedAiKey: {
+            /** @description Use it as a portfolio's `decisionSource.sharedKeyId` */
+            id: string;
+            provider: components["schemas"]["AiProvider"];
+            /** @description USD per calendar month (UTC) */
+            monthlyBudgetUsd: string;
+            /** @description Estimated cost of this month's decisions made with it */
+            spentUsd: string;
+            /** @description Budget left this month; 0 once spent (reviews then use the built-in strategy) */
+            remainingUsd: string;
+        };
         AiKeyList: {
             keys: components["schemas"]["AiKey"][];
         };
         AiKey: {
             provider: components["schemas"]["AiProvider"];
+            /** @description Another endpoint speaking the provider's API; null: the provider's own */
+            baseUrl: string | null;
             /**
              * @description Only the last 4 characters
              * @example ••••7f3a
@@ -6722,11 +7047,15 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        /** @enum {string} */
-        AiProvider: "openai" | "groq";
         SetAiKey: {
             /** @description AI provider API key */
             apiKey: string;
+            /**
+             * Format: uri
+             * @description Any endpoint speaking the provider's API (OpenAI: Responses and /v1/models; Groq: OpenAI-compatible chat completions), e.g. a gateway or a self-hosted server: https on the default port, a public host (or one the operator lists in EXCHANGE_EXTRA_HOSTS). Left out: the provider's own API.
+             * @example https://llm.example.com
+             */
+            baseUrl?: string;
         };
         AiInstructions: {
             spot: {
@@ -6749,8 +7078,14 @@ export interface components {
             ownedBy: string | null;
             strictOutput: boolean;
             webSearch: boolean;
+            reasoningEfforts: components["schemas"]["ReasoningEffort"][];
             priced: boolean;
         };
+        /**
+         * @description How much the model reasons before answering; which values a model accepts: `GET /api/ai/models`
+         * @enum {string}
+         */
+        ReasoningEffort: "none" | "minimal" | "low" | "medium" | "high";
         CapabilityMap: {
             venues: components["schemas"]["ExchangeCapabilities"][];
         };
@@ -7098,6 +7433,28 @@ export interface components {
             /** @enum {string} */
             provider: "openai" | "groq";
             model: string;
+            /**
+             * @description Null: the model's default (nothing sent); only values the model supports
+             * @default null
+             * @enum {string|null}
+             */
+            reasoningEffort: "none" | "minimal" | "low" | "medium" | "high" | null;
+            /**
+             * @description Let the model search the web (OpenAI Responses `web_search` tool; OpenAI only)
+             * @default false
+             */
+            webSearch: boolean;
+            /**
+             * @description An AI key an administrator shared with you (GET /api/keys/ai/shared); null: your own key
+             * @default null
+             */
+            sharedKeyId: string | null;
+            /**
+             * @description Once this portfolio's AI spend in the calendar month (UTC) reaches it, reviews use the built-in strategy
+             * @default null
+             * @example 20
+             */
+            monthlySpendCapUsd: string | null;
         };
         /**
          * @description `manual_approval`: planned orders wait for you to approve them
@@ -7144,7 +7501,7 @@ export interface components {
          * @description Why Ballast paused (or the kill switch stopped) the portfolio
          * @enum {string|null}
          */
-        StatusReasonCode: "kill_switch" | "failed_reviews" | "loss_limit" | "key_unavailable" | "owner_disabled" | null;
+        StatusReasonCode: "kill_switch" | "failed_reviews" | "loss_limit" | "stablecoin_depeg" | "key_unavailable" | "owner_disabled" | null;
         /** @description Null until the first valuation */
         PortfolioPerformance: {
             /** @description Value in the cash token (decimal string) */
@@ -7153,6 +7510,8 @@ export interface components {
             pnl: string;
             /** @description PnL as a percentage of the starting equity */
             pnlPct: string;
+            /** @description Futures: funding received minus funding paid since start, in the cash token (already in equity and pnl); null for spot */
+            funding: string | null;
             /** Format: date-time */
             at: string;
         } | null;
@@ -7324,6 +7683,8 @@ export interface components {
             /** @example 0.001 */
             equityAfter: string | null;
             usage: components["schemas"]["RunUsage"];
+            aiOptions: components["schemas"]["RunAiOptions"];
+            fallback: components["schemas"]["RunFallback"];
             /** @description Planned, placed and refused orders, by leg */
             orders: components["schemas"]["PortfolioOrder"][];
             notes: components["schemas"]["RunNote"][];
@@ -7343,6 +7704,20 @@ export interface components {
              * @example 0.001
              */
             costUsd: string | null;
+        } | null;
+        /** @description Null when no AI was asked */
+        RunAiOptions: {
+            reasoningEffort: components["schemas"]["ReasoningEffort"] & (string | null);
+            webSearch: boolean;
+        } | null;
+        /** @description The built-in strategy decided instead of the portfolio's AI, and why */
+        RunFallback: {
+            /** @description The portfolio's AI provider that did not decide */
+            provider: string;
+            model: string;
+            /** @description `spend_cap` (the portfolio's monthly AI spend cap was reached), or `decision_<failure>` (the provider failed: timeout, provider_error, refused, invalid_output, ...) */
+            code: string;
+            message: string;
         } | null;
         PortfolioOrder: {
             id: string;
@@ -7423,6 +7798,14 @@ export interface components {
                 };
                 /** @example 0.001 */
                 totalValueUsd: string;
+                cashPeg?: {
+                    asset: string;
+                    /** @example 0.001 */
+                    priceUsd: string;
+                    pair: string | null;
+                    /** @enum {string} */
+                    source: "book" | "reference" | "assumed";
+                };
                 positions: {
                     asset: string;
                     /** @example 0.001 */
@@ -7503,6 +7886,38 @@ export interface components {
                         [key: string]: number | null;
                     };
                     volumeAnomaly: number | null;
+                    timeframes?: {
+                        "1h": {
+                            return: number | null;
+                            slopePct: number | null;
+                            /** @enum {string|null} */
+                            trend: "up" | "down" | "flat" | null;
+                        };
+                        "4h": {
+                            return: number | null;
+                            slopePct: number | null;
+                            /** @enum {string|null} */
+                            trend: "up" | "down" | "flat" | null;
+                        };
+                        "1d": {
+                            return: number | null;
+                            slopePct: number | null;
+                            /** @enum {string|null} */
+                            trend: "up" | "down" | "flat" | null;
+                        };
+                    };
+                    volatility?: {
+                        recentPct: number;
+                        baselinePct: number;
+                        ratio: number;
+                        /** @enum {string} */
+                        regime: "low" | "normal" | "high";
+                    } | null;
+                    btc?: {
+                        correlation: number;
+                        beta: number;
+                        hours: number;
+                    } | null;
                     book: {
                         mid: number;
                         spreadBps: number;
@@ -7520,6 +7935,9 @@ export interface components {
                     summary: string;
                     /** Format: date-time */
                     at: string;
+                    ageMinutes?: number;
+                    /** Format: uri */
+                    url?: string;
                 }[];
                 limits: {
                     /** @example 0.001 */
@@ -7540,6 +7958,14 @@ export interface components {
                     instructions: string;
                 };
                 wallet: components["schemas"]["FuturesWallet"];
+                cashPeg?: {
+                    asset: string;
+                    /** @example 0.001 */
+                    priceUsd: string;
+                    pair: string | null;
+                    /** @enum {string} */
+                    source: "book" | "reference" | "assumed";
+                };
                 /** @enum {string} */
                 positionMode: "one_way" | "hedge";
                 positions: components["schemas"]["Position"][];
@@ -7553,6 +7979,12 @@ export interface components {
                     mark: string;
                     /** @example 0.001 */
                     fundingRate: string | null;
+                    /** Format: date-time */
+                    nextFundingAt?: string | null;
+                    /** @example 0.001 */
+                    openInterest?: string | null;
+                    /** @example 0.001 */
+                    openInterestUsd?: string | null;
                     market: components["schemas"]["Market"];
                 }[];
                 pnl: {
@@ -7609,6 +8041,38 @@ export interface components {
                         [key: string]: number | null;
                     };
                     volumeAnomaly: number | null;
+                    timeframes?: {
+                        "1h": {
+                            return: number | null;
+                            slopePct: number | null;
+                            /** @enum {string|null} */
+                            trend: "up" | "down" | "flat" | null;
+                        };
+                        "4h": {
+                            return: number | null;
+                            slopePct: number | null;
+                            /** @enum {string|null} */
+                            trend: "up" | "down" | "flat" | null;
+                        };
+                        "1d": {
+                            return: number | null;
+                            slopePct: number | null;
+                            /** @enum {string|null} */
+                            trend: "up" | "down" | "flat" | null;
+                        };
+                    };
+                    volatility?: {
+                        recentPct: number;
+                        baselinePct: number;
+                        ratio: number;
+                        /** @enum {string} */
+                        regime: "low" | "normal" | "high";
+                    } | null;
+                    btc?: {
+                        correlation: number;
+                        beta: number;
+                        hours: number;
+                    } | null;
                     book: {
                         mid: number;
                         spreadBps: number;
@@ -7626,6 +8090,9 @@ export interface components {
                     summary: string;
                     /** Format: date-time */
                     at: string;
+                    ageMinutes?: number;
+                    /** Format: uri */
+                    url?: string;
                 }[];
                 limits: {
                     maxLeverage: number;

@@ -14,3 +14,10 @@ export const aiKeys = () =>
     const { data, error } = await api.GET("/api/keys/ai");
     return error === undefined ? { data: data.keys } : { error };
   });
+
+/** AI keys an administrator shared with the user (never the keys), with this month's budget left. */
+export const sharedAiKeys = () =>
+  new Resource(async () => {
+    const { data, error } = await api.GET("/api/keys/ai/shared");
+    return error === undefined ? { data: data.keys } : { error };
+  });

@@ -11,7 +11,14 @@ const saved: Portfolio = {
   cashToken: "USDT",
   tokens: [{ token: "BTC", minAllocation: 10, targetAllocation: 25.5, maxAllocation: null }],
   reviewInterval: "4h",
-  decisionSource: { provider: "openai", model: "gpt-5-mini" },
+  decisionSource: {
+    provider: "openai",
+    model: "gpt-5-mini",
+    reasoningEffort: "low",
+    webSearch: true,
+    sharedKeyId: null,
+    monthlySpendCapUsd: "12.5",
+  },
   instructions: "Be patient.",
   executionMode: "manual_approval",
   paper: false,
@@ -78,6 +85,24 @@ describe("portfolio drafts", () => {
       name: "Majors 2",
       tokens: [{ token: "BTC", minAllocation: 10, targetAllocation: 30, maxAllocation: null }],
       futures: { positionMode: "one_way", marginMode: "isolated", maxLeverage: 3 },
+    });
+  });
+
+  it("round-trips the AI options and sends a changed effort, web search and cap as the whole decision source", () => {
+    const draft = draftOf(saved);
+    expect(draft).toMatchObject({ reasoningEffort: "low", webSearch: true, spendCap: "12.5" });
+    draft.reasoningEffort = "";
+    draft.webSearch = false;
+    draft.spendCap = " 3,5 ";
+    expect(changedSettings(saved, draft)).toEqual({
+      decisionSource: {
+        provider: "openai",
+        model: "gpt-5-mini",
+        reasoningEffort: null,
+        webSearch: false,
+        sharedKeyId: null,
+        monthlySpendCapUsd: "3.5",
+      },
     });
   });
 

@@ -6,6 +6,7 @@ import type {
   PortfolioMarket,
   PortfolioRiskLimits,
   PortfolioToken,
+  ReasoningEffort,
   ReviewInterval,
   UpdatePortfolio,
 } from "#lib/api/client.ts";
@@ -35,6 +36,13 @@ export type PortfolioDraft = {
   reviewInterval: ReviewInterval;
   provider: DecisionProvider;
   model: string;
+  /** "" is the model's default. */
+  reasoningEffort: ReasoningEffort | "";
+  webSearch: boolean;
+  /** An administrator's shared key; "" is the owner's own key. */
+  sharedKeyId: string;
+  /** USD per month; "" is no cap. */
+  spendCap: string;
   instructions: string;
   manualApproval: boolean;
   paper: boolean;
@@ -65,6 +73,10 @@ export function newDraft(exchangeKeyId: string): PortfolioDraft {
     reviewInterval: "1h",
     provider: "builtin",
     model: "",
+    reasoningEffort: "",
+    webSearch: false,
+    sharedKeyId: "",
+    spendCap: "",
     instructions: "",
     manualApproval: false,
     paper: true,
@@ -96,6 +108,10 @@ export function draftOf(portfolio: Portfolio): PortfolioDraft {
     reviewInterval: portfolio.reviewInterval,
     provider: source.provider,
     model: source.provider === "builtin" ? "" : source.model,
+    reasoningEffort: source.provider === "builtin" ? "" : (source.reasoningEffort ?? ""),
+    webSearch: source.provider === "builtin" ? false : source.webSearch,
+    sharedKeyId: source.provider === "builtin" ? "" : (source.sharedKeyId ?? ""),
+    spendCap: source.provider === "builtin" ? "" : text(source.monthlySpendCapUsd),
     instructions: portfolio.instructions,
     manualApproval: portfolio.executionMode === "manual_approval",
     paper: portfolio.paper,
@@ -152,7 +168,14 @@ function tokensOf(draft: PortfolioDraft): PortfolioToken[] {
 
 function decisionSourceOf(draft: PortfolioDraft): DecisionSource {
   if (draft.provider === "builtin") return { provider: "builtin" };
-  return { provider: draft.provider, model: draft.model.trim() };
+  return {
+    provider: draft.provider,
+    model: draft.model.trim(),
+    reasoningEffort: draft.reasoningEffort === "" ? null : draft.reasoningEffort,
+    webSearch: draft.webSearch,
+    sharedKeyId: draft.sharedKeyId === "" ? null : draft.sharedKeyId,
+    monthlySpendCapUsd: decimalOf(draft.spendCap),
+  };
 }
 
 /** The settings as the API takes them; a spot portfolio has no futures settings. */

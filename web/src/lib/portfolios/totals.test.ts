@@ -4,7 +4,13 @@ import { totalsByCash } from "./totals.ts";
 
 const portfolio = (cashToken: Portfolio["cashToken"], performance: Portfolio["performance"]) =>
   ({ cashToken, performance }) as Portfolio;
-const valued = (equity: string, pnl: string) => ({ equity, pnl, pnlPct: "0", at: "2026-01-01T00:00:00Z" });
+const valued = (equity: string, pnl: string) => ({
+  equity,
+  pnl,
+  pnlPct: "0",
+  funding: null,
+  at: "2026-01-01T00:00:00Z",
+});
 
 describe("totalsByCash", () => {
   it("sums each cash token on its own, with decimal arithmetic", () => {
