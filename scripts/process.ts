@@ -24,3 +24,17 @@ export async function run(command: string, args: string[], env: NodeJS.ProcessEn
   const code = await runStatus(command, args, env);
   if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${code}`);
 }
+
+/** Waits until `url` answers 2xx (a server that is starting), or fails after `timeoutMs`. */
+export async function waitFor(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
