@@ -6,7 +6,8 @@ import { connect } from "node:net";
 import { parseArgs } from "node:util";
 import { startSimulator } from "../sim/server.ts";
 import { seedDemoData } from "./demo-data.ts";
-import { offlineEnv, run, waitFor } from "./process.ts";
+import { offlineEnv, run, runQuiet, waitFor } from "./process.ts";
+import { passWranglerOutput } from "./wrangler-output.ts";
 
 const { values } = parseArgs({
   options: {
@@ -38,7 +39,8 @@ if (values.help) {
 const env = offlineEnv();
 if (values.fresh) rmSync(values.state, { recursive: true, force: true });
 if (!values["skip-build"]) await run("npm", ["run", "web:build"], env);
-await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", values.state], env);
+await runQuiet("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", values.state], env);
+console.log(`local D1 (${values.state}): migrations applied`);
 
 // The simulator stands in for Binance, Bybit and the OpenAI-compatible providers (see sim/README.md).
 const simulator = await startSimulator({ port: Number(values["sim-port"]), seed: 42 });
@@ -72,7 +74,9 @@ let wrangler: ChildProcess;
 
 function startWrangler(): void {
   const startedAt = Date.now();
-  wrangler = spawn("wrangler", wranglerArgs, { stdio: "inherit", env });
+  wrangler = spawn("wrangler", wranglerArgs, { stdio: ["inherit", "pipe", "pipe"], env });
+  if (wrangler.stdout) passWranglerOutput(wrangler.stdout, process.stdout);
+  if (wrangler.stderr) passWranglerOutput(wrangler.stderr, process.stderr);
   wrangler.on("exit", async (code, signal) => {
     const upMs = Date.now() - startedAt;
     if (!stopping && upMs > STARTUP_MS && restarts < MAX_RESTARTS) {
