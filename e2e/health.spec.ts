@@ -47,7 +47,26 @@ test("the static UI carries its security headers and runs under a CSP without 'u
   expect(violations).toEqual([]);
 });
 
-test("the API reference page renders from the locally served bundle", async ({ page }) => {
+test("the API reference page renders from the locally served bundle and needs nothing from the internet", async ({
+  page,
+}, testInfo) => {
+  const origin = new URL(testInfo.project.use.baseURL ?? "http://127.0.0.1").origin;
+  const elsewhere: string[] = [];
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.protocol.startsWith("http") && url.origin !== origin) elsewhere.push(request.url());
+  });
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" || message.type() === "warning") problems.push(message.text());
+  });
   await page.goto("/api/docs");
   await expect(page.getByText("Ballast API").first()).toBeVisible({ timeout: 20_000 });
+  // Rendered from the document (fonts, if any, are asked for by then).
+  await expect(page.getByText("/api/health").first()).toBeVisible();
+  // No buttons that lead to Scalar's services.
+  for (const label of ["Ask AI", "Generate MCP", "Deploy"]) await expect(page.getByText(label)).toHaveCount(0);
+  await page.screenshot({ path: "artifacts/screenshots/api-docs.png" });
+  expect(elsewhere).toEqual([]);
+  expect(problems).toEqual([]);
 });

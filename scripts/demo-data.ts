@@ -1,6 +1,7 @@
 // Demo data for `npm start`: simulator accounts with fixed keys and balances, the demo user's exchange keys pointing
 // at them, and two started paper portfolios. Idempotent: keys and portfolios that already exist (from an earlier
 // start) are left alone.
+import { waitFor } from "./process.ts";
 
 const DEMO_EMAIL = "admin@ballast.local";
 
@@ -19,7 +20,9 @@ const DEMO_ACCOUNTS = [
   },
 ] as const;
 
-const BALANCES = { spot: { USDT: "10000", USDC: "2000", BTC: "0.05", ETH: "1.5", SOL: "20" }, futuresWallet: "10000" };
+const SPOT = { USDT: "10000", USDC: "2000", BTC: "0.05", ETH: "1.5", SOL: "20" };
+/** Binance keeps futures money in a wallet of its own; a Bybit unified account has one wallet, its USDT serving both. */
+const FUTURES_WALLET = { binance: "10000", bybit: undefined } as const;
 
 export async function seedDemoData(options: {
   origin: string;
@@ -33,7 +36,8 @@ export async function seedDemoData(options: {
       venue: account.venue,
       apiKey: account.apiKey,
       apiSecret: account.apiSecret,
-      ...BALANCES,
+      spot: SPOT,
+      futuresWallet: FUTURES_WALLET[account.venue],
     });
   }
 
@@ -132,17 +136,4 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
   });
   if (!res.ok) throw new Error(`POST ${new URL(url).pathname} answered ${res.status}: ${await res.text()}`);
   return res;
-}
-
-async function waitFor(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }

@@ -1,15 +1,13 @@
 // `npm start`: build the UI, apply D1 migrations locally, start the exchange simulator, then serve API + UI with
-// wrangler on 127.0.0.1 and seed demo data. Everything runs offline.
-// Flags: --port N (default 8787), --sim-port N (default 8790), --state DIR (local D1/DO state, default
-// .wrangler/state), --fresh (wipe that state first), --skip-build, --no-demo (no demo data), --extra-hosts H:P,...
-// (more hosts allowed as custom exchange URLs, e.g. a closed loopback port the e2e tests use as an unreachable venue).
+// wrangler on 127.0.0.1 and seed demo data. Everything runs offline. Flags: `npm start -- --help`.
 import { type ChildProcess, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { connect } from "node:net";
 import { parseArgs } from "node:util";
 import { startSimulator } from "../sim/server.ts";
 import { seedDemoData } from "./demo-data.ts";
-import { offlineEnv, run } from "./process.ts";
+import { offlineEnv, run, runQuiet, waitFor } from "./process.ts";
+import { passWranglerOutput } from "./wrangler-output.ts";
 
 const { values } = parseArgs({
   options: {
@@ -20,13 +18,29 @@ const { values } = parseArgs({
     "skip-build": { type: "boolean", default: false },
     "no-demo": { type: "boolean", default: false },
     "extra-hosts": { type: "string", default: "" },
+    help: { type: "boolean", short: "h", default: false },
   },
 });
+
+if (values.help) {
+  console.log(`npm start -- [flags]: the whole app offline (UI build, local D1, exchange simulator, wrangler dev, demo data)
+
+  --port N           the app (API + UI) on http://127.0.0.1:N (default 8787)
+  --sim-port N       the exchange and AI simulator (default 8790)
+  --state DIR        local D1 and Durable Object state (default .wrangler/state)
+  --fresh            wipe that state first
+  --skip-build       serve the UI already built in web/build
+  --no-demo          no demo user, keys and portfolios
+  --extra-hosts H:P  more hosts allowed as custom exchange URLs, comma-separated
+  -h, --help         this text`);
+  process.exit(0);
+}
 
 const env = offlineEnv();
 if (values.fresh) rmSync(values.state, { recursive: true, force: true });
 if (!values["skip-build"]) await run("npm", ["run", "web:build"], env);
-await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", values.state], env);
+await runQuiet("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", values.state], env);
+console.log(`local D1 (${values.state}): migrations applied`);
 
 // The simulator stands in for Binance, Bybit and the OpenAI-compatible providers (see sim/README.md).
 const simulator = await startSimulator({ port: Number(values["sim-port"]), seed: 42 });
@@ -63,7 +77,9 @@ let wrangler: ChildProcess;
 
 function startWrangler(): void {
   const startedAt = Date.now();
-  wrangler = spawn("wrangler", wranglerArgs, { stdio: "inherit", env });
+  wrangler = spawn("wrangler", wranglerArgs, { stdio: ["inherit", "pipe", "pipe"], env });
+  if (wrangler.stdout) passWranglerOutput(wrangler.stdout, process.stdout);
+  if (wrangler.stderr) passWranglerOutput(wrangler.stderr, process.stderr);
   wrangler.on("exit", async (code, signal) => {
     const upMs = Date.now() - startedAt;
     if (!stopping && upMs > STARTUP_MS && restarts < MAX_RESTARTS) {
@@ -139,7 +155,15 @@ if (!values["no-demo"]) {
     console.log(
       `demo data ready: sign in as ${summary.email} (keys ${summary.keys.join(", ")}; portfolios ${summary.portfolios.join(", ")})`,
     );
+    console.log(`\nBallast is running: open ${origin} and sign in as ${summary.email} (Ctrl+C stops it)`);
   } catch (error) {
     console.error(`demo data not seeded: ${error instanceof Error ? error.message : String(error)}`);
+  }
+} else {
+  try {
+    await waitFor(`${origin}/api/health`, 120_000);
+    console.log(`\nBallast is running: open ${origin} (Ctrl+C stops it)`);
+  } catch (error) {
+    console.error(`the app is not answering yet: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

@@ -2,7 +2,7 @@
 // Lint, typecheck and build count as one check each; suites count their tests from their JSON reports.
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { ensureChromium } from "./chromium.ts";
+import { CHROMIUM_PATH, ensureChromium } from "./chromium.ts";
 import { offlineEnv, runStatus } from "./process.ts";
 import {
   playwrightFailures,
@@ -21,6 +21,14 @@ rmSync(REPORTS, { recursive: true, force: true });
 mkdirSync(REPORTS, { recursive: true });
 const env = offlineEnv({ FORCE_COLOR: process.env.CI ? "0" : "1" });
 const results: { name: string; tally: Tally }[] = [];
+
+// Said first, so nobody is surprised minutes later: the browser tests need Debian's Chromium (scripts/chromium.ts).
+if (!existsSync(CHROMIUM_PATH))
+  console.log(
+    process.getuid?.() === 0
+      ? `Chromium is missing (${CHROMIUM_PATH}): the browser tests will install Debian's chromium with apt-get when they start.`
+      : `Chromium is missing (${CHROMIUM_PATH}): the browser tests will not run until it is installed (sudo apt-get install -y chromium).`,
+  );
 
 async function check(name: string, command: string, args: string[]): Promise<boolean> {
   console.log(`\n▶ ${name}`);

@@ -103,7 +103,18 @@ export function createApp(identity: Partial<IdentityDeps> = {}) {
   app.get("/api/openapi.json", (c) => c.json(openApiDocument()));
   app.get(
     "/api/docs",
-    Scalar({ url: "/api/openapi.json", cdn: "/vendor/scalar/standalone.js", pageTitle: "Ballast API" }),
+    Scalar({
+      url: "/api/openapi.json",
+      cdn: "/vendor/scalar/standalone.js",
+      pageTitle: "Ballast API",
+      // Offline and self-contained: no fonts from Scalar's CDN (the CSP refuses them anyway), no "Ask AI" agent, no
+      // "Generate MCP" and no developer toolbar ("Deploy", "Share"), which call Scalar's services; no telemetry.
+      withDefaultFonts: false,
+      agent: { disabled: true },
+      mcp: { disabled: true },
+      showDeveloperTools: "never",
+      telemetry: false,
+    }),
   );
 
   app.notFound(onNotFound);

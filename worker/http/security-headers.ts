@@ -14,7 +14,6 @@ const PERMISSIONS_POLICY = {
   usb: [],
   serial: [],
   hid: [],
-  bluetooth: [],
   midi: [],
   displayCapture: [],
   browsingTopics: [],

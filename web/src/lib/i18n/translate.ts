@@ -6,10 +6,30 @@ export type Locale = (typeof LOCALES)[number];
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { en, ru };
 
-/** Looks a key up in a catalog and fills `{name}` placeholders. */
+// `{count, plural, one {# day} few {# дня} many {# дней} other {# дня}}`: ICU's plural form, without nesting.
+const PLURAL = /\{(\w+), plural,((?:\s*\w+ \{[^{}]*\})+)\s*\}/g;
+const FORM = /(\w+) \{([^{}]*)\}/g;
+
+/**
+ * Looks a key up in a catalog, picks plural forms by the language's rules (Russian has one, few and many: 1 день,
+ * 2 дня, 5 дней) and fills `{name}` placeholders; `#` in a form is the count as it was passed.
+ */
 export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template = catalogs[locale][key] ?? en[key];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  const template: string = catalogs[locale][key] ?? en[key];
+  return template
+    .replace(PLURAL, (whole, name: string, forms: string) => {
+      const count = params[name];
+      return count === undefined ? whole : pluralForm(locale, forms, count);
+    })
+    .replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+function pluralForm(locale: Locale, forms: string, count: string | number): string {
+  // A count may come formatted for reading ("1 234"): its digits decide the form.
+  const value = typeof count === "number" ? count : Number(count.replace(/[^\d.-]/g, ""));
+  const byCategory = new Map([...forms.matchAll(FORM)].map(([, category, text]) => [category, text]));
+  const form = byCategory.get(new Intl.PluralRules(locale).select(value)) ?? byCategory.get("other") ?? "";
+  return form.replaceAll("#", String(count));
 }
 
 export function isLocale(value: unknown): value is Locale {
