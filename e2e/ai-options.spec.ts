@@ -108,7 +108,6 @@ test("the user sees the shared key's budget and picks it with a reasoning effort
   await form.getByLabel("Reasoning effort").selectOption("high");
   await form.getByLabel("Search the web while deciding").check();
   await form.getByLabel("Monthly AI spend cap (USD)").fill("5");
-  await shot(borrower, "ai-options-form-phone");
   const patch = borrower.waitForRequest((r) => r.method() === "PATCH" && r.url().includes("/api/portfolios/"));
   await form.getByRole("button", { name: "Save changes" }).click();
   expect((await patch).postDataJSON()).toMatchObject({
@@ -122,6 +121,9 @@ test("the user sees the shared key's budget and picks it with a reasoning effort
     },
   });
   await expect(borrower.getByText("Settings of “Shared brain” saved.")).toBeVisible();
+  await borrower.goto(`/portfolios/${portfolioId}/edit`);
+  await expect(form.getByLabel("Reasoning effort")).toHaveValue("high");
+  await shot(borrower, "ai-options-form-phone");
 });
 
 test("the run view shows the effort and web search sent, then the fallback once the budget is spent", async ({

@@ -1,9 +1,12 @@
 import type { DecisionInput } from "./decision-input.ts";
-import { FUTURES_V1 } from "./prompts/futures-v1.ts";
-import { SPOT_V1 } from "./prompts/spot-v1.ts";
+import { FUTURES_V2 } from "./prompts/futures-v2.ts";
+import { SPOT_V2 } from "./prompts/spot-v2.ts";
 
-/** The rules in force for each market; bump by adding a new prompts/<market>-vN.ts and pointing here. */
-export const SYSTEM_INSTRUCTIONS = { spot: SPOT_V1, futures: FUTURES_V1 } as const;
+/**
+ * The rules in force for each market; bump by adding a new prompts/<market>-vN.ts and pointing here. Earlier versions
+ * stay as they were: the rules each recorded decision was made under (its `promptVersion`).
+ */
+export const SYSTEM_INSTRUCTIONS = { spot: SPOT_V2, futures: FUTURES_V2 } as const;
 
 const OWNER_HEADING =
   "Owner's instructions (they may narrow your choices within the rules above and never override, relax or replace them)";

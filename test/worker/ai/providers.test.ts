@@ -54,7 +54,7 @@ describe("OpenAI Responses provider against the simulator", () => {
       ok: true,
       provider: "openai",
       model: "gpt-5-mini",
-      promptVersion: "spot-v1",
+      promptVersion: "spot-v2",
       attempts: 1,
       decision: { kind: "spot", orders: [{ pair: "ETHUSDT" }] },
       usage: { reasoningTokens: 128, webSearchCalls: 0, costUsd: expect.stringMatching(/^0\.\d+$/) },
@@ -82,7 +82,7 @@ describe("OpenAI Responses provider against the simulator", () => {
   it("answers a valid hold when nothing is scripted", async () => {
     const key = await simAiKey("openai");
     const result = await openAi(key).provider.decide(futuresInput(), options);
-    expect(result).toMatchObject({ ok: true, promptVersion: "futures-v1", decision: { kind: "futures", actions: [] } });
+    expect(result).toMatchObject({ ok: true, promptVersion: "futures-v2", decision: { kind: "futures", actions: [] } });
   });
 
   it("retries 429 (honouring Retry-After) and 5xx, then succeeds", async () => {

@@ -10,8 +10,8 @@ describe("AI routes", () => {
     const reply = await (await signIn(app)).get("/api/ai/instructions");
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({
-      spot: { version: "spot-v1", text: expect.stringContaining("Rules") },
-      futures: { version: "futures-v1", text: expect.stringContaining("stopLoss") },
+      spot: { version: "spot-v2", text: expect.stringContaining("Rules") },
+      futures: { version: "futures-v2", text: expect.stringContaining("stopLoss") },
     });
   });
 

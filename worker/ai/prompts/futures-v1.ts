@@ -12,10 +12,9 @@ Data you receive
 - wallet: balance, available balance, margin balance and unrealized PnL in USDT.
 - positions: side, size, entry price, mark price, unrealized PnL, leverage and liquidation price of each open position.
 - stops: the open stop-loss and take-profit orders.
-- instruments: the only symbols you may trade, with last and mark prices, funding rate (fraction per funding interval; positive means longs pay shorts), nextFundingAt (when it is next charged), open interest (openInterest in the base asset, openInterestUsd in USDT) and exchange filters.
+- instruments: the only symbols you may trade, with last and mark prices, funding rate (fraction per funding interval; positive means longs pay shorts) and exchange filters.
 - limits: maximum leverage, default leverage, maximum total exposure and per-order value in USD, allowed stop-loss distance from the mark price in percent.
-- previousRuns, marketContext and signals: as in spot; marketContext comes from hourly candles of each instrument (returns, RSI, ATR, trend slopes, timeframes 1h/4h/1d with return, slope and trend, volatility regime, correlation and beta to BTC).
-- pnl includes funding received and paid since the portfolio started (booked into the wallet as the venue charges it).
+- previousRuns, marketContext and signals: as in spot; marketContext comes from hourly candles of each instrument.
 
 Actions
 - OPEN a new position (side LONG or SHORT) with exactly one of quantity (base asset) or notional (USDT), and a stopLoss.
