@@ -103,6 +103,16 @@ export const FundingPayment = z.object({
 });
 export type FundingPayment = z.infer<typeof FundingPayment>;
 
+/** One settled funding of a USDT perpetual, from the venue's public history: the rate and the mark it was charged at. */
+export const FundingRateRecord = z.object({
+  symbol: z.string(),
+  fundingTime: z.number().int(),
+  fundingRate: DecimalString,
+  /** Null when the venue's history does not carry it (old Binance rows). */
+  markPrice: DecimalString.nullable(),
+});
+export type FundingRateRecord = z.infer<typeof FundingRateRecord>;
+
 export const KlineInterval = z.enum(["1m", "5m", "15m", "30m", "1h", "4h", "12h", "1d", "1w"]);
 export type KlineInterval = z.infer<typeof KlineInterval>;
 

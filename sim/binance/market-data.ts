@@ -141,6 +141,30 @@ function openInterest(c: EndpointContext) {
   return { openInterest: c.exchange.openInterest(symbol), symbol, time: c.serverTime };
 }
 
+/**
+ * `GET /fapi/v1/fundingRate`: settled rates with their mark price, oldest first; from `startTime` the oldest `limit`
+ * (default 100, at most 1000), otherwise the newest up to `endTime`.
+ */
+function fundingRateHistory(c: EndpointContext) {
+  const symbols = c.params.get("symbol")
+    ? [symbolParam(c.exchange, "linear", c.params)]
+    : c.exchange.instruments("linear").map((i) => i.symbol);
+  const limit = Math.min(optionalInt(c.params, "limit") ?? 100, 1000);
+  if (limit < 1) throw apiError(400, -1100, "Illegal characters found in parameter 'limit'.");
+  const startTime = optionalInt(c.params, "startTime");
+  const query = {
+    from: startTime ?? 0,
+    to: optionalInt(c.params, "endTime") ?? c.serverTime,
+    limit,
+    keep: startTime === undefined ? ("newest" as const) : ("oldest" as const),
+  };
+  return symbols
+    .flatMap((symbol) => c.exchange.fundingHistory(symbol, query))
+    .sort((a, b) => a.fundingTime - b.fundingTime)
+    .slice(0, limit)
+    .map((r) => ({ symbol: r.symbol, fundingRate: r.fundingRate, fundingTime: r.fundingTime, markPrice: r.markPrice }));
+}
+
 const hasSymbol = (p: Map<string, string>) => Boolean(p.get("symbol"));
 
 export function marketDataEndpoints(market: SimMarket): Endpoint[] {
@@ -183,6 +207,7 @@ export function marketDataEndpoints(market: SimMarket): Endpoint[] {
       handle: premiumIndex,
     });
     endpoints.push({ ...base, method: "GET", path: "/fapi/v1/openInterest", weight: 1, handle: openInterest });
+    endpoints.push({ ...base, method: "GET", path: "/fapi/v1/fundingRate", weight: 1, handle: fundingRateHistory });
   }
   return endpoints;
 }

@@ -1,6 +1,6 @@
 import { Dec } from "../engine/decimal.ts";
 import { SimError } from "../engine/types.ts";
-import { category, type Endpoint, limitOf, paramsError, str } from "./endpoint.ts";
+import { category, type Endpoint, limitOf, linearOnly, paramsError, str } from "./endpoint.ts";
 import { linearInstrumentView, spotInstrumentView } from "./views.ts";
 
 /** Public market data: server time, instruments, tickers, klines (newest first) and the top of the book. */
@@ -110,6 +110,52 @@ export const marketEndpoints: Endpoint[] = [
           new Dec(k.volume).times(k.close).toFixed(),
         ]);
       return { category: market, symbol, list };
+    },
+  },
+  {
+    method: "GET",
+    path: "/v5/market/mark-price-kline",
+    auth: "public",
+    handle({ exchange, params }) {
+      const symbol = str(params.symbol);
+      if (!symbol) throw paramsError("symbol is required");
+      const intervalMs = KLINE_MS[str(params.interval) ?? ""];
+      if (!intervalMs) throw paramsError("interval invalid");
+      const end = str(params.end) ? Number(params.end) : undefined;
+      const start = str(params.start) ? Number(params.start) : 0;
+      // The simulator's mark is its last price, so the mark candles are its price candles (no volume).
+      const list = exchange
+        .klines("linear", symbol, intervalMs, limitOf(params, 200, 1000), end)
+        .filter((k) => k.openTime >= start)
+        .reverse()
+        .map((k) => [String(k.openTime), k.open, k.high, k.low, k.close]);
+      return { category: linearOnly(params), symbol, list };
+    },
+  },
+  {
+    method: "GET",
+    path: "/v5/market/funding/history",
+    auth: "public",
+    handle({ exchange, params, serverTime }) {
+      linearOnly(params);
+      const symbol = str(params.symbol);
+      if (!symbol) throw paramsError("symbol is required");
+      if (!exchange.instrument("linear", symbol)) throw new SimError("bad_symbol", `unknown symbol ${symbol}`);
+      const startTime = str(params.startTime);
+      const endTime = str(params.endTime);
+      // funding-rate-history.mdx: startTime alone is refused; endTime alone answers `limit` rows up to it.
+      if (startTime && !endTime) throw paramsError("endTime is required with startTime");
+      const records = exchange.fundingHistory(symbol, {
+        from: startTime ? Number(startTime) : 0,
+        to: endTime ? Number(endTime) : serverTime,
+        limit: limitOf(params, 200, 200),
+        keep: "newest",
+      });
+      // Newest first, as the venue lists them.
+      const list = records
+        .reverse()
+        .map((r) => ({ symbol, fundingRate: r.fundingRate, fundingRateTimestamp: String(r.fundingTime) }));
+      return { category: "linear", list };
     },
   },
   {

@@ -3,7 +3,7 @@ import { cancelConditional, placeConditional, triggerConditionals } from "./cond
 import { type EngineContext, findInstrument, isOpen, tradingInstrument } from "./context.ts";
 import { Dec, formatToStep, roundToStep } from "./decimal.ts";
 import { parsePositive } from "./filters.ts";
-import { chargeFunding, fundingPeriod, openInterest } from "./funding.ts";
+import { chargeFunding, FUNDING_INTERVAL_MS, fundingHistory, fundingPeriod, openInterest } from "./funding.ts";
 import { defaultInstruments, instrumentKey } from "./instruments.ts";
 import { cancelOrder, matchRestingOrders, placeOrder } from "./matching.ts";
 import { futuresEquity, leverageOf, marginModeOf, positionViews } from "./positions.ts";
@@ -50,7 +50,8 @@ export function createExchange(venue: SimVenue, options: ExchangeOptions = {}): 
     const period = fundingPeriod(ctx.now());
     if (period <= lastFundingPeriod) return;
     lastFundingPeriod = period;
-    for (const account of accounts.values()) chargeFunding(ctx, account);
+    // At the funding time's rate and mark, as the public funding history shows them.
+    for (const account of accounts.values()) chargeFunding(ctx, account, period * FUNDING_INTERVAL_MS);
   }
 
   function step(): void {
@@ -97,6 +98,7 @@ export function createExchange(venue: SimVenue, options: ExchangeOptions = {}): 
     },
     fundingRate: (symbol) => ctx.paths.fundingRate(findInstrument(ctx, "linear", symbol), ctx.now()),
     openInterest: (symbol) => openInterest(ctx, accounts.values(), symbol),
+    fundingHistory: (symbol, query) => fundingHistory(ctx, symbol, query),
     fundingPayments(account, since) {
       settleDueFunding();
       return account.funding.filter((payment) => payment.time >= since);

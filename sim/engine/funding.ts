@@ -1,7 +1,7 @@
 import { type EngineContext, findInstrument } from "./context.ts";
 import { Dec, decimalsOf, formatDecimal, ZERO } from "./decimal.ts";
 import { addToWallet } from "./positions.ts";
-import type { Account, SimFundingPayment } from "./types.ts";
+import type { Account, FundingHistoryQuery, SimFundingPayment, SimFundingRecord } from "./types.ts";
 
 /**
  * Funding on USDT perpetuals: at each 8-hour boundary every open leg pays or receives size × mark × rate (a long pays
@@ -16,9 +16,33 @@ export function fundingPeriod(at: number): number {
   return Math.floor(at / FUNDING_INTERVAL_MS);
 }
 
-export function chargeFunding(ctx: EngineContext, account: Account): SimFundingPayment[] {
+/**
+ * At most `limit` funding times in [from, to] (capped at now), oldest first, keeping the oldest or the newest of the
+ * range, with the rate and mark each charged open legs at: the same schedule and paths `chargeFunding` uses when the
+ * clock crosses a funding time, so the public history and the accounts' payments agree.
+ */
+export function fundingHistory(ctx: EngineContext, symbol: string, query: FundingHistoryQuery): SimFundingRecord[] {
+  const instrument = findInstrument(ctx, "linear", symbol);
+  let first = Math.ceil(Math.max(query.from, 0) / FUNDING_INTERVAL_MS);
+  let last = Math.floor(Math.min(query.to, ctx.now()) / FUNDING_INTERVAL_MS);
+  if (query.keep === "newest") first = Math.max(first, last - query.limit + 1);
+  else last = Math.min(last, first + query.limit - 1);
+  const records: SimFundingRecord[] = [];
+  for (let period = first; period <= last; period++) {
+    const fundingTime = period * FUNDING_INTERVAL_MS;
+    records.push({
+      symbol,
+      fundingTime,
+      fundingRate: ctx.paths.fundingRate(instrument, fundingTime),
+      markPrice: ctx.paths.price(instrument, fundingTime),
+    });
+  }
+  return records;
+}
+
+/** Settles every open leg at `at` (default now): the funding time itself when the clock crossed one. */
+export function chargeFunding(ctx: EngineContext, account: Account, at = ctx.now()): SimFundingPayment[] {
   const charged: SimFundingPayment[] = [];
-  const at = ctx.now();
   for (const position of account.positions.values()) {
     const size = new Dec(position.size);
     if (size.eq(0)) continue;
@@ -37,7 +61,7 @@ export function chargeFunding(ctx: EngineContext, account: Account): SimFundingP
       markPrice: formatDecimal(mark),
       rate,
       amount: formatDecimal(amount),
-      time: at,
+      time: ctx.now(),
     };
     account.funding.push(payment);
     charged.push(payment);

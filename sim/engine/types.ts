@@ -130,6 +130,12 @@ export type Account = {
 };
 
 /** One funding fee on one position leg: `amount` is signed (negative = paid), `rate` the funding rate applied. */
+/** One settled funding of a perpetual as the venues' public history shows it. */
+export type SimFundingRecord = { symbol: string; fundingTime: number; fundingRate: string; markPrice: string };
+
+/** At most `limit` funding times in [from, to], keeping the oldest or the newest of the range. */
+export type FundingHistoryQuery = { from: number; to: number; limit: number; keep: "oldest" | "newest" };
+
 export type SimFundingPayment = {
   id: string;
   symbol: string;
@@ -256,6 +262,8 @@ export interface SimExchange {
    * `chargeFunding()` settles positions now (one account's, or every account's).
    */
   fundingPayments(account: Account, since: number): SimFundingPayment[];
+  /** Settled fundings of a perpetual (public history), oldest first. */
+  fundingHistory(symbol: string, query: FundingHistoryQuery): SimFundingRecord[];
   chargeFunding(account?: Account): SimFundingPayment[];
 
   createAccount(input: {

@@ -4,6 +4,7 @@ import type {
   ConditionalOrder,
   Fill,
   FundingPayment,
+  FundingRateRecord,
   FuturesStats,
   FuturesWallet,
   KeyPermissions,
@@ -52,6 +53,11 @@ export interface ExchangeGateway {
   futuresStats(symbols: string[]): Promise<FuturesStats[]>;
   /** Funding fees the futures account paid or received since `since` (epoch ms, at most 7 days back), oldest first. */
   fundingPayments(since: number): Promise<FundingPayment[]>;
+  /**
+   * Settled fundings of one perpetual after `since` (epoch ms, exclusive) up to now, oldest first, each with the rate
+   * and the mark price it was charged at (public; what the paper broker charges its positions from).
+   */
+  fundingHistory(symbol: string, since: number): Promise<FundingRateRecord[]>;
   futuresWallet(): Promise<FuturesWallet>;
   positions(symbol?: string): Promise<Position[]>;
   positionMode(): Promise<PositionMode>;

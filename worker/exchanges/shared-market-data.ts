@@ -1,5 +1,6 @@
 import type {
   ExchangeGateway,
+  FundingRateRecord,
   FuturesStats,
   Kline,
   KlineInterval,
@@ -24,6 +25,8 @@ const MAX_ENTRIES = 2_000;
 type Entry<T> = { promise: Promise<T>; expiresAt: number };
 
 const klines = new Map<string, Entry<Kline[]>>();
+/** Settled funding history: paper portfolios due at the same funding time ask for the same window. */
+const fundingHistory = new Map<string, Entry<FundingRateRecord[]>>();
 /** Prices kept for gateways made with `priceReuseMs`; others never read them. */
 const recentPrices = new Map<string, Entry<unknown>>();
 const inFlight = new Map<string, Promise<unknown>>();
@@ -72,6 +75,12 @@ export function withSharedMarketData(gateway: ExchangeGateway, host: string, pri
     // Funding and open interest are public and read by every futures review: shared like prices.
     futuresStats: (symbols: string[]) =>
       price<FuturesStats[]>(key("futuresStats", [...symbols].sort().join(",")), () => gateway.futuresStats(symbols)),
+    // Kept like candles: a window read a second before the venue published its last funding comes back without it,
+    // and the paper broker then waits (paper-funding.ts) rather than charging from it.
+    fundingHistory: (symbol: string, since: number) =>
+      remember(fundingHistory, key("fundingHistory", symbol, since), KLINES_TTL_MS, () =>
+        gateway.fundingHistory(symbol, since),
+      ),
   };
   // A proxy rather than a copy: adapters may be class instances whose methods need their own `this`.
   return new Proxy(gateway, {
@@ -86,5 +95,6 @@ export function withSharedMarketData(gateway: ExchangeGateway, host: string, pri
 /** For tests: forget shared candles and prices. */
 export function clearSharedMarketData(): void {
   klines.clear();
+  fundingHistory.clear();
   recentPrices.clear();
 }

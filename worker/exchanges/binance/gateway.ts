@@ -325,6 +325,7 @@ export function createBinanceGateway(options: GatewayOptions, deps: GatewayDeps)
 
     futuresStats: (symbols) => funding.futuresStats(linear, symbols),
     fundingPayments: (since) => clarifyKeyRejection(() => funding.fundingPayments(linear, since)),
+    fundingHistory: (symbol, since) => funding.fundingHistory(linear, symbol, since),
     futuresWallet: () => clarifyKeyRejection(() => futures.futuresWallet(linear)),
     positions: (symbol) => clarifyKeyRejection(() => futures.positions(linear, symbol)),
     positionMode: () => clarifyKeyRejection(() => futures.positionMode(linear)),

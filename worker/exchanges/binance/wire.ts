@@ -228,6 +228,11 @@ export const FundingIndexes = z.union([z.array(FundingIndex), FundingIndex.trans
 /** `/fapi/v1/openInterest`: open contracts in the base asset. */
 export const OpenInterest = z.object({ symbol: z.string(), openInterest: Decimal, time: z.number() });
 
+/** `/fapi/v1/fundingRate` rows, oldest first; `markPrice` is "" on rows older than the field. */
+export const FundingRates = z.array(
+  z.object({ symbol: z.string(), fundingTime: z.number(), fundingRate: Decimal, markPrice: z.string().default("") }),
+);
+
 /** `/fapi/v1/income` rows; `tranId` is unique per user and income type. */
 export const IncomeRows = z.array(
   z.object({

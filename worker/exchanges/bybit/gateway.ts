@@ -8,6 +8,7 @@ import type {
   ExchangeGateway,
   Fill,
   FundingPayment,
+  FundingRateRecord,
   FuturesStats,
   FuturesWallet,
   KeyPermissions,
@@ -425,6 +426,10 @@ class BybitGateway implements ExchangeGateway {
 
   fundingPayments(since: number): Promise<FundingPayment[]> {
     return funding.fundingPayments(this.#rest, since);
+  }
+
+  fundingHistory(symbol: string, since: number): Promise<FundingRateRecord[]> {
+    return funding.fundingHistory(this.#rest, symbol, since);
   }
 
   async futuresWallet(): Promise<FuturesWallet> {

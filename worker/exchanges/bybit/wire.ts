@@ -91,6 +91,14 @@ export const TransactionLog = z.object({
 /** Rows are `[startTime, open, high, low, close, volume, turnover]`, newest first. */
 export const Klines = z.object({ list: z.array(z.array(z.string()).min(6)) });
 
+/** `/v5/market/funding/history`, newest first. */
+export const FundingHistory = z.object({
+  list: z.array(z.object({ symbol: z.string(), fundingRate: z.string(), fundingRateTimestamp: z.string() })),
+});
+
+/** `/v5/market/mark-price-kline`: `[startTime, open, high, low, close]`, newest first. */
+export const MarkPriceKlines = z.object({ list: z.array(z.array(z.string()).min(5)) });
+
 export const OrderBook = z.object({
   s: z.string(),
   b: z.array(z.tuple([z.string(), z.string()])),

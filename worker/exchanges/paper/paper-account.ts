@@ -3,6 +3,7 @@ import * as z from "zod";
 import {
   DecimalString,
   Fill,
+  FundingPayment,
   MarginMode,
   MarketType,
   Order,
@@ -79,6 +80,14 @@ export const PaperAccount = z.object({
   fills: z.array(PaperFill),
   conditionals: z.array(PaperConditional),
   nextId: z.number().int().positive(),
+  /**
+   * The last funding time (epoch ms) settled while a position was held: later ones are charged at the next call that
+   * finds one passed (paper-funding.ts). Set when a flat account opens a position; absent on accounts from before
+   * funding was modelled, which start at the last funding time without charging anything retroactively.
+   */
+  fundingSettledAt: z.number().int().optional(),
+  /** Funding paid (negative) or received, oldest first, the last 8 days at most (paper-funding.ts). */
+  funding: z.array(FundingPayment).optional(),
 });
 export type PaperAccount = z.infer<typeof PaperAccount>;
 

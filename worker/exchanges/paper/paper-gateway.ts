@@ -1,6 +1,16 @@
 import type { Capabilities, ExchangeGateway, Fill, KeyPermissions, MarketType, Order, Venue } from "../contract.ts";
 import { ExchangeError } from "../errors.ts";
 import type { PaperAccount, PaperStore } from "./paper-account.ts";
+import {
+  type FundingDue,
+  type FundingHistory,
+  fundingDue,
+  fundingPaymentsSince,
+  holdsPositions,
+  readFundingHistory,
+  settleFunding,
+  startFunding,
+} from "./paper-funding.ts";
 import { changeLeverage, changeMarginMode, changePositionMode, checkLeverage } from "./paper-futures-settings.ts";
 import { futuresWalletView, positionViews } from "./paper-linear.ts";
 import { matchRestingOrders } from "./paper-matching.ts";
@@ -68,7 +78,8 @@ function paperCapabilities(venue: Venue, market: ExchangeGateway, settings: Pape
       "Resting limits fill in full at their limit price as maker when a later call sees the book cross them; the book depth is not modelled.",
       `Fees: spot ${settings.spotFeeRate} of the asset received; USDT perpetuals ${settings.takerFeeRate} taker and ${settings.makerFeeRate} maker of the notional, from the futures wallet.`,
       "Stop-loss and take-profit close the whole leg at market when a later call sees the mark price cross them.",
-      "The futures wallet is separate from spot on both venues; funding and liquidation are not modelled.",
+      "The futures wallet is separate from spot on both venues; liquidation is not modelled.",
+      "Funding is charged at each 8-hour funding time a position is held through, at the rate and mark price of the venue's public funding history, by the first call after it.",
     ],
   };
 }
@@ -148,16 +159,26 @@ export function createPaperGateway(options: PaperGatewayOptions): ExchangeGatewa
   ): Promise<T> =>
     oneAtATime(store, async () => {
       const account = await loadAccount();
-      return apply(account, await loadWatchedQuotes(account, extra), change);
+      // The venue's funding history is read only when a funding time passed while a position was held.
+      const due = fundingDue(account, now());
+      const [quotes, history] = await Promise.all([
+        loadWatchedQuotes(account, extra),
+        due && due.symbols.length > 0 ? readFundingHistory(market, due) : (new Map() as FundingHistory),
+      ]);
+      return apply(account, quotes, { due, history }, change);
     });
 
   const apply = async <T>(
     account: PaperAccount,
     quotes: Quotes,
+    funding: { due: FundingDue | null; history: FundingHistory },
     change: (account: PaperAccount, ctx: PaperContext, quotes: Quotes) => T,
   ): Promise<T> => {
     const before = JSON.stringify(account);
     const ctx: PaperContext = { venue, settings, now: now() };
+    // Funding first: it was due before anything this call fills or changes.
+    const wasFlat = !holdsPositions(account);
+    settleFunding(account, funding.due, funding.history, quotes.linear);
     matchRestingOrders(account, ctx, quotes);
     triggerStops(account, ctx, quotes.linear);
     const draft = structuredClone(account);
@@ -168,6 +189,7 @@ export function createPaperGateway(options: PaperGatewayOptions): ExchangeGatewa
       outcome = { ok: false, error };
     }
     const next = outcome.ok ? draft : account;
+    startFunding(next, wasFlat, ctx.now);
     pruneClosedOrders(next);
     if (JSON.stringify(next) !== before) await store.save(next);
     if (!outcome.ok) throw outcome.error;
@@ -190,8 +212,8 @@ export function createPaperGateway(options: PaperGatewayOptions): ExchangeGatewa
     klines: (type, symbol, interval, limit) => market.klines(type, symbol, interval, limit),
     orderBookTop: (type, symbol) => market.orderBookTop(type, symbol),
     futuresStats: (symbols) => market.futuresStats(symbols),
-    // A paper account is charged no funding (see the README's paper trading notes).
-    fundingPayments: async () => [],
+    fundingHistory: (symbol, since) => market.fundingHistory(symbol, since),
+    fundingPayments: (since) => session({}, (account) => fundingPaymentsSince(account, since)),
 
     balances: () => session({}, (account) => spotBalances(account)),
     permissions: async () => ({ ...PERMISSIONS }),

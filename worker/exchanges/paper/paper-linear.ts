@@ -5,7 +5,8 @@ import type { Quote } from "./paper-quotes.ts";
 
 /**
  * USDT perpetual legs: one signed position per symbol in one-way mode, a long and a short leg in hedge mode. Entry is
- * the size-weighted average; reductions realize PnL and fees into the wallet. No funding or liquidation is modelled.
+ * the size-weighted average; reductions realize PnL and fees into the wallet (funding: paper-funding.ts). No
+ * liquidation is modelled.
  */
 
 /** What Binance and Bybit start a symbol at when leverage was never set. */

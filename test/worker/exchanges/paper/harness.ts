@@ -1,4 +1,5 @@
 import Big from "big.js";
+import { expect } from "vitest";
 import type { ExchangeGateway, MarketType, Venue } from "../../../../worker/exchanges/contract.ts";
 import { isExchangeError } from "../../../../worker/exchanges/errors.ts";
 import { createGateway } from "../../../../worker/exchanges/gateway.ts";
@@ -76,4 +77,32 @@ export async function caught(call: () => Promise<unknown>): Promise<{ kind: stri
 /** A decimal string compared by value ("2.50" equals "2.5"). */
 export function dec(value: Big.BigSource): string {
   return Big(value).toFixed();
+}
+
+/** The simulator's own public answer for one funding time: its rate and mark, read raw from the venue's wire. */
+export async function simFunding(
+  venue: Venue,
+  symbol: string,
+  fundingTime: number,
+): Promise<{ rate: string; mark: string }> {
+  if (venue === "binance") {
+    const rows = (await (
+      await fetch(`${simUrl()}/fapi/v1/fundingRate?symbol=${symbol}&startTime=${fundingTime}&limit=1`)
+    ).json()) as { fundingTime: number; fundingRate: string; markPrice: string }[];
+    expect(rows[0]?.fundingTime).toBe(fundingTime);
+    return { rate: rows[0]?.fundingRate ?? "", mark: rows[0]?.markPrice ?? "" };
+  }
+  const history = (await (
+    await fetch(
+      `${simUrl()}/v5/market/funding/history?category=linear&symbol=${symbol}&startTime=${fundingTime}&endTime=${fundingTime}`,
+    )
+  ).json()) as { result: { list: { fundingRate: string; fundingRateTimestamp: string }[] } };
+  const candles = (await (
+    await fetch(
+      `${simUrl()}/v5/market/mark-price-kline?category=linear&symbol=${symbol}&interval=60&start=${fundingTime}&end=${fundingTime}`,
+    )
+  ).json()) as { result: { list: string[][] } };
+  expect(history.result.list[0]?.fundingRateTimestamp).toBe(String(fundingTime));
+  expect(candles.result.list[0]?.[0]).toBe(String(fundingTime));
+  return { rate: history.result.list[0]?.fundingRate ?? "", mark: candles.result.list[0]?.[1] ?? "" };
 }
