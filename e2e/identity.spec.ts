@@ -1,5 +1,5 @@
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
-import { ADMIN_EMAIL, signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
+import { ADMIN_EMAIL, signInThroughApi, signInThroughForm, uniqueEmail } from "./support/sign-in.ts";
 import { totp } from "./support/totp.ts";
 
 // One person's journey through the account pages, in order, in one browser context: sign-in is rate limited
@@ -33,8 +33,7 @@ test("a signed-out visitor is sent to sign in, and development sign-in brings th
   await expect(page.getByText("it is not configured on this server")).toBeVisible();
   await shot("signin");
 
-  await page.getByLabel("Email").fill(email);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await signInThroughForm(page, email);
   await expect(page).toHaveURL(/\/keys$/);
   await expect(page.getByTestId("current-user")).toContainText(email);
 });
@@ -130,8 +129,7 @@ test("security: 2FA setup shows a locally drawn QR code, turns on with a code, a
   // Signing in again now asks for a code; a recovery code works once.
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/signin/);
-  await page.getByLabel("Email").fill(email);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await signInThroughForm(page, email);
   await expect(page.getByText("Two-factor authentication is on for this account")).toBeVisible();
   await page.getByRole("region", { name: "Sign in to Ballast" }).getByLabel("Authentication code").fill(recovery);
   await page.getByRole("button", { name: "Verify and sign in" }).click();
