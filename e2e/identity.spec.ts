@@ -1,5 +1,5 @@
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
-import { ADMIN_EMAIL, signInThroughApi, signInThroughForm, uniqueEmail } from "./support/sign-in.ts";
+import { ADMIN_EMAIL, sendSignIn, signInThroughApi, signInThroughForm, uniqueEmail } from "./support/sign-in.ts";
 import { totp } from "./support/totp.ts";
 
 // One person's journey through the account pages, in order, in one browser context: sign-in is rate limited
@@ -132,7 +132,7 @@ test("security: 2FA setup shows a locally drawn QR code, turns on with a code, a
   await signInThroughForm(page, email);
   await expect(page.getByText("Two-factor authentication is on for this account")).toBeVisible();
   await page.getByRole("region", { name: "Sign in to Ballast" }).getByLabel("Authentication code").fill(recovery);
-  await page.getByRole("button", { name: "Verify and sign in" }).click();
+  await sendSignIn(page, page.getByRole("button", { name: "Verify and sign in" }));
   await expect(page.getByTestId("current-user")).toContainText(email);
 });
 

@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 /**
  * Development sign-in through the API (the e2e server runs with DEV_LOGIN=true). Sign-in is rate limited to 5 a
@@ -24,11 +24,16 @@ export async function signInThroughApi(page: Page, email: string): Promise<void>
  */
 export async function signInThroughForm(page: Page, email: string): Promise<void> {
   await page.getByLabel("Email").fill(email);
+  await sendSignIn(page, page.getByRole("button", { name: "Sign in", exact: true }));
+}
+
+/** Clicks a button that sends a development sign-in (the email, or the 2FA step's code), waiting out 429s as above. */
+export async function sendSignIn(page: Page, button: Locator): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     const answered = page.waitForResponse(
       (response) => response.request().method() === "POST" && new URL(response.url()).pathname === "/api/auth/dev",
     );
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await button.click();
     const response = await answered;
     if (response.status() !== 429 || attempt === 4) return;
     const seconds = Number(response.headers()["retry-after"] ?? "12");

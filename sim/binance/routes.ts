@@ -69,7 +69,7 @@ async function serve(state: SimState, endpoint: Endpoint, c: Context): Promise<R
   const weightLimit = state.limits.binanceWeightPerMinute;
   const now = exchange.now();
 
-  const fault = state.faults.take("binance", `${endpoint.method} ${endpoint.path}`);
+  const fault = state.faults.take("binance", `${endpoint.method} ${endpoint.path}`, raw.apiKey);
   if (fault?.type === "rate_limit") {
     // The venue's 429 (without performing the request): weight exhausted, come back after Retry-After.
     const error = tooManyRequests(weightLimit, fault.retryAfterSeconds);

@@ -61,7 +61,7 @@ export function bybitRoutes(state: BybitSimState): Hono {
         );
       }
 
-      const fault = state.faults.take("bybit", `${endpoint.method} ${url.pathname}`);
+      const fault = state.faults.take("bybit", `${endpoint.method} ${url.pathname}`, apiKey);
       if (fault?.type === "rate_limit") {
         headers["X-Bapi-Limit"] = String(state.limits.bybitPerSecond);
         headers["X-Bapi-Limit-Status"] = "0";

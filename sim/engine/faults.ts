@@ -15,11 +15,12 @@ export class FaultBook {
   }
 
   /**
-   * Returns and removes the first request fault for `venue` whose `pathPrefix` matches `request`, given as
+   * Returns and removes the first request fault for `venue` (and for `apiKey`, when the fault names one) whose
+   * `pathPrefix` matches `request`, given as
    * "METHOD /path" (or just "/path"). A prefix starting with "/" matches the path; one starting with a method
    * ("POST /api/v3/order") matches method and path.
    */
-  take(venue: SimVenue, request: string): RequestFault | undefined {
+  take(venue: SimVenue, request: string, apiKey: string | null = null): RequestFault | undefined {
     const slash = request.indexOf("/");
     const path = slash < 0 ? request : request.slice(slash);
     const method = (slash < 0 ? "" : request.slice(0, slash)).trim().toUpperCase();
@@ -27,6 +28,7 @@ export class FaultBook {
       (fault) =>
         fault.type !== "clock_skew" &&
         fault.venue === venue &&
+        (fault.apiKey === undefined || fault.apiKey === apiKey) &&
         (fault.pathPrefix.startsWith("/")
           ? path.startsWith(fault.pathPrefix)
           : `${method} ${path}`.startsWith(fault.pathPrefix)),

@@ -148,13 +148,17 @@ export type SimFundingPayment = {
   time: number;
 };
 
-/** Faults injected through the control API; each is consumed by the next matching request. */
+/**
+ * Faults injected through the control API; each is consumed by the next matching request. A request fault with an
+ * `apiKey` matches only that key's requests, so tests running side by side do not take each other's faults.
+ */
+type Scope = { venue: SimVenue; pathPrefix: string; apiKey?: string };
 export type Fault =
-  | { type: "timeout_after_accept"; venue: SimVenue; pathPrefix: string; delayMs: number }
-  | { type: "error_after_accept"; venue: SimVenue; pathPrefix: string; status: number }
-  | { type: "rate_limit"; venue: SimVenue; pathPrefix: string; retryAfterSeconds: number }
+  | ({ type: "timeout_after_accept"; delayMs: number } & Scope)
+  | ({ type: "error_after_accept"; status: number } & Scope)
+  | ({ type: "rate_limit"; retryAfterSeconds: number } & Scope)
   /** A 3xx to the same URL, answered before the venue acts: a client that follows it sends the request again. */
-  | { type: "redirect"; venue: SimVenue; pathPrefix: string; status: number }
+  | ({ type: "redirect"; status: number } & Scope)
   | { type: "clock_skew"; venue: SimVenue; skewMs: number; count: number };
 
 /** Per-venue request limits the wire modules enforce through the RateLimitBook; adjustable via the control API. */

@@ -41,11 +41,12 @@ export function createSimAccount(venue: Venue, input: SimAccountInput = {}): Pro
   return simControl("POST", "/accounts", { venue, spot: { USDT: "10000" }, futuresWallet: "10000", ...input });
 }
 
+/** `apiKey`: only that key's requests take the fault (test files share one simulator and run side by side). */
 export type SimFault =
-  | { type: "timeout_after_accept"; pathPrefix: string; delayMs: number }
-  | { type: "error_after_accept"; pathPrefix: string; status: number }
-  | { type: "rate_limit"; pathPrefix: string; retryAfterSeconds: number }
-  | { type: "redirect"; pathPrefix: string; status: 301 | 302 | 303 | 307 | 308 }
+  | { type: "timeout_after_accept"; pathPrefix: string; delayMs: number; apiKey?: string }
+  | { type: "error_after_accept"; pathPrefix: string; status: number; apiKey?: string }
+  | { type: "rate_limit"; pathPrefix: string; retryAfterSeconds: number; apiKey?: string }
+  | { type: "redirect"; pathPrefix: string; status: 301 | 302 | 303 | 307 | 308; apiKey?: string }
   | { type: "clock_skew"; skewMs: number; count: number };
 
 export async function addSimFault(venue: Venue, fault: SimFault): Promise<void> {

@@ -168,7 +168,12 @@ describe("Bybit error taxonomy against the simulator", () => {
   it("10006 → rate_limited with the wait from X-Bapi-Limit-Reset-Timestamp", async () => {
     const account = await createAccount();
     const { gateway } = bybitGateway(account);
-    await addFault({ type: "rate_limit", pathPrefix: "GET /v5/account/wallet-balance", retryAfterSeconds: 3 });
+    await addFault({
+      type: "rate_limit",
+      pathPrefix: "GET /v5/account/wallet-balance",
+      retryAfterSeconds: 3,
+      apiKey: account.apiKey,
+    });
     const error = (await gateway.balances().catch((e: unknown) => e)) as ExchangeError;
     expect(error).toMatchObject({ kind: "rate_limited", venueCode: "10006", retryable: true });
     expect(error.retryAfterMs).toBeGreaterThan(1_000);

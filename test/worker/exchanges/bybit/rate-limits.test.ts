@@ -15,7 +15,13 @@ describe("Bybit rate limits", () => {
   it("after 10006 the endpoint is blocked locally until the reset, other endpoints are not", async () => {
     const account = await createAccount();
     const { gateway, traffic } = bybitGateway(account);
-    await addFault({ type: "rate_limit", pathPrefix: "GET /v5/order/realtime", retryAfterSeconds: 30 });
+    // Scoped to this account: other test files run reviews on the same simulator at the same time.
+    await addFault({
+      type: "rate_limit",
+      pathPrefix: "GET /v5/order/realtime",
+      retryAfterSeconds: 30,
+      apiKey: account.apiKey,
+    });
     await expect(gateway.openOrders("linear")).rejects.toMatchObject({ kind: "rate_limited", venueCode: "10006" });
     const sent = traffic.length;
     const blocked = await gateway.openOrders("linear").catch((e: unknown) => e);
@@ -28,7 +34,12 @@ describe("Bybit rate limits", () => {
   it("a read refused for a window that resets within 2 s is sent again after it and succeeds", async () => {
     const account = await createAccount();
     const { gateway, traffic } = bybitGateway(account);
-    await addFault({ type: "rate_limit", pathPrefix: "GET /v5/account/wallet-balance", retryAfterSeconds: 1 });
+    await addFault({
+      type: "rate_limit",
+      pathPrefix: "GET /v5/account/wallet-balance",
+      retryAfterSeconds: 1,
+      apiKey: account.apiKey,
+    });
     expect(await gateway.balances()).not.toHaveLength(0);
     const calls = traffic.filter((t) => t.url.includes("/v5/account/wallet-balance"));
     expect(calls.map((t) => t.retCode)).toEqual([10006, 0]);
