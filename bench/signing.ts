@@ -9,14 +9,13 @@
 // to take about --round-ms and timed inside the isolate (ours first in even rounds, CCXT first in odd ones); the
 // ratio is taken per round and its median printed, so load from other processes on the machine mostly cancels out.
 // workerd's clock advances in whole milliseconds, hence batches of tens of milliseconds rather than single calls.
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Miniflare } from "miniflare";
 import { unstable_readConfig } from "wrangler";
-import { offlineEnv } from "../scripts/process.ts";
+import { offlineEnv, runQuiet } from "../scripts/process.ts";
 import { startSimulator } from "../sim/server.ts";
 import { createGateway } from "../worker/exchanges/gateway.ts";
 
@@ -72,7 +71,8 @@ async function startSigningWorker(): Promise<SigningWorker> {
       }),
     );
     const outdir = path.join(scratch, "bundle");
-    await wrangler(["deploy", "--dry-run", "--outdir", outdir, "--config", config]);
+    // Its output is shown only when it fails.
+    await runQuiet("wrangler", ["deploy", "--dry-run", "--outdir", outdir, "--config", config], offlineEnv());
     const mf = new Miniflare({
       // Listed rather than discovered: the bundle keeps ccxt's dynamic imports, which Miniflare's scan refuses.
       modules: [{ type: "ESModule", path: path.join(outdir, "signing-worker.js") }],
@@ -99,16 +99,6 @@ async function startSigningWorker(): Promise<SigningWorker> {
     rmSync(scratch, { recursive: true, force: true });
     throw error;
   }
-}
-
-/** `wrangler …` offline; its output is shown only when it fails. */
-function wrangler(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile("wrangler", args, { env: offlineEnv(), cwd: ROOT }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`wrangler ${args.join(" ")} failed:\n${stdout}${stderr}`));
-      else resolve();
-    });
-  });
 }
 
 const venues = [

@@ -351,17 +351,9 @@ async function snapshotStep(
     row = { ...row, ledger: JSON.stringify(snapshot.ledger), startingEquity };
     journal.row = row;
   }
+  const tokens = storedTokens(row).map((t) => t.token);
   const depeg =
-    snapshot.kind === "spot"
-      ? depegReason(
-          row.venue,
-          pegReadings(
-            snapshot.cashPeg,
-            storedTokens(row).map((t) => t.token),
-            snapshot.tickers,
-          ),
-        )
-      : null;
+    snapshot.kind === "spot" ? depegReason(row.venue, pegReadings(snapshot.cashPeg, tokens, snapshot.tickers)) : null;
   const breach = lossLimitReason(row, snapshot.equity, dayStart);
   if (depeg || breach) {
     // The corrected ledger is the account's truth whatever happens to the run.
@@ -378,11 +370,7 @@ async function snapshotStep(
     snapshot,
     marketData: broker,
     history: recent.map((r) => ({ run: r, orders: orders.filter((o) => o.runId === r.id) })),
-    signals: readSignals(
-      signalsResult,
-      storedTokens(row).map((t) => t.token),
-      services.now(),
-    ),
+    signals: readSignals(signalsResult, tokens, services.now()),
   });
   const saved = JSON.stringify(input);
   saves.push(runUpdate(d1, run.id, { input: saved, equityBefore: snapshot.equity }));
