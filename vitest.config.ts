@@ -78,7 +78,9 @@ export default defineConfig(async () => {
             // The exchange simulator started by test/setup/simulator.ts, reached over real loopback HTTP. Portfolio
             // Durable Objects read these bindings themselves, so the simulator must be an allowed custom base URL here.
             SIM_URL: inject("simUrl"),
-            EXCHANGE_EXTRA_HOSTS: simHosts(inject("simUrl")),
+            // The simulator running the demo scenario (test/worker/engine/demo-portfolio.test.ts).
+            DEMO_SIM_URL: inject("demoSimUrl"),
+            EXCHANGE_EXTRA_HOSTS: `${simHosts(inject("simUrl"))},${simHosts(inject("demoSimUrl"))}`,
             OPENAI_BASE_URL: inject("simUrl"),
             GROQ_BASE_URL: `${inject("simUrl")}/openai`,
             // Unconfirmed orders (timeout faults) resolve in a second and a half instead of ten.

@@ -1,6 +1,7 @@
 // Demo data for `npm start`: simulator accounts with fixed keys and balances, the demo user's exchange keys pointing
-// at them, and two started paper portfolios. Idempotent: keys and portfolios that already exist (from an earlier
-// start) are left alone.
+// at them, and two started paper portfolios (demo-portfolios.ts). Idempotent: keys and portfolios that already exist
+// (from an earlier start) are left alone.
+import { DEMO_PORTFOLIOS } from "./demo-portfolios.ts";
 import { waitFor } from "./process.ts";
 
 const DEMO_EMAIL = "admin@ballast.local";
@@ -64,52 +65,14 @@ export async function seedDemoData(options: {
     );
   }
   await options.beforePortfolios?.();
+  // The simulator's demo scenario (sim/engine/scenarios.ts) counts from now, so the futures portfolio's first review
+  // sees its setup and the next minutes its breakout, however long the app took to start.
+  await post(`${options.simulatorUrl}/control/scenario`, { elapsedMs: 0 });
   const portfolios = await seedDemoPortfolios(options.origin, headers);
   return { email: DEMO_EMAIL, keys: DEMO_ACCOUNTS.map((a) => a.label), portfolios };
 }
 
-/**
- * Paper portfolios on the demo keys, started, so the dashboard has something running: a spot rebalance with the
- * built-in strategy on the Binance simulator and a futures trend portfolio on the Bybit one. Skipped by name when
- * they exist from an earlier start.
- */
-const DEMO_PORTFOLIOS = [
-  {
-    key: "Simulator (Binance)",
-    body: {
-      name: "Demo spot (paper)",
-      market: "spot",
-      cashToken: "USDT",
-      tokens: [
-        { token: "BTC", minAllocation: 20, targetAllocation: 40 },
-        { token: "ETH", minAllocation: 10, targetAllocation: 30 },
-        { token: "SOL", minAllocation: 5, targetAllocation: 10 },
-      ],
-      reviewInterval: "1h",
-      paper: true,
-      paperCapital: "10000",
-      risk: { maxOrderPct: "25", maxExposurePct: null, maxDailyLossPct: "5", maxDrawdownPct: "15" },
-    },
-  },
-  {
-    key: "Simulator (Bybit)",
-    body: {
-      name: "Demo futures (paper)",
-      market: "futures",
-      cashToken: "USDT",
-      tokens: [
-        { token: "BTC", minAllocation: 0 },
-        { token: "ETH", minAllocation: 0 },
-      ],
-      reviewInterval: "4h",
-      paper: true,
-      paperCapital: "5000",
-      futures: { positionMode: "one_way", marginMode: "cross", maxLeverage: 3 },
-      risk: { maxOrderPct: "30", maxExposurePct: "150", maxDailyLossPct: "5", maxDrawdownPct: "15" },
-    },
-  },
-] as const;
-
+/** The demo portfolios (demo-portfolios.ts), started; skipped by name when they exist from an earlier start. */
 async function seedDemoPortfolios(origin: string, headers: Record<string, string>): Promise<string[]> {
   const keys = (await (await fetch(`${origin}/api/keys/exchange`, { headers })).json()) as {
     keys: { id: string; label: string }[];

@@ -30,7 +30,7 @@ if (values.help) {
   --state DIR        local D1 and Durable Object state (default .wrangler/state)
   --fresh            wipe that state first
   --skip-build       serve the UI already built in web/build
-  --no-demo          no demo user, keys and portfolios
+  --no-demo          no demo user, keys and portfolios (and no demo scenario in the simulator's prices)
   --extra-hosts H:P  more hosts allowed as custom exchange URLs, comma-separated
   -h, --help         this text`);
   process.exit(0);
@@ -42,8 +42,14 @@ if (!values["skip-build"]) await run("npm", ["run", "web:build"], env);
 await runQuiet("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", values.state], env);
 console.log(`local D1 (${values.state}): migrations applied`);
 
-// The simulator stands in for Binance, Bybit and the OpenAI-compatible providers (see sim/README.md).
-const simulator = await startSimulator({ port: Number(values["sim-port"]), seed: 42 });
+// The simulator stands in for Binance, Bybit and the OpenAI-compatible providers (see sim/README.md). With demo data,
+// BTC and ETH follow its demo scenario (sim/engine/scenarios.ts): a market the demo futures portfolio trades in its
+// first minutes. Without (--no-demo, as the e2e server runs), every symbol keeps the default seeded path.
+const simulator = await startSimulator({
+  port: Number(values["sim-port"]),
+  seed: 42,
+  scenario: values["no-demo"] ? null : "demo",
+});
 const simHost = new URL(simulator.url).host;
 console.log(`exchange simulator on ${simulator.url}`);
 

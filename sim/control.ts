@@ -75,6 +75,9 @@ const limitsBody = z.strictObject({
 
 const settleBody = z.object({ venue: venue.optional() });
 const fundingBody = z.object({ venue, apiKey: z.string().min(1) });
+/** Up to 30 days into the scenario. */
+const MAX_SCENARIO_MS = 30 * 86_400_000;
+const scenarioBody = z.strictObject({ elapsedMs: z.number().int().min(0).max(MAX_SCENARIO_MS) });
 
 const idTokenBody = z.object({
   email: z.string().min(1),
@@ -203,6 +206,14 @@ export function controlRoutes(state: SimState): Hono {
     return c.json({ payments: exchange.chargeFunding(account) });
   });
 
+  // Where the scripted market stands (engine/scenarios.ts); setting elapsedMs jumps there, 0 starts it again now.
+  app.get("/scenario", (c) => c.json(scenarioView(state)));
+  app.post("/scenario", valid("json", scenarioBody), (c) => {
+    if (!state.scenario) return c.json({ error: "no_scenario", message: "the simulator runs no scenario" }, 409);
+    state.scenario.elapse(state.now(), c.req.valid("json").elapsedMs);
+    return c.json(scenarioView(state));
+  });
+
   app.get("/stats", (c) => c.json(state.requests.view()));
   app.delete("/stats", (c) => {
     state.requests.reset();
@@ -219,4 +230,9 @@ export function controlRoutes(state: SimState): Hono {
   });
 
   return app;
+}
+
+function scenarioView(state: SimState): { name: string | null; elapsedMs: number | null } {
+  const { scenario } = state;
+  return { name: scenario?.name ?? null, elapsedMs: scenario ? scenario.elapsedMs(state.now()) : null };
 }

@@ -1,6 +1,7 @@
 import { createExchange } from "./engine/exchange.ts";
 import { FaultBook } from "./engine/faults.ts";
 import { DEFAULT_LIMITS, RateLimitBook } from "./engine/rate-limits.ts";
+import { PriceScenario, type ScenarioName } from "./engine/scenarios.ts";
 import type { SimExchange, SimLimits, SimVenue } from "./engine/types.ts";
 import { createGoogleIdentity, type GoogleIdentity } from "./google/identity.ts";
 import { RequestStats } from "./request-stats.ts";
@@ -16,23 +17,30 @@ export type SimState = {
   google: GoogleIdentity;
   /** Requests answered per service, status and path (the control API excluded). */
   requests: RequestStats;
+  /** The scripted market both venues' prices follow, counted from the simulator's start; null: the default paths. */
+  scenario: PriceScenario | null;
+  now(): number;
 };
 
-export type SimStateOptions = { seed?: number; now?: () => number };
+export type SimStateOptions = { seed?: number; now?: () => number; scenario?: ScenarioName | null };
 
 export async function createSimState(options: SimStateOptions = {}): Promise<SimState> {
   const seed = options.seed ?? 42;
+  const now = options.now ?? Date.now;
+  const scenario = options.scenario ? new PriceScenario(options.scenario, now()) : null;
   return {
     seed,
     exchanges: {
-      binance: createExchange("binance", { seed, now: options.now }),
-      bybit: createExchange("bybit", { seed, now: options.now }),
+      binance: createExchange("binance", { seed, now: options.now, scenario }),
+      bybit: createExchange("bybit", { seed, now: options.now, scenario }),
     },
     faults: new FaultBook(),
     rateLimits: new RateLimitBook(),
     limits: { ...DEFAULT_LIMITS },
     google: await createGoogleIdentity(),
     requests: new RequestStats(),
+    scenario,
+    now,
   };
 }
 

@@ -6,6 +6,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** Base URL of the exchange simulator (test/setup/simulator.ts). */
       SIM_URL: string;
+      /** Base URL of the simulator running the demo price scenario (test/setup/simulator.ts). */
+      DEMO_SIM_URL: string;
     }
   }
 }

@@ -35,7 +35,7 @@ export function createExchange(venue: SimVenue, options: ExchangeOptions = {}): 
   const ctx: EngineContext = {
     venue,
     now: clock,
-    paths: new PricePaths(options.seed ?? DEFAULT_SEED, options.volatility ?? 1),
+    paths: new PricePaths(options.seed ?? DEFAULT_SEED, options.volatility ?? 1, options.scenario ?? null),
     instruments,
     nextId: () => String(++lastId),
     locks: new Map(),

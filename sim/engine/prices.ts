@@ -1,5 +1,6 @@
 import { Dec, type Decimal, formatToStep, maxDecimal, roundToStep } from "./decimal.ts";
 import { instrumentKey } from "./instruments.ts";
+import type { PriceScenario } from "./scenarios.ts";
 import type { Candle, Instrument } from "./types.ts";
 
 /**
@@ -7,10 +8,15 @@ import type { Candle, Instrument } from "./types.ts";
  * each octave's amplitude growing with the square root of its period, which looks like a random walk in 1-second
  * steps but can be evaluated at any second in O(octaves): the same seed and time always give the same price, and
  * klines over months cost no more than a price lookup per sample. Spot and linear share a symbol's path (the perp
- * tracks spot); `setPrice` re-anchors one market's path at a second.
+ * tracks spot); `setPrice` re-anchors one market's path at a second. A scenario (scenarios.ts) replaces the path of
+ * the symbols it scripts.
  */
 
 const OCTAVES = 11;
+/** A scripted symbol keeps the octaves up to 4^7 s (about 4.5 hours): its script supplies the longer moves. */
+const SCENARIO_OCTAVES = 8;
+/** Scenario noise is read this many seconds after the scenario's start, so hour 0 always sees the same noise. */
+const SCENARIO_NOISE_ORIGIN = 1_000_000_000;
 const OCTAVE_BASE = 4;
 /** Log-return standard deviation per √second: about 3.5% a day. */
 const SIGMA_PER_SQRT_SECOND = 1.2e-4;
@@ -55,10 +61,12 @@ export class PricePaths {
   private readonly seed: number;
   private readonly volatility: number;
   private readonly anchors = new Map<string, Anchor[]>();
+  private readonly scenario: PriceScenario | null;
 
-  constructor(seed: number, volatility: number) {
+  constructor(seed: number, volatility: number, scenario: PriceScenario | null = null) {
     this.seed = seed;
     this.volatility = volatility;
+    this.scenario = scenario;
   }
 
   /** The price at `at` (epoch ms), rounded to the tick. Constant within a second. */
@@ -151,9 +159,17 @@ export class PricePaths {
 
   private rawPrice(instrument: Instrument, second: number): number {
     const anchor = this.anchorAt(instrument, second);
-    if (!anchor) return Number(instrument.anchorPrice) * Math.exp(this.noise(instrument, second));
+    if (!anchor) return Number(instrument.anchorPrice) * Math.exp(this.logOffset(instrument, second));
     if (anchor.hold) return anchor.price;
-    return anchor.price * Math.exp(this.noise(instrument, second) - this.noise(instrument, anchor.second));
+    return anchor.price * Math.exp(this.logOffset(instrument, second) - this.logOffset(instrument, anchor.second));
+  }
+
+  /** The path's log-distance from the anchor price: the seeded noise, or a scenario's shape plus its short noise. */
+  private logOffset(instrument: Instrument, second: number): number {
+    const script = this.scenario?.script(instrument.symbol);
+    if (!this.scenario || !script) return this.noise(instrument, second, OCTAVES);
+    const since = second - this.scenario.startSecond + SCENARIO_NOISE_ORIGIN;
+    return this.scenario.shape(script, second) + this.noise(instrument, since, SCENARIO_OCTAVES) * script.volatility;
   }
 
   private anchorAt(instrument: Instrument, second: number): Anchor | undefined {
@@ -166,11 +182,11 @@ export class PricePaths {
     return undefined;
   }
 
-  private noise(instrument: Instrument, second: number): number {
+  private noise(instrument: Instrument, second: number, octaves: number): number {
     if (this.volatility === 0) return 0;
     const pathSeed = this.pathSeed(instrument);
     let sum = 0;
-    for (let octave = 0; octave < OCTAVES; octave++) {
+    for (let octave = 0; octave < octaves; octave++) {
       const period = OCTAVE_BASE ** octave;
       const cell = Math.floor(second / period);
       const fraction = (second - cell * period) / period;

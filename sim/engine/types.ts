@@ -3,6 +3,7 @@
  * into calls on `Exchange` (engine/exchange.ts) and its results into each venue's real JSON shapes and error codes.
  * All quantities and prices are decimal strings; arithmetic uses big.js.
  */
+import type { PriceScenario } from "./scenarios.ts";
 
 export type SimVenue = "binance" | "bybit";
 export type SimMarket = "spot" | "linear";
@@ -220,6 +221,8 @@ export type ExchangeOptions = {
   now?: () => number;
   /** Multiplies every path's volatility (default 1; 0 freezes prices at their anchors). */
   volatility?: number;
+  /** A scripted market for some symbols (scenarios.ts), shared by the venues; none by default. */
+  scenario?: PriceScenario | null;
 };
 
 export type OrderLookup = { orderId?: string; clientOrderId?: string };
