@@ -5,6 +5,8 @@ const PORT = 8799;
 // Debian's Chromium, started with the flags this closed network needs; the app runs from a fresh local state.
 export default defineConfig({
   testDir: "e2e",
+  // e2e/demo needs the app with its demo data: playwright.demo.config.ts runs it.
+  testIgnore: ["demo/**"],
   outputDir: "artifacts/e2e-results",
   timeout: 60_000,
   workers: 1,

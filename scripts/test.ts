@@ -64,10 +64,13 @@ async function vitestSuite(name: string, config: string): Promise<void> {
   record(name, code, json ? vitestTally(json) : null);
 }
 
-async function playwrightSuite(name: string): Promise<void> {
+async function playwrightSuite(name: string, config = "playwright.config.ts"): Promise<void> {
   console.log(`\n▶ ${name}`);
-  const report = `${REPORTS}/e2e.json`;
-  const code = await runStatus("playwright", ["test"], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: report });
+  const report = `${REPORTS}/${name.replaceAll(" ", "-")}.json`;
+  const code = await runStatus("playwright", ["test", "--config", config], {
+    ...env,
+    PLAYWRIGHT_JSON_OUTPUT_NAME: report,
+  });
   const json = existsSync(report) ? JSON.parse(readFileSync(report, "utf8")) : null;
   if (json) {
     failures.push(...playwrightFailures(name, json));
@@ -90,7 +93,11 @@ if (notRun) {
   console.log(`\n✗ e2e not run: ${notRun}`);
   results.push({ name: "e2e", tally: { passed: 0, failed: 1, skipped: 0 } });
   failures.push(`e2e: not run: ${notRun}`);
-} else await playwrightSuite("e2e");
+} else {
+  await playwrightSuite("e2e");
+  // The app as `npm start` runs it, with its demo data (e2e/demo).
+  await playwrightSuite("e2e demo", "playwright.demo.config.ts");
+}
 
 const total = results.reduce(
   (sum, r) => ({
