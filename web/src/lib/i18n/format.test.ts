@@ -118,7 +118,8 @@ describe("formatPrice", () => {
   it("otherwise rounds by magnitude", () => {
     expect(formatPrice("65000.123", "en")).toBe("65,000.12");
     expect(spaced(formatPrice("65000.123", "ru"))).toBe("65 000,12");
-    expect(formatPrice("150.123456", "en")).toBe("150.1235");
+    expect(formatPrice("150.125", "en")).toBe("150.13");
+    expect(formatPrice("1.23456", "en")).toBe("1.2346");
     expect(formatPrice("0.000012345", "en")).toBe("0.00001235");
     expect(formatPrice("0.5", "ru")).toBe("0,5000");
     expect(formatPrice("0", "en")).toBe("0.00");

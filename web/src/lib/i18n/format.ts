@@ -43,7 +43,7 @@ export function formatTick(seconds: number, unit: TickUnit, locale: Locale): str
  * rounded once, for display, and never passes through a float. Each kind of figure has one rule:
  * - cash and quote amounts (USDT, USDC, USD): 2 decimals, the currency written after the number ("10,000.00 USDT");
  * - asset quantities: the decimals of the venue's step size when the page has it, else QUANTITY_DECIMALS;
- * - prices: the decimals of the tick size when known, else by magnitude (see priceOptions);
+ * - prices: the decimals of the tick size when known, else by magnitude (see priceDecimals);
  * - percentages: up to 2 decimals with the locale's percent sign ("12.5%" in English, "12,5 %" in Russian);
  * - signed figures (PnL, changes) carry "+" on gains, "-" on losses and no sign on zero.
  * A value that is not a number is shown as sent; an absent one as "—". CSV exports stay raw (machine format).
@@ -161,10 +161,10 @@ export function formatQuantity(
   return unit && asset ? `${number}${NBSP}${asset}` : number;
 }
 
-/** Decimals of a price without a tick size, by magnitude: cents from 1,000 up, 4 decimals from 1 up. */
+/** Decimals of a price without a tick size, by magnitude: cents from 10 up, 4 decimals from 1 up. */
 function priceDecimals(value: Figure): number | null {
   const magnitude = Math.abs(Number(value));
-  if (magnitude >= 1000) return 2;
+  if (magnitude >= 10) return 2;
   if (magnitude >= 1) return 4;
   return null;
 }
