@@ -59,8 +59,8 @@ export const CASH_DECIMALS = 2;
 /** Stablecoins and dollars: amounts of these are cash and get CASH_DECIMALS. */
 const CASH_ASSETS = new Set(["USDT", "USDC", "USD", "FDUSD", "BUSD", "DAI", "TUSD"]);
 /**
- * Quantity decimals per asset when the venue's step size is not on the page: enough for about a cent of the
- * asset's usual price (0.000001 BTC, 0.00001 ETH); every other token gets DEFAULT_QUANTITY_DECIMALS.
+ * Quantity decimals per asset when the venue's step size is not on the page: a few cents of the asset's usual price
+ * (0.000001 BTC, 0.00001 ETH), as fine as the venues' step sizes; every other token gets DEFAULT_QUANTITY_DECIMALS.
  */
 export const QUANTITY_DECIMALS: Readonly<Record<string, number>> = { BTC: 6, WBTC: 6, ETH: 5, WETH: 5 };
 export const DEFAULT_QUANTITY_DECIMALS = 4;
