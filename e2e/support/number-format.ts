@@ -35,6 +35,8 @@ const NOT_FIGURES = [
   ".instructions",
   "[data-testid=run-raw]",
   "[data-testid=run-signals] a",
+  // Key labels in the admin's user list: what each user named their keys (other tests put timestamps in them).
+  "[data-testid=admin-user-row] .badge",
 ].join(", ");
 
 /** Each element's own text (its text nodes joined), with where it is, for every element under `main`. */
