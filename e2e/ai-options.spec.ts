@@ -75,7 +75,7 @@ test("the administrator shares the key with a user and a budget, and sees the sp
   await form.getByRole("button", { name: "Share" }).click();
   await expect(admin.getByText(`Shared with ${borrowerEmail}.`)).toBeVisible();
   const share = admin.getByTestId("ai-share-row").filter({ hasText: borrowerEmail });
-  await expect(share).toContainText("0 of 0.01 USD spent this month; 0.01 USD left");
+  await expect(share).toContainText("0.00 of 0.01 USD spent this month; 0.01 USD left");
   await expect(share).toContainText(CUSTOM_BASE);
   await admin.setViewportSize(PHONE);
   await shot(admin, "ai-admin-shares-phone");

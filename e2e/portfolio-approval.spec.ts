@@ -64,7 +64,7 @@ test("the review waits with its planned orders", async () => {
   await expect(approval()).toContainText("Review #1");
   await expect(approval()).toContainText("Buy ETH and BTC; both wait for approval.");
   await expect(approval().getByTestId("approval-order")).toHaveCount(2);
-  await expect(order("ETHUSDT")).toContainText("Buy 1.0000 ETHUSDT at market");
+  await expect(order("ETHUSDT")).toContainText("Buy 1.00000 ETHUSDT at market");
   await expect(approval().getByRole("button", { name: "Send decisions (0)" })).toBeDisabled();
   const run = page.getByRole("region", { name: "Review history" }).getByTestId("run").first();
   await expect(run.getByTestId("run-status")).toHaveText("Awaiting approval");

@@ -220,8 +220,8 @@ test("paper futures: a review opens a position, shown with its stop-loss and tak
   const position = region("Positions").getByRole("row", { name: /SOLUSDT/ });
   await expect(position).toContainText("Long");
   await expect(position).toContainText("10");
-  await expect(position.getByTestId("position-stop-loss")).toHaveText("95");
-  await expect(position.getByTestId("position-take-profit")).toHaveText("110");
+  await expect(position.getByTestId("position-stop-loss")).toHaveText("95.00");
+  await expect(position.getByTestId("position-take-profit")).toHaveText("110.00");
 
   const second = runs.getByTestId("run").filter({ hasText: "Review #2" });
   await second.getByRole("button", { name: "Review #2" }).click();

@@ -1,4 +1,5 @@
 import { en, type MessageKey } from "./en.ts";
+import { formatCount } from "./format.ts";
 import { ru } from "./ru.ts";
 
 export const LOCALES = ["en", "ru"] as const;
@@ -12,7 +13,7 @@ const FORM = /(\w+) \{([^{}]*)\}/g;
 
 /**
  * Looks a key up in a catalog, picks plural forms by the language's rules (Russian has one, few and many: 1 день,
- * 2 дня, 5 дней) and fills `{name}` placeholders; `#` in a form is the count as it was passed.
+ * 2 дня, 5 дней) and fills `{name}` placeholders; `#` in a form is the count, grouped as the language writes numbers.
  */
 export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
   const template: string = catalogs[locale][key] ?? en[key];
@@ -29,7 +30,7 @@ function pluralForm(locale: Locale, forms: string, count: string | number): stri
   const value = typeof count === "number" ? count : Number(count.replace(/[^\d.-]/g, ""));
   const byCategory = new Map([...forms.matchAll(FORM)].map(([, category, text]) => [category, text]));
   const form = byCategory.get(new Intl.PluralRules(locale).select(value)) ?? byCategory.get("other") ?? "";
-  return form.replaceAll("#", String(count));
+  return form.replaceAll("#", typeof count === "number" ? formatCount(count, locale) : count);
 }
 
 export function isLocale(value: unknown): value is Locale {
