@@ -803,13 +803,13 @@ export const en = {
   "runs.inputTarget": "Target",
   "runs.inputNoCap": "no cap",
   "runs.inputSpotLimits":
-    "Limits: largest order {order} USD; allocations within ±{band} points of their target are left alone.",
+    "Limits: largest order {order}; allocations within ±{band} points of their target are left alone.",
   "runs.inputWallet":
     "Margin balance {margin} {asset}, available {available}, unrealized PnL {upnl}; position mode: {mode}.",
   "runs.inputNoPositions": "No open positions.",
   "runs.inputPositionsCaption": "Positions seen by review #{seq}",
   "runs.inputFuturesLimits":
-    "Limits: leverage up to {leverage}× ({defaultLeverage}× when none is given), exposure up to {exposure} USD, largest order {order} USD, stop-loss {min}–{max} from the mark price on every open.",
+    "Limits: leverage up to {leverage}× ({defaultLeverage}× when none is given), exposure up to {exposure}, largest order {order}, stop-loss {min}–{max} from the mark price on every open.",
   "runs.inputMarketCaption": "Market context seen by review #{seq}",
   "runs.inputSymbol": "Pair or contract",
   "runs.inputLastClose": "Last close",

@@ -807,13 +807,13 @@ export const ru: Record<MessageKey, string> = {
   "runs.inputTarget": "Цель",
   "runs.inputNoCap": "без ограничения",
   "runs.inputSpotLimits":
-    "Ограничения: крупнейший ордер {order} USD; доли в пределах ±{band} п. п. от цели не трогаются.",
+    "Ограничения: крупнейший ордер {order}; доли в пределах ±{band} п. п. от цели не трогаются.",
   "runs.inputWallet":
     "Маржинальный баланс {margin} {asset}, доступно {available}, нереализованный PnL {upnl}; режим позиций: {mode}.",
   "runs.inputNoPositions": "Открытых позиций нет.",
   "runs.inputPositionsCaption": "Позиции, которые видел обзор №{seq}",
   "runs.inputFuturesLimits":
-    "Ограничения: плечо до {leverage}× ({defaultLeverage}×, если не указано), экспозиция до {exposure} USD, крупнейший ордер {order} USD, стоп-лосс на {min}–{max} от цены маркировки при каждом открытии.",
+    "Ограничения: плечо до {leverage}× ({defaultLeverage}×, если не указано), экспозиция до {exposure}, крупнейший ордер {order}, стоп-лосс на {min}–{max} от цены маркировки при каждом открытии.",
   "runs.inputMarketCaption": "Рыночный контекст, который видел обзор №{seq}",
   "runs.inputSymbol": "Пара или контракт",
   "runs.inputLastClose": "Последнее закрытие",
