@@ -622,6 +622,8 @@ export const en = {
     "A loss limit was reached: see the equity curve and the risk limits in the settings.",
   "portfolioView.reasonHint.stablecoin_depeg":
     "A stablecoin it holds or counts its cash in left its 1:1 peg past the threshold: no order was planned.",
+  "portfolioView.reasonHint.liquidation_risk":
+    "A futures stop-loss lies beyond its liquidation price, so the position would be liquidated before the stop triggers: move the stop-loss or lower the leverage on the exchange, then start it again.",
   "portfolioView.reasonHint.failed_reviews": "Reviews kept failing: the review history shows each error.",
   "portfolioView.reasonHint.key_unavailable": "Its exchange key cannot be used: replace or verify it.",
   "portfolioView.reasonHint.owner_disabled": "Your account was disabled by an administrator.",
