@@ -6,10 +6,11 @@ import Big from "big.js";
  * it equals the maintenance margin, mmr × size × L:
  *   long:  L = entry × (1 − 1/leverage) / (1 − mmr)
  *   short: L = entry × (1 + 1/leverage) / (1 + mmr)
- * (Binance's "Liquidation Price" formula and Bybit's "Liquidation Price (USDT Contract)" with the maintenance amount
- * and fees left out; see /work/shared/exchanges.md). Cross margin draws on the whole wallet, so its liquidation lies
- * further away: the isolated figure is the conservative one. The gateway does not expose the venues' per-symbol
- * maintenance brackets, so the rate is their lowest tier for the majors (Bybit 0.5 %, Binance 0.4 %), the larger.
+ * This is the isolated-margin liquidation formula the venues publish for USDT perpetuals, with the maintenance amount
+ * (a per-bracket deduction) and closing fees left out, and the simulator's own (sim/engine/positions.ts). Cross margin
+ * draws on the whole wallet, so its liquidation lies further away: the isolated figure is the conservative one. The
+ * gateway does not expose the venues' per-symbol maintenance brackets, so the rate is the lowest tier of the majors
+ * (0.4–0.5 %), taken at the larger; wherever the venue reports a position's liquidation price, that is used instead.
  */
 export const DEFAULT_MAINTENANCE_MARGIN_RATE = "0.005";
 
