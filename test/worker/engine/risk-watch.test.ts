@@ -179,6 +179,46 @@ describe("futures stop-loss against liquidation between reviews", () => {
     expect(await runCount(t.id)).toBe(1);
   });
 
+  it("a paper position, whose liquidation the venue does not report, is checked against the estimate", async () => {
+    await holdPrice("binance", "linear", "DOGEUSDT", "0.4");
+    const t = await scriptedTrader("binance", { spot: {}, futuresWallet: "0" });
+    // 7× long from about 0.4: estimated liquidation 0.4 × (1 − 1/7) / (1 − 0.005) ≈ 0.3446, and a stop 13.4 % below
+    // the price (inside the guard's 15 %) sits about 0.6 % above it.
+    await t.decide(
+      futuresPlan([
+        futuresAction({
+          symbol: "DOGEUSDT",
+          action: "OPEN",
+          side: "LONG",
+          quantity: "10000",
+          leverage: 7,
+          stopLoss: "0.3465",
+        }),
+      ]),
+    );
+    const id = await newPortfolio(
+      t.user,
+      futuresPortfolio(t.keyId, {
+        decisionSource: OPENAI,
+        paper: true,
+        tokens: [{ token: "DOGE", minAllocation: 0 }],
+        futures: { positionMode: "one_way", marginMode: "isolated", maxLeverage: 7 },
+      }),
+    );
+    const { run } = await startSettled(t.user, id);
+    expect((run.orders as { status: string }[])[0]?.status).toBe("filled");
+    await cronTick(SYNC_TICK);
+    const alerts = (await t.user.get(`/api/portfolios/${id}/alerts`)).body.alerts as Record<string, unknown>[];
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        code: "stop_near_liquidation",
+        symbol: "DOGEUSDT",
+        params: expect.objectContaining({ side: "long", stopLoss: "0.3465", liquidationSource: "estimate" }),
+      }),
+    ]);
+    expect((await t.user.get(`/api/portfolios/${id}`)).body.status).toBe("active");
+  });
+
   it("another user cannot read the alerts", async () => {
     const t = await dogeLong();
     const stranger = await scriptedTrader("binance", { spot: {}, futuresWallet: "0" });
