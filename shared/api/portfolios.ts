@@ -28,6 +28,7 @@ export const STATUS_REASON_CODES = [
   "failed_reviews",
   "loss_limit",
   "stablecoin_depeg",
+  "liquidation_risk",
   "key_unavailable",
   "owner_disabled",
 ] as const;

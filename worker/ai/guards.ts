@@ -1,5 +1,6 @@
 import Big from "big.js";
 import type { DecimalString } from "../exchanges/contract.ts";
+import { estimateLiquidationPrice, stopDistanceFromLiquidationPct } from "../exchanges/liquidation.ts";
 import { roundStopPrice, sizeOrder } from "../exchanges/precision.ts";
 import type { FuturesDecisionInput, SpotDecisionInput } from "./decision-input.ts";
 import type { FuturesAction, FuturesPlan, SpotOrder, SpotPlan } from "./decision-schema.ts";
@@ -282,6 +283,7 @@ export function guardFuturesDecision(
       if (action.stopLoss === null && (action.action === "OPEN" || !hasStop))
         refuse("stop_required", `Every ${action.action === "OPEN" ? "open" : "increase"} needs a stop-loss.`);
       stopLoss = action.stopLoss === null ? null : checkStopLoss(action.stopLoss, stops);
+      if (stopLoss !== null) checkStopBeforeLiquidation(stopLoss, direction, price, usedLeverage);
       takeProfit = action.takeProfit === null ? null : checkTakeProfit(action.takeProfit, stops);
       exposure = exposure.plus(notional);
       available = available.minus(margin);
@@ -345,6 +347,19 @@ function checkStopLoss(value: string, ctx: StopContext): string {
       `The stop-loss is ${fmt(distance, 2)}% from the mark price; it must be ${ctx.limits.stopLossMinPct}–${ctx.limits.stopLossMaxPct}%.`,
     );
   return roundStopPrice(stop.toFixed(), ctx.tick, ctx.position, "stop_loss");
+}
+
+/**
+ * A stop-loss beyond the liquidation price never triggers: the venue liquidates the position first (and takes its
+ * fee). Liquidation is estimated from the entry and leverage (worker/exchanges/liquidation.ts).
+ */
+function checkStopBeforeLiquidation(stopLoss: string, side: "long" | "short", entry: Big, leverage: number): void {
+  const liquidation = estimateLiquidationPrice({ side, entryPrice: entry.toFixed(), leverage });
+  if (liquidation === null || stopDistanceFromLiquidationPct(side, Big(stopLoss), liquidation).gt(0)) return;
+  refuse(
+    "stop_beyond_liquidation",
+    `The ${side} stop-loss ${stopLoss} lies beyond the estimated liquidation price ${fmt(liquidation, 8)} at ${leverage}× leverage: the position would be liquidated before it triggers.`,
+  );
 }
 
 function checkTakeProfit(value: string, ctx: StopContext): string {

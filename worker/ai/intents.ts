@@ -80,6 +80,7 @@ export const GuardCode = z.enum([
   "insufficient_margin",
   "stop_required",
   "bad_stop",
+  "stop_beyond_liquidation",
   "bad_take_profit",
   "position_exists",
   "opposite_position",

@@ -419,6 +419,28 @@ export const portfolioFunding = sqliteTable(
   ],
 );
 
+/**
+ * Risk alerts the sync between reviews found (a futures stop-loss at or near its liquidation price): one row per
+ * (portfolio, code, symbol) while the condition lasts, `resolvedAt` set once it no longer holds. `params` is JSON the
+ * UI (and notifications) render with the code's text.
+ */
+export const portfolioAlerts = sqliteTable(
+  "portfolio_alerts",
+  {
+    id: text("id").primaryKey(),
+    portfolioId: text("portfolio_id")
+      .notNull()
+      .references(() => portfolios.id, { onDelete: "cascade" }),
+    code: text("code").notNull(),
+    symbol: text("symbol").notNull(),
+    params: text("params").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    seenAt: integer("seen_at", { mode: "timestamp_ms" }).notNull(),
+    resolvedAt: integer("resolved_at", { mode: "timestamp_ms" }),
+  },
+  (table) => [index("portfolio_alerts_portfolio_idx").on(table.portfolioId, table.resolvedAt, table.createdAt)],
+);
+
 /** The equity curve: the portfolio's value in its cash token after each run (and at start). */
 export const equitySnapshots = sqliteTable(
   "equity_snapshots",

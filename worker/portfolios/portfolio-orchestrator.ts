@@ -217,8 +217,11 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
     return "scheduled";
   }
 
-  /** The cron's order sync: statuses, fills, pending SL/TP, and open orders of a portfolio that no longer runs. */
-  async sync(portfolioId: string): Promise<EngineResult<{ refreshed: number }>> {
+  /**
+   * The cron's order sync: statuses, fills, pending SL/TP, open orders of a portfolio that no longer runs, and a
+   * running one's risk limits and stop-loss distances between reviews.
+   */
+  async sync(portfolioId: string): Promise<EngineResult<Awaited<ReturnType<typeof syncPortfolio>>>> {
     const services = await this.#services(portfolioId);
     return asResult(() => this.#control(() => syncPortfolio(services, portfolioId)));
   }

@@ -157,6 +157,31 @@ describe("futures guards", () => {
     expect(codes(outcome)).toEqual(["stop_required", "bad_stop", "bad_stop", "bad_stop", "bad_take_profit"]);
   });
 
+  it("refuses an open whose stop-loss lies beyond the liquidation price its leverage gives", () => {
+    const base = futuresInput();
+    const input = futuresInput({ limits: { ...base.limits, maxLeverage: 20, stopLossMaxPct: 15 } });
+    // Mark 60 000 with 0.5 % maintenance margin: a 10× long is liquidated near 54 271.36, a 10× short near 65 671.64.
+    const outcome = futures(
+      [
+        action({ leverage: 10, stopLoss: "54000", takeProfit: null }),
+        action({ leverage: 10, stopLoss: "55000", takeProfit: null }),
+        action({ symbol: "BTCUSDT", side: "SHORT", leverage: 10, stopLoss: "66000", takeProfit: null }),
+        action({ side: "SHORT", leverage: 10, stopLoss: "65000", takeProfit: null }),
+        // The same 10 % stop is safe at 3×, whose liquidation lies near 40 201.
+        action({ leverage: 3, stopLoss: "54000", takeProfit: null }),
+      ],
+      input,
+    );
+    expect(outcome.rejected.map((r) => [r.leg, r.code])).toEqual([
+      [0, "stop_beyond_liquidation"],
+      [2, "stop_beyond_liquidation"],
+    ]);
+    expect(outcome.rejected[0]?.reason).toBe(
+      "The long stop-loss 54000.0 lies beyond the estimated liquidation price 54271.35678392 at 10× leverage: the position would be liquidated before it triggers.",
+    );
+    expect(outcome.accepted.map((i) => i.leg)).toEqual([1, 3, 4]);
+  });
+
   it("caps leverage at the portfolio's maximum whatever the model asks", () => {
     expect(codes(futures([action({ leverage: 20 })]))).toEqual(["leverage_cap"]);
     const defaulted = futures([action({ leverage: null })]);

@@ -34,6 +34,7 @@ import {
 import { gatewayMarket, portfolioSymbols } from "../validation.ts";
 import { type Brokers, brokers } from "./broker.ts";
 import type { EngineServices } from "./engine-services.ts";
+import { type RiskWatchOutcome, watchRisk } from "./risk-watch.ts";
 
 /**
  * Keeping Ballast's records in step with the exchange: order statuses from the broker that placed them, every trade
@@ -470,10 +471,13 @@ export async function portfoliosWithLiveOrders(services: Pick<EngineServices, "d
 
 /**
  * The cron's sync of one portfolio: live orders refreshed, new trades recorded (for futures also venue-triggered
- * SL/TP), pending SL/TP placed, and open orders of a portfolio that no longer runs canceled. A key that is gone
- * leaves nothing to sync.
+ * SL/TP), pending SL/TP placed, open orders of a portfolio that no longer runs canceled, and a running one's risk
+ * checked between reviews (risk-watch.ts). A key that is gone leaves nothing to sync.
  */
-export async function syncPortfolio(services: EngineServices, portfolioId: string): Promise<{ refreshed: number }> {
+export async function syncPortfolio(
+  services: EngineServices,
+  portfolioId: string,
+): Promise<{ refreshed: number; risk: RiskWatchOutcome | null }> {
   const d1 = services.db.$client;
   const [portfolioResult, liveResult, pendingResult] = await d1.batch([
     portfolioStatement(d1, portfolioId),
@@ -482,7 +486,7 @@ export async function syncPortfolio(services: EngineServices, portfolioId: strin
   ]);
   const raw = portfolioResult?.results?.[0] as Record<string, unknown> | undefined;
   const row = raw ? readPortfolioRow(raw) : null;
-  if (!row?.ledger) return { refreshed: 0 };
+  if (!row?.ledger) return { refreshed: 0, risk: null };
   const context: SyncContext = { services, row, brokers: brokers(services, row), notes: [] };
   try {
     const live = readTrackedOrders(liveResult);
@@ -499,11 +503,12 @@ export async function syncPortfolio(services: EngineServices, portfolioId: strin
     }
     await recordTrades(context, latest, saves);
     await saveAll(d1, saves);
-    if (row.status === "active") await protectFilledEntries(context, readTrackedOrders(pendingResult), latest);
-    return { refreshed: live.length };
+    if (row.status !== "active") return { refreshed: live.length, risk: null };
+    await protectFilledEntries(context, readTrackedOrders(pendingResult), latest);
+    return { refreshed: live.length, risk: await watchRisk(services, portfolioId, context.brokers) };
   } catch (error) {
     if (error instanceof ApiError && (error.code === "not_found" || error.code === "key_unverified"))
-      return { refreshed: 0 };
+      return { refreshed: 0, risk: null };
     throw error;
   }
 }

@@ -35,6 +35,7 @@ export type AiModel = Schemas["AiModel"];
 export type Portfolio = Schemas["Portfolio"];
 export type PortfolioMarket = Schemas["PortfolioMarket"];
 export type PortfolioStatus = Schemas["PortfolioStatus"];
+export type PortfolioAlert = Schemas["PortfolioAlert"];
 export type PortfolioToken = Schemas["PortfolioToken"];
 export type PortfolioPerformance = Schemas["PortfolioPerformance"];
 export type PortfolioFuturesSettings = Schemas["PortfolioFuturesSettings"];

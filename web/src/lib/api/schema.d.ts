@@ -6387,6 +6387,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/portfolios/{id}/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Risk alerts found between reviews (a futures stop-loss at or near its liquidation price) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Open alerts, then the latest resolved ones */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PortfolioAlertList"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users": {
         parameters: {
             query?: never;
@@ -7501,7 +7584,7 @@ export interface components {
          * @description Why Ballast paused (or the kill switch stopped) the portfolio
          * @enum {string|null}
          */
-        StatusReasonCode: "kill_switch" | "failed_reviews" | "loss_limit" | "stablecoin_depeg" | "key_unavailable" | "owner_disabled" | null;
+        StatusReasonCode: "kill_switch" | "failed_reviews" | "loss_limit" | "stablecoin_depeg" | "liquidation_risk" | "key_unavailable" | "owner_disabled" | null;
         /** @description Null until the first valuation */
         PortfolioPerformance: {
             /** @description Value in the cash token (decimal string) */
@@ -8231,6 +8314,39 @@ export interface components {
             maxAllocation: number | null;
             belowFloor: boolean;
         };
+        PortfolioAlertList: {
+            /** @description Open alerts first, then the latest resolved */
+            alerts: components["schemas"]["PortfolioAlert"][];
+        };
+        PortfolioAlert: {
+            id: string;
+            code: components["schemas"]["PortfolioAlertCode"];
+            symbol: string;
+            params: {
+                /** @enum {string} */
+                side: "long" | "short";
+                stopLoss: string;
+                liquidationPrice: string;
+                markPrice: string;
+                distancePct: string;
+                /** @enum {string} */
+                liquidationSource: "venue" | "estimate";
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When a sync last found the condition
+             */
+            seenAt: string;
+            /** Format: date-time */
+            resolvedAt: string | null;
+        };
+        /**
+         * @description `stop_beyond_liquidation`: the position would be liquidated before its stop-loss triggers (the portfolio is paused); `stop_near_liquidation`: the stop-loss is within 1% of the liquidation price
+         * @enum {string}
+         */
+        PortfolioAlertCode: "stop_beyond_liquidation" | "stop_near_liquidation";
         AdminUserPage: {
             items: components["schemas"]["AdminUser"][];
             total: number;

@@ -622,10 +622,21 @@ export const en = {
     "A loss limit was reached: see the equity curve and the risk limits in the settings.",
   "portfolioView.reasonHint.stablecoin_depeg":
     "A stablecoin it holds or counts its cash in left its 1:1 peg past the threshold: no order was planned.",
+  "portfolioView.reasonHint.liquidation_risk":
+    "A futures stop-loss lies beyond its liquidation price, so the position would be liquidated before the stop triggers: move the stop-loss or lower the leverage on the exchange, then start it again.",
   "portfolioView.reasonHint.failed_reviews": "Reviews kept failing: the review history shows each error.",
   "portfolioView.reasonHint.key_unavailable": "Its exchange key cannot be used: replace or verify it.",
   "portfolioView.reasonHint.owner_disabled": "Your account was disabled by an administrator.",
   "portfolioView.reasonHint.kill_switch": "The kill switch stopped it and closed what it could.",
+  "portfolioView.alerts.title": "Risk alerts",
+  "portfolioView.alerts.stop_beyond_liquidation":
+    "{symbol} {side}: the stop-loss at {stopLoss} lies beyond the liquidation price {liquidation}. The position would be liquidated before the stop triggers; Ballast paused the portfolio.",
+  "portfolioView.alerts.stop_near_liquidation":
+    "{symbol} {side}: the stop-loss at {stopLoss} is only {distance}% from the liquidation price {liquidation}. Fees and price gaps could liquidate the position first.",
+  "portfolioView.alerts.estimate": "Liquidation price estimated from the entry and leverage (the exchange gave none).",
+  "portfolioView.alerts.seen": "Found {since}; last checked {seen}.",
+  "portfolioView.alerts.long": "long",
+  "portfolioView.alerts.short": "short",
   "portfolioView.pausedHint": "It runs no reviews and places no orders until you start it again.",
   "runStatus.queued": "Queued",
   "runStatus.running": "Running",

@@ -627,10 +627,21 @@ export const ru: Record<MessageKey, string> = {
     "Достигнут лимит убытка: смотрите кривую стоимости и лимиты риска в настройках.",
   "portfolioView.reasonHint.stablecoin_depeg":
     "Стейблкоин, который он держит или в котором считает кэш, отклонился от курса 1:1 сильнее порога: ордера не планировались.",
+  "portfolioView.reasonHint.liquidation_risk":
+    "Стоп-лосс фьючерсной позиции стоит за ценой ликвидации: позицию ликвидируют раньше, чем сработает стоп. Передвиньте стоп-лосс или снизьте плечо на бирже, затем запустите портфель снова.",
   "portfolioView.reasonHint.failed_reviews": "Обзоры раз за разом не удавались: ошибки видны в истории обзоров.",
   "portfolioView.reasonHint.key_unavailable": "Ключ биржи нельзя использовать: замените или проверьте его.",
   "portfolioView.reasonHint.owner_disabled": "Администратор отключил вашу учётную запись.",
   "portfolioView.reasonHint.kill_switch": "Аварийная остановка остановила его и закрыла что смогла.",
+  "portfolioView.alerts.title": "Предупреждения о риске",
+  "portfolioView.alerts.stop_beyond_liquidation":
+    "{symbol} {side}: стоп-лосс {stopLoss} стоит за ценой ликвидации {liquidation}. Позицию ликвидируют раньше, чем сработает стоп; Ballast приостановил портфель.",
+  "portfolioView.alerts.stop_near_liquidation":
+    "{symbol} {side}: стоп-лосс {stopLoss} всего в {distance}% от цены ликвидации {liquidation}. Комиссии и разрывы цены могут ликвидировать позицию раньше.",
+  "portfolioView.alerts.estimate": "Цена ликвидации оценена по цене входа и плечу (биржа её не сообщила).",
+  "portfolioView.alerts.seen": "Обнаружено {since}; последняя проверка {seen}.",
+  "portfolioView.alerts.long": "лонг",
+  "portfolioView.alerts.short": "шорт",
   "portfolioView.pausedHint": "Он не проводит обзоров и не выставляет ордеров, пока вы не запустите его снова.",
   "runStatus.queued": "В очереди",
   "runStatus.running": "Идёт",

@@ -1,0 +1,58 @@
+import { version } from "$app/env";
+import { assets, immutable } from "$app/manifest";
+import { self as sw } from "$app/service-worker";
+
+/**
+ * Makes Ballast installable and lets it open without a network: the app shell (the built scripts and styles, the
+ * static files and the single-page fallback at "/") is cached at install under this build's version, navigations go
+ * to the network first and fall back to the cached shell, and the shell's files are served from the cache.
+ * Nothing under /api/ is ever touched here: the API (balances, orders, portfolio state) is network only, so the UI
+ * never shows a stale figure as if it were current; offline, its requests fail and the pages show their error states.
+ */
+
+const CACHE = `ballast-shell-${version}`;
+const SHELL = "/";
+// Paths come relative to the base path, which is where this script is served from. `_headers` is the host's header
+// rules, not a file it serves.
+const ASSETS = [...immutable, ...assets]
+  .filter((file) => file.path !== "_headers" && !file.path.endsWith("/_headers"))
+  .map((file) => new URL(file.path, sw.location.href).pathname);
+const CACHED = new Set(ASSETS);
+
+sw.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll([...ASSETS, SHELL]))
+      .then(() => sw.skipWaiting()),
+  );
+});
+
+sw.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((key) => key !== CACHE).map((key) => caches.delete(key))))
+      .then(() => sw.clients.claim()),
+  );
+});
+
+sw.addEventListener("fetch", (event) => {
+  const { request } = event;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  // Not ours to answer: the API (network only, never cached) and other origins (Google sign-in).
+  if (url.origin !== sw.location.origin || url.pathname.startsWith("/api/")) return;
+  if (request.mode === "navigate") {
+    event.respondWith(fetch(request).catch(() => fromCache(SHELL)));
+    return;
+  }
+  if (CACHED.has(url.pathname)) event.respondWith(fromCache(url.pathname).catch(() => fetch(request)));
+});
+
+async function fromCache(path: string): Promise<Response> {
+  const cache = await caches.open(CACHE);
+  const response = await cache.match(path);
+  if (!response) throw new Error(`${path} is not cached`);
+  return response;
+}
