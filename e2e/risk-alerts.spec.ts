@@ -127,7 +127,8 @@ test("a stop-loss beyond liquidation pauses the portfolio, with the reason and t
 test("the alert and the pause speak Russian", async () => {
   await page.getByLabel("Language").selectOption("ru");
   await expect(page.getByRole("region", { name: "Предупреждения о риске" })).toBeVisible();
-  await expect(alerts().first()).toContainText("DOGEUSDT лонг: стоп-лосс 0.318 стоит за ценой ликвидации");
+  // Prices in the reader's number format (ru: decimal comma).
+  await expect(alerts().first()).toContainText(/DOGEUSDT лонг: стоп-лосс 0,318\d* стоит за ценой ликвидации 0,32\d+/);
   await expect(page.getByRole("note").filter({ hasText: "Портфель приостановлен" })).toContainText(
     "Стоп-лосс фьючерсной позиции стоит за ценой ликвидации",
   );

@@ -632,7 +632,7 @@ export const en = {
   "portfolioView.alerts.stop_beyond_liquidation":
     "{symbol} {side}: the stop-loss at {stopLoss} lies beyond the liquidation price {liquidation}. The position would be liquidated before the stop triggers; Ballast paused the portfolio.",
   "portfolioView.alerts.stop_near_liquidation":
-    "{symbol} {side}: the stop-loss at {stopLoss} is only {distance}% from the liquidation price {liquidation}. Fees and price gaps could liquidate the position first.",
+    "{symbol} {side}: the stop-loss at {stopLoss} is only {distance} from the liquidation price {liquidation}. Fees and price gaps could liquidate the position first.",
   "portfolioView.alerts.estimate": "Liquidation price estimated from the entry and leverage (the exchange gave none).",
   "portfolioView.alerts.seen": "Found {since}; last checked {seen}.",
   "portfolioView.alerts.long": "long",

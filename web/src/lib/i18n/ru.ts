@@ -637,7 +637,7 @@ export const ru: Record<MessageKey, string> = {
   "portfolioView.alerts.stop_beyond_liquidation":
     "{symbol} {side}: стоп-лосс {stopLoss} стоит за ценой ликвидации {liquidation}. Позицию ликвидируют раньше, чем сработает стоп; Ballast приостановил портфель.",
   "portfolioView.alerts.stop_near_liquidation":
-    "{symbol} {side}: стоп-лосс {stopLoss} всего в {distance}% от цены ликвидации {liquidation}. Комиссии и разрывы цены могут ликвидировать позицию раньше.",
+    "{symbol} {side}: стоп-лосс {stopLoss} всего в {distance} от цены ликвидации {liquidation}. Комиссии и разрывы цены могут ликвидировать позицию раньше.",
   "portfolioView.alerts.estimate": "Цена ликвидации оценена по цене входа и плечу (биржа её не сообщила).",
   "portfolioView.alerts.seen": "Обнаружено {since}; последняя проверка {seen}.",
   "portfolioView.alerts.long": "лонг",
