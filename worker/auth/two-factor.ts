@@ -2,6 +2,7 @@ import { and, eq, isNull, lt, ne, or } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { apiTokens, recoveryCodes, sessions, users } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
+import { fieldIssue } from "../http/field-issue.ts";
 import type { Keyring } from "../keys/keyring.ts";
 import { openSecret, type SecretBinding, SecretUnreadableError, sealSecret } from "../keys/sealed-secret.ts";
 import { totpSecretUnreadable } from "../keys/unreadable-key.ts";
@@ -46,7 +47,9 @@ export async function enableTwoFactor(
   if (user.totpEnabled) throw new ApiError("conflict", "Two-factor authentication is already on.");
   if (!user.totpSecretSealed) throw new ApiError("conflict", "Start the setup first (POST /api/auth/2fa/setup).");
   if (!(await acceptTotp(db, keyring, user, code, context.now)))
-    throw new ApiError("validation_failed", "That code is not valid. Check the time on your device and try again.");
+    throw fieldIssue("json.code", "code_not_valid", "That code is not valid. Check the time on your device and try again.", {
+      summary: "That code is not valid. Check the time on your device and try again.",
+    });
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
   const hashes = await Promise.all(codes.map((c) => sha256Hex(normalizeRecoveryCode(c))));
   const elevatedUntil = new Date(context.now.getTime() + ELEVATION_MS);
