@@ -43,7 +43,12 @@ describe("validation issues in the error body", () => {
     const { issues } = await issuesOf({ reviewInterval: "2h", name: undefined });
     expect(issues).toEqual(
       expect.arrayContaining([
-        { path: "json.name", code: "invalid_type", message: "is required", params: { expected: "string", missing: true } },
+        {
+          path: "json.name",
+          code: "invalid_type",
+          message: "is required",
+          params: { expected: "string", missing: true },
+        },
         expect.objectContaining({ path: "json.reviewInterval", code: "invalid_value" }),
       ]),
     );
