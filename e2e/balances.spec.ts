@@ -118,7 +118,7 @@ test("futures: set SL/TP on the position, then close it after confirming", async
   await stops.getByLabel("Stop-loss", { exact: true }).fill("-1");
   await stops.getByRole("button", { name: "Save SL/TP" }).click();
   await expect(stops.getByLabel("Stop-loss", { exact: true })).toHaveAttribute("aria-invalid", "true");
-  await expect(stops.getByText("must be positive", { exact: true })).toBeVisible();
+  await expect(stops.getByText("Stop-loss: must be more than 0", { exact: true })).toBeVisible();
   await stops.getByLabel("Stop-loss", { exact: true }).fill("54000");
   await stops.getByLabel("Take-profit", { exact: true }).fill("70000");
   await stops.getByRole("button", { name: "Save SL/TP" }).click();

@@ -572,6 +572,8 @@ export const en = {
   "allocation.title": "Allocation preview",
   "allocation.slice": "at least {floor}%, target {target}%",
   "allocation.max": "at most {max}%",
+  "allocation.targetBelowFloor": "the target {target}% is below the minimum {floor}%",
+  "allocation.overFull": "a value above 100%",
   "allocation.cash": "{cash}% left for cash",
   "allocation.floorsTotal": "Minimums: {total}% (at most 100%)",
   "allocation.targetsTotal": "Targets: {total}% (at most 100%)",

@@ -580,6 +580,8 @@ export const ru: Record<MessageKey, string> = {
   "tokens.limit": "{count} из {max} возможных",
   "allocation.title": "Предпросмотр распределения",
   "allocation.slice": "не меньше {floor}%, цель {target}%",
+  "allocation.targetBelowFloor": "цель {target}% ниже минимума {floor}%",
+  "allocation.overFull": "значение больше 100%",
   "allocation.max": "не больше {max}%",
   "allocation.cash": "{cash}% остаётся в кэше",
   "allocation.floorsTotal": "Минимумы: {total}% (не больше 100%)",
