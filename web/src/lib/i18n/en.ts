@@ -594,6 +594,12 @@ export const en = {
   "risk.maxExposurePct": "Largest exposure (% of equity)",
   "risk.maxExposureFuturesHint": "The positions' total notional; above 100% means leverage.",
   "risk.maxExposureSpotHint": "The tokens' total value against equity.",
+  "risk.exposureRisky":
+    "High: at {exposure}% exposure, a {move}% price move against the positions loses the whole equity. Did you mean a lower number?",
+  "risk.exposureOverLeverage":
+    "{exposure}% is more than the maximum leverage {leverage}× can reach ({ceiling}%); it will be refused. Lower it or raise the leverage.",
+  "risk.exposureSpotOver100":
+    "A spot portfolio never holds more than its equity, so a limit above 100% ({exposure}%) never applies.",
   "risk.maxDailyLossPct": "Daily loss that pauses it (%)",
   "risk.maxDailyLossHint": "Measured from the day's starting equity.",
   "risk.maxDrawdownPct": "Drawdown that pauses it (%)",
