@@ -786,11 +786,14 @@ export const en = {
   "holdings.none": "Nothing held yet.",
   "holdings.ledger": "In the portfolio",
   "holdings.onExchange": "On the exchange",
+  "holdings.onPaperAccount": "Virtual account (paper)",
   "holdings.price": "Price ({cash})",
   "holdings.value": "Value ({cash})",
   "holdings.unreachable": "not reachable",
   "holdings.ledgerNote":
     "“In the portfolio” is what this portfolio owns by its own fills; the exchange total includes everything else on the key.",
+  "holdings.paperNote":
+    "Paper trading: these amounts are on a virtual account Ballast keeps for this portfolio, as of its last review, not on your exchange account (Balances shows that one). Orders that fill between reviews appear here at the next review.",
   "holdings.noStop": "none",
   "holdings.notStarted": "Nothing is held yet: a portfolio claims its share of the account when it starts.",
   "holdings.at": "As of {at}",
