@@ -1,4 +1,4 @@
-import { expect, type Page, test } from "@playwright/test";
+import { expect, type Locator, type Page, test } from "@playwright/test";
 import {
   createPortfolio,
   futuresOpen,
@@ -28,11 +28,13 @@ const shot = (name: string) => page.screenshot({ path: `artifacts/screenshots/${
 const holdingsPanel = (title = "Holdings") => page.getByRole("region", { name: title, exact: true });
 const holdingRow = (asset: string) => holdingsPanel().getByTestId("holding").filter({ hasText: asset });
 
-async function shots(name: string) {
+/** The page at both widths, and the panel alone on a phone (readable at full size). */
+async function shots(name: string, panel: Locator) {
   await page.setViewportSize(DESKTOP);
   await shot(`${name}-desktop`);
   await page.setViewportSize(PHONE);
   await shot(`${name}-phone`);
+  await panel.screenshot({ path: `artifacts/screenshots/${name}-panel-phone.png` });
   await page.setViewportSize(DESKTOP);
 }
 
@@ -80,7 +82,7 @@ test("paper spot: the virtual account is labelled, and holdings follow the fills
   await expect(holdingRow("ETH")).toContainText("0.999");
   await expect(holdingRow("ETH").getByRole("cell").nth(1)).toHaveText("0.999");
   await expect(page.getByTestId("fill")).toHaveCount(1);
-  await shots("paper-holdings-en");
+  await shots("paper-holdings-en", holdingsPanel());
 
   // The price crosses the resting limit. Before a review, however often the page is refreshed, the holdings and the
   // virtual account stay what the recorded fills say.
@@ -113,7 +115,7 @@ test("paper spot: the virtual account is labelled, and holdings follow the fills
   const ru = page.getByRole("region", { name: "Активы", exact: true });
   await expect(ru.getByRole("columnheader", { name: "Виртуальный счёт (бумажный)" })).toBeVisible();
   await expect(ru.getByTestId("paper-account-note")).toContainText("не на вашем счёте на бирже");
-  await shots("paper-holdings-ru");
+  await shots("paper-holdings-ru", ru);
   await page.getByLabel("Язык").selectOption("en");
 });
 
@@ -138,5 +140,5 @@ test("paper futures: the positions are the virtual account's, said so", async ({
   const panel = holdingsPanel("Positions");
   await expect(panel.getByTestId("position")).toHaveCount(1);
   await expect(panel.getByTestId("paper-account-note")).toContainText("virtual account");
-  await shots("paper-positions-en");
+  await shots("paper-positions-en", panel);
 });
