@@ -145,7 +145,9 @@ test("a 1000% futures exposure is warned about before saving, refused above the 
     "High: at 1,000% exposure, a 10% price move against the positions loses the whole equity. Did you mean a lower number?",
   );
   await language("ru");
-  await expect(warning).toContainText(/при экспозиции 1\s?000% движение цены на 10% против позиций/);
+  await expect(page.getByTestId("exposure-warning")).toContainText(
+    /при экспозиции 1\s?000% движение цены на 10% против позиций/,
+  );
   await shots("form-exposure-warning-ru", page.getByRole("group", { name: "Лимиты риска" }));
   await language("en");
   await form.getByRole("button", { name: "Save draft" }).click();
