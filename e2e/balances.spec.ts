@@ -94,7 +94,9 @@ test("futures: open a BTCUSDT long with a stop-loss", async () => {
   await form.getByLabel("Order type").selectOption("limit");
   await form.getByRole("button", { name: "Open position" }).click();
   await expect(form.getByLabel("Limit price")).toHaveAttribute("aria-invalid", "true");
-  await expect(form.getByText("limit orders need a price; market orders take none", { exact: true })).toBeVisible();
+  await expect(
+    form.getByText("Limit price: a limit order needs a price; a market order takes none", { exact: true }),
+  ).toBeVisible();
 
   await form.getByLabel("Order type").selectOption("market");
   await form.getByLabel("Stop-loss (optional)").fill("55000");
