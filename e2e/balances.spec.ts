@@ -94,7 +94,9 @@ test("futures: open a BTCUSDT long with a stop-loss", async () => {
   await form.getByLabel("Order type").selectOption("limit");
   await form.getByRole("button", { name: "Open position" }).click();
   await expect(form.getByLabel("Limit price")).toHaveAttribute("aria-invalid", "true");
-  await expect(form.getByText("limit orders need a price; market orders take none", { exact: true })).toBeVisible();
+  await expect(
+    form.getByText("Limit price: a limit order needs a price; a market order takes none", { exact: true }),
+  ).toBeVisible();
 
   await form.getByLabel("Order type").selectOption("market");
   await form.getByLabel("Stop-loss (optional)").fill("55000");
@@ -118,7 +120,7 @@ test("futures: set SL/TP on the position, then close it after confirming", async
   await stops.getByLabel("Stop-loss", { exact: true }).fill("-1");
   await stops.getByRole("button", { name: "Save SL/TP" }).click();
   await expect(stops.getByLabel("Stop-loss", { exact: true })).toHaveAttribute("aria-invalid", "true");
-  await expect(stops.getByText("must be positive", { exact: true })).toBeVisible();
+  await expect(stops.getByText("Stop-loss: must be more than 0", { exact: true })).toBeVisible();
   await stops.getByLabel("Stop-loss", { exact: true }).fill("54000");
   await stops.getByLabel("Take-profit", { exact: true }).fill("70000");
   await stops.getByRole("button", { name: "Save SL/TP" }).click();

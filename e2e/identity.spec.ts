@@ -64,7 +64,7 @@ test("keys: API validation messages sit by their fields; a key saved offline is 
   await form.getByLabel("API key").fill("short");
   await form.getByRole("button", { name: "Verify and save" }).click();
   await expect(form.getByLabel("API key")).toHaveAttribute("aria-invalid", "true");
-  await expect(form.getByText("expected string to have >=8 characters").first()).toBeVisible();
+  await expect(form.getByText("API key: at least 8 characters").first()).toBeVisible();
   await expect(form.getByLabel("Label")).toHaveAttribute("aria-invalid", "true");
   await expect(form.getByLabel("Label")).toBeFocused();
 

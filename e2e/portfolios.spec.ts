@@ -87,7 +87,7 @@ test("spot paper portfolio: the API's messages appear by their fields, then it s
   await form.getByRole("button", { name: "Save draft" }).click();
   const target = row(form, 1).getByLabel("Target %");
   await expect(target).toHaveAttribute("aria-invalid", "true");
-  await expect(row(form, 1).getByText("targetAllocation must be at least minAllocation")).toBeVisible();
+  await expect(row(form, 1).getByText("Target %: must be at least the minimum (30%)")).toBeVisible();
   await expect(target).toBeFocused();
   await expect(form.getByTestId("form-summary")).toContainText("Some settings need attention");
 
@@ -95,7 +95,7 @@ test("spot paper portfolio: the API's messages appear by their fields, then it s
   await fillRow(form, 1, { target: "40" });
   await form.getByRole("button", { name: "Save draft" }).click();
   await expect(form.getByTestId("tokens-error")).toHaveText(
-    "the minimum allocations add up to 110%; they may total at most 100%.",
+    "Tokens: the minimums add up to 110%; together they may be at most 100%",
   );
   await expect(target).not.toHaveAttribute("aria-invalid", "true");
   await expect(form.getByTestId("tokens-error")).toBeFocused();

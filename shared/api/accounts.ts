@@ -113,7 +113,10 @@ export const SettingApplied = z
   .object({ symbol: z.string().nullable(), applied: z.literal(true) })
   .openapi("SettingApplied");
 
-const positive = DecimalInput.refine((value) => Number(value) > 0, "must be positive");
+const positive = DecimalInput.refine((value) => Number(value) > 0, {
+  message: "must be more than 0",
+  params: { rule: "amount_not_positive" },
+});
 
 export const OpenFuturesPosition = z
   .object({
@@ -131,10 +134,12 @@ export const OpenFuturesPosition = z
   .refine((body) => (body.quantity === undefined) !== (body.notional === undefined), {
     message: "give exactly one of quantity and notional",
     path: ["quantity"],
+    params: { rule: "quantity_or_notional" },
   })
   .refine((body) => (body.type === "limit") === (body.price !== undefined), {
     message: "limit orders need a price; market orders take none",
     path: ["price"],
+    params: { rule: "limit_price" },
   })
   .openapi("OpenFuturesPosition");
 export type OpenFuturesPosition = z.infer<typeof OpenFuturesPosition>;
@@ -167,6 +172,7 @@ export const CloseFuturesPosition = z
   .refine((body) => (body.type === "limit") === (body.price !== undefined), {
     message: "limit orders need a price; market orders take none",
     path: ["price"],
+    params: { rule: "limit_price" },
   })
   .openapi("CloseFuturesPosition");
 export type CloseFuturesPosition = z.infer<typeof CloseFuturesPosition>;

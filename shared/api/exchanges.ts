@@ -31,7 +31,7 @@ export type Environment = z.infer<typeof Environment>;
 
 export const DecimalString = z
   .string()
-  .regex(/^-?\d+(\.\d+)?$/, 'a decimal number as a string, e.g. "0.001"')
+  .regex(/^-?\d+(\.\d+)?$/, 'must be a decimal number as a string, e.g. "0.001"')
   .openapi({ example: "0.001" });
 export type DecimalString = z.infer<typeof DecimalString>;
 
@@ -161,7 +161,7 @@ export type PositionSide = z.infer<typeof PositionSide>;
 /** A venue's symbol as requests name it (BTCUSDT): checked for shape here, so a typo is a 400, not a venue error. */
 export const ExchangeSymbol = z
   .string()
-  .regex(/^[A-Z0-9]{2,30}$/, "an exchange symbol such as BTCUSDT (2-30 capital letters and digits)");
+  .regex(/^[A-Z0-9]{2,30}$/, "must be an exchange symbol such as BTCUSDT (2-30 capital letters and digits)");
 
 export const ClientOrderId = z.string().regex(/^[A-Za-z0-9_-]{1,36}$/, "1-36 characters of A-Z, a-z, 0-9, - and _");
 export type ClientOrderId = z.infer<typeof ClientOrderId>;

@@ -53,18 +53,27 @@ export const PortfolioToken = z
       .string()
       .trim()
       .toUpperCase()
-      .regex(/^[A-Z0-9]{2,15}$/, "a token symbol such as BTC"),
+      .regex(/^[A-Z0-9]{2,15}$/, "must be a token symbol such as BTC (2-15 letters or digits)"),
     minAllocation: Allocation.openapi({ description: "Percent of the portfolio always held in this token" }),
     targetAllocation: Allocation.nullable().default(null),
     maxAllocation: Allocation.nullable().default(null),
   })
-  .refine((t) => t.targetAllocation === null || t.targetAllocation >= t.minAllocation, {
-    message: "targetAllocation must be at least minAllocation",
-    path: ["targetAllocation"],
-  })
-  .refine((t) => t.maxAllocation === null || t.maxAllocation >= (t.targetAllocation ?? t.minAllocation), {
-    message: "maxAllocation must be at least the target (or minimum) allocation",
-    path: ["maxAllocation"],
+  .superRefine((t, ctx) => {
+    if (t.targetAllocation !== null && t.targetAllocation < t.minAllocation)
+      ctx.addIssue({
+        code: "custom",
+        message: `must be at least the minimum allocation (${t.minAllocation}%)`,
+        path: ["targetAllocation"],
+        params: { rule: "target_below_min", minimum: t.minAllocation },
+      });
+    const floor = t.targetAllocation ?? t.minAllocation;
+    if (t.maxAllocation !== null && t.maxAllocation < floor)
+      ctx.addIssue({
+        code: "custom",
+        message: `must be at least the target (or minimum) allocation (${floor}%)`,
+        path: ["maxAllocation"],
+        params: { rule: "max_below_target", minimum: floor },
+      });
   })
   .openapi("PortfolioToken");
 export type PortfolioToken = z.infer<typeof PortfolioToken>;
@@ -79,8 +88,8 @@ export type ReasoningEffort = z.infer<typeof ReasoningEffort>;
 export const UsdAmount = z
   .string()
   .max(12)
-  .regex(/^\d{1,6}(\.\d{1,2})?$/, 'an amount in USD as a decimal string, e.g. "20" or "7.50"')
-  .refine((value) => Number(value) > 0, "more than 0")
+  .regex(/^\d{1,6}(\.\d{1,2})?$/, 'must be an amount in USD as a decimal string, e.g. "20" or "7.50"')
+  .refine((value) => Number(value) > 0, { message: "must be more than 0", params: { rule: "amount_not_positive" } })
   .openapi({ example: "20" });
 
 export const DecisionSource = z
@@ -121,8 +130,11 @@ const percent = (max: number, description: string) =>
   z
     .string()
     .max(12)
-    .regex(/^\d+(\.\d{1,4})?$/, 'a percentage as a decimal string, e.g. "2.5"')
-    .refine((value) => Number(value) > 0 && Number(value) <= max, `between 0 (exclusive) and ${max}`)
+    .regex(/^\d+(\.\d{1,4})?$/, 'must be a percentage as a decimal string, e.g. "2.5"')
+    .refine((value) => Number(value) > 0 && Number(value) <= max, {
+      message: `must be more than 0 and at most ${max}`,
+      params: { rule: "percent_out_of_range", maximum: max },
+    })
     .nullable()
     .default(null)
     .openapi({ description, example: "5" });
@@ -140,7 +152,7 @@ export type RiskLimits = z.infer<typeof RiskLimits>;
 const configFields = {
   name: z.string().trim().min(1).max(60),
   cashToken: CashToken,
-  tokens: z.array(PortfolioToken).min(1, "at least 1 token").max(8, "at most 8 tokens"),
+  tokens: z.array(PortfolioToken).min(1, "must list at least 1 token").max(8, "must list at most 8 tokens"),
   reviewInterval: ReviewInterval,
   decisionSource: DecisionSource,
   instructions: z
@@ -151,8 +163,8 @@ const configFields = {
   paper: z.boolean().openapi({ description: "Simulate orders against live prices instead of placing them" }),
   paperCapital: z
     .string()
-    .regex(/^\d{1,12}(\.\d{1,8})?$/, 'an amount of the cash token as a decimal string, e.g. "10000"')
-    .refine((value) => Number(value) > 0, "more than 0")
+    .regex(/^\d{1,12}(\.\d{1,8})?$/, 'must be an amount of the cash token as a decimal string, e.g. "10000"')
+    .refine((value) => Number(value) > 0, { message: "must be more than 0", params: { rule: "amount_not_positive" } })
     .nullable()
     .openapi({ description: `Paper portfolios: the virtual cash they start with (default ${DEFAULT_PAPER_CAPITAL})` }),
   futures: FuturesSettings.nullable().openapi({ description: "Required for `futures`, null for `spot`" }),

@@ -2,6 +2,7 @@ import { and, eq, isNull, lt, ne, or } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { apiTokens, recoveryCodes, sessions, users } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
+import { fieldIssue } from "../http/field-issue.ts";
 import type { Keyring } from "../keys/keyring.ts";
 import { openSecret, type SecretBinding, SecretUnreadableError, sealSecret } from "../keys/sealed-secret.ts";
 import { totpSecretUnreadable } from "../keys/unreadable-key.ts";
@@ -31,6 +32,8 @@ export async function beginTwoFactorSetup(
   return { secret, otpauthUri: otpauthUri(secret, user.email) };
 }
 
+const CODE_NOT_VALID = "That code is not valid. Check the time on your device and try again.";
+
 /**
  * Turns 2FA on after a valid code for the pending secret; answers the one-time recovery codes. Whoever else was
  * signed in, or holds an API token, got in without the second factor: those sessions and tokens are revoked in the
@@ -46,7 +49,7 @@ export async function enableTwoFactor(
   if (user.totpEnabled) throw new ApiError("conflict", "Two-factor authentication is already on.");
   if (!user.totpSecretSealed) throw new ApiError("conflict", "Start the setup first (POST /api/auth/2fa/setup).");
   if (!(await acceptTotp(db, keyring, user, code, context.now)))
-    throw new ApiError("validation_failed", "That code is not valid. Check the time on your device and try again.");
+    throw fieldIssue("json.code", "code_not_valid", CODE_NOT_VALID, { summary: CODE_NOT_VALID });
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
   const hashes = await Promise.all(codes.map((c) => sha256Hex(normalizeRecoveryCode(c))));
   const elevatedUntil = new Date(context.now.getTime() + ELEVATION_MS);

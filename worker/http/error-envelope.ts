@@ -11,7 +11,7 @@ export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
     error: {
       code: err.code,
       message: err.message,
-      ...(err.details === undefined ? {} : { details: err.details }),
+      ...(err.details === undefined ? {} : { details: err.details as NonNullable<ErrorBody["error"]["details"]> }),
       requestId: c.get("requestId"),
     },
   };

@@ -1,4 +1,4 @@
-import { ApiError } from "../http/api-error.ts";
+import { fieldIssue } from "../http/field-issue.ts";
 
 /**
  * Where an AI key with its own base URL sends its requests, under the policy exchange custom URLs follow
@@ -36,8 +36,7 @@ export function aiBaseUrlProblem(raw: string, extraHosts: string[]): { url: stri
 export function checkedAiBaseUrl(raw: string, extraHosts: string[], field = "json.baseUrl"): string {
   const checked = aiBaseUrlProblem(raw, extraHosts);
   if ("url" in checked) return checked.url;
-  const message = `baseUrl: ${checked.problem}`;
-  throw new ApiError("validation_failed", message, { details: { issues: [{ path: field, message }] } });
+  throw fieldIssue(field, "base_url_not_allowed", checked.problem, { summary: `baseUrl: ${checked.problem}` });
 }
 
 function isLocalHost(hostname: string): boolean {

@@ -1,11 +1,13 @@
 import Big from "big.js";
 import { and, eq } from "drizzle-orm";
 import type { AdminAiKeyShare, ShareAiKey, SharedAiKey } from "../../shared/api/ai-key-shares.ts";
+import type { IssueRule } from "../../shared/api/error.ts";
 import type { AiProvider } from "../../shared/api/keys.ts";
 import type { Database } from "../db/client.ts";
 import { columnList, readRow } from "../db/rows.ts";
 import { aiKeyShares, aiKeys, users } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
+import { fieldIssue } from "../http/field-issue.ts";
 import { openAiKeyRow } from "./ai-keys.ts";
 import type { Keyring } from "./keyring.ts";
 
@@ -38,10 +40,16 @@ export async function shareAiKey(
     .from(aiKeys)
     .where(and(eq(aiKeys.userId, adminId), eq(aiKeys.provider, input.provider)))
     .get();
-  if (!key) throw invalid("provider", `You have no ${input.provider} key to share; add one on the Keys page first.`);
+  if (!key)
+    throw invalid(
+      "provider",
+      "no_key_to_share",
+      `You have no ${input.provider} key to share; add one on the Keys page first.`,
+    );
   const user = await db.select().from(users).where(eq(users.email, input.email.toLowerCase())).get();
-  if (!user) throw invalid("email", "No user has signed in with this email yet.");
-  if (user.id === adminId) throw invalid("email", "This is your own account: your portfolios use your key already.");
+  if (!user) throw invalid("email", "unknown_user", "No user has signed in with this email yet.");
+  if (user.id === adminId)
+    throw invalid("email", "own_account", "This is your own account: your portfolios use your key already.");
   const count = await db.$count(aiKeyShares, eq(aiKeyShares.adminId, adminId));
   const existing = await db
     .select()
@@ -132,10 +140,17 @@ export async function checkShareChoice(
     .innerJoin(aiKeys, eq(aiKeys.id, aiKeyShares.aiKeyId))
     .where(and(eq(aiKeyShares.id, choice.sharedKeyId), eq(aiKeyShares.userId, userId)))
     .get();
-  if (!row) throw invalid("decisionSource.sharedKeyId", "No AI key with this id is shared with you.", false);
+  if (!row)
+    throw invalid(
+      "decisionSource.sharedKeyId",
+      "shared_key_unknown",
+      "No AI key with this id is shared with you.",
+      false,
+    );
   if (row.provider !== choice.provider)
     throw invalid(
       "decisionSource.sharedKeyId",
+      "shared_key_unknown",
       `This shared key is a ${row.provider} key, not ${choice.provider}.`,
       false,
     );
@@ -232,7 +247,6 @@ function adminView(row: ShareRow, key: AiKeyRow, email: string, spent: string): 
   };
 }
 
-function invalid(field: string, message: string, json = true): ApiError {
-  const path = json ? `json.${field}` : field;
-  return new ApiError("validation_failed", message, { details: { issues: [{ path, message }] } });
+function invalid(field: string, rule: IssueRule, message: string, json = true): ApiError {
+  return fieldIssue(json ? `json.${field}` : field, rule, message, { summary: message });
 }

@@ -1,7 +1,8 @@
+import type { IssueRule } from "../../shared/api/error.ts";
 import type { CreateExchangeKey, ExchangeEnvironment, MarketBaseUrls, Venue } from "../../shared/api/keys.ts";
 import { customBaseUrlFor } from "../exchanges/endpoints.ts";
 import { isExchangeError } from "../exchanges/errors.ts";
-import { ApiError } from "../http/api-error.ts";
+import { fieldIssue } from "../http/field-issue.ts";
 
 type BaseUrlInput = Pick<CreateExchangeKey, "baseUrl" | "baseUrls">;
 
@@ -37,6 +38,7 @@ export function checkedBaseUrls(
       venue === "binance"
         ? "Environment `custom` needs a baseUrl, or baseUrls with a spot and/or a futures (linear) URL."
         : "Environment `custom` needs a baseUrl.",
+      "base_url_needed",
     );
   }
   return { spot, linear };
@@ -52,6 +54,6 @@ function allowed(venue: Venue, url: string, field: string, extraHosts: string[])
 }
 
 /** A 400 whose issue names the field, so a form shows the message next to it. */
-function invalid(field: string, message: string): never {
-  throw new ApiError("validation_failed", message, { details: { issues: [{ path: `json.${field}`, message }] } });
+function invalid(field: string, message: string, rule: IssueRule = "base_url_not_allowed"): never {
+  throw fieldIssue(`json.${field}`, rule, message, { summary: message });
 }

@@ -108,7 +108,7 @@ describe.each(VENUES)("%s portfolios: create and validate", (venue) => {
     await refused(
       spotPortfolio(keyId, { tokens: [{ token: "BTC", minAllocation: 20, targetAllocation: 10 }] }),
       400,
-      "targetAllocation must be at least minAllocation",
+      "tokens.0.targetAllocation: must be at least the minimum allocation (20%)",
     );
     await refused(spotPortfolio(keyId, { decisionSource: { provider: "openai" } }), 400, "decisionSource");
     await refused(spotPortfolio(keyId, { risk: { maxOrderPct: "150" } }), 400, "risk.maxOrderPct");

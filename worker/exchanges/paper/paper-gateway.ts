@@ -45,6 +45,12 @@ export type PaperGatewayOptions = {
    * lets the review's calls share them. 0 (the default) reads them on every call.
    */
   quoteReuseMs?: number;
+  /**
+   * false: a view of the account as the engine last left it, for showing it: no funding, matching or stop triggers,
+   * nothing saved, and a call that would change the account is refused. Matching on a read filled resting orders
+   * the portfolio's ledger and fills only learn of at its next review, so the two disagreed until then.
+   */
+  settle?: boolean;
 };
 
 const NAMES = { binance: "Paper (Binance)", bybit: "Paper (Bybit)" } as const;
@@ -115,6 +121,7 @@ export function createPaperGateway(options: PaperGatewayOptions): ExchangeGatewa
   const { venue, market, store } = options;
   const settings: PaperSettings = { ...DEFAULT_PAPER_SETTINGS, ...options.settings };
   const now = options.now ?? Date.now;
+  const settles = options.settle ?? true;
 
   const loadAccount = async (): Promise<PaperAccount> => {
     const account = await store.load();
@@ -160,7 +167,7 @@ export function createPaperGateway(options: PaperGatewayOptions): ExchangeGatewa
     oneAtATime(store, async () => {
       const account = await loadAccount();
       // The venue's funding history is read only when a funding time passed while a position was held.
-      const due = fundingDue(account, now());
+      const due = settles ? fundingDue(account, now()) : null;
       const [quotes, history] = await Promise.all([
         loadWatchedQuotes(account, extra),
         due && due.symbols.length > 0 ? readFundingHistory(market, due) : (new Map() as FundingHistory),
@@ -178,15 +185,23 @@ export function createPaperGateway(options: PaperGatewayOptions): ExchangeGatewa
     const ctx: PaperContext = { venue, settings, now: now() };
     // Funding first: it was due before anything this call fills or changes.
     const wasFlat = !holdsPositions(account);
-    settleFunding(account, funding.due, funding.history, quotes.linear);
-    matchRestingOrders(account, ctx, quotes);
-    triggerStops(account, ctx, quotes.linear);
+    if (settles) {
+      settleFunding(account, funding.due, funding.history, quotes.linear);
+      matchRestingOrders(account, ctx, quotes);
+      triggerStops(account, ctx, quotes.linear);
+    }
     const draft = structuredClone(account);
     let outcome: Outcome<T>;
     try {
       outcome = { ok: true, value: change(draft, ctx, quotes) };
     } catch (error) {
       outcome = { ok: false, error };
+    }
+    if (!settles) {
+      if (!outcome.ok) throw outcome.error;
+      if (JSON.stringify(draft) !== before)
+        throw new ExchangeError("not_supported", "This view of the paper account cannot change it.", { venue });
+      return outcome.value;
     }
     const next = outcome.ok ? draft : account;
     startFunding(next, wasFlat, ctx.now);

@@ -16,6 +16,11 @@ export type Brokers = {
   current(): Promise<ExchangeGateway>;
   /** The broker that placed an order. */
   forOrder(order: { paper: boolean }): Promise<ExchangeGateway>;
+  /**
+   * For showing what the account holds: the venue, or the paper account as the engine last left it (no lazy
+   * matching), so a paper portfolio's holdings agree with its ledger and fills until its next review records more.
+   */
+  view(): Promise<ExchangeGateway>;
 };
 
 export function brokers(services: EngineServices, row: PortfolioRow): Brokers {
@@ -37,9 +42,17 @@ export function brokers(services: EngineServices, row: PortfolioRow): Brokers {
     );
     return paper;
   };
+  const paperView = () =>
+    marketDataGateway(services, row.userId, row.venue, row.exchangeKeyId, PRICE_REUSE_MS).then((market) =>
+      serialized(
+        createPaperGateway({ venue: row.venue, market, store: paperStore(services), settle: false }),
+        services.paperLock,
+      ),
+    );
   return {
     current: () => (row.paper ? paperGateway() : liveGateway()),
     forOrder: (order) => (order.paper ? paperGateway() : liveGateway()),
+    view: () => (row.paper ? paperView() : liveGateway()),
   };
 }
 

@@ -11,14 +11,15 @@ import { ledgerPrices, tickersOf } from "./snapshot.ts";
 
 /**
  * What a portfolio holds now: spot holdings from its ledger beside the account's balances, futures positions and
- * SL/TP on its contracts, read through its broker (so paper portfolios show their virtual account).
+ * SL/TP on its contracts, read through its broker (so paper portfolios show their virtual account, as their last
+ * review left it: what their ledger and fills say too).
  */
 export async function readPositions(services: EngineServices, row: PortfolioRow): Promise<PortfolioPositions> {
   const at = services.now().toISOString();
   const ledger = readLedger(row.ledger);
   // A paper portfolio has no virtual account before its first start: it holds nothing yet.
   if (row.paper && !(await paperStore(services).load())) return { holdings: [], positions: [], stops: [], at };
-  const broker = await brokers(services, row).current();
+  const broker = await brokers(services, row).view();
   return withExchangeErrors(async () => {
     const symbols = portfolioSymbols(row);
     if (row.market === "futures") {

@@ -126,6 +126,30 @@ describe.each(VENUES)("paper gateway on %s", (venue) => {
     ]);
   });
 
+  it("a view (settle: false) shows the account as last saved: no lazy matching, no saves, no changes", async () => {
+    await holdPrice(venue, "spot", "DOGEUSDT", "0.35");
+    const store = countingStore(newPaperAccount({ venue, spot: { USDT: "1000" }, futuresWallet: "0" }));
+    const gateway = createPaperGateway({ venue, market: marketGateway(venue), store });
+    const view = createPaperGateway({ venue, market: marketGateway(venue), store, settle: false });
+    await gateway.placeOrder(restingDogeBuy(clientId("viewed")));
+    expect(store.saves).toBe(1);
+    // The book crosses the resting buy: the view still shows it resting and the cash locked, and saves nothing.
+    await holdPrice(venue, "spot", "DOGEUSDT", "0.29");
+    const resting = [{ asset: "USDT", free: "970", locked: "30", total: "1000" }];
+    expect(await view.balances()).toEqual(resting);
+    expect(await view.openOrders("spot")).toHaveLength(1);
+    expect(await view.balances()).toEqual(resting);
+    expect(store.saves).toBe(1);
+    expect((await caught(() => view.placeOrder(restingDogeBuy(clientId("refused"))))).kind).toBe("not_supported");
+    expect(store.saves).toBe(1);
+    // The settling gateway (the engine's) finds the fill.
+    expect(await gateway.balances()).toEqual([
+      { asset: "DOGE", free: "99.9", locked: "0", total: "99.9" },
+      { asset: "USDT", free: "970", locked: "0", total: "970" },
+    ]);
+    expect(store.saves).toBe(2);
+  });
+
   it("applies its own fee and slippage settings", async () => {
     const book = await holdPrice(venue, "spot", "DOGEUSDT", "0.35");
     const { gateway } = paperSetup(venue, {}, { slippageBps: 20, spotFeeRate: "0.002" });

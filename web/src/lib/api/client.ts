@@ -6,6 +6,7 @@ export const api = createClient<paths>({ baseUrl: globalThis.location?.origin ??
 
 type Schemas = components["schemas"];
 export type ApiError = Schemas["Error"];
+export type ValidationIssue = Schemas["ValidationIssue"];
 export type Health = Schemas["Health"];
 export type User = Schemas["User"];
 export type Me = Schemas["Me"];

@@ -6829,8 +6829,36 @@ export interface components {
                 code: string;
                 /** @example query.market: Invalid option */
                 message: string;
-                details?: unknown;
+                /** @description With `validation_failed` (and a `conflict` about a field): `issues` */
+                details?: {
+                    issues?: components["schemas"]["ValidationIssue"][];
+                } & {
+                    [key: string]: unknown;
+                };
                 requestId?: string;
+            };
+        };
+        ValidationIssue: {
+            /**
+             * @description Where: the request part, then the field (`json.tokens.0.targetAllocation`, `query.limit`)
+             * @example json.name
+             */
+            path: string;
+            /**
+             * @description zod's issue code (`too_small`, `too_big`, `invalid_type`, `invalid_format`, `invalid_value`, …) or `custom`
+             * @example too_small
+             */
+            code: string;
+            /**
+             * @description Plain English, without the path
+             * @example must not be empty
+             */
+            message: string;
+            /** @description With `code: custom`: which rule (see `ISSUE_RULES`) */
+            rule?: string;
+            /** @description The bounds and values the message speaks of: `minimum`, `maximum`, `inclusive`, `origin` (string, number, array), `expected`, `missing` (the field was not given), `format`, `values`, and a rule's own (`token`, `total`, `symbol`, …) */
+            params?: {
+                [key: string]: string | number | boolean;
             };
         };
         SignInOptions: {

@@ -30,4 +30,20 @@ describe("allocationPreview", () => {
     expect(preview.targetsOver).toBe(true);
     expect(preview.cash).toBe(0);
   });
+
+  // Issue #17: "target 150%" after a target of 10 was typed. A new row's minimum was a prefilled "0", so typing 15
+  // in front of it made "150"; the preview then showed the floor as the target, hiding the 10 that was typed.
+  it("starts a new row with no minimum typed, so typing into it never joins a prefilled 0", () => {
+    expect(tokenRow().minAllocation).toBe("");
+    expect(allocationPreview([tokenRow({ targetAllocation: "10" })]).slices[0]).toMatchObject({ floor: 0, target: 10 });
+  });
+
+  it("shows the target as typed and flags it when it is below the minimum, as the API refuses it", () => {
+    const preview = allocationPreview([tokenRow({ token: "btc", minAllocation: "150", targetAllocation: "10" })]);
+    expect(preview.slices[0]).toMatchObject({ floor: 150, target: 10, targetBelowFloor: true, overFull: true });
+    expect(preview.targetsTotal).toBe(10);
+    expect(preview.floorsOver).toBe(true);
+    const fine = allocationPreview([tokenRow({ minAllocation: "5", targetAllocation: "10" })]);
+    expect(fine.slices[0]).toMatchObject({ floor: 5, target: 10, targetBelowFloor: false, overFull: false });
+  });
 });

@@ -1,8 +1,19 @@
 import Big from "big.js";
 import { numberOf, type TokenDraft } from "./draft.ts";
 
-/** One token in the allocation preview: its floor, its target (the floor when none is set) and its cap. */
-export type AllocationSlice = { row: number; token: string; floor: number; target: number; max: number | null };
+/**
+ * One token in the allocation preview: its floor, its target as typed (the floor when none is set) and its cap;
+ * `targetBelowFloor` and `overFull` (a value above 100%) are what the API would refuse, shown before saving.
+ */
+export type AllocationSlice = {
+  row: number;
+  token: string;
+  floor: number;
+  target: number;
+  max: number | null;
+  targetBelowFloor: boolean;
+  overFull: boolean;
+};
 
 export type AllocationPreview = {
   slices: AllocationSlice[];
@@ -31,13 +42,16 @@ export function allocationPreview(tokens: readonly TokenDraft[]): AllocationPrev
     const target = percent(row.targetAllocation) ?? floor;
     const max = percent(row.maxAllocation);
     floors = floors.plus(floor);
-    targets = targets.plus(target.gt(floor) ? target : floor);
+    // As the API totals them: the target as typed, else the floor.
+    targets = targets.plus(target);
     return {
       row: row.row,
       token: row.token.trim().toUpperCase(),
       floor: floor.toNumber(),
-      target: (target.gt(floor) ? target : floor).toNumber(),
+      target: target.toNumber(),
       max: max?.toNumber() ?? null,
+      targetBelowFloor: target.lt(floor),
+      overFull: [floor, target, max ?? Big(0)].some((value) => value.gt(100)),
     };
   });
   const cash = Big(100).minus(targets);

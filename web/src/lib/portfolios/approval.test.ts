@@ -35,18 +35,24 @@ describe("approvalFailure", () => {
 
   it("puts a validation issue by the decision it names", () => {
     const error = envelope("validation_failed", "bad", {
-      issues: [{ path: "json.decisions.1.quantity", message: "not a decimal" }],
+      issues: [{ path: "json.decisions.1.quantity", code: "invalid_format", message: "not a decimal" }],
     });
     const decisions = [
       { orderId: "a", action: "reject" as const },
       { orderId: "b", action: "approve" as const, quantity: "x" },
     ];
-    expect(approvalFailure(error, [eth, btc], decisions)).toEqual({ orderId: "b", message: "bad" });
+    expect(approvalFailure(error, [eth, btc], decisions, "en")).toEqual({
+      orderId: "b",
+      message: "Quantity: enter a number such as 0.001",
+    });
+    expect(approvalFailure(error, [eth, btc], decisions, "ru").message).toBe(
+      "Количество: введите число, например 0,001",
+    );
   });
 
   it("puts a conflict by the order its message names", () => {
     const error = envelope("conflict", `Order ${btc.clientOrderId} is filled, not waiting for approval.`);
-    expect(approvalFailure(error, [eth, btc], [{ orderId: "a", action: "approve" }]).orderId).toBe("b");
+    expect(approvalFailure(error, [eth, btc], [{ orderId: "a", action: "approve" }], "en").orderId).toBe("b");
   });
 
   it("puts a guard's refusal by the one edited order", () => {
@@ -55,7 +61,7 @@ describe("approvalFailure", () => {
       { orderId: "a", action: "approve" as const, quantity: "100" },
       { orderId: "b", action: "reject" as const },
     ];
-    expect(approvalFailure(error, [eth, btc], decisions)).toEqual({
+    expect(approvalFailure(error, [eth, btc], decisions, "en")).toEqual({
       orderId: "a",
       message: "The edited order is refused: only 10000 USDT is free.",
     });
@@ -63,6 +69,6 @@ describe("approvalFailure", () => {
 
   it("keeps anything else for the whole form", () => {
     const error = envelope("conflict", "A review is in progress; approve once it has finished.");
-    expect(approvalFailure(error, [eth, btc], [{ orderId: "a", action: "approve" }]).orderId).toBeNull();
+    expect(approvalFailure(error, [eth, btc], [{ orderId: "a", action: "approve" }], "en").orderId).toBeNull();
   });
 });

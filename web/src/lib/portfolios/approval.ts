@@ -1,6 +1,7 @@
 import Big from "big.js";
 import { type ApprovalItem, describeError, errorCode, type PortfolioOrder } from "#lib/api/client.ts";
 import { issueErrors } from "#lib/forms/field-errors.ts";
+import type { Locale } from "#lib/i18n/translate.ts";
 import { optionalDecimal } from "#lib/trading/numbers.ts";
 
 /** What the owner chose for one order waiting for approval; `later` leaves it out of the request (it keeps waiting). */
@@ -55,12 +56,13 @@ export function approvalFailure(
   error: unknown,
   orders: readonly PortfolioOrder[],
   decisions: readonly ApprovalItem[],
+  locale: Locale,
 ): ApprovalFailure {
   const message = describeError(error);
-  for (const path of Object.keys(issueErrors(error))) {
+  for (const [path, issue] of Object.entries(issueErrors(error, locale))) {
     const index = /^decisions\.(\d+)\./.exec(path)?.[1];
     const decision = index === undefined ? undefined : decisions[Number(index)];
-    if (decision) return { orderId: decision.orderId, message };
+    if (decision) return { orderId: decision.orderId, message: issue };
   }
   const named = orders.find((order) => message.includes(order.clientOrderId));
   if (named) return { orderId: named.id, message };

@@ -58,9 +58,13 @@ export type PortfolioSettings = Required<UpdatePortfolio>;
 
 let nextRow = 0;
 
+/**
+ * A token row; a new one has no minimum typed (empty is 0, shown as the placeholder): a prefilled "0" joined what the
+ * trader typed in front of it ("15" became "150").
+ */
 export function tokenRow(token: Partial<Omit<TokenDraft, "row">> = {}): TokenDraft {
   nextRow += 1;
-  return { row: nextRow, token: "", minAllocation: "0", targetAllocation: "", maxAllocation: "", ...token };
+  return { row: nextRow, token: "", minAllocation: "", targetAllocation: "", maxAllocation: "", ...token };
 }
 
 export function newDraft(exchangeKeyId: string): PortfolioDraft {
