@@ -885,8 +885,7 @@ export const ru: Record<MessageKey, string> = {
   "runs.inputFloor": "Минимум",
   "runs.inputTarget": "Цель",
   "runs.inputNoCap": "без ограничения",
-  "runs.inputSpotLimits":
-    "Ограничения: крупнейший ордер {order}; доли в пределах ±{band} п. п. от цели не трогаются.",
+  "runs.inputSpotLimits": "Ограничения: крупнейший ордер {order}; доли в пределах ±{band} п. п. от цели не трогаются.",
   "runs.inputWallet":
     "Маржинальный баланс {margin} {asset}, доступно {available}, нереализованный PnL {upnl}; режим позиций: {mode}.",
   "runs.inputNoPositions": "Открытых позиций нет.",
