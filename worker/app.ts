@@ -26,6 +26,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { exchangeKeyRoutes } from "./routes/keys.ts";
 import { portfolioHoldingRoutes } from "./routes/portfolio-holdings.ts";
 import { portfolioOrderRoutes } from "./routes/portfolio-orders.ts";
+import { portfolioReplayRoutes } from "./routes/portfolio-replay.ts";
 import { portfolioRunRoutes } from "./routes/portfolio-runs.ts";
 import { portfolioRoutes } from "./routes/portfolios.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
@@ -69,6 +70,7 @@ export function createApp(identity: Partial<IdentityDeps> = {}) {
   api.route("/", futuresRoutes);
   api.route("/", portfolioRoutes);
   api.route("/", portfolioRunRoutes);
+  api.route("/", portfolioReplayRoutes);
   api.route("/", portfolioOrderRoutes);
   api.route("/", portfolioHoldingRoutes);
   api.route("/", adminRoutes);
