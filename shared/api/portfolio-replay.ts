@@ -63,18 +63,17 @@ export const ReplayRefusal = z
   .openapi("ReplayRefusal");
 
 /** One order as planned: by the stored review (with what became of it) or by the replay. */
-export const ReplayOrder = z
-  .object({
-    leg: z.number().int(),
-    symbol: z.string(),
-    action: z.string().openapi({ description: "buy/sell (spot) or OPEN/CLOSE/INCREASE/REDUCE (futures)" }),
-    side: z.enum(["buy", "sell"]),
-    type: z.enum(["market", "limit"]),
-    quantity: DecimalString,
-    price: DecimalString.nullable(),
-    status: z.string().openapi({ description: "The stored order's status; `planned` for the replay's" }),
-  })
-  .openapi("ReplayOrder");
+const orderFields = {
+  leg: z.number().int(),
+  symbol: z.string(),
+  action: z.string().openapi({ description: "buy/sell (spot) or OPEN/CLOSE/INCREASE/REDUCE (futures)" }),
+  side: z.enum(["buy", "sell"]),
+  type: z.enum(["market", "limit"]),
+  quantity: DecimalString,
+  price: DecimalString.nullable(),
+  status: z.string().openapi({ description: "The stored order's status; `planned` for the replay's" }),
+};
+export const ReplayOrder = z.object(orderFields).openapi("ReplayOrder");
 export type ReplayOrder = z.infer<typeof ReplayOrder>;
 
 export const ReplayChange = z.enum(["added", "removed", "changed"]).openapi("ReplayChange", {
@@ -88,8 +87,9 @@ export const ReplayDiffEntry = z
     fields: z
       .array(z.enum(["side", "type", "quantity", "price"]))
       .openapi({ description: "What differs, for `changed`" }),
-    recorded: ReplayOrder.nullable(),
-    replay: ReplayOrder.nullable(),
+    // Inline rather than the named schema: a nullable reference does not survive the generated client's types.
+    recorded: z.object(orderFields).nullable(),
+    replay: z.object(orderFields).nullable(),
   })
   .openapi("ReplayDiffEntry");
 export type ReplayDiffEntry = z.infer<typeof ReplayDiffEntry>;

@@ -8364,8 +8364,38 @@ export interface components {
             symbol: string;
             /** @description What differs, for `changed` */
             fields: ("side" | "type" | "quantity" | "price")[];
-            recorded: components["schemas"]["ReplayOrder"] & (Record<string, never> | null);
-            replay: components["schemas"]["ReplayOrder"] & (Record<string, never> | null);
+            recorded: {
+                leg: number;
+                symbol: string;
+                /** @description buy/sell (spot) or OPEN/CLOSE/INCREASE/REDUCE (futures) */
+                action: string;
+                /** @enum {string} */
+                side: "buy" | "sell";
+                /** @enum {string} */
+                type: "market" | "limit";
+                /** @example 0.001 */
+                quantity: string;
+                /** @example 0.001 */
+                price: string | null;
+                /** @description The stored order's status; `planned` for the replay's */
+                status: string;
+            } | null;
+            replay: {
+                leg: number;
+                symbol: string;
+                /** @description buy/sell (spot) or OPEN/CLOSE/INCREASE/REDUCE (futures) */
+                action: string;
+                /** @enum {string} */
+                side: "buy" | "sell";
+                /** @enum {string} */
+                type: "market" | "limit";
+                /** @example 0.001 */
+                quantity: string;
+                /** @example 0.001 */
+                price: string | null;
+                /** @description The stored order's status; `planned` for the replay's */
+                status: string;
+            } | null;
         };
         /**
          * @description `added`: only the replay plans it; `removed`: only the review did; `changed`: both, differently
