@@ -24,6 +24,7 @@ import { exchangeRoutes } from "./routes/exchanges.ts";
 import { futuresRoutes } from "./routes/futures.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { exchangeKeyRoutes } from "./routes/keys.ts";
+import { portfolioBacktestRoutes } from "./routes/portfolio-backtest.ts";
 import { portfolioHoldingRoutes } from "./routes/portfolio-holdings.ts";
 import { portfolioOrderRoutes } from "./routes/portfolio-orders.ts";
 import { portfolioReplayRoutes } from "./routes/portfolio-replay.ts";
@@ -71,6 +72,7 @@ export function createApp(identity: Partial<IdentityDeps> = {}) {
   api.route("/", portfolioRoutes);
   api.route("/", portfolioRunRoutes);
   api.route("/", portfolioReplayRoutes);
+  api.route("/", portfolioBacktestRoutes);
   api.route("/", portfolioOrderRoutes);
   api.route("/", portfolioHoldingRoutes);
   api.route("/", adminRoutes);

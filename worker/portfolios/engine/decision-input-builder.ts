@@ -49,7 +49,8 @@ export async function buildDecisionInput(context: InputContext): Promise<Decisio
     : futuresInput(context, context.snapshot);
 }
 
-function header(row: PortfolioRow) {
+/** The portfolio as every decision input names it (a backtest builds its inputs with it too). */
+export function inputHeader(row: PortfolioRow) {
   return {
     id: row.id,
     name: row.name,
@@ -117,7 +118,7 @@ async function spotInput(context: InputContext, snapshot: SpotSnapshot): Promise
   return {
     kind: "spot",
     at: new Date(snapshot.at).toISOString(),
-    portfolio: header(row),
+    portfolio: inputHeader(row),
     totalValueUsd: total.toFixed(2),
     cashPeg: snapshot.cashPeg,
     positions: [position(cash, 0, null), ...tokens.map((t) => position(t.token, t.minAllocation, t.targetAllocation))],
@@ -199,7 +200,7 @@ async function futuresInput(context: InputContext, snapshot: FuturesSnapshot): P
   return {
     kind: "futures",
     at: new Date(snapshot.at).toISOString(),
-    portfolio: header(row),
+    portfolio: inputHeader(row),
     wallet: {
       asset: snapshot.wallet.asset,
       walletBalance: equity.minus(unrealized).toFixed(),

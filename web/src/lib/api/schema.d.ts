@@ -5708,6 +5708,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/portfolios/{id}/backtest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Paper backtest of the built-in strategy on recent candles
+         * @description Spot portfolios: one review per candle over the venue's latest candles (at most 500, at most 90 days), with the portfolio's tokens, limits and virtual capital, the built-in strategy, the review's planner and hard guards, fills at the next candle's open and the paper broker's fee. Nothing is placed or saved.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BacktestRequest"];
+                };
+            };
+            responses: {
+                /** @description The equity curve, trades and totals */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BacktestResult"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/portfolios/{id}/orders": {
         parameters: {
             query?: never;
@@ -8412,6 +8538,71 @@ export interface components {
             tokens?: components["schemas"]["PortfolioToken"][];
             /** @description Shown to an AI; the recorded decision and the built-in strategy do not read them */
             instructions?: string;
+        };
+        BacktestResult: {
+            interval: components["schemas"]["BacktestInterval"];
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            cashToken: string;
+            /**
+             * @description The paper broker's spot fee, of the asset received
+             * @example 0.001
+             */
+            feeRate: string;
+            /** @example 0.001 */
+            startingEquity: string;
+            /** @example 0.001 */
+            endingEquity: string;
+            /** @example 0.001 */
+            returnPct: string;
+            /** @example 0.001 */
+            maxDrawdownPct: string;
+            /**
+             * @description In the cash token, each fee valued at its fill price
+             * @example 0.001
+             */
+            feesPaid: string;
+            equityCurve: {
+                /** Format: date-time */
+                at: string;
+                /** @example 0.001 */
+                equity: string;
+            }[];
+            trades: components["schemas"]["BacktestTrade"][];
+            /** @description What is held at the end; the cash token at 1 */
+            holdings: {
+                asset: string;
+                /** @example 0.001 */
+                quantity: string;
+                /** @example 0.001 */
+                lastClose: string;
+            }[];
+        };
+        /** @enum {string} */
+        BacktestInterval: "1h" | "4h" | "1d";
+        BacktestTrade: {
+            /** Format: date-time */
+            at: string;
+            symbol: string;
+            /** @enum {string} */
+            side: "buy" | "sell";
+            /** @example 0.001 */
+            quantity: string;
+            /** @example 0.001 */
+            price: string;
+            /** @example 0.001 */
+            fee: string;
+            feeAsset: string;
+        };
+        BacktestRequest: {
+            interval?: components["schemas"]["BacktestInterval"];
+            /**
+             * @description How many of the latest candles, one review each (at most 90 days)
+             * @default 180
+             */
+            candles: number;
         };
         PortfolioOrderList: {
             orders: components["schemas"]["PortfolioOrder"][];
