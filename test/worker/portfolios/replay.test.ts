@@ -2,9 +2,17 @@ import { env } from "cloudflare:workers";
 import Big from "big.js";
 import { describe, expect, it } from "vitest";
 import { control, holdPrice } from "../accounts/support.ts";
-import { newPortfolio, OPENAI, scriptedTrader, spotBuy, spotPlan } from "../engine/support.ts";
+import {
+  futuresAction,
+  futuresPlan,
+  newPortfolio,
+  OPENAI,
+  scriptedTrader,
+  spotBuy,
+  spotPlan,
+} from "../engine/support.ts";
 import { signIn } from "../identity/support.ts";
-import { spotPortfolio, startSettled } from "./support.ts";
+import { futuresPortfolio, spotPortfolio, startSettled } from "./support.ts";
 
 type Order = { leg: number; symbol: string; side: string; type: string; quantity: string; price: string | null };
 type Replay = {
@@ -111,6 +119,42 @@ describe("what-if replay of a stored review", () => {
     const eth = body.diff.find((d) => d.symbol === "ETHUSDT");
     expect(eth).toMatchObject({ change: "changed" });
     expect(eth?.fields).toEqual(expect.arrayContaining(["type", "quantity", "price"]));
+  });
+
+  it("futures: the recorded limit open replays exactly at the plan's prices; a lower leverage cap refuses it", async () => {
+    await holdPrice("bybit", "linear", "SOLUSDT", "100");
+    const t = await scriptedTrader("bybit", { spot: { USDT: "0" }, futuresWallet: "10000" });
+    await t.decide(
+      futuresPlan([
+        futuresAction({
+          symbol: "SOLUSDT",
+          action: "OPEN",
+          side: "LONG",
+          quantity: "10",
+          orderType: "LIMIT",
+          limitPrice: "99.5",
+          leverage: 3,
+          stopLoss: "95",
+          takeProfit: "110",
+        }),
+      ]),
+    );
+    const id = await newPortfolio(t.user, futuresPortfolio(t.keyId, { decisionSource: OPENAI }));
+    const { run } = await startSettled(t.user, id);
+    expect(run.status, JSON.stringify(run.error)).toBe("completed");
+    const path = `/api/portfolios/${id}/runs/${run.id}/replay`;
+
+    const before = await keyRequests(t.account.apiKey);
+    const same = (await t.user.post(path, { source: "recorded" })).body as unknown as Replay;
+    expect(same).toMatchObject({ prices: "plan", diff: [], refusals: [] });
+    expect(same.orders).toEqual([expect.objectContaining({ symbol: "SOLUSDT", side: "buy", type: "limit" })]);
+
+    const capped = await t.user.post(path, { source: "recorded", maxLeverage: 2 });
+    expect(capped.status, capped.text).toBe(200);
+    const body = capped.body as unknown as Replay;
+    expect(body.refusals).toEqual([expect.objectContaining({ symbol: "SOLUSDT", code: "leverage_cap" })]);
+    expect(body.diff).toEqual([expect.objectContaining({ change: "removed", symbol: "SOLUSDT" })]);
+    expect(await keyRequests(t.account.apiKey)).toEqual(before);
   });
 
   it("answers 4xx with the error envelope: foreign runs, runs without an input, tokens that are not the portfolio's", async () => {
