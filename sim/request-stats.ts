@@ -17,6 +17,8 @@ export type RequestStatsView = {
   paths: Record<string, number>;
   /** The same per venue testnet/demo host, for requests forwarded for one (environments.ts). */
   hosts: Record<string, Record<string, number>>;
+  /** The same per simulator API key (signed venue requests), so a test can tell what one key's work sent. */
+  keys: Record<string, Record<string, number>>;
 };
 
 /** The service a path belongs to, by the venues' and providers' real path families; null for the control API. */
@@ -36,8 +38,15 @@ export class RequestStats {
   readonly #services = new Map<SimService, ServiceStats>();
   readonly #paths = new Map<string, number>();
   readonly #hosts = new Map<string, Map<string, number>>();
+  readonly #keys = new Map<string, Map<string, number>>();
 
-  record(method: string, pathname: string, status: number, forwardedHost: string | null = null): void {
+  record(
+    method: string,
+    pathname: string,
+    status: number,
+    forwardedHost: string | null = null,
+    apiKey: string | null = null,
+  ): void {
     const service = serviceOfPath(pathname);
     if (!service) return;
     this.#total++;
@@ -50,6 +59,7 @@ export class RequestStats {
     stats.statuses[status] = (stats.statuses[status] ?? 0) + 1;
     const path = `${method} ${pathname}`;
     this.#paths.set(path, (this.#paths.get(path) ?? 0) + 1);
+    if (apiKey) countIn(this.#keys, apiKey, path);
     if (!forwardedHost) return;
     const host = forwardedHost.toLowerCase();
     const paths = this.#hosts.get(host) ?? new Map<string, number>();
@@ -69,6 +79,7 @@ export class RequestStats {
       ),
       paths: sortedCounts(this.#paths),
       hosts: Object.fromEntries([...this.#hosts].map(([host, paths]) => [host, sortedCounts(paths)])),
+      keys: Object.fromEntries([...this.#keys].map(([key, paths]) => [key, sortedCounts(paths)])),
     };
   }
 
@@ -78,7 +89,14 @@ export class RequestStats {
     this.#services.clear();
     this.#paths.clear();
     this.#hosts.clear();
+    this.#keys.clear();
   }
+}
+
+function countIn(counts: Map<string, Map<string, number>>, name: string, path: string): void {
+  const paths = counts.get(name) ?? new Map<string, number>();
+  paths.set(path, (paths.get(path) ?? 0) + 1);
+  counts.set(name, paths);
 }
 
 function sortedCounts(counts: Map<string, number>): Record<string, number> {

@@ -22,7 +22,9 @@ export function createSimulatorApp(state: SimState): Hono {
   app.use(async (c, next) => {
     await next();
     const host = c.req.header(FORWARDED_HOST) ?? null;
-    state.requests.record(c.req.method, new URL(c.req.url).pathname, c.res.status, host);
+    // Binance and Bybit name the API key in these headers on every signed request.
+    const apiKey = c.req.header("x-mbx-apikey") ?? c.req.header("x-bapi-api-key") ?? null;
+    state.requests.record(c.req.method, new URL(c.req.url).pathname, c.res.status, host, apiKey);
   });
   app.use(environmentGate(state));
   app.route("/control", controlRoutes(state));

@@ -64,4 +64,16 @@ describe("simulator request counts", () => {
     await fetch(`${sim.url}/control/reset`, { method: "POST" });
     expect(await stats()).toMatchObject({ total: 0, services: {}, paths: {} });
   });
+
+  it("counts requests per API key, from either venue's key header", async () => {
+    await fetch(`${sim.url}/control/stats`, { method: "DELETE" });
+    await fetch(`${sim.url}/api/v3/account`, { headers: { "X-MBX-APIKEY": "key-a" } });
+    await fetch(`${sim.url}/v5/account/wallet-balance`, { headers: { "X-BAPI-API-KEY": "key-b" } });
+    await fetch(`${sim.url}/v5/account/wallet-balance`, { headers: { "X-BAPI-API-KEY": "key-b" } });
+    await fetch(`${sim.url}/v5/market/time`);
+    expect((await stats()).keys).toEqual({
+      "key-a": { "GET /api/v3/account": 1 },
+      "key-b": { "GET /v5/account/wallet-balance": 2 },
+    });
+  });
 });

@@ -300,6 +300,8 @@ export const portfolioRuns = sqliteTable(
     notes: text("notes"),
     // Futures HOLD decisions that move an open position's SL/TP, saved by "plan" and carried out by "place".
     plannedStops: text("planned_stops"),
+    // The prices "plan" priced the orders at (JSON: symbol → ticker), so a what-if replay plans with the same ones.
+    planTickers: text("plan_tickers"),
     equityBefore: text("equity_before"),
     equityAfter: text("equity_after"),
   },

@@ -49,7 +49,8 @@ export async function buildDecisionInput(context: InputContext): Promise<Decisio
     : futuresInput(context, context.snapshot);
 }
 
-function header(row: PortfolioRow) {
+/** The portfolio as every decision input names it (a backtest builds its inputs with it too). */
+export function inputHeader(row: PortfolioRow) {
   return {
     id: row.id,
     name: row.name,
@@ -117,7 +118,7 @@ async function spotInput(context: InputContext, snapshot: SpotSnapshot): Promise
   return {
     kind: "spot",
     at: new Date(snapshot.at).toISOString(),
-    portfolio: header(row),
+    portfolio: inputHeader(row),
     totalValueUsd: total.toFixed(2),
     cashPeg: snapshot.cashPeg,
     positions: [position(cash, 0, null), ...tokens.map((t) => position(t.token, t.minAllocation, t.targetAllocation))],
@@ -126,14 +127,36 @@ async function spotInput(context: InputContext, snapshot: SpotSnapshot): Promise
     previousRuns: previousRuns(context.history),
     marketContext: await marketContexts(context),
     signals: context.signals,
-    limits: { maxOrderUsd: pctOf(snapshot.equity, row.maxOrderPct), toleranceBandPct: TOLERANCE_BAND_PCT },
+    limits: spotLimits(row, snapshot.equity),
+  };
+}
+
+/** The spot limits as hard numbers at this equity (in the cash token); a what-if replay recomputes them too. */
+export function spotLimits(row: Pick<PortfolioRow, "maxOrderPct">, equity: string): SpotDecisionInput["limits"] {
+  return { maxOrderUsd: pctOf(equity, row.maxOrderPct), toleranceBandPct: TOLERANCE_BAND_PCT };
+}
+
+/** The futures limits as hard numbers at this equity (USDT margin balance). */
+export function futuresLimits(
+  row: Pick<PortfolioRow, "maxLeverage" | "maxExposurePct" | "maxOrderPct">,
+  equity: string,
+): FuturesDecisionInput["limits"] {
+  const maxLeverage = row.maxLeverage ?? 1;
+  const exposurePct = row.maxExposurePct ?? String(maxLeverage * 100);
+  return {
+    maxLeverage,
+    defaultLeverage: Math.min(DEFAULT_LEVERAGE, maxLeverage),
+    maxExposureUsd: pctOf(equity, exposurePct) ?? "0",
+    maxOrderUsd: pctOf(equity, row.maxOrderPct),
+    stopLossMinPct: STOP_LOSS_MIN_PCT,
+    stopLossMaxPct: STOP_LOSS_MAX_PCT,
+    riskPerTradePct: RISK_PER_TRADE_PCT,
   };
 }
 
 async function futuresInput(context: InputContext, snapshot: FuturesSnapshot): Promise<FuturesDecisionInput> {
   const { row } = context;
   const equity = Big(snapshot.equity);
-  const maxLeverage = row.maxLeverage ?? 1;
   const unrealized = snapshot.positions.reduce((sum, p) => sum.plus(p.unrealizedPnl), Big(0));
   const usedMargin = snapshot.positions.reduce(
     (sum, p) =>
@@ -174,11 +197,10 @@ async function futuresInput(context: InputContext, snapshot: FuturesSnapshot): P
       },
     ];
   });
-  const exposurePct = row.maxExposurePct ?? String(maxLeverage * 100);
   return {
     kind: "futures",
     at: new Date(snapshot.at).toISOString(),
-    portfolio: header(row),
+    portfolio: inputHeader(row),
     wallet: {
       asset: snapshot.wallet.asset,
       walletBalance: equity.minus(unrealized).toFixed(),
@@ -195,15 +217,7 @@ async function futuresInput(context: InputContext, snapshot: FuturesSnapshot): P
     previousRuns: previousRuns(context.history),
     marketContext: await marketContexts(context),
     signals: context.signals,
-    limits: {
-      maxLeverage,
-      defaultLeverage: Math.min(DEFAULT_LEVERAGE, maxLeverage),
-      maxExposureUsd: pctOf(snapshot.equity, exposurePct) ?? "0",
-      maxOrderUsd: pctOf(snapshot.equity, row.maxOrderPct),
-      stopLossMinPct: STOP_LOSS_MIN_PCT,
-      stopLossMaxPct: STOP_LOSS_MAX_PCT,
-      riskPerTradePct: RISK_PER_TRADE_PCT,
-    },
+    limits: futuresLimits(row, snapshot.equity),
   };
 }
 

@@ -2,7 +2,7 @@ import Big from "big.js";
 import type { FuturesDecisionInput, SpotDecisionInput } from "../../ai/decision-input.ts";
 import type { Decision, FuturesAction, SpotOrder } from "../../ai/decision-schema.ts";
 import { guardFuturesDecision, guardSpotDecision } from "../../ai/guards.ts";
-import type { FuturesStopsIntent } from "../../ai/intents.ts";
+import type { FuturesStopsIntent, GuardCode } from "../../ai/intents.ts";
 import type { Market, Ticker } from "../../exchanges/contract.ts";
 import { roundToTick, sizeOrder } from "../../exchanges/precision.ts";
 import { portfolioClientOrderId } from "../client-order-ids.ts";
@@ -22,7 +22,13 @@ export const MAKER_OFFSET = Big("0.0005");
 
 export type RunRef = { id: string; seq: number };
 
-export type Plan = { orders: NewOrderRow[]; stops: FuturesStopsIntent[] };
+/** Why the plan refused an item: a guard's code, or the portfolio's own per-token maximum. */
+export type RefusalCode = GuardCode | "above_max_allocation";
+
+/** Each refused leg with its code, for callers that show refusals in the owner's language (a what-if replay). */
+export type Refusal = { leg: number; code: RefusalCode; reason: string };
+
+export type Plan = { orders: NewOrderRow[]; stops: FuturesStopsIntent[]; refusals: Refusal[] };
 
 export function legClientOrderId(portfolioId: string, run: RunRef, leg: number): string {
   return portfolioClientOrderId(portfolioId, `r${run.seq.toString(36)}-${leg}`);
@@ -85,6 +91,7 @@ function planSpot(context: PlanContext, decision: Decision & { kind: "spot" }, i
   const currentPrices = Object.fromEntries([...tickers.values()].map((t) => [t.symbol, t.last]));
   const outcome = guardSpotDecision(decision, input, { currentPrices });
   const orders: NewOrderRow[] = [];
+  const refusals: Refusal[] = [];
   const total = Big(input.totalValueUsd);
   const maxOf = new Map(storedTokens(row).map((t) => [t.token, t.maxAllocation]));
   const values = new Map(input.positions.map((p) => [p.asset, Big(p.valueUsd)]));
@@ -93,18 +100,22 @@ function planSpot(context: PlanContext, decision: Decision & { kind: "spot" }, i
     const route = input.routes.find((r) => r.symbol === intent.symbol);
     const item = decision.orders[intent.leg];
     if (!route || !item) continue;
-    const refused = (reason: string) => orders.push(rejectedSpot(context, intent.leg, item, reason, now));
+    const refused = (reason: string, code: RefusalCode) => {
+      refusals.push({ leg: intent.leg, code, reason });
+      orders.push(rejectedSpot(context, intent.leg, item, reason, now));
+    };
     const max = maxOf.get(route.base) ?? null;
     const after = (values.get(route.base) ?? Big(0)).plus(intent.side === "buy" ? intent.notionalUsd : 0);
     if (intent.side === "buy" && max !== null && total.gt(0) && after.div(total).times(100).gt(max)) {
       refused(
         `The buy would take ${route.base} to ${after.div(total).times(100).toFixed(2)}% of the portfolio, above its ${max}% maximum.`,
+        "above_max_allocation",
       );
       continue;
     }
     const priced = priceLimit(intent, tickers.get(intent.symbol), route.market);
     if (!priced.ok) {
-      refused(priced.reason);
+      refused(priced.reason, "exchange_filter");
       continue;
     }
     if (intent.side === "buy") values.set(route.base, after);
@@ -122,9 +133,11 @@ function planSpot(context: PlanContext, decision: Decision & { kind: "spot" }, i
       intent: JSON.stringify({ intent, item }),
     });
   }
-  for (const rejection of outcome.rejected)
+  for (const rejection of outcome.rejected) {
+    refusals.push({ leg: rejection.leg, code: rejection.code, reason: rejection.reason });
     orders.push(rejectedSpot(context, rejection.leg, rejection.item, rejection.reason, now));
-  return { orders: orders.sort((a, b) => a.leg - b.leg), stops: [] };
+  }
+  return { orders: orders.sort((a, b) => a.leg - b.leg), stops: [], refusals: refusals.sort((a, b) => a.leg - b.leg) };
 }
 
 /**
@@ -173,6 +186,7 @@ function planFutures(
   const currentPrices = Object.fromEntries([...tickers.values()].map((t) => [t.symbol, t.mark ?? t.last]));
   const outcome = guardFuturesDecision(decision, input, { currentPrices });
   const orders: NewOrderRow[] = [];
+  const refusals: Refusal[] = [];
   const stops: FuturesStopsIntent[] = [];
 
   for (const intent of outcome.accepted) {
@@ -185,6 +199,7 @@ function planFutures(
     if (!item || !market) continue;
     const priced = priceLimit(intent, tickers.get(intent.symbol), market, intent.reduceOnly);
     if (!priced.ok) {
+      refusals.push({ leg: intent.leg, code: "exchange_filter", reason: priced.reason });
       orders.push(rejectedFutures(context, intent.leg, item, priced.reason, now));
       continue;
     }
@@ -209,9 +224,11 @@ function planFutures(
       intent: JSON.stringify({ intent, item }),
     });
   }
-  for (const rejection of outcome.rejected)
+  for (const rejection of outcome.rejected) {
+    refusals.push({ leg: rejection.leg, code: rejection.code, reason: rejection.reason });
     orders.push(rejectedFutures(context, rejection.leg, rejection.item, rejection.reason, now));
-  return { orders: orders.sort((a, b) => a.leg - b.leg), stops };
+  }
+  return { orders: orders.sort((a, b) => a.leg - b.leg), stops, refusals: refusals.sort((a, b) => a.leg - b.leg) };
 }
 
 function rejectedFutures(

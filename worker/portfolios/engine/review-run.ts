@@ -464,12 +464,13 @@ async function planStep(journal: Journal): Promise<StepResult> {
   const tickers = await tickersOf(broker, gatewayMarket(row.market), portfolioSymbols(row));
   const plan = planOrders({ row, run, decisionInput: input, decision, tickers, now: services.now() });
   const plannedStops = JSON.stringify(plan.stops);
-  journal.run = { ...run, plannedStops };
+  const planTickers = JSON.stringify(Object.fromEntries(tickers));
+  journal.run = { ...run, plannedStops, planTickers };
   journal.planned = plan.orders.map(savedOrderRow);
   // With the step saved, or not at all (then "plan" runs again): every order exists before anything is sent.
   return {
     next: nextAfterPlan(row, plan.orders),
-    saves: [...insertOrderStatements(d1, plan.orders), runUpdate(d1, run.id, { plannedStops })],
+    saves: [...insertOrderStatements(d1, plan.orders), runUpdate(d1, run.id, { plannedStops, planTickers })],
   };
 }
 

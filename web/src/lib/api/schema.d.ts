@@ -5599,6 +5599,241 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/portfolios/{id}/runs/{runId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What-if: plan a stored review again, on paper
+         * @description Plans the review's saved decision input again with the same planner and hard guards, with the limits, token allocations or instructions given here (omitted ones keep the portfolio's), and the decision the review stored or the built-in strategy's, at the prices the review planned at; answers the orders and refusals, and how they differ from what the review planned. Nothing reaches the venue and nothing is saved.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    runId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReplayRequest"];
+                };
+            };
+            responses: {
+                /** @description The replay and its difference from the review */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReplayResult"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the current state (conflict) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{id}/backtest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Paper backtest of the built-in strategy on recent candles
+         * @description Spot portfolios: one review per candle over the venue's latest candles (at most 500, at most 90 days), with the portfolio's tokens, limits and virtual capital, the built-in strategy, the review's planner and hard guards, fills at the next candle's open and the paper broker's fee. Nothing is placed or saved.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BacktestRequest"];
+                };
+            };
+            responses: {
+                /** @description The equity curve, trades and totals */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BacktestResult"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key, order or position (not_found, exchange_order_not_found, position_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Key unverified or idempotency conflict (key_unverified, idempotency_key_reused, idempotency_in_progress) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue or our pre-checks refused the order (exchange_invalid_order with details.filter, exchange_insufficient_funds, exchange_bad_symbol, not_supported) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The exchange key was refused (exchange_authentication, exchange_permission) or cannot be decrypted (key_unreadable) */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests here or at the venue (rate_limited, exchange_rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The venue is unavailable (exchange_unavailable, exchange_timestamp) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/portfolios/{id}/orders": {
         parameters: {
             query?: never;
@@ -8247,6 +8482,238 @@ export interface components {
                  */
                 price?: string;
             }[];
+        };
+        ReplayResult: {
+            runId: string;
+            source: components["schemas"]["ReplaySource"];
+            /**
+             * @description `plan`: the prices the review planned at; `input`: the decision input's (runs stored before plan prices were kept)
+             * @enum {string}
+             */
+            prices: "plan" | "input";
+            decision: {
+                orders: {
+                    /** @description Exchange symbol of one of the routes, e.g. BTCUSDT or ETHBTC */
+                    pair: string;
+                    /**
+                     * @description Buy or sell the pair's base asset
+                     * @enum {string}
+                     */
+                    side: "buy" | "sell";
+                    /** @description Amount to trade, in quantityAsset, as a decimal string such as "0.0125" */
+                    quantity: string;
+                    /** @description The asset quantity is counted in: the pair's base or its quote */
+                    quantityAsset: string;
+                    /** @description Limit price; null for a market order */
+                    limitPrice: string | null;
+                    /** @description The price you based the order on, in the quote asset, as a decimal string such as "0.0125" */
+                    referencePrice: string;
+                    /** @description Cancel instead of placing when the price moved more than this percent from referencePrice (1 = 1 %) */
+                    maxDriftPct: number;
+                }[];
+                /** @description What you decided and why, at most 255 characters */
+                summary: string;
+                /** @description Short name of the strategy */
+                strategy: string;
+                /** @description Reasoning behind the decision */
+                rationale: string;
+                /** @enum {string} */
+                kind: "spot";
+            } | {
+                actions: {
+                    /** @description Perpetual contract symbol from instruments, e.g. BTCUSDT */
+                    symbol: string;
+                    /** @enum {string} */
+                    action: "OPEN" | "CLOSE" | "INCREASE" | "REDUCE" | "HOLD";
+                    /**
+                     * @description Direction of the position the action concerns
+                     * @enum {string}
+                     */
+                    side: "LONG" | "SHORT";
+                    /** @description Base quantity; give exactly one of quantity or notional for OPEN, INCREASE and REDUCE */
+                    quantity: string | null;
+                    /** @description Order value in USDT instead of quantity */
+                    notional: string | null;
+                    /** @enum {string} */
+                    orderType: "MARKET" | "LIMIT";
+                    /** @description Required for LIMIT orders, null for MARKET */
+                    limitPrice: string | null;
+                    /** @description Leverage for OPEN/INCREASE; null keeps the current or default */
+                    leverage: number | null;
+                    /** @description Required for OPEN; HOLD with a value moves it */
+                    stopLoss: string | null;
+                    /** @description Take-profit trigger price, as a decimal string such as "0.0125" */
+                    takeProfit: string | null;
+                }[];
+                /** @description What you decided and why, at most 255 characters */
+                summary: string;
+                /** @description Short name of the strategy */
+                strategy: string;
+                /** @description Reasoning behind the decision */
+                rationale: string;
+                /** @enum {string} */
+                kind: "futures";
+            };
+            /** @description What the replay would place */
+            orders: components["schemas"]["ReplayOrder"][];
+            refusals: components["schemas"]["ReplayRefusal"][];
+            /** @description What the review planned (refused items left out) */
+            recorded: components["schemas"]["ReplayOrder"][];
+            recordedRefusals: {
+                leg: number;
+                symbol: string;
+                reason: string;
+            }[];
+            /** @description Empty when the replay plans what the review did */
+            diff: components["schemas"]["ReplayDiffEntry"][];
+        };
+        /**
+         * @description `recorded`: the decision the review stored; `builtin`: the built-in strategy on the saved input
+         * @enum {string}
+         */
+        ReplaySource: "recorded" | "builtin";
+        ReplayOrder: {
+            leg: number;
+            symbol: string;
+            /** @description buy/sell (spot) or OPEN/CLOSE/INCREASE/REDUCE (futures) */
+            action: string;
+            /** @enum {string} */
+            side: "buy" | "sell";
+            /** @enum {string} */
+            type: "market" | "limit";
+            /** @example 0.001 */
+            quantity: string;
+            /** @example 0.001 */
+            price: string | null;
+            /** @description The stored order's status; `planned` for the replay's */
+            status: string;
+        };
+        ReplayRefusal: {
+            leg: number;
+            symbol: string;
+            code: components["schemas"]["RefusalCode"];
+            reason: string;
+        };
+        /** @enum {string} */
+        RefusalCode: "unknown_pair" | "unknown_symbol" | "bad_quantity_asset" | "bad_number" | "bad_size" | "bad_drift" | "price_drift" | "price_out_of_band" | "insufficient_balance" | "below_floor" | "order_too_large" | "exchange_filter" | "leverage_cap" | "exposure_cap" | "insufficient_margin" | "stop_required" | "bad_stop" | "bad_take_profit" | "position_exists" | "opposite_position" | "no_position" | "stop_beyond_liquidation" | "above_max_allocation";
+        ReplayDiffEntry: {
+            change: components["schemas"]["ReplayChange"];
+            symbol: string;
+            /** @description What differs, for `changed` */
+            fields: ("side" | "type" | "quantity" | "price")[];
+            recorded: {
+                leg: number;
+                symbol: string;
+                /** @description buy/sell (spot) or OPEN/CLOSE/INCREASE/REDUCE (futures) */
+                action: string;
+                /** @enum {string} */
+                side: "buy" | "sell";
+                /** @enum {string} */
+                type: "market" | "limit";
+                /** @example 0.001 */
+                quantity: string;
+                /** @example 0.001 */
+                price: string | null;
+                /** @description The stored order's status; `planned` for the replay's */
+                status: string;
+            } | null;
+            replay: {
+                leg: number;
+                symbol: string;
+                /** @description buy/sell (spot) or OPEN/CLOSE/INCREASE/REDUCE (futures) */
+                action: string;
+                /** @enum {string} */
+                side: "buy" | "sell";
+                /** @enum {string} */
+                type: "market" | "limit";
+                /** @example 0.001 */
+                quantity: string;
+                /** @example 0.001 */
+                price: string | null;
+                /** @description The stored order's status; `planned` for the replay's */
+                status: string;
+            } | null;
+        };
+        /**
+         * @description `added`: only the replay plans it; `removed`: only the review did; `changed`: both, differently
+         * @enum {string}
+         */
+        ReplayChange: "added" | "removed" | "changed";
+        ReplayRequest: {
+            source?: components["schemas"]["ReplaySource"];
+            maxOrderPct?: string | null;
+            maxExposurePct?: string | null;
+            /** @description Futures portfolios only */
+            maxLeverage?: number;
+            /** @description The portfolio's tokens with other allocations (the same tokens, none added or left out) */
+            tokens?: components["schemas"]["PortfolioToken"][];
+            /** @description Shown to an AI; the recorded decision and the built-in strategy do not read them */
+            instructions?: string;
+        };
+        BacktestResult: {
+            interval: components["schemas"]["BacktestInterval"];
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            cashToken: string;
+            /**
+             * @description The paper broker's spot fee, of the asset received
+             * @example 0.001
+             */
+            feeRate: string;
+            /** @example 0.001 */
+            startingEquity: string;
+            /** @example 0.001 */
+            endingEquity: string;
+            /** @example 0.001 */
+            returnPct: string;
+            /** @example 0.001 */
+            maxDrawdownPct: string;
+            /**
+             * @description In the cash token, each fee valued at its fill price
+             * @example 0.001
+             */
+            feesPaid: string;
+            equityCurve: {
+                /** Format: date-time */
+                at: string;
+                /** @example 0.001 */
+                equity: string;
+            }[];
+            trades: components["schemas"]["BacktestTrade"][];
+            /** @description What is held at the end; the cash token at 1 */
+            holdings: {
+                asset: string;
+                /** @example 0.001 */
+                quantity: string;
+                /** @example 0.001 */
+                lastClose: string;
+            }[];
+        };
+        /** @enum {string} */
+        BacktestInterval: "1h" | "4h" | "1d";
+        BacktestTrade: {
+            /** Format: date-time */
+            at: string;
+            symbol: string;
+            /** @enum {string} */
+            side: "buy" | "sell";
+            /** @example 0.001 */
+            quantity: string;
+            /** @example 0.001 */
+            price: string;
+            /** @example 0.001 */
+            fee: string;
+            feeAsset: string;
+        };
+        BacktestRequest: {
+            interval?: components["schemas"]["BacktestInterval"];
+            /**
+             * @description How many of the latest candles, one review each (at most 90 days)
+             * @default 180
+             */
+            candles: number;
         };
         PortfolioOrderList: {
             orders: components["schemas"]["PortfolioOrder"][];

@@ -1,0 +1,1 @@
+ALTER TABLE `portfolio_runs` ADD `plan_tickers` text;

@@ -1,0 +1,16 @@
+import Big from "big.js";
+import type { BacktestResult, EquityCurve } from "#lib/api/client.ts";
+
+/** A backtest's equity as the portfolio chart draws a curve: each point with its PnL from the starting equity. */
+export function backtestCurve(result: BacktestResult): EquityCurve {
+  const start = Big(result.startingEquity);
+  return {
+    cashToken: result.cashToken,
+    startingEquity: result.startingEquity,
+    points: result.equityCurve.map((point) => ({
+      at: point.at,
+      equity: point.equity,
+      pnl: Big(point.equity).minus(start).toFixed(),
+    })),
+  };
+}
