@@ -23,6 +23,15 @@ export const ru: Record<MessageKey, string> = {
   "common.actions": "Действия",
   "common.yes": "да",
   "common.no": "нет",
+  "live.justNow": "только что",
+  "live.secondsAgo":
+    "{count, plural, one {# секунду назад} few {# секунды назад} many {# секунд назад} other {# секунды назад}}",
+  "live.minutesAgo":
+    "{count, plural, one {# минуту назад} few {# минуты назад} many {# минут назад} other {# минуты назад}}",
+  "live.hoursAgo": "{count, plural, one {# час назад} few {# часа назад} many {# часов назад} other {# часа назад}}",
+  "live.updated": "Обновлено {ago}",
+  "live.stale": "Не удалось обновить; данные получены {ago}",
+  "live.failed": "Не удалось обновить",
   "user.admin": "администратор",
   "user.user": "пользователь",
   "auth.signOut": "Выйти",
