@@ -407,7 +407,6 @@ export const en = {
   "portfolios.title": "Portfolios",
   "portfolios.new": "New portfolio",
   "portfolios.name": "Name",
-  "portfolios.where": "Exchange and market",
   "portfolios.status": "Status",
   "portfolios.equity": "Equity",
   "portfolios.pnl": "PnL since start",

@@ -415,7 +415,6 @@ export const ru: Record<MessageKey, string> = {
   "portfolios.title": "Портфели",
   "portfolios.new": "Новый портфель",
   "portfolios.name": "Название",
-  "portfolios.where": "Биржа и рынок",
   "portfolios.status": "Статус",
   "portfolios.equity": "Стоимость",
   "portfolios.pnl": "Прибыль с запуска",
