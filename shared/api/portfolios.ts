@@ -253,6 +253,36 @@ export const Portfolio = z
   .openapi("Portfolio");
 export type Portfolio = z.infer<typeof Portfolio>;
 
+/** What a dashboard row needs beyond the portfolio itself, read for the whole page at once (no request per row). */
+export const PortfolioGlance = z
+  .object({
+    pnlToday: z.string().nullable().openapi({
+      description:
+        "Equity minus the equity at the start of the UTC day (the daily loss limit's baseline: the starting equity when started today), in the cash token; null until valued",
+    }),
+    exposurePct: z.string().nullable().openapi({
+      description:
+        "Share of equity at risk at the last review, in percent: spot, the tokens' value; futures, the positions' absolute notional (above 100 with leverage); null before the first review",
+    }),
+    openPositions: z
+      .number()
+      .int()
+      .openapi({ description: "Spot: tokens the portfolio holds; futures: its open positions (from its ledger)" }),
+    openOrders: z
+      .number()
+      .int()
+      .openapi({ description: "Orders that can still change (being sent, open, partly filled, unconfirmed)" }),
+    awaitingApproval: z
+      .number()
+      .int()
+      .openapi({ description: "Orders a review planned that wait for the owner's approval (manual mode)" }),
+  })
+  .openapi("PortfolioGlance");
+export type PortfolioGlance = z.infer<typeof PortfolioGlance>;
+
+export const PortfolioListItem = Portfolio.extend({ glance: PortfolioGlance }).openapi("PortfolioListItem");
+export type PortfolioListItem = z.infer<typeof PortfolioListItem>;
+
 export const PortfolioListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional().openapi({ description: "`nextCursor` of the previous page" }),
@@ -260,7 +290,7 @@ export const PortfolioListQuery = z.object({
 });
 
 export const PortfolioList = z
-  .object({ portfolios: z.array(Portfolio), nextCursor: z.string().nullable() })
+  .object({ portfolios: z.array(PortfolioListItem), nextCursor: z.string().nullable() })
   .openapi("PortfolioList");
 
 export const PortfolioParam = z.object({

@@ -241,6 +241,8 @@ export const portfolios = sqliteTable(
     equity: text("equity"),
     equityAt: integer("equity_at", { mode: "timestamp_ms" }),
     peakEquity: text("peak_equity"),
+    // Share of equity at risk at the last review (spot: tokens, futures: |notional|), in percent, for the dashboard.
+    exposurePct: text("exposure_pct"),
     // Mirrors of the Durable Object's schedule, read by the cron safety net and shown to the owner.
     nextRunAt: integer("next_run_at", { mode: "timestamp_ms" }),
     lastRunAt: integer("last_run_at", { mode: "timestamp_ms" }),

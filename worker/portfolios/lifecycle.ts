@@ -1,8 +1,16 @@
-import type { CreatePortfolio, Portfolio, PortfolioStatus, UpdatePortfolio } from "../../shared/api/portfolios.ts";
+import type {
+  CreatePortfolio,
+  Portfolio,
+  PortfolioGlance,
+  PortfolioListItem,
+  PortfolioStatus,
+  UpdatePortfolio,
+} from "../../shared/api/portfolios.ts";
 import { withExchangeErrors } from "../accounts/exchange-error-response.ts";
 import { type AccountServices, gatewayForKey, type KeyedGateway } from "../accounts/gateway-for-key.ts";
 import { ApiError } from "../http/api-error.ts";
 import { checkShareChoice } from "../keys/ai-key-shares.ts";
+import { portfolioGlances } from "./glance.ts";
 import { transition } from "./status.ts";
 import {
   activePortfoliosOfKey,
@@ -52,9 +60,13 @@ export async function listPortfolios(
   services: PortfolioServices,
   userId: string,
   query: { limit: number; cursor?: string; status?: PortfolioStatus },
-): Promise<{ portfolios: Portfolio[]; nextCursor: string | null }> {
+): Promise<{ portfolios: PortfolioListItem[]; nextCursor: string | null }> {
   const { rows, nextCursor } = await listPortfolioRows(services.db, userId, query);
-  return { portfolios: rows.map(toPortfolioView), nextCursor };
+  const glances = await portfolioGlances(services.db, rows, services.now);
+  return {
+    portfolios: rows.map((row, i) => ({ ...toPortfolioView(row), glance: glances[i] as PortfolioGlance })),
+    nextCursor,
+  };
 }
 
 /** Settings that change what trades (tokens, cash, leverage) are checked against the venue again. */

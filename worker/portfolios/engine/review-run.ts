@@ -14,6 +14,7 @@ import { ApiError } from "../../http/api-error.ts";
 import { redactedError } from "../../http/redacted-error.ts";
 import { readSignals, signalsStatement } from "../../market/signals.ts";
 import { dayStartStatement, equityPointStatement, readDayStart, utcMidnight } from "../equity-store.ts";
+import { exposurePct } from "../exposure.ts";
 import { readLedger, valueLedger } from "../ledger.ts";
 import {
   insertOrderStatements,
@@ -532,7 +533,9 @@ async function recordStep(journal: Journal): Promise<StepResult> {
   if (!ledger) throw new RunFailure("not_started", "The portfolio has no ledger; start it again.");
   const broker = await syncContext(journal).brokers.current();
   const tickers = await tickersOf(broker, gatewayMarket(row.market), portfolioSymbols(row));
-  const equity = valueLedger(ledger, ledgerPrices(row, tickers)).equity.toFixed();
+  const prices = ledgerPrices(row, tickers);
+  const value = valueLedger(ledger, prices).equity;
+  const equity = value.toFixed();
   const now = services.now();
   const pnl = row.startingEquity === null ? "0" : Big(equity).minus(row.startingEquity).toFixed();
   const dayStart = await dayStartAt(journal, now);
@@ -546,6 +549,7 @@ async function recordStep(journal: Journal): Promise<StepResult> {
         equity,
         equityAt: now,
         peakEquity: newPeak(row, equity),
+        exposurePct: exposurePct(ledger, prices, row.cashToken, value),
         lastRunAt: now,
         failedRunsInARow: 0,
       }),

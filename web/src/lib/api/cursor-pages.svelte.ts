@@ -22,6 +22,11 @@ export class CursorPages<T> {
     this.#load = load;
   }
 
+  /** Loading with nothing to show yet: a reload of a page on show (a live refresh) keeps showing it instead. */
+  get loadingFirst(): boolean {
+    return this.loading && this.items === null;
+  }
+
   get hasNext(): boolean {
     return this.#nextCursor !== null;
   }
@@ -53,7 +58,7 @@ export class CursorPages<T> {
   async #show(page: number): Promise<void> {
     const request = ++this.#request;
     this.loading = true;
-    this.error = null;
+    // A failure stays on show until a read succeeds (live refreshes would otherwise make it blink).
     try {
       const { data, error } = await this.#load(this.#cursors[page]);
       // A later request (another page, a refresh) wins over an earlier one that answered late.
@@ -65,6 +70,7 @@ export class CursorPages<T> {
       this.items = data.items;
       this.#nextCursor = data.nextCursor;
       this.page = page;
+      this.error = null;
     } catch (err) {
       if (request === this.#request) this.error = describeError(err);
     } finally {

@@ -13,13 +13,21 @@ export class Resource<T> {
     this.#load = load;
   }
 
+  /** Loading with nothing to show yet: a reload of data on show (a live refresh) keeps showing it instead. */
+  get loadingFirst(): boolean {
+    return this.loading && this.data === null;
+  }
+
+  /** The last data stays on show through a reload, and so does a failure until a read succeeds. */
   async reload(): Promise<void> {
     this.loading = true;
-    this.error = null;
     try {
       const { data, error } = await this.#load();
       if (error !== undefined) this.error = describeError(error);
-      else this.data = data ?? null;
+      else {
+        this.data = data ?? null;
+        this.error = null;
+      }
     } catch (err) {
       this.error = describeError(err);
     } finally {

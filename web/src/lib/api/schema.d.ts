@@ -7890,8 +7890,23 @@ export interface components {
             market: components["schemas"]["PortfolioMarket"];
         };
         PortfolioList: {
-            portfolios: components["schemas"]["Portfolio"][];
+            portfolios: components["schemas"]["PortfolioListItem"][];
             nextCursor: string | null;
+        };
+        PortfolioListItem: components["schemas"]["Portfolio"] & {
+            glance: components["schemas"]["PortfolioGlance"];
+        };
+        PortfolioGlance: {
+            /** @description Equity minus the equity at the start of the UTC day (the daily loss limit's baseline: the starting equity when started today), in the cash token; null until valued */
+            pnlToday: string | null;
+            /** @description Share of equity at risk at the last review, in percent: spot, the tokens' value; futures, the positions' absolute notional (above 100 with leverage); null before the first review */
+            exposurePct: string | null;
+            /** @description Spot: tokens the portfolio holds; futures: its open positions (from its ledger) */
+            openPositions: number;
+            /** @description Orders that can still change (being sent, open, partly filled, unconfirmed) */
+            openOrders: number;
+            /** @description Orders a review planned that wait for the owner's approval (manual mode) */
+            awaitingApproval: number;
         };
         UpdatePortfolio: {
             name?: string;

@@ -1,0 +1,1 @@
+ALTER TABLE `portfolios` ADD `exposure_pct` text;
