@@ -41,7 +41,11 @@ async function settled(id: string): Promise<string> {
   return status;
 }
 
-async function startedPortfolio(request: APIRequestContext, body: Record<string, unknown>, decision: Record<string, unknown>) {
+async function startedPortfolio(
+  request: APIRequestContext,
+  body: Record<string, unknown>,
+  decision: Record<string, unknown>,
+) {
   await scriptDecisions(request, trader.aiKey, { result: decision });
   const id = await createPortfolio(page, body);
   await startPortfolio(page, id);
