@@ -6,6 +6,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** Base URL of the exchange simulator (test/setup/simulator.ts). */
       SIM_URL: string;
+      /** The test VAPID public key (vitest.config.ts), which GET /api/notifications hands to browsers. */
+      VAPID_PUBLIC_KEY: string;
     }
   }
 }

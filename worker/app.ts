@@ -24,6 +24,7 @@ import { exchangeRoutes } from "./routes/exchanges.ts";
 import { futuresRoutes } from "./routes/futures.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { exchangeKeyRoutes } from "./routes/keys.ts";
+import { notificationRoutes } from "./routes/notifications.ts";
 import { portfolioHoldingRoutes } from "./routes/portfolio-holdings.ts";
 import { portfolioOrderRoutes } from "./routes/portfolio-orders.ts";
 import { portfolioRunRoutes } from "./routes/portfolio-runs.ts";
@@ -71,6 +72,7 @@ export function createApp(identity: Partial<IdentityDeps> = {}) {
   api.route("/", portfolioRunRoutes);
   api.route("/", portfolioOrderRoutes);
   api.route("/", portfolioHoldingRoutes);
+  api.route("/", notificationRoutes);
   api.route("/", adminRoutes);
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
