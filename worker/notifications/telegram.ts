@@ -17,9 +17,11 @@ export class TelegramError extends Error {
 type BotApi = { baseUrl: string; botToken: string; fetch: typeof fetch; timeoutMs: number };
 
 async function callBotApi(api: BotApi, method: string, body: Record<string, unknown>): Promise<unknown> {
+  // Called unbound: workerd's fetch refuses to run as a method of another object ("Illegal invocation").
+  const send = api.fetch;
   let response: Response;
   try {
-    response = await api.fetch(`${api.baseUrl}/bot${api.botToken}/${method}`, {
+    response = await send(`${api.baseUrl}/bot${api.botToken}/${method}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
