@@ -591,7 +591,6 @@ export const en = {
   "aiKeys.sharedTitle": "Shared with you by an administrator",
   "aiKeys.sharedExplain": "You can choose these for a portfolio; the key itself is never shown to you.",
   "aiKeys.sharedBudget": "{spent} of {budget} USD spent this month; {remaining} USD left",
-  "notifications.title": "Notifications",
   "notifications.channels": "Channels",
   "notifications.explain":
     "Ballast can tell you when a review waits for your approval, an order fills, a stop-loss is hit, a portfolio is paused, a key cannot be verified, and once a day. Each channel is optional; failed deliveries are retried.",

@@ -596,7 +596,6 @@ export const ru: Record<MessageKey, string> = {
   "aiKeys.sharedTitle": "Предоставлены вам администратором",
   "aiKeys.sharedExplain": "Их можно выбрать для портфеля; сам ключ вам никогда не показывается.",
   "aiKeys.sharedBudget": "Потрачено {spent} из {budget} USD в этом месяце; осталось {remaining} USD",
-  "notifications.title": "Уведомления",
   "notifications.channels": "Каналы",
   "notifications.explain":
     "Ballast может сообщать, когда обзор ждёт вашего одобрения, ордер исполнен, сработал стоп-лосс, портфель приостановлен, ключ не удалось проверить, и раз в день. Каждый канал необязателен; неудачные отправки повторяются.",
