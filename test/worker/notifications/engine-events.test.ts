@@ -17,7 +17,7 @@ import {
   spotBuy,
   spotPlan,
 } from "../engine/support.ts";
-import { Caller, userId } from "../identity/support.ts";
+import { Caller, signIn, testApp, userId } from "../identity/support.ts";
 import { futuresPortfolio, settledRun, spotPortfolio, startSettled } from "../portfolios/support.ts";
 import { deliverAt, outboxOf, simBot, simHook } from "./support.ts";
 
@@ -177,5 +177,23 @@ describe("notifications from the engine", () => {
     const summaries = (await outboxOf(owner)).filter((r) => r.type === "daily_summary");
     expect(summaries.map((r) => [r.event_key, r.channel])).toEqual([[`daily_summary:2031-01-05:${owner}`, "telegram"]]);
     expect(JSON.parse(summaries[0]?.params ?? "{}")).toMatchObject({ date: "2031-01-05", active: 0, paused: 0 });
+  });
+
+  it("tells the owner an exchange key was saved unverified (it will not trade)", async () => {
+    const unavailable = async () => ({ outcome: "unavailable" as const, reason: "The exchange did not answer." });
+    const user = await signIn(testApp({ verifyExchangeKey: unavailable }));
+    await telegramChannel(user, ["key_unverified"]);
+    const key = {
+      venue: "binance",
+      environment: "testnet",
+      label: "Main",
+      apiKey: `api-key-${crypto.randomUUID()}`,
+      apiSecret: `api-secret-${crypto.randomUUID()}`,
+    };
+    const saved = await user.post("/api/keys/exchange", key);
+    expect(saved.body).toMatchObject({ status: "unverified" });
+    const [event] = (await outboxOf(await userId(user))).filter((r) => r.type === "key_unverified");
+    expect(JSON.parse(event?.params ?? "{}")).toMatchObject({ keyId: saved.body.id, label: "Main", venue: "binance" });
+    expect(event?.params).not.toContain(key.apiSecret);
   });
 });
