@@ -4,6 +4,7 @@ import { recordHeartbeat } from "../db/heartbeats.ts";
 import { createLogger } from "../http/logger.ts";
 import { enqueueDailySummaries } from "../notifications/daily-summary.ts";
 import { deliverDueNotifications } from "../notifications/delivery.ts";
+import { pruneOutbox } from "../notifications/outbox.ts";
 import { sweepExpired } from "./housekeeping.ts";
 import { readMarketFeeds } from "./market-feeds.ts";
 import { syncPortfolios, wakeDuePortfolios } from "./portfolio-sweep.ts";
@@ -32,6 +33,8 @@ export async function runScheduled(controller: ScheduledController, env: Env): P
     log.warn("notifications not delivered", { error: error instanceof Error ? error.message : String(error) });
     return null;
   });
+  // Hourly is often enough for a 30-day retention.
+  if (at.getUTCMinutes() === 0) await pruneOutbox(env.DB, at).catch(() => 0);
   await recordHeartbeat(db, CRON_HEARTBEAT, at);
   log.info("cron tick", { scheduledTime: at.toISOString(), woken, synced, swept, feeds, notifications });
 }

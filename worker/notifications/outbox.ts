@@ -42,3 +42,14 @@ export async function enqueueNotification(
     });
   }
 }
+
+/** Delivered and failed rows are kept this long for the deliveries list, then deleted by the cron. */
+export const OUTBOX_RETENTION_MS = 30 * 86_400_000;
+
+export async function pruneOutbox(d1: D1Database, now: Date): Promise<number> {
+  const result = await d1
+    .prepare(`DELETE FROM "notification_outbox" WHERE "status" IN ('sent', 'failed') AND "created_at" < ?`)
+    .bind(now.getTime() - OUTBOX_RETENTION_MS)
+    .run();
+  return result.meta.changes;
+}

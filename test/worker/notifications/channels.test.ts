@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../../worker/http/logger.ts";
-import { enqueueNotification } from "../../../worker/notifications/outbox.ts";
+import { enqueueNotification, OUTBOX_RETENTION_MS, pruneOutbox } from "../../../worker/notifications/outbox.ts";
 import { encryptPayload } from "../../../worker/notifications/web-push.ts";
 import { signIn, testApp, userId } from "../identity/support.ts";
 import { deliverAt, outboxOf, simBot, simHook, simPushSubscription } from "./support.ts";
@@ -224,5 +224,28 @@ describe("notification channels", () => {
     expect((await user.delete("/api/notifications/channels/webhook")).status).toBe(200);
     expect((await user.delete("/api/notifications/channels/webhook")).status).toBe(404);
     expect((await user.post("/api/notifications/channels/webhook/test")).status).toBe(404);
+  });
+
+  it("keeps delivered rows for the deliveries list for 30 days, then prunes them", async () => {
+    const user = await signIn(testApp());
+    const id = await userId(user);
+    const hook = await simHook(SECRET);
+    await user.put("/api/notifications/channels", {
+      channel: "webhook",
+      enabled: true,
+      events: ["key_unverified"],
+      url: hook.url,
+      secret: SECRET,
+    });
+    // Forty days ago, so pruning at that time + 30 days touches no other test's rows (the database is shared).
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    const event = { userId: id, type: "key_unverified" as const, key: crypto.randomUUID(), params: {} };
+    await enqueueNotification(env.DB, event, old, createLogger("error"));
+    await deliverAt(old);
+    expect((await outboxOf(id)).map((r) => r.status)).toEqual(["sent"]);
+    await pruneOutbox(env.DB, new Date(old.getTime() + OUTBOX_RETENTION_MS - 1_000));
+    expect(await outboxOf(id)).toHaveLength(1);
+    await pruneOutbox(env.DB, new Date(old.getTime() + OUTBOX_RETENTION_MS + 1_000));
+    expect(await outboxOf(id)).toEqual([]);
   });
 });
