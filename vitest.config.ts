@@ -89,6 +89,11 @@ export default defineConfig(async () => {
             NEWS_FEEDS: "",
             FEAR_GREED_URL: "",
             NEWS_TIMEOUT_MS: "1000",
+            // Notifications (test/worker/notifications): Telegram's Bot API and the push service are the simulator's;
+            // a fixed VAPID pair made for tests only.
+            TELEGRAM_API_BASE_URL: inject("simUrl"),
+            VAPID_PUBLIC_KEY: "BJ2dk7ku1JnakcJ8oulDiVyyRMLrGhLdnS1LCK00Ry6taA4SUz1FNWauxYXwz8NA7NkaVa4Z_tFtBdU_oKy8VgU",
+            VAPID_PRIVATE_KEY: "oZm7nWKn1ZBKNeNmpb_ezItWqqKm_wFQBPUs1hnyAL8",
           },
         },
       })),

@@ -85,6 +85,7 @@ const PAGES: Visit[] = [
   { name: "portfolio-edit", path: () => `/portfolios/${portfolioId}/edit` },
   { name: "portfolio-new", path: () => "/portfolios/new" },
   { name: "security", path: () => "/security" },
+  { name: "notifications", path: () => "/notifications" },
   { name: "admin", path: () => "/admin" },
 ];
 

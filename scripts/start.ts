@@ -6,6 +6,7 @@ import { connect } from "node:net";
 import { parseArgs } from "node:util";
 import { startSimulator } from "../sim/server.ts";
 import { seedDemoData } from "./demo-data.ts";
+import { localVapidKeys } from "./local-vapid-keys.ts";
 import { offlineEnv, run, runQuiet, waitFor } from "./process.ts";
 import { passWranglerOutput } from "./wrangler-output.ts";
 
@@ -55,6 +56,7 @@ console.log(`exchange simulator on ${simulator.url}`);
 
 // A usable offline app: development sign-in on (admin@ballast.local signs in as an administrator), a clearly-local
 // master key for stored secrets (never a real one), and the simulator allowed as a custom exchange / AI base URL.
+const vapid = await localVapidKeys(values.state);
 const LOCAL_VARS = {
   DEV_LOGIN: "true",
   ADMIN_EMAILS: "admin@ballast.local",
@@ -65,6 +67,10 @@ const LOCAL_VARS = {
   // News and Fear & Greed from the simulator's feeds (sim/news/), which carry a few demo headlines.
   NEWS_FEEDS: ["coindesk", "cointelegraph", "decrypt"].map((feed) => `${simulator.url}/news/${feed}.xml`).join(","),
   FEAR_GREED_URL: simulator.url,
+  // Notifications: Telegram's Bot API from the simulator (sim/notifications/), and a local Web Push key pair.
+  TELEGRAM_API_BASE_URL: simulator.url,
+  VAPID_PUBLIC_KEY: vapid.publicKey,
+  VAPID_PRIVATE_KEY: vapid.privateKey,
 };
 const localVars = Object.entries(LOCAL_VARS).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
 

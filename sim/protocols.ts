@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import { binanceRoutes } from "./binance/routes.ts";
 import { bybitRoutes } from "./bybit/routes.ts";
 import { newsRoutes } from "./news/routes.ts";
+import { notificationRoutes } from "./notifications/routes.ts";
 import { openAiRoutes } from "./openai/routes.ts";
 import type { SimState } from "./state.ts";
 
@@ -11,4 +12,4 @@ import type { SimState } from "./state.ts";
  */
 export type ProtocolModule = (state: SimState) => Hono;
 
-export const protocols: ProtocolModule[] = [binanceRoutes, bybitRoutes, openAiRoutes, newsRoutes];
+export const protocols: ProtocolModule[] = [binanceRoutes, bybitRoutes, openAiRoutes, newsRoutes, notificationRoutes];

@@ -8,6 +8,8 @@ declare global {
       SIM_URL: string;
       /** Base URL of the simulator running the demo price scenario (test/setup/simulator.ts). */
       DEMO_SIM_URL: string;
+      /** The test VAPID public key (vitest.config.ts), which GET /api/notifications hands to browsers. */
+      VAPID_PUBLIC_KEY: string;
     }
   }
 }

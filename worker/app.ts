@@ -26,6 +26,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { exchangeKeyRoutes } from "./routes/keys.ts";
 import { portfolioAlertRoutes } from "./routes/portfolio-alerts.ts";
 import { portfolioBacktestRoutes } from "./routes/portfolio-backtest.ts";
+import { notificationRoutes } from "./routes/notifications.ts";
 import { portfolioHoldingRoutes } from "./routes/portfolio-holdings.ts";
 import { portfolioOrderRoutes } from "./routes/portfolio-orders.ts";
 import { portfolioReplayRoutes } from "./routes/portfolio-replay.ts";
@@ -77,6 +78,7 @@ export function createApp(identity: Partial<IdentityDeps> = {}) {
   api.route("/", portfolioOrderRoutes);
   api.route("/", portfolioHoldingRoutes);
   api.route("/", portfolioAlertRoutes);
+  api.route("/", notificationRoutes);
   api.route("/", adminRoutes);
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

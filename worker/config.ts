@@ -70,6 +70,12 @@ const ConfigSchema = z
     FEAR_GREED_URL: z.union([z.url(), z.literal("")]).default("https://api.alternative.me"),
     // Per-request deadline of a feed read (body included); a slow feed is skipped until the next read.
     NEWS_TIMEOUT_MS: z.coerce.number().int().min(500).max(30_000).default(8_000),
+    // Notifications: the Bot API's origin (the simulator serves it locally) and the Web Push VAPID key pair
+    // (base64url: the 65-byte public point, the 32-byte private scalar); without both, Web Push is off.
+    TELEGRAM_API_BASE_URL: z.url().default("https://api.telegram.org"),
+    VAPID_PUBLIC_KEY: z.string().max(200).default(""),
+    VAPID_PRIVATE_KEY: z.string().max(200).default(""),
+    VAPID_SUBJECT: z.string().max(200).default("mailto:notifications@ballast.invalid"),
   })
   .transform((raw) => ({
     version: raw.APP_VERSION,
@@ -93,7 +99,17 @@ const ConfigSchema = z
     exchangeExtraHosts: raw.EXCHANGE_EXTRA_HOSTS,
     exchangeTimeoutMs: raw.EXCHANGE_TIMEOUT_MS,
     news: { feeds: raw.NEWS_FEEDS, fearGreedUrl: raw.FEAR_GREED_URL || null, timeoutMs: raw.NEWS_TIMEOUT_MS },
+    notifications: {
+      telegramBaseUrl: raw.TELEGRAM_API_BASE_URL.replace(/\/+$/, ""),
+      vapid: vapidKeys(raw.VAPID_PUBLIC_KEY, raw.VAPID_PRIVATE_KEY, raw.VAPID_SUBJECT),
+    },
   }));
+
+/** The VAPID pair, held in a closure (like the master key) so a logged Config never shows the private half. */
+function vapidKeys(publicKey: string, privateKey: string, subject: string) {
+  if (!publicKey || !privateKey) return null;
+  return { publicKey, subject, privateKey: () => privateKey };
+}
 
 export type Config = z.output<typeof ConfigSchema>;
 

@@ -43,6 +43,7 @@ export const SecretRotation = z
     exchangeKeys: z.number().int(),
     aiKeys: z.number().int(),
     totpSecrets: z.number().int(),
+    notificationChannels: z.number().int(),
     unreadable: z
       .number()
       .int()
@@ -54,7 +55,7 @@ export const SecretRotation = z
     skipped: z
       .array(
         z.object({
-          kind: z.enum(["exchange_key", "ai_key", "totp_secret"]),
+          kind: z.enum(["exchange_key", "ai_key", "totp_secret", "notification_channel"]),
           recordId: z.string(),
           userId: z.string(),
         }),
@@ -71,7 +72,10 @@ export const SecretRotation = z
 export const RotationQuery = z.object({
   cursor: z
     .string()
-    .regex(/^(exchange_keys|ai_keys|users):[\w-]{0,100}$/, "pass the cursor the previous call answered")
+    .regex(
+      /^(exchange_keys|ai_keys|users|notification_channels):[\w-]{0,100}$/,
+      "pass the cursor the previous call answered",
+    )
     .optional()
     .openapi({ param: { name: "cursor", in: "query" }, description: "From the previous call; omit to start a pass" }),
 });

@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { DELIVERY_STATUSES, NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS } from "../../shared/api/notifications.ts";
 import { ORDER_STATUSES } from "../../shared/api/portfolio-orders.ts";
 import { RUN_STATUSES, RUN_STEPS, RUN_TRIGGERS } from "../../shared/api/portfolio-runs.ts";
 import { REASONING_EFFORTS, STATUS_REASON_CODES } from "../../shared/api/portfolios.ts";
@@ -163,6 +164,61 @@ export const aiKeyShares = sqliteTable(
   (table) => [
     uniqueIndex("ai_key_shares_key_user").on(table.aiKeyId, table.userId),
     index("ai_key_shares_user_idx").on(table.userId),
+  ],
+);
+
+/**
+ * A user's notification channels, one per kind (worker/notifications/). The secret parts (webhook secret, bot token
+ * and its webhook secret token, push subscription keys) are sealed like exchange keys; `target` holds what may be
+ * shown (the URL, the chat id, the push service's host).
+ */
+export const notificationChannels = sqliteTable(
+  "notification_channels",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    channel: text("channel", { enum: NOTIFICATION_CHANNELS }).notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull(),
+    // JSON array of NotificationEvent.
+    events: text("events").notNull(),
+    target: text("target").notNull(),
+    sealed: text("sealed").notNull(),
+    keyVersion: integer("key_version").notNull(),
+    secretLast4: text("secret_last4").notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [uniqueIndex("notification_channels_user_channel").on(table.userId, table.channel)],
+);
+
+/**
+ * The notification outbox: one row per (event, channel), inserted where the event happens (never blocking it) and
+ * delivered by the cron with exponential backoff. The key makes enqueueing and delivery idempotent.
+ */
+export const notificationOutbox = sqliteTable(
+  "notification_outbox",
+  {
+    eventKey: text("event_key").notNull(),
+    channel: text("channel", { enum: NOTIFICATION_CHANNELS }).notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: text("type", { enum: NOTIFICATION_EVENTS }).notNull(),
+    // JSON NotificationParams.
+    params: text("params").notNull(),
+    status: text("status", { enum: DELIVERY_STATUSES }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.eventKey, table.channel] }),
+    index("notification_outbox_due_idx").on(table.status, table.nextAttemptAt),
+    index("notification_outbox_user_created_idx").on(table.userId, table.createdAt),
   ],
 );
 

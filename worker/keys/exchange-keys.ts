@@ -4,6 +4,8 @@ import { insertWithinCap } from "../db/capped-insert.ts";
 import type { Database } from "../db/client.ts";
 import { exchangeKeys } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
+import { createLogger } from "../http/logger.ts";
+import { enqueueNotification } from "../notifications/outbox.ts";
 import { checkedBaseUrls } from "./custom-base-url.ts";
 import { storedBaseUrls } from "./exchange-credentials.ts";
 import type { ExchangeKeyCheck, ExchangeKeyPermissions, ExchangeKeyVerifier } from "./exchange-key-verifier.ts";
@@ -71,7 +73,28 @@ export async function addExchangeKey(
   };
   if (!(await insertWithinCap(services.db, exchangeKeys, values, ownKeys, MAX_EXCHANGE_KEYS_PER_USER)))
     throw tooManyKeys();
+  await notifyIfUnverified(
+    services,
+    { id, userId, venue: input.venue, label: input.label },
+    verification.permissions ? null : verification.note,
+  );
   return toExchangeKeyView(await findOwnedKey(services.db, userId, id), verification.note);
+}
+
+/** A key the venue could not confirm never trades: its owner hears so (enqueueing never fails the save). */
+async function notifyIfUnverified(
+  services: ExchangeKeyServices,
+  key: Pick<ExchangeKeyRow, "id" | "userId" | "venue" | "label">,
+  note: string | null,
+): Promise<void> {
+  if (!note) return;
+  const event = {
+    userId: key.userId,
+    type: "key_unverified" as const,
+    key: `${key.id}:${services.now.getTime()}`,
+    params: { keyId: key.id, label: key.label, venue: key.venue, reason: note },
+  };
+  await enqueueNotification(services.db.$client, event, services.now, createLogger("warn"));
 }
 
 function tooManyKeys(): ApiError {
@@ -113,6 +136,7 @@ export async function replaceExchangeKey(
     .where(and(eq(exchangeKeys.id, keyId), eq(exchangeKeys.userId, userId)))
     .returning();
   if (!row) throw notFound();
+  await notifyIfUnverified(services, row, verification.permissions ? null : verification.note);
   return toExchangeKeyView(row, verification.note);
 }
 

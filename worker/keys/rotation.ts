@@ -1,6 +1,6 @@
 import { and, type Column, eq, gt, inArray, isNotNull, lte, ne, notInArray, or, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { aiKeys, exchangeKeys, users } from "../db/schema.ts";
+import { aiKeys, exchangeKeys, notificationChannels, users } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
 import type { Keyring } from "./keyring.ts";
 import {
@@ -15,6 +15,7 @@ export type RotationReport = {
   exchangeKeys: number;
   aiKeys: number;
   totpSecrets: number;
+  notificationChannels: number;
   /**
    * Records no configured master opens: sealed with a version that is not configured, or passed over by this
    * rotation because they failed to decrypt (damaged, or sealed under a master configured wrongly).
@@ -34,8 +35,8 @@ type SealedRecord = { binding: SecretBinding; secret: SealedSecret };
 
 /** One table of sealed secrets, walked in id order. */
 type SecretStore = {
-  name: "exchange_keys" | "ai_keys" | "users";
-  counter: "exchangeKeys" | "aiKeys" | "totpSecrets";
+  name: "exchange_keys" | "ai_keys" | "users" | "notification_channels";
+  counter: "exchangeKeys" | "aiKeys" | "totpSecrets" | "notificationChannels";
   /** Up to `limit` records after `after` (by id) sealed with one of `versions`. */
   sealedWith(db: Database, versions: number[], after: string, limit: number): Promise<SealedRecord[]>;
   /** Writes the new sealing unless a concurrent save changed the record since it was read (that save wins). */
@@ -119,6 +120,33 @@ const STORES: SecretStore[] = [
     count: (db, where) =>
       db.$count(users, and(isNotNull(users.totpSecretSealed), where(users.totpKeyVersion, users.id))),
   },
+  {
+    name: "notification_channels",
+    counter: "notificationChannels",
+    async sealedWith(db, versions, after, limit) {
+      const t = notificationChannels;
+      const rows = await db
+        .select({ id: t.id, userId: t.userId, sealed: t.sealed, keyVersion: t.keyVersion })
+        .from(t)
+        .where(and(inArray(t.keyVersion, versions), gt(t.id, after)))
+        .orderBy(t.id)
+        .limit(limit)
+        .all();
+      return rows.map((row) => ({
+        binding: { userId: row.userId, kind: "notification_channel", recordId: row.id },
+        secret: { sealed: row.sealed, keyVersion: row.keyVersion },
+      }));
+    },
+    save: (db, { binding, secret }, resealed) =>
+      db
+        .update(notificationChannels)
+        .set(resealed)
+        .where(
+          and(eq(notificationChannels.id, binding.recordId), eq(notificationChannels.keyVersion, secret.keyVersion)),
+        ),
+    count: (db, where) =>
+      db.$count(notificationChannels, where(notificationChannels.keyVersion, notificationChannels.id)),
+  },
 ];
 
 /** How far a rotation got: the store it is in and the last id it passed there. */
@@ -132,7 +160,7 @@ type Position = { store: number; after: string };
  */
 export async function rotateSecrets(db: Database, keyring: Keyring, cursor?: string): Promise<RotationReport> {
   const older = keyring.versions.filter((version) => version !== keyring.currentVersion);
-  const counters = { exchangeKeys: 0, aiKeys: 0, totpSecrets: 0 };
+  const counters = { exchangeKeys: 0, aiKeys: 0, totpSecrets: 0, notificationChannels: 0 };
   const skipped: SecretBinding[] = [];
   let position = parseCursor(cursor);
   let budget = BATCH;

@@ -5,7 +5,7 @@ import type { Keyring } from "./keyring.ts";
 /** What a ciphertext is bound to: moving it to another user, kind or record makes decryption fail. */
 export type SecretBinding = {
   userId: string;
-  kind: "exchange_key" | "ai_key" | "totp_secret";
+  kind: "exchange_key" | "ai_key" | "totp_secret" | "notification_channel";
   recordId: string;
 };
 

@@ -14,6 +14,8 @@ const PUBLIC = new Set([
   "post /api/auth/google",
   "post /api/auth/dev",
   "post /api/auth/logout",
+  // Telegram's webhook: no session, proved by its secret token instead (test/worker/notifications).
+  "post /api/telegram/webhook",
 ]);
 
 describe("every resource is owned", () => {

@@ -1,6 +1,7 @@
 import { version } from "$app/env";
 import { assets, immutable } from "$app/manifest";
 import { self as sw } from "$app/service-worker";
+import { handlePushEvents } from "../lib/notifications/push-events.ts";
 
 /**
  * Makes Ballast installable and lets it open without a network: the app shell (the built scripts and styles, the
@@ -49,6 +50,9 @@ sw.addEventListener("fetch", (event) => {
   }
   if (CACHED.has(url.pathname)) event.respondWith(fromCache(url.pathname).catch(() => fetch(request)));
 });
+
+// Web Push notifications (the Notifications page subscribes this browser): shown, and a click opens their page.
+handlePushEvents(sw);
 
 async function fromCache(path: string): Promise<Response> {
   const cache = await caches.open(CACHE);

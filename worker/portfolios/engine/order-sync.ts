@@ -35,6 +35,7 @@ import { gatewayMarket, portfolioSymbols } from "../validation.ts";
 import { type Brokers, brokers } from "./broker.ts";
 import type { EngineServices } from "./engine-services.ts";
 import { type RiskWatchOutcome, watchRisk } from "./risk-watch.ts";
+import { fillStatements } from "./notifications.ts";
 
 /**
  * Keeping Ballast's records in step with the exchange: order statuses from the broker that placed them, every trade
@@ -338,7 +339,11 @@ export async function recordTrades(context: SyncContext, orders: TrackedOrder[],
     }
   }
   if (fills.length > 0)
-    saves.push(...insertFillStatements(d1, fills), portfolioUpdate(d1, row.id, { ledger: JSON.stringify(ledger) }));
+    saves.push(
+      ...insertFillStatements(d1, fills),
+      portfolioUpdate(d1, row.id, { ledger: JSON.stringify(ledger) }),
+      ...fillStatements(d1, row, orders, fills, services.now()),
+    );
 }
 
 type FillInsert = typeof portfolioFills.$inferInsert;

@@ -2,9 +2,11 @@ import { and, eq } from "drizzle-orm";
 import type { StatusReasonCode } from "../../../shared/api/portfolios.ts";
 import { saveAll } from "../../db/rows.ts";
 import { portfolios } from "../../db/schema.ts";
+import { enqueueNotification } from "../../notifications/outbox.ts";
 import type { PortfolioRow } from "../store.ts";
 import { brokers } from "./broker.ts";
 import type { EngineServices } from "./engine-services.ts";
+import { portfolioPausedEvent } from "./notifications.ts";
 import { cancelLeftovers, liveOrdersOf, type Saves } from "./order-sync.ts";
 
 /**
@@ -29,6 +31,7 @@ export async function pausePortfolio(services: EngineServices, row: PortfolioRow
     .where(and(eq(portfolios.id, row.id), eq(portfolios.status, "active")))
     .returning();
   if (!paused) return;
+  await enqueueNotification(services.db.$client, portfolioPausedEvent(paused, reason, now), now, services.log);
   const saves: Saves = [];
   try {
     await cancelLeftovers(

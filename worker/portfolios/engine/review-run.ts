@@ -60,6 +60,7 @@ import { buildDecisionInput, PREVIOUS_RUNS } from "./decision-input-builder.ts";
 import { decideReview } from "./decision-source.ts";
 import type { EngineServices } from "./engine-services.ts";
 import { bookedFundingStatement, fundingInsertStatements, fundingSince, readBookedFunding } from "./funding.ts";
+import { approvalWaitingStatement } from "./notifications.ts";
 import {
   cancelLeftovers,
   protectFilledEntries,
@@ -236,8 +237,11 @@ async function save(journal: Journal, { next, saves }: StepResult): Promise<void
   const d1 = services.db.$client;
   const nextReads = next === "done" || next === "approval" ? [] : (STEPS[next].reads?.(journal) ?? []);
   const controls = services.controlCount();
+  // Waiting for the owner: the notification is queued in the same batch, so it exists exactly when the wait does.
+  const notify = next === "approval" ? [approvalWaitingStatement(d1, row, run.id, services.now())] : [];
   const results = await d1.batch([
     ...saves,
+    ...notify,
     runUpdate(d1, run.id, {
       step: next,
       // "record" has already marked the run completed with its result, in the same batch.
@@ -248,8 +252,9 @@ async function save(journal: Journal, { next, saves }: StepResult): Promise<void
     portfolioVersionStatement(d1, row.id),
     ...nextReads,
   ]);
-  if (nextReads.length) journal.prefetched = { step: next, controls, results: results.slice(saves.length + 2) };
-  const raw = firstRaw(results[saves.length + 1]);
+  const base = saves.length + notify.length;
+  if (nextReads.length) journal.prefetched = { step: next, controls, results: results.slice(base + 2) };
+  const raw = firstRaw(results[base + 1]);
   if (!raw) return;
   const version = readPortfolioVersion(raw);
   // The ledger is the object's own (its trades and snapshots write it): taken as saved. Anything else changed only

@@ -6705,6 +6705,502 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your notification channels (secrets masked) and the server's VAPID public key */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Channels */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationSettings"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set up or replace a channel: a signed webhook, a Telegram bot and chat, or this browser's Web Push
+         * @description Secrets (webhook secret, bot token, push keys) are stored encrypted and never shown again. A Telegram channel registers the app's /api/telegram/webhook with the bot (400 `channel_rejected` when Telegram refuses the token). URLs follow the AI base URL host policy (400 `validation_failed`). Needs a recent 2FA confirmation when 2FA is on.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SetNotificationChannel"];
+                };
+            };
+            responses: {
+                /** @description The channel */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationChannel"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/channels/{channel}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a channel and its secrets */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: components["schemas"]["NotificationChannelKind"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Deleted"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Turn a channel on or off, or choose its events */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: components["schemas"]["NotificationChannelKind"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateNotificationChannel"];
+                };
+            };
+            responses: {
+                /** @description The channel */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationChannel"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/notifications/channels/{channel}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test message on a channel now; answers whether the far side accepted it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: components["schemas"]["NotificationChannelKind"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description What happened */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationTestResult"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your 50 latest notification deliveries: sent, retrying (with the next try) and failed (with the error) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deliveries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationDeliveryList"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate_limited), see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/telegram/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Telegram's webhook: approve/reject button presses from notification messages
+         * @description Called by Telegram with `X-Telegram-Bot-Api-Secret-Token` (401 when missing or wrong). A button whose data the channel did not sign is 403. The outcome is shown to the user with answerCallbackQuery.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "x-telegram-bot-api-secret-token"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TelegramUpdate"];
+                };
+            };
+            responses: {
+                /** @description Taken */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TelegramWebhookAnswer"];
+                    };
+                };
+                /** @description Invalid request (validation_failed) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (unauthorized) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (forbidden) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users": {
         parameters: {
             query?: never;
@@ -8857,6 +9353,129 @@ export interface components {
          * @enum {string}
          */
         PortfolioAlertCode: "stop_beyond_liquidation" | "stop_near_liquidation";
+        NotificationSettings: {
+            channels: components["schemas"]["NotificationChannel"][];
+            /** @description The server's VAPID public key (applicationServerKey), null when Web Push is off */
+            vapidPublicKey: string | null;
+        };
+        NotificationChannel: {
+            channel: components["schemas"]["NotificationChannelKind"];
+            enabled: boolean;
+            events: components["schemas"]["NotificationEvent"][];
+            /** @description Where messages go, without secrets: the webhook URL, the Telegram chat id, or the push service's host */
+            target: string;
+            /**
+             * @description Only the last 4 characters of the channel's secret
+             * @example ••••7f3a
+             */
+            secret: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @enum {string} */
+        NotificationChannelKind: "webhook" | "telegram" | "push";
+        /** @enum {string} */
+        NotificationEvent: "approval_waiting" | "order_filled" | "stop_loss_hit" | "portfolio_paused" | "key_unverified" | "daily_summary";
+        SetNotificationChannel: components["schemas"]["WebhookChannelInput"] | components["schemas"]["TelegramChannelInput"] | components["schemas"]["PushChannelInput"];
+        WebhookChannelInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            channel: "webhook";
+            enabled: boolean;
+            /** @description The events this channel receives */
+            events: components["schemas"]["NotificationEvent"][];
+            /**
+             * Format: uri
+             * @description https URL that receives a signed POST per event
+             */
+            url: string;
+            /** @description Shared secret for the `Ballast-Signature` HMAC-SHA256 header; stored encrypted, never shown again */
+            secret: string;
+        };
+        TelegramChannelInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            channel: "telegram";
+            enabled: boolean;
+            /** @description The events this channel receives */
+            events: components["schemas"]["NotificationEvent"][];
+            /** @description Your bot's token from @BotFather; stored encrypted, never shown again */
+            botToken: string;
+            /** @description The chat the bot writes to */
+            chatId: string;
+        };
+        /** @description A browser's PushSubscription (its toJSON()) */
+        PushChannelInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            channel: "push";
+            enabled: boolean;
+            /** @description The events this channel receives */
+            events: components["schemas"]["NotificationEvent"][];
+            subscription: {
+                /** Format: uri */
+                endpoint: string;
+                keys: {
+                    p256dh: string;
+                    auth: string;
+                };
+            };
+        };
+        UpdateNotificationChannel: {
+            enabled?: boolean;
+            /** @description The events this channel receives */
+            events?: components["schemas"]["NotificationEvent"][];
+        };
+        NotificationTestResult: {
+            delivered: boolean;
+            /** @description Why the channel did not accept the test message */
+            error: string | null;
+        };
+        NotificationDeliveryList: {
+            deliveries: components["schemas"]["NotificationDelivery"][];
+        };
+        NotificationDelivery: {
+            event: components["schemas"]["NotificationEvent"];
+            channel: components["schemas"]["NotificationChannelKind"];
+            status: components["schemas"]["NotificationDeliveryStatus"];
+            attempts: number;
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+            lastError: string | null;
+            params: {
+                [key: string]: string | number | boolean | null;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            sentAt: string | null;
+        };
+        /** @enum {string} */
+        NotificationDeliveryStatus: "pending" | "sent" | "failed";
+        TelegramWebhookAnswer: {
+            /** @enum {boolean} */
+            ok: true;
+        };
+        TelegramUpdate: {
+            update_id: number;
+            callback_query?: {
+                id: string;
+                data?: string;
+                message?: {
+                    chat: {
+                        id: number;
+                    };
+                };
+            };
+        };
         AdminUserPage: {
             items: components["schemas"]["AdminUser"][];
             total: number;
@@ -8882,12 +9501,13 @@ export interface components {
             exchangeKeys: number;
             aiKeys: number;
             totpSecrets: number;
+            notificationChannels: number;
             /** @description Records no configured master opens: sealed with a version not configured, or passed over by this rotation because they failed to decrypt (damaged, or a wrong master). Their owners must enter those keys again. */
             unreadable: number;
             /** @description The records this call could not decrypt and passed over (ids only) */
             skipped: {
                 /** @enum {string} */
-                kind: "exchange_key" | "ai_key" | "totp_secret";
+                kind: "exchange_key" | "ai_key" | "totp_secret" | "notification_channel";
                 recordId: string;
                 userId: string;
             }[];

@@ -1,0 +1,199 @@
+import { env } from "cloudflare:workers";
+import Big from "big.js";
+import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../../worker/db/client.ts";
+import { createLogger } from "../../../worker/http/logger.ts";
+import { enqueueDailySummaries } from "../../../worker/notifications/daily-summary.ts";
+import { dumpAccount, holdPrice } from "../accounts/support.ts";
+import {
+  cronTick,
+  eventually,
+  futuresAction,
+  futuresPlan,
+  newPortfolio,
+  OPENAI,
+  scriptedTrader,
+  settleVenue,
+  spotBuy,
+  spotPlan,
+} from "../engine/support.ts";
+import { Caller, signIn, testApp, userId } from "../identity/support.ts";
+import { futuresPortfolio, settledRun, spotPortfolio, startSettled } from "../portfolios/support.ts";
+import { deliverAt, outboxOf, simBot, simHook } from "./support.ts";
+
+type Order = { id: string; status: string };
+
+async function telegramChannel(user: Caller, events: string[]) {
+  const bot = await simBot();
+  const saved = await user.put("/api/notifications/channels", {
+    channel: "telegram",
+    enabled: true,
+    events,
+    botToken: bot.token,
+    chatId: "777",
+  });
+  if (saved.status !== 200) throw new Error(`telegram not saved: ${saved.text}`);
+  return bot;
+}
+
+/** Telegram's side of a button press: the update the simulator built, posted to the app's webhook route. */
+function postUpdate(user: Caller, update: unknown, secretToken: string | null) {
+  const anonymous = new Caller(user.app);
+  return anonymous.post("/api/telegram/webhook", update, {
+    origin: null,
+    headers: secretToken === null ? {} : { "x-telegram-bot-api-secret-token": secretToken },
+  });
+}
+
+describe("notifications from the engine", () => {
+  it("asks for approval on Telegram; only the signed button of the owner's chat approves, through the approval service", async () => {
+    await holdPrice("binance", "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    const bot = await telegramChannel(t.user, ["approval_waiting", "order_filled", "portfolio_paused"]);
+    // A second channel whose receiver is down: its failures must not touch the review.
+    const hook = await simHook("whsec-0123456789abcdef-test", 20);
+    await t.user.put("/api/notifications/channels", {
+      channel: "webhook",
+      enabled: true,
+      events: ["approval_waiting"],
+      url: hook.url,
+      secret: "whsec-0123456789abcdef-test",
+    });
+    const id = await newPortfolio(
+      t.user,
+      spotPortfolio(t.keyId, {
+        tokens: [{ token: "ETH", minAllocation: 0 }],
+        decisionSource: OPENAI,
+        executionMode: "manual_approval",
+      }),
+    );
+    await t.decide(spotPlan([spotBuy("ETHUSDT", "0.5", "2500")]));
+    const { run } = await startSettled(t.user, id);
+    expect(run).toMatchObject({ status: "awaiting_approval" });
+    const owner = await userId(t.user);
+    expect((await outboxOf(owner)).map((r) => [r.type, r.channel, r.status])).toEqual([
+      ["approval_waiting", "telegram", "pending"],
+      ["approval_waiting", "webhook", "pending"],
+    ]);
+
+    const tally = await deliverAt(new Date(Date.now() + 1_000));
+    expect(tally.sent).toBeGreaterThanOrEqual(1);
+    const byChannel = Object.fromEntries((await outboxOf(owner)).map((r) => [r.channel, r]));
+    expect(byChannel.telegram).toMatchObject({ status: "sent", attempts: 1 });
+    expect(byChannel.webhook).toMatchObject({ status: "pending", attempts: 1 });
+    expect(byChannel.webhook?.last_error).toContain("answered 500");
+    expect((await settledRun(t.user, id, run.id)).status).toBe("awaiting_approval");
+
+    const [message] = (await bot.record()).messages;
+    expect(message?.text).toContain("waiting for approval");
+    expect(message?.reply_markup?.inline_keyboard[0]?.map((b) => b.text)).toEqual(["✅ Approve", "❌ Reject"]);
+    const press = await (
+      await fetch(`${env.SIM_URL}/control/telegram/press`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ token: bot.token, button: 0, post: false }),
+      })
+    ).json<{ update: { callback_query: { data: string } }; secretToken: string }>();
+
+    // Not from Telegram: no or a wrong secret token.
+    expect((await postUpdate(t.user, press.update, null)).status).toBe(401);
+    const wrongToken = press.secretToken.replace(/_.*/, "_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    expect((await postUpdate(t.user, press.update, wrongToken)).status).toBe(401);
+    // From Telegram, but a button nobody signed: "reject" turned into "approve" by hand, another run, another MAC.
+    const data = press.update.callback_query.data;
+    for (const forged of [`r${data.slice(1)}`, data.replace(run.id, crypto.randomUUID()), `${data.slice(0, -4)}0000`]) {
+      const update = { ...press.update, callback_query: { ...press.update.callback_query, data: forged } };
+      const refused = await postUpdate(t.user, update, press.secretToken);
+      expect(refused.status, forged).toBe(403);
+    }
+    expect((await settledRun(t.user, id, run.id)).status).toBe("awaiting_approval");
+
+    const pressed = await postUpdate(t.user, press.update, press.secretToken);
+    expect(pressed.status, pressed.text).toBe(200);
+    const done = await settledRun(t.user, id, run.id);
+    expect(done.status).toBe("completed");
+    expect((done.orders as unknown as Order[])[0]).toMatchObject({ status: "filled" });
+    expect((await bot.record()).answers.at(-1)?.text).toBe("Approved 1 order(s).");
+    // The fill is an event of its own.
+    await eventually(
+      async () => ((await outboxOf(owner)).some((r) => r.type === "order_filled") ? true : undefined),
+      "the order_filled event",
+    );
+    // A second press finds nothing waiting and says so.
+    expect((await postUpdate(t.user, press.update, press.secretToken)).status).toBe(200);
+    expect((await bot.record()).answers.at(-1)?.text).toBe("This review is no longer waiting for approval.");
+
+    // Deleting the key pauses the portfolio: the owner hears why.
+    expect((await t.user.delete(`/api/keys/exchange/${t.keyId}`)).status).toBe(200);
+    const paused = (await outboxOf(owner)).find((r) => r.type === "portfolio_paused");
+    expect(JSON.parse(paused?.params ?? "{}")).toMatchObject({ portfolioId: id, reason: expect.any(String) });
+  });
+
+  it("tells the owner when the venue's stop-loss closes a futures position", async () => {
+    await holdPrice("binance", "linear", "DOGEUSDT", "0.2");
+    const t = await scriptedTrader("binance", { spot: {}, futuresWallet: "10000" });
+    await telegramChannel(t.user, ["stop_loss_hit"]);
+    await t.decide(
+      futuresPlan([
+        futuresAction({
+          symbol: "DOGEUSDT",
+          action: "OPEN",
+          side: "LONG",
+          quantity: "1000",
+          leverage: 2,
+          stopLoss: "0.196",
+        }),
+      ]),
+    );
+    const id = await newPortfolio(
+      t.user,
+      futuresPortfolio(t.keyId, { decisionSource: OPENAI, tokens: [{ token: "DOGE", minAllocation: 0 }] }),
+    );
+    const { run } = await startSettled(t.user, id);
+    expect((run.orders as unknown as { stopsStatus: string }[])[0]).toMatchObject({ stopsStatus: "placed" });
+    await holdPrice("binance", "linear", "DOGEUSDT", "0.19");
+    await settleVenue("binance");
+    await eventually(
+      async () => ((await dumpAccount(t.account.apiKey)).positions.some((p) => Big(p.size).gt(0)) ? undefined : true),
+      "the venue's stop-loss to close the position",
+    );
+    await cronTick(Date.UTC(2026, 11, 1, 12, 3, 0));
+    const owner = await userId(t.user);
+    const hit = (await outboxOf(owner)).find((r) => r.type === "stop_loss_hit");
+    expect(JSON.parse(hit?.params ?? "{}")).toMatchObject({ portfolioId: id, symbol: "DOGEUSDT", quantity: "1000" });
+  });
+
+  it("queues one daily summary per user and day, however many ticks run", async () => {
+    const t = await scriptedTrader("bybit");
+    await telegramChannel(t.user, ["daily_summary"]);
+    const owner = await userId(t.user);
+    const db = openDatabase(env.DB);
+    const log = createLogger("error");
+    const day = Date.UTC(2031, 0, 5);
+    await enqueueDailySummaries(db, log, new Date(day + 7 * 3_600_000));
+    expect((await outboxOf(owner)).filter((r) => r.type === "daily_summary")).toEqual([]);
+    await enqueueDailySummaries(db, log, new Date(day + 8 * 3_600_000));
+    await enqueueDailySummaries(db, log, new Date(day + 9 * 3_600_000));
+    const summaries = (await outboxOf(owner)).filter((r) => r.type === "daily_summary");
+    expect(summaries.map((r) => [r.event_key, r.channel])).toEqual([[`daily_summary:2031-01-05:${owner}`, "telegram"]]);
+    expect(JSON.parse(summaries[0]?.params ?? "{}")).toMatchObject({ date: "2031-01-05", active: 0, paused: 0 });
+  });
+
+  it("tells the owner an exchange key was saved unverified (it will not trade)", async () => {
+    const unavailable = async () => ({ outcome: "unavailable" as const, reason: "The exchange did not answer." });
+    const user = await signIn(testApp({ verifyExchangeKey: unavailable }));
+    await telegramChannel(user, ["key_unverified"]);
+    const key = {
+      venue: "binance",
+      environment: "testnet",
+      label: "Main",
+      apiKey: `api-key-${crypto.randomUUID()}`,
+      apiSecret: `api-secret-${crypto.randomUUID()}`,
+    };
+    const saved = await user.post("/api/keys/exchange", key);
+    expect(saved.body).toMatchObject({ status: "unverified" });
+    const [event] = (await outboxOf(await userId(user))).filter((r) => r.type === "key_unverified");
+    expect(JSON.parse(event?.params ?? "{}")).toMatchObject({ keyId: saved.body.id, label: "Main", venue: "binance" });
+    expect(event?.params).not.toContain(key.apiSecret);
+  });
+});
