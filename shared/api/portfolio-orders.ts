@@ -1,3 +1,4 @@
+import { EngineMessage } from "./engine-messages.ts";
 import { DecimalString, MarketType, OrderSide, OrderType, PositionSide, Venue } from "./exchanges.ts";
 import * as z from "./zod.ts";
 
@@ -57,6 +58,9 @@ export const PortfolioOrder = z
     stopsError: z.string().nullable(),
     status: PortfolioOrderStatus,
     reason: z.string().nullable().openapi({ description: "Why it was refused, failed or canceled" }),
+    reasonMessage: EngineMessage.nullable().openapi({
+      description: "`reason` as a code with parameters; null for orders written before codes",
+    }),
     exchangeOrderId: z.string().nullable(),
     filledQuantity: DecimalString,
     averagePrice: DecimalString.nullable(),

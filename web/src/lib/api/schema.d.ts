@@ -7386,6 +7386,7 @@ export interface components {
             /** @description Why it was paused (or stopped by Ballast) */
             statusReason: string | null;
             statusReasonCode: components["schemas"]["StatusReasonCode"];
+            statusReasonMessage: components["schemas"]["EngineMessage"];
             /** @description Every order this portfolio places has a client order id starting with this */
             clientOrderIdPrefix: string;
             /** @description Equity in the cash token when last started (decimal string) */
@@ -7502,6 +7503,865 @@ export interface components {
          * @enum {string|null}
          */
         StatusReasonCode: "kill_switch" | "failed_reviews" | "loss_limit" | "stablecoin_depeg" | "key_unavailable" | "owner_disabled" | null;
+        /** @description `statusReason` as a code with parameters; null when set before codes */
+        EngineMessage: components["schemas"]["EngineMessage_order_leftover_canceled"] | components["schemas"]["EngineMessage_order_canceled_paused"] | components["schemas"]["EngineMessage_order_canceled_stop"] | components["schemas"]["EngineMessage_order_canceled_not_running"] | components["schemas"]["EngineMessage_order_canceled_by_owner"] | components["schemas"]["EngineMessage_order_not_placed_stop"] | components["schemas"]["EngineMessage_order_not_sent_stopped"] | components["schemas"]["EngineMessage_order_not_sent_rate_limit"] | components["schemas"]["EngineMessage_order_not_sent_venue"] | components["schemas"]["EngineMessage_order_not_sent_drift"] | components["schemas"]["EngineMessage_order_leverage_not_set"] | components["schemas"]["EngineMessage_order_venue_failed"] | components["schemas"]["EngineMessage_order_venue_rejected"] | components["schemas"]["EngineMessage_order_unknown_outcome"] | components["schemas"]["EngineMessage_order_never_confirmed"] | components["schemas"]["EngineMessage_order_awaiting_confirmation"] | components["schemas"]["EngineMessage_order_gone_from_venue"] | components["schemas"]["EngineMessage_order_rejected_by_owner"] | components["schemas"]["EngineMessage_order_approved_by_owner"] | components["schemas"]["EngineMessage_order_approved_edited"] | components["schemas"]["EngineMessage_order_approval_expired"] | components["schemas"]["EngineMessage_order_above_max_allocation"] | components["schemas"]["EngineMessage_guard_bad_number"] | components["schemas"]["EngineMessage_guard_price_out_of_band"] | components["schemas"]["EngineMessage_guard_unknown_pair"] | components["schemas"]["EngineMessage_guard_bad_quantity_asset"] | components["schemas"]["EngineMessage_guard_bad_drift"] | components["schemas"]["EngineMessage_guard_price_drift"] | components["schemas"]["EngineMessage_guard_asset_not_held"] | components["schemas"]["EngineMessage_guard_insufficient_balance"] | components["schemas"]["EngineMessage_guard_order_cap"] | components["schemas"]["EngineMessage_guard_below_floor"] | components["schemas"]["EngineMessage_guard_unknown_symbol"] | components["schemas"]["EngineMessage_guard_no_position_to_protect"] | components["schemas"]["EngineMessage_guard_position_exists"] | components["schemas"]["EngineMessage_guard_opposite_position"] | components["schemas"]["EngineMessage_guard_no_position"] | components["schemas"]["EngineMessage_guard_leverage_cap"] | components["schemas"]["EngineMessage_guard_exposure_cap"] | components["schemas"]["EngineMessage_guard_insufficient_margin"] | components["schemas"]["EngineMessage_guard_stop_required"] | components["schemas"]["EngineMessage_guard_bad_size"] | components["schemas"]["EngineMessage_guard_stop_side"] | components["schemas"]["EngineMessage_guard_stop_distance"] | components["schemas"]["EngineMessage_guard_take_profit_side"] | components["schemas"]["EngineMessage_filter_price_not_positive"] | components["schemas"]["EngineMessage_filter_min_qty"] | components["schemas"]["EngineMessage_filter_max_qty"] | components["schemas"]["EngineMessage_filter_min_notional"] | components["schemas"]["EngineMessage_filter_min_notional_unaffordable"] | components["schemas"]["EngineMessage_run_portfolio_gone"] | components["schemas"]["EngineMessage_run_approval_expired"] | components["schemas"]["EngineMessage_run_stopped_midway"] | components["schemas"]["EngineMessage_run_rate_limited"] | components["schemas"]["EngineMessage_run_failed"] | components["schemas"]["EngineMessage_run_no_master_key"] | components["schemas"]["EngineMessage_run_no_ai_key"] | components["schemas"]["EngineMessage_key_deleted"] | components["schemas"]["EngineMessage_key_replaced"] | components["schemas"]["EngineMessage_key_unverified"] | components["schemas"]["EngineMessage_key_unreadable"] | components["schemas"]["EngineMessage_owner_disabled"] | components["schemas"]["EngineMessage_kill_switch"] | components["schemas"]["EngineMessage_loss_drawdown"] | components["schemas"]["EngineMessage_loss_daily"] | components["schemas"]["EngineMessage_failed_reviews"] | components["schemas"]["EngineMessage_stablecoin_depeg"] | components["schemas"]["EngineMessage_note_paper_account_opened"] | components["schemas"]["EngineMessage_note_stray_canceled"] | components["schemas"]["EngineMessage_note_stops_pending"] | components["schemas"]["EngineMessage_note_stops_not_removed"] | components["schemas"]["EngineMessage_note_stops_moved"] | components["schemas"]["EngineMessage_note_stops_not_moved"] | components["schemas"]["EngineMessage_note_margin_mode_kept"] | components["schemas"]["EngineMessage_note_position_mode_set"] | components["schemas"]["EngineMessage_note_position_mode_kept"] | components["schemas"]["EngineMessage_note_builtin_decided"] | components["schemas"]["EngineMessage_note_read_failed"] | components["schemas"]["EngineMessage_note_spot_outflow"] | components["schemas"]["EngineMessage_note_futures_outflow"] | components["schemas"]["EngineMessage_note_peg_unread"] | components["schemas"]["EngineMessage_note_funding"] | components["schemas"]["EngineMessage_fallback_share_revoked"] | components["schemas"]["EngineMessage_fallback_no_ai_key"] | components["schemas"]["EngineMessage_fallback_spend_cap"] | components["schemas"]["EngineMessage_fallback_share_budget"] | components["schemas"]["EngineMessage_fallback_base_url"] | components["schemas"]["EngineMessage_fallback_ai_failed"] | components["schemas"]["EngineMessage_builtin_spot_no_value"] | components["schemas"]["EngineMessage_builtin_spot_hold"] | components["schemas"]["EngineMessage_builtin_spot_rebalance"] | components["schemas"]["EngineMessage_builtin_spot_targets_over"] | components["schemas"]["EngineMessage_builtin_spot_allocation"] | components["schemas"]["EngineMessage_builtin_spot_no_route"] | components["schemas"]["EngineMessage_builtin_futures_actions"] | components["schemas"]["EngineMessage_builtin_futures_hold"] | components["schemas"]["EngineMessage_builtin_futures_no_data"] | components["schemas"]["EngineMessage_builtin_futures_trend"] | components["schemas"]["EngineMessage_builtin_futures_below_minimum"] | null;
+        EngineMessage_order_leftover_canceled: {
+            /** @enum {string} */
+            code: "order_leftover_canceled";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_canceled_paused: {
+            /** @enum {string} */
+            code: "order_canceled_paused";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_canceled_stop: {
+            /** @enum {string} */
+            code: "order_canceled_stop";
+            params: {
+                /** @enum {string} */
+                stopKind: "stopped" | "killed" | "deleted";
+            };
+        };
+        EngineMessage_order_canceled_not_running: {
+            /** @enum {string} */
+            code: "order_canceled_not_running";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_canceled_by_owner: {
+            /** @enum {string} */
+            code: "order_canceled_by_owner";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_not_placed_stop: {
+            /** @enum {string} */
+            code: "order_not_placed_stop";
+            params: {
+                /** @enum {string} */
+                stopKind: "stopped" | "killed" | "deleted";
+            };
+        };
+        EngineMessage_order_not_sent_stopped: {
+            /** @enum {string} */
+            code: "order_not_sent_stopped";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_not_sent_rate_limit: {
+            /** @enum {string} */
+            code: "order_not_sent_rate_limit";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_not_sent_venue: {
+            /** @enum {string} */
+            code: "order_not_sent_venue";
+            params: {
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_order_not_sent_drift: {
+            /** @enum {string} */
+            code: "order_not_sent_drift";
+            params: {
+                symbol: string;
+                /** Format: percent */
+                movePct: string;
+                /** Format: decimal */
+                referencePrice: string;
+                /** Format: decimal */
+                lastPrice: string;
+                /** Format: percent */
+                allowedPct: string;
+            };
+        };
+        EngineMessage_order_leverage_not_set: {
+            /** @enum {string} */
+            code: "order_leverage_not_set";
+            params: {
+                leverage: number;
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_order_venue_failed: {
+            /** @enum {string} */
+            code: "order_venue_failed";
+            params: {
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_order_venue_rejected: {
+            /** @enum {string} */
+            code: "order_venue_rejected";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_unknown_outcome: {
+            /** @enum {string} */
+            code: "order_unknown_outcome";
+            params: {
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_order_never_confirmed: {
+            /** @enum {string} */
+            code: "order_never_confirmed";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_awaiting_confirmation: {
+            /** @enum {string} */
+            code: "order_awaiting_confirmation";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_gone_from_venue: {
+            /** @enum {string} */
+            code: "order_gone_from_venue";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_rejected_by_owner: {
+            /** @enum {string} */
+            code: "order_rejected_by_owner";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_approved_by_owner: {
+            /** @enum {string} */
+            code: "order_approved_by_owner";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_approved_edited: {
+            /** @enum {string} */
+            code: "order_approved_edited";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_approval_expired: {
+            /** @enum {string} */
+            code: "order_approval_expired";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_above_max_allocation: {
+            /** @enum {string} */
+            code: "order_above_max_allocation";
+            params: {
+                asset: string;
+                /** Format: percent */
+                afterPct: string;
+                /** Format: percent */
+                maxPct: string;
+            };
+        };
+        EngineMessage_guard_bad_number: {
+            /** @enum {string} */
+            code: "guard_bad_number";
+            params: {
+                field: string;
+                value: string;
+            };
+        };
+        EngineMessage_guard_price_out_of_band: {
+            /** @enum {string} */
+            code: "guard_price_out_of_band";
+            params: {
+                /** Format: decimal */
+                limitPrice: string;
+                /** Format: percent */
+                offPct: string;
+                symbol: string;
+                /** Format: decimal */
+                currentPrice: string;
+                /** Format: percent */
+                bandPct: string;
+            };
+        };
+        EngineMessage_guard_unknown_pair: {
+            /** @enum {string} */
+            code: "guard_unknown_pair";
+            params: {
+                pair: string;
+            };
+        };
+        EngineMessage_guard_bad_quantity_asset: {
+            /** @enum {string} */
+            code: "guard_bad_quantity_asset";
+            params: {
+                asset: string;
+                base: string;
+                quote: string;
+            };
+        };
+        EngineMessage_guard_bad_drift: {
+            /** @enum {string} */
+            code: "guard_bad_drift";
+            params: {
+                /** Format: percent */
+                driftPct: string;
+                /** Format: percent */
+                minPct: string;
+                /** Format: percent */
+                maxPct: string;
+            };
+        };
+        EngineMessage_guard_price_drift: {
+            /** @enum {string} */
+            code: "guard_price_drift";
+            params: {
+                symbol: string;
+                /** Format: percent */
+                movePct: string;
+                /** Format: decimal */
+                referencePrice: string;
+                /** Format: decimal */
+                currentPrice: string;
+                /** Format: percent */
+                allowedPct: string;
+            };
+        };
+        EngineMessage_guard_asset_not_held: {
+            /** @enum {string} */
+            code: "guard_asset_not_held";
+            params: {
+                symbol: string;
+            };
+        };
+        EngineMessage_guard_insufficient_balance: {
+            /** @enum {string} */
+            code: "guard_insufficient_balance";
+            params: {
+                /** Format: decimal */
+                needQty: string;
+                asset: string;
+                /** Format: decimal */
+                freeQty: string;
+            };
+        };
+        EngineMessage_guard_order_cap: {
+            /** @enum {string} */
+            code: "guard_order_cap";
+            params: {
+                /** Format: decimal */
+                orderUsd: string;
+                /** Format: decimal */
+                capUsd: string;
+            };
+        };
+        EngineMessage_guard_below_floor: {
+            /** @enum {string} */
+            code: "guard_below_floor";
+            params: {
+                asset: string;
+                /** Format: percent */
+                afterPct: string;
+                /** Format: percent */
+                floorPct: string;
+            };
+        };
+        EngineMessage_guard_unknown_symbol: {
+            /** @enum {string} */
+            code: "guard_unknown_symbol";
+            params: {
+                symbol: string;
+            };
+        };
+        EngineMessage_guard_no_position_to_protect: {
+            /** @enum {string} */
+            code: "guard_no_position_to_protect";
+            params: {
+                /** @enum {string} */
+                direction: "long" | "short";
+                symbol: string;
+            };
+        };
+        EngineMessage_guard_position_exists: {
+            /** @enum {string} */
+            code: "guard_position_exists";
+            params: {
+                /** @enum {string} */
+                direction: "long" | "short";
+                symbol: string;
+            };
+        };
+        EngineMessage_guard_opposite_position: {
+            /** @enum {string} */
+            code: "guard_opposite_position";
+            params: {
+                /** @enum {string} */
+                oppositeSide: "long" | "short";
+                symbol: string;
+                /** @enum {string} */
+                direction: "long" | "short";
+            };
+        };
+        EngineMessage_guard_no_position: {
+            /** @enum {string} */
+            code: "guard_no_position";
+            params: {
+                /** @enum {string} */
+                direction: "long" | "short";
+                symbol: string;
+                /** @enum {string} */
+                futuresAction: "OPEN" | "CLOSE" | "INCREASE" | "REDUCE" | "HOLD";
+            };
+        };
+        EngineMessage_guard_leverage_cap: {
+            /** @enum {string} */
+            code: "guard_leverage_cap";
+            params: {
+                leverage: number;
+                cap: number;
+                symbol: string;
+            };
+        };
+        EngineMessage_guard_exposure_cap: {
+            /** @enum {string} */
+            code: "guard_exposure_cap";
+            params: {
+                /** Format: decimal */
+                exposureUsd: string;
+                /** Format: decimal */
+                limitUsd: string;
+            };
+        };
+        EngineMessage_guard_insufficient_margin: {
+            /** @enum {string} */
+            code: "guard_insufficient_margin";
+            params: {
+                /** Format: decimal */
+                marginAmount: string;
+                /** Format: decimal */
+                availableAmount: string;
+            };
+        };
+        EngineMessage_guard_stop_required: {
+            /** @enum {string} */
+            code: "guard_stop_required";
+            params: {
+                /** @enum {string} */
+                futuresAction: "OPEN" | "CLOSE" | "INCREASE" | "REDUCE" | "HOLD";
+            };
+        };
+        EngineMessage_guard_bad_size: {
+            /** @enum {string} */
+            code: "guard_bad_size";
+            params: {
+                /** @enum {string} */
+                futuresAction: "OPEN" | "CLOSE" | "INCREASE" | "REDUCE" | "HOLD";
+            };
+        };
+        EngineMessage_guard_stop_side: {
+            /** @enum {string} */
+            code: "guard_stop_side";
+            params: {
+                /** @enum {string} */
+                direction: "long" | "short";
+                /** Format: decimal */
+                markPrice: string;
+                /** Format: decimal */
+                stopPrice: string;
+            };
+        };
+        EngineMessage_guard_stop_distance: {
+            /** @enum {string} */
+            code: "guard_stop_distance";
+            params: {
+                /** Format: percent */
+                distancePct: string;
+                /** Format: percent */
+                minPct: string;
+                /** Format: percent */
+                maxPct: string;
+            };
+        };
+        EngineMessage_guard_take_profit_side: {
+            /** @enum {string} */
+            code: "guard_take_profit_side";
+            params: {
+                /** @enum {string} */
+                direction: "long" | "short";
+                /** Format: decimal */
+                markPrice: string;
+            };
+        };
+        EngineMessage_filter_price_not_positive: {
+            /** @enum {string} */
+            code: "filter_price_not_positive";
+            params: {
+                /** Format: decimal */
+                price: string;
+            };
+        };
+        EngineMessage_filter_min_qty: {
+            /** @enum {string} */
+            code: "filter_min_qty";
+            params: {
+                /** Format: decimal */
+                quantityQty: string;
+                base: string;
+                /** Format: decimal */
+                roundedQty: string;
+                /** Format: decimal */
+                stepQty: string;
+                venue: string;
+                /** Format: decimal */
+                minQty: string;
+                symbol: string;
+            };
+        };
+        EngineMessage_filter_max_qty: {
+            /** @enum {string} */
+            code: "filter_max_qty";
+            params: {
+                /** Format: decimal */
+                roundedQty: string;
+                base: string;
+                venue: string;
+                /** Format: decimal */
+                maxQty: string;
+                symbol: string;
+            };
+        };
+        EngineMessage_filter_min_notional: {
+            /** @enum {string} */
+            code: "filter_min_notional";
+            params: {
+                /** Format: decimal */
+                notionalAmount: string;
+                quote: string;
+                venue: string;
+                /** Format: decimal */
+                minAmount: string;
+                symbol: string;
+            };
+        };
+        EngineMessage_filter_min_notional_unaffordable: {
+            /** @enum {string} */
+            code: "filter_min_notional_unaffordable";
+            params: {
+                /** Format: decimal */
+                notionalAmount: string;
+                quote: string;
+                venue: string;
+                /** Format: decimal */
+                minAmount: string;
+                symbol: string;
+            };
+        };
+        EngineMessage_run_portfolio_gone: {
+            /** @enum {string} */
+            code: "run_portfolio_gone";
+            params: Record<string, never>;
+        };
+        EngineMessage_run_approval_expired: {
+            /** @enum {string} */
+            code: "run_approval_expired";
+            params: Record<string, never>;
+        };
+        EngineMessage_run_stopped_midway: {
+            /** @enum {string} */
+            code: "run_stopped_midway";
+            params: {
+                /** @enum {string} */
+                portfolioStatus: "active" | "draft" | "paused" | "stopped" | "deleted";
+            };
+        };
+        EngineMessage_run_rate_limited: {
+            /** @enum {string} */
+            code: "run_rate_limited";
+            params: {
+                /** Format: date-time */
+                retryAt: string;
+            };
+        };
+        EngineMessage_run_failed: {
+            /** @enum {string} */
+            code: "run_failed";
+            params: {
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_run_no_master_key: {
+            /** @enum {string} */
+            code: "run_no_master_key";
+            params: Record<string, never>;
+        };
+        EngineMessage_run_no_ai_key: {
+            /** @enum {string} */
+            code: "run_no_ai_key";
+            params: {
+                provider: string;
+            };
+        };
+        EngineMessage_key_deleted: {
+            /** @enum {string} */
+            code: "key_deleted";
+            params: Record<string, never>;
+        };
+        EngineMessage_key_replaced: {
+            /** @enum {string} */
+            code: "key_replaced";
+            params: Record<string, never>;
+        };
+        EngineMessage_key_unverified: {
+            /** @enum {string} */
+            code: "key_unverified";
+            params: Record<string, never>;
+        };
+        EngineMessage_key_unreadable: {
+            /** @enum {string} */
+            code: "key_unreadable";
+            params: Record<string, never>;
+        };
+        EngineMessage_owner_disabled: {
+            /** @enum {string} */
+            code: "owner_disabled";
+            params: Record<string, never>;
+        };
+        EngineMessage_kill_switch: {
+            /** @enum {string} */
+            code: "kill_switch";
+            params: Record<string, never>;
+        };
+        EngineMessage_loss_drawdown: {
+            /** @enum {string} */
+            code: "loss_drawdown";
+            params: {
+                /** Format: percent */
+                drawdownPct: string;
+                /** Format: decimal */
+                peakAmount: string;
+                cash: string;
+                /** Format: percent */
+                limitPct: string;
+            };
+        };
+        EngineMessage_loss_daily: {
+            /** @enum {string} */
+            code: "loss_daily";
+            params: {
+                /** Format: percent */
+                lossPct: string;
+                /** Format: decimal */
+                startAmount: string;
+                /** Format: decimal */
+                nowAmount: string;
+                cash: string;
+                /** Format: percent */
+                limitPct: string;
+            };
+        };
+        EngineMessage_failed_reviews: {
+            /** @enum {string} */
+            code: "failed_reviews";
+            params: {
+                count: number;
+            };
+        };
+        EngineMessage_stablecoin_depeg: {
+            /** @enum {string} */
+            code: "stablecoin_depeg";
+            params: {
+                asset: string;
+                /** Format: decimal */
+                price: string;
+                quote: string;
+                venue: string;
+                pair: string;
+                /** Format: percent */
+                offPct: string;
+                /** Format: percent */
+                thresholdPct: string;
+            };
+        };
+        EngineMessage_note_paper_account_opened: {
+            /** @enum {string} */
+            code: "note_paper_account_opened";
+            params: {
+                /** Format: decimal */
+                capitalAmount: string;
+                cash: string;
+            };
+        };
+        EngineMessage_note_stray_canceled: {
+            /** @enum {string} */
+            code: "note_stray_canceled";
+            params: {
+                clientOrderId: string;
+            };
+        };
+        EngineMessage_note_stops_pending: {
+            /** @enum {string} */
+            code: "note_stops_pending";
+            params: {
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_note_stops_not_removed: {
+            /** @enum {string} */
+            code: "note_stops_not_removed";
+            params: {
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_note_stops_moved: {
+            /** @enum {string} */
+            code: "note_stops_moved";
+            params: {
+                /** Format: decimal */
+                stopLossPrice: string | null;
+                /** Format: decimal */
+                takeProfitPrice: string | null;
+                /** @enum {string} */
+                direction: "long" | "short";
+            };
+        };
+        EngineMessage_note_stops_not_moved: {
+            /** @enum {string} */
+            code: "note_stops_not_moved";
+            params: {
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_note_margin_mode_kept: {
+            /** @enum {string} */
+            code: "note_margin_mode_kept";
+            params: {
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_note_position_mode_set: {
+            /** @enum {string} */
+            code: "note_position_mode_set";
+            params: {
+                /** @enum {string} */
+                positionMode: "one_way" | "hedge";
+            };
+        };
+        EngineMessage_note_position_mode_kept: {
+            /** @enum {string} */
+            code: "note_position_mode_kept";
+            params: {
+                /** @enum {string} */
+                positionMode: "one_way" | "hedge";
+                /** @enum {string} */
+                wantedMode: "one_way" | "hedge";
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_note_builtin_decided: {
+            /** @enum {string} */
+            code: "note_builtin_decided";
+            params: Record<string, never>;
+        };
+        EngineMessage_note_read_failed: {
+            /** @enum {string} */
+            code: "note_read_failed";
+            params: {
+                /** @enum {string} */
+                readKind: "futures_stats" | "funding_log";
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_note_spot_outflow: {
+            /** @enum {string} */
+            code: "note_spot_outflow";
+            params: {
+                asset: string;
+                /** Format: decimal */
+                accountQty: string;
+                /** Format: decimal */
+                portfolioQty: string;
+                /** Format: decimal */
+                goneQty: string;
+                /** Format: decimal */
+                goneAmount: string;
+                cash: string;
+            };
+        };
+        EngineMessage_note_futures_outflow: {
+            /** @enum {string} */
+            code: "note_futures_outflow";
+            params: {
+                symbol: string;
+                /** Format: decimal */
+                goneQty: string;
+                /** Format: decimal */
+                markPrice: string;
+            };
+        };
+        EngineMessage_note_peg_unread: {
+            /** @enum {string} */
+            code: "note_peg_unread";
+            params: {
+                asset: string;
+                pair: string;
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_note_funding: {
+            /** @enum {string} */
+            code: "note_funding";
+            params: {
+                /** @enum {string} */
+                flow: "received" | "paid";
+                symbol: string;
+                /** Format: decimal */
+                amount: string;
+                asset: string;
+                /** Format: date-time */
+                paidAt: string;
+            };
+        };
+        EngineMessage_fallback_share_revoked: {
+            /** @enum {string} */
+            code: "fallback_share_revoked";
+            params: {
+                provider: string;
+            };
+        };
+        EngineMessage_fallback_no_ai_key: {
+            /** @enum {string} */
+            code: "fallback_no_ai_key";
+            params: {
+                provider: string;
+            };
+        };
+        EngineMessage_fallback_spend_cap: {
+            /** @enum {string} */
+            code: "fallback_spend_cap";
+            params: {
+                provider: string;
+                /** Format: decimal */
+                spentUsd: string;
+                /** Format: decimal */
+                capUsd: string;
+            };
+        };
+        EngineMessage_fallback_share_budget: {
+            /** @enum {string} */
+            code: "fallback_share_budget";
+            params: {
+                provider: string;
+                /** Format: decimal */
+                spentUsd: string;
+                /** Format: decimal */
+                budgetUsd: string;
+            };
+        };
+        EngineMessage_fallback_base_url: {
+            /** @enum {string} */
+            code: "fallback_base_url";
+            params: {
+                provider: string;
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_fallback_ai_failed: {
+            /** @enum {string} */
+            code: "fallback_ai_failed";
+            params: {
+                provider: string;
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_builtin_spot_no_value: {
+            /** @enum {string} */
+            code: "builtin_spot_no_value";
+            params: Record<string, never>;
+        };
+        EngineMessage_builtin_spot_hold: {
+            /** @enum {string} */
+            code: "builtin_spot_hold";
+            params: {
+                /** Format: percent */
+                bandPct: string;
+            };
+        };
+        EngineMessage_builtin_spot_rebalance: {
+            /** @enum {string} */
+            code: "builtin_spot_rebalance";
+            params: {
+                /** Format: percent */
+                bandPct: string;
+                count: number;
+            };
+        };
+        EngineMessage_builtin_spot_targets_over: {
+            /** @enum {string} */
+            code: "builtin_spot_targets_over";
+            params: {
+                /** Format: percent */
+                sumPct: string;
+            };
+        };
+        EngineMessage_builtin_spot_allocation: {
+            /** @enum {string} */
+            code: "builtin_spot_allocation";
+            params: {
+                asset: string;
+                /** Format: percent */
+                allocationPct: string;
+                /** Format: percent */
+                targetPct: string;
+            };
+        };
+        EngineMessage_builtin_spot_no_route: {
+            /** @enum {string} */
+            code: "builtin_spot_no_route";
+            params: {
+                asset: string;
+                cash: string;
+            };
+        };
+        EngineMessage_builtin_futures_actions: {
+            /** @enum {string} */
+            code: "builtin_futures_actions";
+            params: {
+                actions: string;
+            };
+        };
+        EngineMessage_builtin_futures_hold: {
+            /** @enum {string} */
+            code: "builtin_futures_hold";
+            params: Record<string, never>;
+        };
+        EngineMessage_builtin_futures_no_data: {
+            /** @enum {string} */
+            code: "builtin_futures_no_data";
+            params: {
+                symbol: string;
+            };
+        };
+        EngineMessage_builtin_futures_trend: {
+            /** @enum {string} */
+            code: "builtin_futures_trend";
+            params: {
+                symbol: string;
+                /** Format: percent */
+                slope24Pct: string;
+                /** Format: percent */
+                slope72Pct: string;
+                /** Format: decimal */
+                rsi: string;
+            };
+        };
+        EngineMessage_builtin_futures_below_minimum: {
+            /** @enum {string} */
+            code: "builtin_futures_below_minimum";
+            params: {
+                symbol: string;
+                /** @enum {string} */
+                direction: "long" | "short";
+            };
+        };
         /** @description Null until the first valuation */
         PortfolioPerformance: {
             /** @description Value in the cash token (decimal string) */
@@ -7610,6 +8470,9 @@ export interface components {
             model: string | null;
             /** @description The decision's summary, or why there was none */
             summary: string | null;
+            summaryMessage: components["schemas"]["EngineMessage"] & unknown;
+            /** @description The built-in strategy's rationale as codes with parameters (null when an AI wrote it) */
+            rationaleMessages: (components["schemas"]["EngineMessage"] & unknown)[] | null;
             /** @description The parsed decision (spot orders or futures actions); null before the provider answered */
             decision: {
                 orders: {
@@ -7677,6 +8540,7 @@ export interface components {
             error: {
                 code: string;
                 message: string;
+                engineMessage: components["schemas"]["EngineMessage"] & unknown;
             } | null;
             /** @example 0.001 */
             equityBefore: string | null;
@@ -7718,6 +8582,7 @@ export interface components {
             /** @description `spend_cap` (the portfolio's monthly AI spend cap was reached), or `decision_<failure>` (the provider failed: timeout, provider_error, refused, invalid_output, ...) */
             code: string;
             message: string;
+            engineMessage: components["schemas"]["EngineMessage"] & unknown;
         } | null;
         PortfolioOrder: {
             id: string;
@@ -7756,6 +8621,7 @@ export interface components {
             status: components["schemas"]["PortfolioOrderStatus"];
             /** @description Why it was refused, failed or canceled */
             reason: string | null;
+            reasonMessage: components["schemas"]["EngineMessage"] & unknown;
             exchangeOrderId: string | null;
             /** @example 0.001 */
             filledQuantity: string;
@@ -7779,6 +8645,7 @@ export interface components {
             /** @enum {string} */
             kind: "cancel" | "stops" | "settings" | "risk" | "info";
             message: string;
+            engineMessage: components["schemas"]["EngineMessage"] & unknown;
             symbol: string | null;
         };
         RunDetail: components["schemas"]["RunSummary"] & {
