@@ -7,7 +7,7 @@ import * as z from "./zod.ts";
  * language. The English text is stored next to it for API clients and for rows written before codes existed.
  *
  * Parameter names tell the UI how to show a value: `…Pct` a percentage, `…At` a date and time, `…Qty`, `…Price`,
- * `…Amount` and `…Usd` a decimal, `count` a whole number; an enum's values are words the UI translates; `detail`
+ * `…Amount`, `…Usd`, `…Value`, `price` and `amount` a decimal, `count` a whole number; an enum's values are words the UI translates; `detail`
  * is text Ballast did not write (a venue's or an AI provider's words) and is shown as it came. To add a message:
  * add its code and parameters here, then its text to web/src/lib/i18n/en.ts and ru.ts (a web test checks both).
  */
@@ -182,7 +182,7 @@ export const ENGINE_MESSAGE_PARAMS = {
   builtin_futures_actions: { actions: Name },
   builtin_futures_hold: {},
   builtin_futures_no_data: { symbol: Name },
-  builtin_futures_trend: { symbol: Name, slope24Pct: Percent, slope72Pct: Percent, rsi: Decimal },
+  builtin_futures_trend: { symbol: Name, slope24Pct: Percent, slope72Pct: Percent, rsiValue: Decimal },
   builtin_futures_below_minimum: { symbol: Name, direction: Direction },
 } satisfies Record<string, z.ZodRawShape>;
 
@@ -211,6 +211,13 @@ export type EngineMessage = {
 }[EngineMessageCode];
 // The union built from the registry's entries loses each code's own parameters; this restores them.
 export const EngineMessage = EngineMessageSchema as unknown as z.ZodType<EngineMessage>;
+
+/**
+ * A field holding an engine message or null (a row written before codes, or a text an AI wrote). A union with null
+ * rather than `.nullable()`, which would mark the shared EngineMessage component itself as nullable in the document.
+ */
+export const engineMessageOrNull = (description: string) =>
+  z.union([EngineMessageSchema, z.null()]).openapi({ description }) as unknown as z.ZodType<EngineMessage | null>;
 
 /** A text the engine writes: the code the UI translates, and the English for API clients and the logs. */
 export type EngineText = { message: EngineMessage; text: string };

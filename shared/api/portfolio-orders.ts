@@ -1,4 +1,4 @@
-import { EngineMessage } from "./engine-messages.ts";
+import { engineMessageOrNull } from "./engine-messages.ts";
 import { DecimalString, MarketType, OrderSide, OrderType, PositionSide, Venue } from "./exchanges.ts";
 import * as z from "./zod.ts";
 
@@ -58,9 +58,7 @@ export const PortfolioOrder = z
     stopsError: z.string().nullable(),
     status: PortfolioOrderStatus,
     reason: z.string().nullable().openapi({ description: "Why it was refused, failed or canceled" }),
-    reasonMessage: EngineMessage.nullable().openapi({
-      description: "`reason` as a code with parameters; null for orders written before codes",
-    }),
+    reasonMessage: engineMessageOrNull("`reason` as a code with parameters; null for orders written before codes"),
     exchangeOrderId: z.string().nullable(),
     filledQuantity: DecimalString,
     averagePrice: DecimalString.nullable(),

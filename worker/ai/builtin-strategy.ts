@@ -241,7 +241,7 @@ export function builtinFuturesPlan(input: FuturesDecisionInput): PlanWithTexts<F
           symbol: instrument.symbol,
           slope24Pct: slope24.toFixed(3),
           slope72Pct: slope72.toFixed(3),
-          rsi: rsi.toFixed(1),
+          rsiValue: rsi.toFixed(1),
         },
         `${instrument.symbol}: slope24 ${slope24.toFixed(3)}%, slope72 ${slope72.toFixed(3)}%, RSI ${rsi.toFixed(1)}`,
       ),

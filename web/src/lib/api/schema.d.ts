@@ -7386,7 +7386,8 @@ export interface components {
             /** @description Why it was paused (or stopped by Ballast) */
             statusReason: string | null;
             statusReasonCode: components["schemas"]["StatusReasonCode"];
-            statusReasonMessage: components["schemas"]["EngineMessage"];
+            /** @description `statusReason` as a code with parameters; null when set before codes */
+            statusReasonMessage: components["schemas"]["EngineMessage_order_leftover_canceled"] | components["schemas"]["EngineMessage_order_canceled_paused"] | components["schemas"]["EngineMessage_order_canceled_stop"] | components["schemas"]["EngineMessage_order_canceled_not_running"] | components["schemas"]["EngineMessage_order_canceled_by_owner"] | components["schemas"]["EngineMessage_order_not_placed_stop"] | components["schemas"]["EngineMessage_order_not_sent_stopped"] | components["schemas"]["EngineMessage_order_not_sent_rate_limit"] | components["schemas"]["EngineMessage_order_not_sent_venue"] | components["schemas"]["EngineMessage_order_not_sent_drift"] | components["schemas"]["EngineMessage_order_leverage_not_set"] | components["schemas"]["EngineMessage_order_venue_failed"] | components["schemas"]["EngineMessage_order_venue_rejected"] | components["schemas"]["EngineMessage_order_unknown_outcome"] | components["schemas"]["EngineMessage_order_never_confirmed"] | components["schemas"]["EngineMessage_order_awaiting_confirmation"] | components["schemas"]["EngineMessage_order_gone_from_venue"] | components["schemas"]["EngineMessage_order_rejected_by_owner"] | components["schemas"]["EngineMessage_order_approved_by_owner"] | components["schemas"]["EngineMessage_order_approved_edited"] | components["schemas"]["EngineMessage_order_approval_expired"] | components["schemas"]["EngineMessage_order_above_max_allocation"] | components["schemas"]["EngineMessage_guard_bad_number"] | components["schemas"]["EngineMessage_guard_price_out_of_band"] | components["schemas"]["EngineMessage_guard_unknown_pair"] | components["schemas"]["EngineMessage_guard_bad_quantity_asset"] | components["schemas"]["EngineMessage_guard_bad_drift"] | components["schemas"]["EngineMessage_guard_price_drift"] | components["schemas"]["EngineMessage_guard_asset_not_held"] | components["schemas"]["EngineMessage_guard_insufficient_balance"] | components["schemas"]["EngineMessage_guard_order_cap"] | components["schemas"]["EngineMessage_guard_below_floor"] | components["schemas"]["EngineMessage_guard_unknown_symbol"] | components["schemas"]["EngineMessage_guard_no_position_to_protect"] | components["schemas"]["EngineMessage_guard_position_exists"] | components["schemas"]["EngineMessage_guard_opposite_position"] | components["schemas"]["EngineMessage_guard_no_position"] | components["schemas"]["EngineMessage_guard_leverage_cap"] | components["schemas"]["EngineMessage_guard_exposure_cap"] | components["schemas"]["EngineMessage_guard_insufficient_margin"] | components["schemas"]["EngineMessage_guard_stop_required"] | components["schemas"]["EngineMessage_guard_bad_size"] | components["schemas"]["EngineMessage_guard_stop_side"] | components["schemas"]["EngineMessage_guard_stop_distance"] | components["schemas"]["EngineMessage_guard_take_profit_side"] | components["schemas"]["EngineMessage_filter_price_not_positive"] | components["schemas"]["EngineMessage_filter_min_qty"] | components["schemas"]["EngineMessage_filter_max_qty"] | components["schemas"]["EngineMessage_filter_min_notional"] | components["schemas"]["EngineMessage_filter_min_notional_unaffordable"] | components["schemas"]["EngineMessage_run_portfolio_gone"] | components["schemas"]["EngineMessage_run_approval_expired"] | components["schemas"]["EngineMessage_run_stopped_midway"] | components["schemas"]["EngineMessage_run_rate_limited"] | components["schemas"]["EngineMessage_run_failed"] | components["schemas"]["EngineMessage_run_no_master_key"] | components["schemas"]["EngineMessage_run_no_ai_key"] | components["schemas"]["EngineMessage_key_deleted"] | components["schemas"]["EngineMessage_key_replaced"] | components["schemas"]["EngineMessage_key_unverified"] | components["schemas"]["EngineMessage_key_unreadable"] | components["schemas"]["EngineMessage_owner_disabled"] | components["schemas"]["EngineMessage_kill_switch"] | components["schemas"]["EngineMessage_loss_drawdown"] | components["schemas"]["EngineMessage_loss_daily"] | components["schemas"]["EngineMessage_failed_reviews"] | components["schemas"]["EngineMessage_stablecoin_depeg"] | components["schemas"]["EngineMessage_note_paper_account_opened"] | components["schemas"]["EngineMessage_note_stray_canceled"] | components["schemas"]["EngineMessage_note_stops_pending"] | components["schemas"]["EngineMessage_note_stops_not_removed"] | components["schemas"]["EngineMessage_note_stops_moved"] | components["schemas"]["EngineMessage_note_stops_not_moved"] | components["schemas"]["EngineMessage_note_margin_mode_kept"] | components["schemas"]["EngineMessage_note_position_mode_set"] | components["schemas"]["EngineMessage_note_position_mode_kept"] | components["schemas"]["EngineMessage_note_builtin_decided"] | components["schemas"]["EngineMessage_note_read_failed"] | components["schemas"]["EngineMessage_note_spot_outflow"] | components["schemas"]["EngineMessage_note_futures_outflow"] | components["schemas"]["EngineMessage_note_peg_unread"] | components["schemas"]["EngineMessage_note_funding"] | components["schemas"]["EngineMessage_fallback_share_revoked"] | components["schemas"]["EngineMessage_fallback_no_ai_key"] | components["schemas"]["EngineMessage_fallback_spend_cap"] | components["schemas"]["EngineMessage_fallback_share_budget"] | components["schemas"]["EngineMessage_fallback_base_url"] | components["schemas"]["EngineMessage_fallback_ai_failed"] | components["schemas"]["EngineMessage_builtin_spot_no_value"] | components["schemas"]["EngineMessage_builtin_spot_hold"] | components["schemas"]["EngineMessage_builtin_spot_rebalance"] | components["schemas"]["EngineMessage_builtin_spot_targets_over"] | components["schemas"]["EngineMessage_builtin_spot_allocation"] | components["schemas"]["EngineMessage_builtin_spot_no_route"] | components["schemas"]["EngineMessage_builtin_futures_actions"] | components["schemas"]["EngineMessage_builtin_futures_hold"] | components["schemas"]["EngineMessage_builtin_futures_no_data"] | components["schemas"]["EngineMessage_builtin_futures_trend"] | components["schemas"]["EngineMessage_builtin_futures_below_minimum"] | null;
             /** @description Every order this portfolio places has a client order id starting with this */
             clientOrderIdPrefix: string;
             /** @description Equity in the cash token when last started (decimal string) */
@@ -7503,20 +7504,27 @@ export interface components {
          * @enum {string|null}
          */
         StatusReasonCode: "kill_switch" | "failed_reviews" | "loss_limit" | "stablecoin_depeg" | "key_unavailable" | "owner_disabled" | null;
-        /** @description `statusReason` as a code with parameters; null when set before codes */
-        EngineMessage: components["schemas"]["EngineMessage_order_leftover_canceled"] | components["schemas"]["EngineMessage_order_canceled_paused"] | components["schemas"]["EngineMessage_order_canceled_stop"] | components["schemas"]["EngineMessage_order_canceled_not_running"] | components["schemas"]["EngineMessage_order_canceled_by_owner"] | components["schemas"]["EngineMessage_order_not_placed_stop"] | components["schemas"]["EngineMessage_order_not_sent_stopped"] | components["schemas"]["EngineMessage_order_not_sent_rate_limit"] | components["schemas"]["EngineMessage_order_not_sent_venue"] | components["schemas"]["EngineMessage_order_not_sent_drift"] | components["schemas"]["EngineMessage_order_leverage_not_set"] | components["schemas"]["EngineMessage_order_venue_failed"] | components["schemas"]["EngineMessage_order_venue_rejected"] | components["schemas"]["EngineMessage_order_unknown_outcome"] | components["schemas"]["EngineMessage_order_never_confirmed"] | components["schemas"]["EngineMessage_order_awaiting_confirmation"] | components["schemas"]["EngineMessage_order_gone_from_venue"] | components["schemas"]["EngineMessage_order_rejected_by_owner"] | components["schemas"]["EngineMessage_order_approved_by_owner"] | components["schemas"]["EngineMessage_order_approved_edited"] | components["schemas"]["EngineMessage_order_approval_expired"] | components["schemas"]["EngineMessage_order_above_max_allocation"] | components["schemas"]["EngineMessage_guard_bad_number"] | components["schemas"]["EngineMessage_guard_price_out_of_band"] | components["schemas"]["EngineMessage_guard_unknown_pair"] | components["schemas"]["EngineMessage_guard_bad_quantity_asset"] | components["schemas"]["EngineMessage_guard_bad_drift"] | components["schemas"]["EngineMessage_guard_price_drift"] | components["schemas"]["EngineMessage_guard_asset_not_held"] | components["schemas"]["EngineMessage_guard_insufficient_balance"] | components["schemas"]["EngineMessage_guard_order_cap"] | components["schemas"]["EngineMessage_guard_below_floor"] | components["schemas"]["EngineMessage_guard_unknown_symbol"] | components["schemas"]["EngineMessage_guard_no_position_to_protect"] | components["schemas"]["EngineMessage_guard_position_exists"] | components["schemas"]["EngineMessage_guard_opposite_position"] | components["schemas"]["EngineMessage_guard_no_position"] | components["schemas"]["EngineMessage_guard_leverage_cap"] | components["schemas"]["EngineMessage_guard_exposure_cap"] | components["schemas"]["EngineMessage_guard_insufficient_margin"] | components["schemas"]["EngineMessage_guard_stop_required"] | components["schemas"]["EngineMessage_guard_bad_size"] | components["schemas"]["EngineMessage_guard_stop_side"] | components["schemas"]["EngineMessage_guard_stop_distance"] | components["schemas"]["EngineMessage_guard_take_profit_side"] | components["schemas"]["EngineMessage_filter_price_not_positive"] | components["schemas"]["EngineMessage_filter_min_qty"] | components["schemas"]["EngineMessage_filter_max_qty"] | components["schemas"]["EngineMessage_filter_min_notional"] | components["schemas"]["EngineMessage_filter_min_notional_unaffordable"] | components["schemas"]["EngineMessage_run_portfolio_gone"] | components["schemas"]["EngineMessage_run_approval_expired"] | components["schemas"]["EngineMessage_run_stopped_midway"] | components["schemas"]["EngineMessage_run_rate_limited"] | components["schemas"]["EngineMessage_run_failed"] | components["schemas"]["EngineMessage_run_no_master_key"] | components["schemas"]["EngineMessage_run_no_ai_key"] | components["schemas"]["EngineMessage_key_deleted"] | components["schemas"]["EngineMessage_key_replaced"] | components["schemas"]["EngineMessage_key_unverified"] | components["schemas"]["EngineMessage_key_unreadable"] | components["schemas"]["EngineMessage_owner_disabled"] | components["schemas"]["EngineMessage_kill_switch"] | components["schemas"]["EngineMessage_loss_drawdown"] | components["schemas"]["EngineMessage_loss_daily"] | components["schemas"]["EngineMessage_failed_reviews"] | components["schemas"]["EngineMessage_stablecoin_depeg"] | components["schemas"]["EngineMessage_note_paper_account_opened"] | components["schemas"]["EngineMessage_note_stray_canceled"] | components["schemas"]["EngineMessage_note_stops_pending"] | components["schemas"]["EngineMessage_note_stops_not_removed"] | components["schemas"]["EngineMessage_note_stops_moved"] | components["schemas"]["EngineMessage_note_stops_not_moved"] | components["schemas"]["EngineMessage_note_margin_mode_kept"] | components["schemas"]["EngineMessage_note_position_mode_set"] | components["schemas"]["EngineMessage_note_position_mode_kept"] | components["schemas"]["EngineMessage_note_builtin_decided"] | components["schemas"]["EngineMessage_note_read_failed"] | components["schemas"]["EngineMessage_note_spot_outflow"] | components["schemas"]["EngineMessage_note_futures_outflow"] | components["schemas"]["EngineMessage_note_peg_unread"] | components["schemas"]["EngineMessage_note_funding"] | components["schemas"]["EngineMessage_fallback_share_revoked"] | components["schemas"]["EngineMessage_fallback_no_ai_key"] | components["schemas"]["EngineMessage_fallback_spend_cap"] | components["schemas"]["EngineMessage_fallback_share_budget"] | components["schemas"]["EngineMessage_fallback_base_url"] | components["schemas"]["EngineMessage_fallback_ai_failed"] | components["schemas"]["EngineMessage_builtin_spot_no_value"] | components["schemas"]["EngineMessage_builtin_spot_hold"] | components["schemas"]["EngineMessage_builtin_spot_rebalance"] | components["schemas"]["EngineMessage_builtin_spot_targets_over"] | components["schemas"]["EngineMessage_builtin_spot_allocation"] | components["schemas"]["EngineMessage_builtin_spot_no_route"] | components["schemas"]["EngineMessage_builtin_futures_actions"] | components["schemas"]["EngineMessage_builtin_futures_hold"] | components["schemas"]["EngineMessage_builtin_futures_no_data"] | components["schemas"]["EngineMessage_builtin_futures_trend"] | components["schemas"]["EngineMessage_builtin_futures_below_minimum"] | null;
         EngineMessage_order_leftover_canceled: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_leftover_canceled";
             params: Record<string, never>;
         };
         EngineMessage_order_canceled_paused: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_canceled_paused";
             params: Record<string, never>;
         };
         EngineMessage_order_canceled_stop: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_canceled_stop";
             params: {
                 /** @enum {string} */
@@ -7524,17 +7532,26 @@ export interface components {
             };
         };
         EngineMessage_order_canceled_not_running: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_canceled_not_running";
             params: Record<string, never>;
         };
         EngineMessage_order_canceled_by_owner: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_canceled_by_owner";
             params: Record<string, never>;
         };
         EngineMessage_order_not_placed_stop: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_not_placed_stop";
             params: {
                 /** @enum {string} */
@@ -7542,17 +7559,26 @@ export interface components {
             };
         };
         EngineMessage_order_not_sent_stopped: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_not_sent_stopped";
             params: Record<string, never>;
         };
         EngineMessage_order_not_sent_rate_limit: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_not_sent_rate_limit";
             params: Record<string, never>;
         };
         EngineMessage_order_not_sent_venue: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_not_sent_venue";
             params: {
                 /** Format: verbatim */
@@ -7560,7 +7586,10 @@ export interface components {
             };
         };
         EngineMessage_order_not_sent_drift: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_not_sent_drift";
             params: {
                 symbol: string;
@@ -7575,7 +7604,10 @@ export interface components {
             };
         };
         EngineMessage_order_leverage_not_set: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_leverage_not_set";
             params: {
                 leverage: number;
@@ -7584,7 +7616,10 @@ export interface components {
             };
         };
         EngineMessage_order_venue_failed: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_venue_failed";
             params: {
                 /** Format: verbatim */
@@ -7592,12 +7627,18 @@ export interface components {
             };
         };
         EngineMessage_order_venue_rejected: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_venue_rejected";
             params: Record<string, never>;
         };
         EngineMessage_order_unknown_outcome: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_unknown_outcome";
             params: {
                 /** Format: verbatim */
@@ -7605,42 +7646,66 @@ export interface components {
             };
         };
         EngineMessage_order_never_confirmed: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_never_confirmed";
             params: Record<string, never>;
         };
         EngineMessage_order_awaiting_confirmation: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_awaiting_confirmation";
             params: Record<string, never>;
         };
         EngineMessage_order_gone_from_venue: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_gone_from_venue";
             params: Record<string, never>;
         };
         EngineMessage_order_rejected_by_owner: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_rejected_by_owner";
             params: Record<string, never>;
         };
         EngineMessage_order_approved_by_owner: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_approved_by_owner";
             params: Record<string, never>;
         };
         EngineMessage_order_approved_edited: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_approved_edited";
             params: Record<string, never>;
         };
         EngineMessage_order_approval_expired: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_approval_expired";
             params: Record<string, never>;
         };
         EngineMessage_order_above_max_allocation: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_above_max_allocation";
             params: {
                 asset: string;
@@ -7651,7 +7716,10 @@ export interface components {
             };
         };
         EngineMessage_guard_bad_number: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_bad_number";
             params: {
                 field: string;
@@ -7659,7 +7727,10 @@ export interface components {
             };
         };
         EngineMessage_guard_price_out_of_band: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_price_out_of_band";
             params: {
                 /** Format: decimal */
@@ -7674,14 +7745,20 @@ export interface components {
             };
         };
         EngineMessage_guard_unknown_pair: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_unknown_pair";
             params: {
                 pair: string;
             };
         };
         EngineMessage_guard_bad_quantity_asset: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_bad_quantity_asset";
             params: {
                 asset: string;
@@ -7690,7 +7767,10 @@ export interface components {
             };
         };
         EngineMessage_guard_bad_drift: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_bad_drift";
             params: {
                 /** Format: percent */
@@ -7702,7 +7782,10 @@ export interface components {
             };
         };
         EngineMessage_guard_price_drift: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_price_drift";
             params: {
                 symbol: string;
@@ -7717,14 +7800,20 @@ export interface components {
             };
         };
         EngineMessage_guard_asset_not_held: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_asset_not_held";
             params: {
                 symbol: string;
             };
         };
         EngineMessage_guard_insufficient_balance: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_insufficient_balance";
             params: {
                 /** Format: decimal */
@@ -7735,7 +7824,10 @@ export interface components {
             };
         };
         EngineMessage_guard_order_cap: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_order_cap";
             params: {
                 /** Format: decimal */
@@ -7745,7 +7837,10 @@ export interface components {
             };
         };
         EngineMessage_guard_below_floor: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_below_floor";
             params: {
                 asset: string;
@@ -7756,14 +7851,20 @@ export interface components {
             };
         };
         EngineMessage_guard_unknown_symbol: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_unknown_symbol";
             params: {
                 symbol: string;
             };
         };
         EngineMessage_guard_no_position_to_protect: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_no_position_to_protect";
             params: {
                 /** @enum {string} */
@@ -7772,7 +7873,10 @@ export interface components {
             };
         };
         EngineMessage_guard_position_exists: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_position_exists";
             params: {
                 /** @enum {string} */
@@ -7781,7 +7885,10 @@ export interface components {
             };
         };
         EngineMessage_guard_opposite_position: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_opposite_position";
             params: {
                 /** @enum {string} */
@@ -7792,7 +7899,10 @@ export interface components {
             };
         };
         EngineMessage_guard_no_position: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_no_position";
             params: {
                 /** @enum {string} */
@@ -7803,7 +7913,10 @@ export interface components {
             };
         };
         EngineMessage_guard_leverage_cap: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_leverage_cap";
             params: {
                 leverage: number;
@@ -7812,7 +7925,10 @@ export interface components {
             };
         };
         EngineMessage_guard_exposure_cap: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_exposure_cap";
             params: {
                 /** Format: decimal */
@@ -7822,7 +7938,10 @@ export interface components {
             };
         };
         EngineMessage_guard_insufficient_margin: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_insufficient_margin";
             params: {
                 /** Format: decimal */
@@ -7832,7 +7951,10 @@ export interface components {
             };
         };
         EngineMessage_guard_stop_required: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_stop_required";
             params: {
                 /** @enum {string} */
@@ -7840,7 +7962,10 @@ export interface components {
             };
         };
         EngineMessage_guard_bad_size: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_bad_size";
             params: {
                 /** @enum {string} */
@@ -7848,7 +7973,10 @@ export interface components {
             };
         };
         EngineMessage_guard_stop_side: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_stop_side";
             params: {
                 /** @enum {string} */
@@ -7860,7 +7988,10 @@ export interface components {
             };
         };
         EngineMessage_guard_stop_distance: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_stop_distance";
             params: {
                 /** Format: percent */
@@ -7872,7 +8003,10 @@ export interface components {
             };
         };
         EngineMessage_guard_take_profit_side: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guard_take_profit_side";
             params: {
                 /** @enum {string} */
@@ -7882,7 +8016,10 @@ export interface components {
             };
         };
         EngineMessage_filter_price_not_positive: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "filter_price_not_positive";
             params: {
                 /** Format: decimal */
@@ -7890,7 +8027,10 @@ export interface components {
             };
         };
         EngineMessage_filter_min_qty: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "filter_min_qty";
             params: {
                 /** Format: decimal */
@@ -7907,7 +8047,10 @@ export interface components {
             };
         };
         EngineMessage_filter_max_qty: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "filter_max_qty";
             params: {
                 /** Format: decimal */
@@ -7920,7 +8063,10 @@ export interface components {
             };
         };
         EngineMessage_filter_min_notional: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "filter_min_notional";
             params: {
                 /** Format: decimal */
@@ -7933,7 +8079,10 @@ export interface components {
             };
         };
         EngineMessage_filter_min_notional_unaffordable: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "filter_min_notional_unaffordable";
             params: {
                 /** Format: decimal */
@@ -7946,17 +8095,26 @@ export interface components {
             };
         };
         EngineMessage_run_portfolio_gone: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "run_portfolio_gone";
             params: Record<string, never>;
         };
         EngineMessage_run_approval_expired: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "run_approval_expired";
             params: Record<string, never>;
         };
         EngineMessage_run_stopped_midway: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "run_stopped_midway";
             params: {
                 /** @enum {string} */
@@ -7964,7 +8122,10 @@ export interface components {
             };
         };
         EngineMessage_run_rate_limited: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "run_rate_limited";
             params: {
                 /** Format: date-time */
@@ -7972,7 +8133,10 @@ export interface components {
             };
         };
         EngineMessage_run_failed: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "run_failed";
             params: {
                 /** Format: verbatim */
@@ -7980,49 +8144,76 @@ export interface components {
             };
         };
         EngineMessage_run_no_master_key: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "run_no_master_key";
             params: Record<string, never>;
         };
         EngineMessage_run_no_ai_key: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "run_no_ai_key";
             params: {
                 provider: string;
             };
         };
         EngineMessage_key_deleted: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "key_deleted";
             params: Record<string, never>;
         };
         EngineMessage_key_replaced: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "key_replaced";
             params: Record<string, never>;
         };
         EngineMessage_key_unverified: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "key_unverified";
             params: Record<string, never>;
         };
         EngineMessage_key_unreadable: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "key_unreadable";
             params: Record<string, never>;
         };
         EngineMessage_owner_disabled: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "owner_disabled";
             params: Record<string, never>;
         };
         EngineMessage_kill_switch: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "kill_switch";
             params: Record<string, never>;
         };
         EngineMessage_loss_drawdown: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "loss_drawdown";
             params: {
                 /** Format: percent */
@@ -8035,7 +8226,10 @@ export interface components {
             };
         };
         EngineMessage_loss_daily: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "loss_daily";
             params: {
                 /** Format: percent */
@@ -8050,14 +8244,20 @@ export interface components {
             };
         };
         EngineMessage_failed_reviews: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "failed_reviews";
             params: {
                 count: number;
             };
         };
         EngineMessage_stablecoin_depeg: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "stablecoin_depeg";
             params: {
                 asset: string;
@@ -8073,7 +8273,10 @@ export interface components {
             };
         };
         EngineMessage_note_paper_account_opened: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "note_paper_account_opened";
             params: {
                 /** Format: decimal */
@@ -8082,14 +8285,20 @@ export interface components {
             };
         };
         EngineMessage_note_stray_canceled: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "note_stray_canceled";
             params: {
                 clientOrderId: string;
             };
         };
         EngineMessage_note_stops_pending: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "note_stops_pending";
             params: {
                 /** Format: verbatim */
@@ -8097,7 +8306,10 @@ export interface components {
             };
         };
         EngineMessage_note_stops_not_removed: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "note_stops_not_removed";
             params: {
                 /** Format: verbatim */
@@ -8105,7 +8317,10 @@ export interface components {
             };
         };
         EngineMessage_note_stops_moved: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "note_stops_moved";
             params: {
                 /** Format: decimal */
@@ -8117,7 +8332,10 @@ export interface components {
             };
         };
         EngineMessage_note_stops_not_moved: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "note_stops_not_moved";
             params: {
                 /** Format: verbatim */
@@ -8125,7 +8343,10 @@ export interface components {
             };
         };
         EngineMessage_note_margin_mode_kept: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "note_margin_mode_kept";
             params: {
                 /** Format: verbatim */
@@ -8133,7 +8354,10 @@ export interface components {
             };
         };
         EngineMessage_note_position_mode_set: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "note_position_mode_set";
             params: {
                 /** @enum {string} */
@@ -8141,7 +8365,10 @@ export interface components {
             };
         };
         EngineMessage_note_position_mode_kept: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "note_position_mode_kept";
             params: {
                 /** @enum {string} */
@@ -8153,12 +8380,18 @@ export interface components {
             };
         };
         EngineMessage_note_builtin_decided: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "note_builtin_decided";
             params: Record<string, never>;
         };
         EngineMessage_note_read_failed: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "note_read_failed";
             params: {
                 /** @enum {string} */
@@ -8168,7 +8401,10 @@ export interface components {
             };
         };
         EngineMessage_note_spot_outflow: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "note_spot_outflow";
             params: {
                 asset: string;
@@ -8184,7 +8420,10 @@ export interface components {
             };
         };
         EngineMessage_note_futures_outflow: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "note_futures_outflow";
             params: {
                 symbol: string;
@@ -8195,7 +8434,10 @@ export interface components {
             };
         };
         EngineMessage_note_peg_unread: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "note_peg_unread";
             params: {
                 asset: string;
@@ -8205,7 +8447,10 @@ export interface components {
             };
         };
         EngineMessage_note_funding: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "note_funding";
             params: {
                 /** @enum {string} */
@@ -8219,21 +8464,30 @@ export interface components {
             };
         };
         EngineMessage_fallback_share_revoked: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "fallback_share_revoked";
             params: {
                 provider: string;
             };
         };
         EngineMessage_fallback_no_ai_key: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "fallback_no_ai_key";
             params: {
                 provider: string;
             };
         };
         EngineMessage_fallback_spend_cap: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "fallback_spend_cap";
             params: {
                 provider: string;
@@ -8244,7 +8498,10 @@ export interface components {
             };
         };
         EngineMessage_fallback_share_budget: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "fallback_share_budget";
             params: {
                 provider: string;
@@ -8255,7 +8512,10 @@ export interface components {
             };
         };
         EngineMessage_fallback_base_url: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "fallback_base_url";
             params: {
                 provider: string;
@@ -8264,7 +8524,10 @@ export interface components {
             };
         };
         EngineMessage_fallback_ai_failed: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "fallback_ai_failed";
             params: {
                 provider: string;
@@ -8273,12 +8536,18 @@ export interface components {
             };
         };
         EngineMessage_builtin_spot_no_value: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "builtin_spot_no_value";
             params: Record<string, never>;
         };
         EngineMessage_builtin_spot_hold: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "builtin_spot_hold";
             params: {
                 /** Format: percent */
@@ -8286,7 +8555,10 @@ export interface components {
             };
         };
         EngineMessage_builtin_spot_rebalance: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "builtin_spot_rebalance";
             params: {
                 /** Format: percent */
@@ -8295,7 +8567,10 @@ export interface components {
             };
         };
         EngineMessage_builtin_spot_targets_over: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "builtin_spot_targets_over";
             params: {
                 /** Format: percent */
@@ -8303,7 +8578,10 @@ export interface components {
             };
         };
         EngineMessage_builtin_spot_allocation: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "builtin_spot_allocation";
             params: {
                 asset: string;
@@ -8314,7 +8592,10 @@ export interface components {
             };
         };
         EngineMessage_builtin_spot_no_route: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "builtin_spot_no_route";
             params: {
                 asset: string;
@@ -8322,26 +8603,38 @@ export interface components {
             };
         };
         EngineMessage_builtin_futures_actions: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "builtin_futures_actions";
             params: {
                 actions: string;
             };
         };
         EngineMessage_builtin_futures_hold: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "builtin_futures_hold";
             params: Record<string, never>;
         };
         EngineMessage_builtin_futures_no_data: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "builtin_futures_no_data";
             params: {
                 symbol: string;
             };
         };
         EngineMessage_builtin_futures_trend: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "builtin_futures_trend";
             params: {
                 symbol: string;
@@ -8350,11 +8643,14 @@ export interface components {
                 /** Format: percent */
                 slope72Pct: string;
                 /** Format: decimal */
-                rsi: string;
+                rsiValue: string;
             };
         };
         EngineMessage_builtin_futures_below_minimum: {
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "builtin_futures_below_minimum";
             params: {
                 symbol: string;
@@ -8470,9 +8766,10 @@ export interface components {
             model: string | null;
             /** @description The decision's summary, or why there was none */
             summary: string | null;
-            summaryMessage: components["schemas"]["EngineMessage"] & unknown;
+            /** @description `summary` as a code with parameters when Ballast wrote it (null when an AI wrote it) */
+            summaryMessage: components["schemas"]["EngineMessage_order_leftover_canceled"] | components["schemas"]["EngineMessage_order_canceled_paused"] | components["schemas"]["EngineMessage_order_canceled_stop"] | components["schemas"]["EngineMessage_order_canceled_not_running"] | components["schemas"]["EngineMessage_order_canceled_by_owner"] | components["schemas"]["EngineMessage_order_not_placed_stop"] | components["schemas"]["EngineMessage_order_not_sent_stopped"] | components["schemas"]["EngineMessage_order_not_sent_rate_limit"] | components["schemas"]["EngineMessage_order_not_sent_venue"] | components["schemas"]["EngineMessage_order_not_sent_drift"] | components["schemas"]["EngineMessage_order_leverage_not_set"] | components["schemas"]["EngineMessage_order_venue_failed"] | components["schemas"]["EngineMessage_order_venue_rejected"] | components["schemas"]["EngineMessage_order_unknown_outcome"] | components["schemas"]["EngineMessage_order_never_confirmed"] | components["schemas"]["EngineMessage_order_awaiting_confirmation"] | components["schemas"]["EngineMessage_order_gone_from_venue"] | components["schemas"]["EngineMessage_order_rejected_by_owner"] | components["schemas"]["EngineMessage_order_approved_by_owner"] | components["schemas"]["EngineMessage_order_approved_edited"] | components["schemas"]["EngineMessage_order_approval_expired"] | components["schemas"]["EngineMessage_order_above_max_allocation"] | components["schemas"]["EngineMessage_guard_bad_number"] | components["schemas"]["EngineMessage_guard_price_out_of_band"] | components["schemas"]["EngineMessage_guard_unknown_pair"] | components["schemas"]["EngineMessage_guard_bad_quantity_asset"] | components["schemas"]["EngineMessage_guard_bad_drift"] | components["schemas"]["EngineMessage_guard_price_drift"] | components["schemas"]["EngineMessage_guard_asset_not_held"] | components["schemas"]["EngineMessage_guard_insufficient_balance"] | components["schemas"]["EngineMessage_guard_order_cap"] | components["schemas"]["EngineMessage_guard_below_floor"] | components["schemas"]["EngineMessage_guard_unknown_symbol"] | components["schemas"]["EngineMessage_guard_no_position_to_protect"] | components["schemas"]["EngineMessage_guard_position_exists"] | components["schemas"]["EngineMessage_guard_opposite_position"] | components["schemas"]["EngineMessage_guard_no_position"] | components["schemas"]["EngineMessage_guard_leverage_cap"] | components["schemas"]["EngineMessage_guard_exposure_cap"] | components["schemas"]["EngineMessage_guard_insufficient_margin"] | components["schemas"]["EngineMessage_guard_stop_required"] | components["schemas"]["EngineMessage_guard_bad_size"] | components["schemas"]["EngineMessage_guard_stop_side"] | components["schemas"]["EngineMessage_guard_stop_distance"] | components["schemas"]["EngineMessage_guard_take_profit_side"] | components["schemas"]["EngineMessage_filter_price_not_positive"] | components["schemas"]["EngineMessage_filter_min_qty"] | components["schemas"]["EngineMessage_filter_max_qty"] | components["schemas"]["EngineMessage_filter_min_notional"] | components["schemas"]["EngineMessage_filter_min_notional_unaffordable"] | components["schemas"]["EngineMessage_run_portfolio_gone"] | components["schemas"]["EngineMessage_run_approval_expired"] | components["schemas"]["EngineMessage_run_stopped_midway"] | components["schemas"]["EngineMessage_run_rate_limited"] | components["schemas"]["EngineMessage_run_failed"] | components["schemas"]["EngineMessage_run_no_master_key"] | components["schemas"]["EngineMessage_run_no_ai_key"] | components["schemas"]["EngineMessage_key_deleted"] | components["schemas"]["EngineMessage_key_replaced"] | components["schemas"]["EngineMessage_key_unverified"] | components["schemas"]["EngineMessage_key_unreadable"] | components["schemas"]["EngineMessage_owner_disabled"] | components["schemas"]["EngineMessage_kill_switch"] | components["schemas"]["EngineMessage_loss_drawdown"] | components["schemas"]["EngineMessage_loss_daily"] | components["schemas"]["EngineMessage_failed_reviews"] | components["schemas"]["EngineMessage_stablecoin_depeg"] | components["schemas"]["EngineMessage_note_paper_account_opened"] | components["schemas"]["EngineMessage_note_stray_canceled"] | components["schemas"]["EngineMessage_note_stops_pending"] | components["schemas"]["EngineMessage_note_stops_not_removed"] | components["schemas"]["EngineMessage_note_stops_moved"] | components["schemas"]["EngineMessage_note_stops_not_moved"] | components["schemas"]["EngineMessage_note_margin_mode_kept"] | components["schemas"]["EngineMessage_note_position_mode_set"] | components["schemas"]["EngineMessage_note_position_mode_kept"] | components["schemas"]["EngineMessage_note_builtin_decided"] | components["schemas"]["EngineMessage_note_read_failed"] | components["schemas"]["EngineMessage_note_spot_outflow"] | components["schemas"]["EngineMessage_note_futures_outflow"] | components["schemas"]["EngineMessage_note_peg_unread"] | components["schemas"]["EngineMessage_note_funding"] | components["schemas"]["EngineMessage_fallback_share_revoked"] | components["schemas"]["EngineMessage_fallback_no_ai_key"] | components["schemas"]["EngineMessage_fallback_spend_cap"] | components["schemas"]["EngineMessage_fallback_share_budget"] | components["schemas"]["EngineMessage_fallback_base_url"] | components["schemas"]["EngineMessage_fallback_ai_failed"] | components["schemas"]["EngineMessage_builtin_spot_no_value"] | components["schemas"]["EngineMessage_builtin_spot_hold"] | components["schemas"]["EngineMessage_builtin_spot_rebalance"] | components["schemas"]["EngineMessage_builtin_spot_targets_over"] | components["schemas"]["EngineMessage_builtin_spot_allocation"] | components["schemas"]["EngineMessage_builtin_spot_no_route"] | components["schemas"]["EngineMessage_builtin_futures_actions"] | components["schemas"]["EngineMessage_builtin_futures_hold"] | components["schemas"]["EngineMessage_builtin_futures_no_data"] | components["schemas"]["EngineMessage_builtin_futures_trend"] | components["schemas"]["EngineMessage_builtin_futures_below_minimum"] | null;
             /** @description The built-in strategy's rationale as codes with parameters (null when an AI wrote it) */
-            rationaleMessages: (components["schemas"]["EngineMessage"] & unknown)[] | null;
+            rationaleMessages: components["schemas"]["EngineMessage"][] | null;
             /** @description The parsed decision (spot orders or futures actions); null before the provider answered */
             decision: {
                 orders: {
@@ -8540,7 +8837,8 @@ export interface components {
             error: {
                 code: string;
                 message: string;
-                engineMessage: components["schemas"]["EngineMessage"] & unknown;
+                /** @description `message` as a code with parameters */
+                engineMessage: components["schemas"]["EngineMessage_order_leftover_canceled"] | components["schemas"]["EngineMessage_order_canceled_paused"] | components["schemas"]["EngineMessage_order_canceled_stop"] | components["schemas"]["EngineMessage_order_canceled_not_running"] | components["schemas"]["EngineMessage_order_canceled_by_owner"] | components["schemas"]["EngineMessage_order_not_placed_stop"] | components["schemas"]["EngineMessage_order_not_sent_stopped"] | components["schemas"]["EngineMessage_order_not_sent_rate_limit"] | components["schemas"]["EngineMessage_order_not_sent_venue"] | components["schemas"]["EngineMessage_order_not_sent_drift"] | components["schemas"]["EngineMessage_order_leverage_not_set"] | components["schemas"]["EngineMessage_order_venue_failed"] | components["schemas"]["EngineMessage_order_venue_rejected"] | components["schemas"]["EngineMessage_order_unknown_outcome"] | components["schemas"]["EngineMessage_order_never_confirmed"] | components["schemas"]["EngineMessage_order_awaiting_confirmation"] | components["schemas"]["EngineMessage_order_gone_from_venue"] | components["schemas"]["EngineMessage_order_rejected_by_owner"] | components["schemas"]["EngineMessage_order_approved_by_owner"] | components["schemas"]["EngineMessage_order_approved_edited"] | components["schemas"]["EngineMessage_order_approval_expired"] | components["schemas"]["EngineMessage_order_above_max_allocation"] | components["schemas"]["EngineMessage_guard_bad_number"] | components["schemas"]["EngineMessage_guard_price_out_of_band"] | components["schemas"]["EngineMessage_guard_unknown_pair"] | components["schemas"]["EngineMessage_guard_bad_quantity_asset"] | components["schemas"]["EngineMessage_guard_bad_drift"] | components["schemas"]["EngineMessage_guard_price_drift"] | components["schemas"]["EngineMessage_guard_asset_not_held"] | components["schemas"]["EngineMessage_guard_insufficient_balance"] | components["schemas"]["EngineMessage_guard_order_cap"] | components["schemas"]["EngineMessage_guard_below_floor"] | components["schemas"]["EngineMessage_guard_unknown_symbol"] | components["schemas"]["EngineMessage_guard_no_position_to_protect"] | components["schemas"]["EngineMessage_guard_position_exists"] | components["schemas"]["EngineMessage_guard_opposite_position"] | components["schemas"]["EngineMessage_guard_no_position"] | components["schemas"]["EngineMessage_guard_leverage_cap"] | components["schemas"]["EngineMessage_guard_exposure_cap"] | components["schemas"]["EngineMessage_guard_insufficient_margin"] | components["schemas"]["EngineMessage_guard_stop_required"] | components["schemas"]["EngineMessage_guard_bad_size"] | components["schemas"]["EngineMessage_guard_stop_side"] | components["schemas"]["EngineMessage_guard_stop_distance"] | components["schemas"]["EngineMessage_guard_take_profit_side"] | components["schemas"]["EngineMessage_filter_price_not_positive"] | components["schemas"]["EngineMessage_filter_min_qty"] | components["schemas"]["EngineMessage_filter_max_qty"] | components["schemas"]["EngineMessage_filter_min_notional"] | components["schemas"]["EngineMessage_filter_min_notional_unaffordable"] | components["schemas"]["EngineMessage_run_portfolio_gone"] | components["schemas"]["EngineMessage_run_approval_expired"] | components["schemas"]["EngineMessage_run_stopped_midway"] | components["schemas"]["EngineMessage_run_rate_limited"] | components["schemas"]["EngineMessage_run_failed"] | components["schemas"]["EngineMessage_run_no_master_key"] | components["schemas"]["EngineMessage_run_no_ai_key"] | components["schemas"]["EngineMessage_key_deleted"] | components["schemas"]["EngineMessage_key_replaced"] | components["schemas"]["EngineMessage_key_unverified"] | components["schemas"]["EngineMessage_key_unreadable"] | components["schemas"]["EngineMessage_owner_disabled"] | components["schemas"]["EngineMessage_kill_switch"] | components["schemas"]["EngineMessage_loss_drawdown"] | components["schemas"]["EngineMessage_loss_daily"] | components["schemas"]["EngineMessage_failed_reviews"] | components["schemas"]["EngineMessage_stablecoin_depeg"] | components["schemas"]["EngineMessage_note_paper_account_opened"] | components["schemas"]["EngineMessage_note_stray_canceled"] | components["schemas"]["EngineMessage_note_stops_pending"] | components["schemas"]["EngineMessage_note_stops_not_removed"] | components["schemas"]["EngineMessage_note_stops_moved"] | components["schemas"]["EngineMessage_note_stops_not_moved"] | components["schemas"]["EngineMessage_note_margin_mode_kept"] | components["schemas"]["EngineMessage_note_position_mode_set"] | components["schemas"]["EngineMessage_note_position_mode_kept"] | components["schemas"]["EngineMessage_note_builtin_decided"] | components["schemas"]["EngineMessage_note_read_failed"] | components["schemas"]["EngineMessage_note_spot_outflow"] | components["schemas"]["EngineMessage_note_futures_outflow"] | components["schemas"]["EngineMessage_note_peg_unread"] | components["schemas"]["EngineMessage_note_funding"] | components["schemas"]["EngineMessage_fallback_share_revoked"] | components["schemas"]["EngineMessage_fallback_no_ai_key"] | components["schemas"]["EngineMessage_fallback_spend_cap"] | components["schemas"]["EngineMessage_fallback_share_budget"] | components["schemas"]["EngineMessage_fallback_base_url"] | components["schemas"]["EngineMessage_fallback_ai_failed"] | components["schemas"]["EngineMessage_builtin_spot_no_value"] | components["schemas"]["EngineMessage_builtin_spot_hold"] | components["schemas"]["EngineMessage_builtin_spot_rebalance"] | components["schemas"]["EngineMessage_builtin_spot_targets_over"] | components["schemas"]["EngineMessage_builtin_spot_allocation"] | components["schemas"]["EngineMessage_builtin_spot_no_route"] | components["schemas"]["EngineMessage_builtin_futures_actions"] | components["schemas"]["EngineMessage_builtin_futures_hold"] | components["schemas"]["EngineMessage_builtin_futures_no_data"] | components["schemas"]["EngineMessage_builtin_futures_trend"] | components["schemas"]["EngineMessage_builtin_futures_below_minimum"] | null;
             } | null;
             /** @example 0.001 */
             equityBefore: string | null;
@@ -8557,6 +8855,8 @@ export interface components {
         RunTrigger: "schedule" | "manual" | "start";
         /** @enum {string} */
         RunStep: "cancel" | "snapshot" | "decide" | "plan" | "approval" | "place" | "reconcile" | "record" | "done";
+        /** @description A text Ballast wrote, as a code with parameters for clients to word in their language (the English text is in the field next to it) */
+        EngineMessage: components["schemas"]["EngineMessage_order_leftover_canceled"] | components["schemas"]["EngineMessage_order_canceled_paused"] | components["schemas"]["EngineMessage_order_canceled_stop"] | components["schemas"]["EngineMessage_order_canceled_not_running"] | components["schemas"]["EngineMessage_order_canceled_by_owner"] | components["schemas"]["EngineMessage_order_not_placed_stop"] | components["schemas"]["EngineMessage_order_not_sent_stopped"] | components["schemas"]["EngineMessage_order_not_sent_rate_limit"] | components["schemas"]["EngineMessage_order_not_sent_venue"] | components["schemas"]["EngineMessage_order_not_sent_drift"] | components["schemas"]["EngineMessage_order_leverage_not_set"] | components["schemas"]["EngineMessage_order_venue_failed"] | components["schemas"]["EngineMessage_order_venue_rejected"] | components["schemas"]["EngineMessage_order_unknown_outcome"] | components["schemas"]["EngineMessage_order_never_confirmed"] | components["schemas"]["EngineMessage_order_awaiting_confirmation"] | components["schemas"]["EngineMessage_order_gone_from_venue"] | components["schemas"]["EngineMessage_order_rejected_by_owner"] | components["schemas"]["EngineMessage_order_approved_by_owner"] | components["schemas"]["EngineMessage_order_approved_edited"] | components["schemas"]["EngineMessage_order_approval_expired"] | components["schemas"]["EngineMessage_order_above_max_allocation"] | components["schemas"]["EngineMessage_guard_bad_number"] | components["schemas"]["EngineMessage_guard_price_out_of_band"] | components["schemas"]["EngineMessage_guard_unknown_pair"] | components["schemas"]["EngineMessage_guard_bad_quantity_asset"] | components["schemas"]["EngineMessage_guard_bad_drift"] | components["schemas"]["EngineMessage_guard_price_drift"] | components["schemas"]["EngineMessage_guard_asset_not_held"] | components["schemas"]["EngineMessage_guard_insufficient_balance"] | components["schemas"]["EngineMessage_guard_order_cap"] | components["schemas"]["EngineMessage_guard_below_floor"] | components["schemas"]["EngineMessage_guard_unknown_symbol"] | components["schemas"]["EngineMessage_guard_no_position_to_protect"] | components["schemas"]["EngineMessage_guard_position_exists"] | components["schemas"]["EngineMessage_guard_opposite_position"] | components["schemas"]["EngineMessage_guard_no_position"] | components["schemas"]["EngineMessage_guard_leverage_cap"] | components["schemas"]["EngineMessage_guard_exposure_cap"] | components["schemas"]["EngineMessage_guard_insufficient_margin"] | components["schemas"]["EngineMessage_guard_stop_required"] | components["schemas"]["EngineMessage_guard_bad_size"] | components["schemas"]["EngineMessage_guard_stop_side"] | components["schemas"]["EngineMessage_guard_stop_distance"] | components["schemas"]["EngineMessage_guard_take_profit_side"] | components["schemas"]["EngineMessage_filter_price_not_positive"] | components["schemas"]["EngineMessage_filter_min_qty"] | components["schemas"]["EngineMessage_filter_max_qty"] | components["schemas"]["EngineMessage_filter_min_notional"] | components["schemas"]["EngineMessage_filter_min_notional_unaffordable"] | components["schemas"]["EngineMessage_run_portfolio_gone"] | components["schemas"]["EngineMessage_run_approval_expired"] | components["schemas"]["EngineMessage_run_stopped_midway"] | components["schemas"]["EngineMessage_run_rate_limited"] | components["schemas"]["EngineMessage_run_failed"] | components["schemas"]["EngineMessage_run_no_master_key"] | components["schemas"]["EngineMessage_run_no_ai_key"] | components["schemas"]["EngineMessage_key_deleted"] | components["schemas"]["EngineMessage_key_replaced"] | components["schemas"]["EngineMessage_key_unverified"] | components["schemas"]["EngineMessage_key_unreadable"] | components["schemas"]["EngineMessage_owner_disabled"] | components["schemas"]["EngineMessage_kill_switch"] | components["schemas"]["EngineMessage_loss_drawdown"] | components["schemas"]["EngineMessage_loss_daily"] | components["schemas"]["EngineMessage_failed_reviews"] | components["schemas"]["EngineMessage_stablecoin_depeg"] | components["schemas"]["EngineMessage_note_paper_account_opened"] | components["schemas"]["EngineMessage_note_stray_canceled"] | components["schemas"]["EngineMessage_note_stops_pending"] | components["schemas"]["EngineMessage_note_stops_not_removed"] | components["schemas"]["EngineMessage_note_stops_moved"] | components["schemas"]["EngineMessage_note_stops_not_moved"] | components["schemas"]["EngineMessage_note_margin_mode_kept"] | components["schemas"]["EngineMessage_note_position_mode_set"] | components["schemas"]["EngineMessage_note_position_mode_kept"] | components["schemas"]["EngineMessage_note_builtin_decided"] | components["schemas"]["EngineMessage_note_read_failed"] | components["schemas"]["EngineMessage_note_spot_outflow"] | components["schemas"]["EngineMessage_note_futures_outflow"] | components["schemas"]["EngineMessage_note_peg_unread"] | components["schemas"]["EngineMessage_note_funding"] | components["schemas"]["EngineMessage_fallback_share_revoked"] | components["schemas"]["EngineMessage_fallback_no_ai_key"] | components["schemas"]["EngineMessage_fallback_spend_cap"] | components["schemas"]["EngineMessage_fallback_share_budget"] | components["schemas"]["EngineMessage_fallback_base_url"] | components["schemas"]["EngineMessage_fallback_ai_failed"] | components["schemas"]["EngineMessage_builtin_spot_no_value"] | components["schemas"]["EngineMessage_builtin_spot_hold"] | components["schemas"]["EngineMessage_builtin_spot_rebalance"] | components["schemas"]["EngineMessage_builtin_spot_targets_over"] | components["schemas"]["EngineMessage_builtin_spot_allocation"] | components["schemas"]["EngineMessage_builtin_spot_no_route"] | components["schemas"]["EngineMessage_builtin_futures_actions"] | components["schemas"]["EngineMessage_builtin_futures_hold"] | components["schemas"]["EngineMessage_builtin_futures_no_data"] | components["schemas"]["EngineMessage_builtin_futures_trend"] | components["schemas"]["EngineMessage_builtin_futures_below_minimum"];
         RunUsage: {
             inputTokens: number;
             cachedInputTokens: number;
@@ -8582,7 +8882,8 @@ export interface components {
             /** @description `spend_cap` (the portfolio's monthly AI spend cap was reached), or `decision_<failure>` (the provider failed: timeout, provider_error, refused, invalid_output, ...) */
             code: string;
             message: string;
-            engineMessage: components["schemas"]["EngineMessage"] & unknown;
+            /** @description `message` as a code with parameters */
+            engineMessage: components["schemas"]["EngineMessage_order_leftover_canceled"] | components["schemas"]["EngineMessage_order_canceled_paused"] | components["schemas"]["EngineMessage_order_canceled_stop"] | components["schemas"]["EngineMessage_order_canceled_not_running"] | components["schemas"]["EngineMessage_order_canceled_by_owner"] | components["schemas"]["EngineMessage_order_not_placed_stop"] | components["schemas"]["EngineMessage_order_not_sent_stopped"] | components["schemas"]["EngineMessage_order_not_sent_rate_limit"] | components["schemas"]["EngineMessage_order_not_sent_venue"] | components["schemas"]["EngineMessage_order_not_sent_drift"] | components["schemas"]["EngineMessage_order_leverage_not_set"] | components["schemas"]["EngineMessage_order_venue_failed"] | components["schemas"]["EngineMessage_order_venue_rejected"] | components["schemas"]["EngineMessage_order_unknown_outcome"] | components["schemas"]["EngineMessage_order_never_confirmed"] | components["schemas"]["EngineMessage_order_awaiting_confirmation"] | components["schemas"]["EngineMessage_order_gone_from_venue"] | components["schemas"]["EngineMessage_order_rejected_by_owner"] | components["schemas"]["EngineMessage_order_approved_by_owner"] | components["schemas"]["EngineMessage_order_approved_edited"] | components["schemas"]["EngineMessage_order_approval_expired"] | components["schemas"]["EngineMessage_order_above_max_allocation"] | components["schemas"]["EngineMessage_guard_bad_number"] | components["schemas"]["EngineMessage_guard_price_out_of_band"] | components["schemas"]["EngineMessage_guard_unknown_pair"] | components["schemas"]["EngineMessage_guard_bad_quantity_asset"] | components["schemas"]["EngineMessage_guard_bad_drift"] | components["schemas"]["EngineMessage_guard_price_drift"] | components["schemas"]["EngineMessage_guard_asset_not_held"] | components["schemas"]["EngineMessage_guard_insufficient_balance"] | components["schemas"]["EngineMessage_guard_order_cap"] | components["schemas"]["EngineMessage_guard_below_floor"] | components["schemas"]["EngineMessage_guard_unknown_symbol"] | components["schemas"]["EngineMessage_guard_no_position_to_protect"] | components["schemas"]["EngineMessage_guard_position_exists"] | components["schemas"]["EngineMessage_guard_opposite_position"] | components["schemas"]["EngineMessage_guard_no_position"] | components["schemas"]["EngineMessage_guard_leverage_cap"] | components["schemas"]["EngineMessage_guard_exposure_cap"] | components["schemas"]["EngineMessage_guard_insufficient_margin"] | components["schemas"]["EngineMessage_guard_stop_required"] | components["schemas"]["EngineMessage_guard_bad_size"] | components["schemas"]["EngineMessage_guard_stop_side"] | components["schemas"]["EngineMessage_guard_stop_distance"] | components["schemas"]["EngineMessage_guard_take_profit_side"] | components["schemas"]["EngineMessage_filter_price_not_positive"] | components["schemas"]["EngineMessage_filter_min_qty"] | components["schemas"]["EngineMessage_filter_max_qty"] | components["schemas"]["EngineMessage_filter_min_notional"] | components["schemas"]["EngineMessage_filter_min_notional_unaffordable"] | components["schemas"]["EngineMessage_run_portfolio_gone"] | components["schemas"]["EngineMessage_run_approval_expired"] | components["schemas"]["EngineMessage_run_stopped_midway"] | components["schemas"]["EngineMessage_run_rate_limited"] | components["schemas"]["EngineMessage_run_failed"] | components["schemas"]["EngineMessage_run_no_master_key"] | components["schemas"]["EngineMessage_run_no_ai_key"] | components["schemas"]["EngineMessage_key_deleted"] | components["schemas"]["EngineMessage_key_replaced"] | components["schemas"]["EngineMessage_key_unverified"] | components["schemas"]["EngineMessage_key_unreadable"] | components["schemas"]["EngineMessage_owner_disabled"] | components["schemas"]["EngineMessage_kill_switch"] | components["schemas"]["EngineMessage_loss_drawdown"] | components["schemas"]["EngineMessage_loss_daily"] | components["schemas"]["EngineMessage_failed_reviews"] | components["schemas"]["EngineMessage_stablecoin_depeg"] | components["schemas"]["EngineMessage_note_paper_account_opened"] | components["schemas"]["EngineMessage_note_stray_canceled"] | components["schemas"]["EngineMessage_note_stops_pending"] | components["schemas"]["EngineMessage_note_stops_not_removed"] | components["schemas"]["EngineMessage_note_stops_moved"] | components["schemas"]["EngineMessage_note_stops_not_moved"] | components["schemas"]["EngineMessage_note_margin_mode_kept"] | components["schemas"]["EngineMessage_note_position_mode_set"] | components["schemas"]["EngineMessage_note_position_mode_kept"] | components["schemas"]["EngineMessage_note_builtin_decided"] | components["schemas"]["EngineMessage_note_read_failed"] | components["schemas"]["EngineMessage_note_spot_outflow"] | components["schemas"]["EngineMessage_note_futures_outflow"] | components["schemas"]["EngineMessage_note_peg_unread"] | components["schemas"]["EngineMessage_note_funding"] | components["schemas"]["EngineMessage_fallback_share_revoked"] | components["schemas"]["EngineMessage_fallback_no_ai_key"] | components["schemas"]["EngineMessage_fallback_spend_cap"] | components["schemas"]["EngineMessage_fallback_share_budget"] | components["schemas"]["EngineMessage_fallback_base_url"] | components["schemas"]["EngineMessage_fallback_ai_failed"] | components["schemas"]["EngineMessage_builtin_spot_no_value"] | components["schemas"]["EngineMessage_builtin_spot_hold"] | components["schemas"]["EngineMessage_builtin_spot_rebalance"] | components["schemas"]["EngineMessage_builtin_spot_targets_over"] | components["schemas"]["EngineMessage_builtin_spot_allocation"] | components["schemas"]["EngineMessage_builtin_spot_no_route"] | components["schemas"]["EngineMessage_builtin_futures_actions"] | components["schemas"]["EngineMessage_builtin_futures_hold"] | components["schemas"]["EngineMessage_builtin_futures_no_data"] | components["schemas"]["EngineMessage_builtin_futures_trend"] | components["schemas"]["EngineMessage_builtin_futures_below_minimum"] | null;
         } | null;
         PortfolioOrder: {
             id: string;
@@ -8621,7 +8922,8 @@ export interface components {
             status: components["schemas"]["PortfolioOrderStatus"];
             /** @description Why it was refused, failed or canceled */
             reason: string | null;
-            reasonMessage: components["schemas"]["EngineMessage"] & unknown;
+            /** @description `reason` as a code with parameters; null for orders written before codes */
+            reasonMessage: components["schemas"]["EngineMessage_order_leftover_canceled"] | components["schemas"]["EngineMessage_order_canceled_paused"] | components["schemas"]["EngineMessage_order_canceled_stop"] | components["schemas"]["EngineMessage_order_canceled_not_running"] | components["schemas"]["EngineMessage_order_canceled_by_owner"] | components["schemas"]["EngineMessage_order_not_placed_stop"] | components["schemas"]["EngineMessage_order_not_sent_stopped"] | components["schemas"]["EngineMessage_order_not_sent_rate_limit"] | components["schemas"]["EngineMessage_order_not_sent_venue"] | components["schemas"]["EngineMessage_order_not_sent_drift"] | components["schemas"]["EngineMessage_order_leverage_not_set"] | components["schemas"]["EngineMessage_order_venue_failed"] | components["schemas"]["EngineMessage_order_venue_rejected"] | components["schemas"]["EngineMessage_order_unknown_outcome"] | components["schemas"]["EngineMessage_order_never_confirmed"] | components["schemas"]["EngineMessage_order_awaiting_confirmation"] | components["schemas"]["EngineMessage_order_gone_from_venue"] | components["schemas"]["EngineMessage_order_rejected_by_owner"] | components["schemas"]["EngineMessage_order_approved_by_owner"] | components["schemas"]["EngineMessage_order_approved_edited"] | components["schemas"]["EngineMessage_order_approval_expired"] | components["schemas"]["EngineMessage_order_above_max_allocation"] | components["schemas"]["EngineMessage_guard_bad_number"] | components["schemas"]["EngineMessage_guard_price_out_of_band"] | components["schemas"]["EngineMessage_guard_unknown_pair"] | components["schemas"]["EngineMessage_guard_bad_quantity_asset"] | components["schemas"]["EngineMessage_guard_bad_drift"] | components["schemas"]["EngineMessage_guard_price_drift"] | components["schemas"]["EngineMessage_guard_asset_not_held"] | components["schemas"]["EngineMessage_guard_insufficient_balance"] | components["schemas"]["EngineMessage_guard_order_cap"] | components["schemas"]["EngineMessage_guard_below_floor"] | components["schemas"]["EngineMessage_guard_unknown_symbol"] | components["schemas"]["EngineMessage_guard_no_position_to_protect"] | components["schemas"]["EngineMessage_guard_position_exists"] | components["schemas"]["EngineMessage_guard_opposite_position"] | components["schemas"]["EngineMessage_guard_no_position"] | components["schemas"]["EngineMessage_guard_leverage_cap"] | components["schemas"]["EngineMessage_guard_exposure_cap"] | components["schemas"]["EngineMessage_guard_insufficient_margin"] | components["schemas"]["EngineMessage_guard_stop_required"] | components["schemas"]["EngineMessage_guard_bad_size"] | components["schemas"]["EngineMessage_guard_stop_side"] | components["schemas"]["EngineMessage_guard_stop_distance"] | components["schemas"]["EngineMessage_guard_take_profit_side"] | components["schemas"]["EngineMessage_filter_price_not_positive"] | components["schemas"]["EngineMessage_filter_min_qty"] | components["schemas"]["EngineMessage_filter_max_qty"] | components["schemas"]["EngineMessage_filter_min_notional"] | components["schemas"]["EngineMessage_filter_min_notional_unaffordable"] | components["schemas"]["EngineMessage_run_portfolio_gone"] | components["schemas"]["EngineMessage_run_approval_expired"] | components["schemas"]["EngineMessage_run_stopped_midway"] | components["schemas"]["EngineMessage_run_rate_limited"] | components["schemas"]["EngineMessage_run_failed"] | components["schemas"]["EngineMessage_run_no_master_key"] | components["schemas"]["EngineMessage_run_no_ai_key"] | components["schemas"]["EngineMessage_key_deleted"] | components["schemas"]["EngineMessage_key_replaced"] | components["schemas"]["EngineMessage_key_unverified"] | components["schemas"]["EngineMessage_key_unreadable"] | components["schemas"]["EngineMessage_owner_disabled"] | components["schemas"]["EngineMessage_kill_switch"] | components["schemas"]["EngineMessage_loss_drawdown"] | components["schemas"]["EngineMessage_loss_daily"] | components["schemas"]["EngineMessage_failed_reviews"] | components["schemas"]["EngineMessage_stablecoin_depeg"] | components["schemas"]["EngineMessage_note_paper_account_opened"] | components["schemas"]["EngineMessage_note_stray_canceled"] | components["schemas"]["EngineMessage_note_stops_pending"] | components["schemas"]["EngineMessage_note_stops_not_removed"] | components["schemas"]["EngineMessage_note_stops_moved"] | components["schemas"]["EngineMessage_note_stops_not_moved"] | components["schemas"]["EngineMessage_note_margin_mode_kept"] | components["schemas"]["EngineMessage_note_position_mode_set"] | components["schemas"]["EngineMessage_note_position_mode_kept"] | components["schemas"]["EngineMessage_note_builtin_decided"] | components["schemas"]["EngineMessage_note_read_failed"] | components["schemas"]["EngineMessage_note_spot_outflow"] | components["schemas"]["EngineMessage_note_futures_outflow"] | components["schemas"]["EngineMessage_note_peg_unread"] | components["schemas"]["EngineMessage_note_funding"] | components["schemas"]["EngineMessage_fallback_share_revoked"] | components["schemas"]["EngineMessage_fallback_no_ai_key"] | components["schemas"]["EngineMessage_fallback_spend_cap"] | components["schemas"]["EngineMessage_fallback_share_budget"] | components["schemas"]["EngineMessage_fallback_base_url"] | components["schemas"]["EngineMessage_fallback_ai_failed"] | components["schemas"]["EngineMessage_builtin_spot_no_value"] | components["schemas"]["EngineMessage_builtin_spot_hold"] | components["schemas"]["EngineMessage_builtin_spot_rebalance"] | components["schemas"]["EngineMessage_builtin_spot_targets_over"] | components["schemas"]["EngineMessage_builtin_spot_allocation"] | components["schemas"]["EngineMessage_builtin_spot_no_route"] | components["schemas"]["EngineMessage_builtin_futures_actions"] | components["schemas"]["EngineMessage_builtin_futures_hold"] | components["schemas"]["EngineMessage_builtin_futures_no_data"] | components["schemas"]["EngineMessage_builtin_futures_trend"] | components["schemas"]["EngineMessage_builtin_futures_below_minimum"] | null;
             exchangeOrderId: string | null;
             /** @example 0.001 */
             filledQuantity: string;
@@ -8645,7 +8947,8 @@ export interface components {
             /** @enum {string} */
             kind: "cancel" | "stops" | "settings" | "risk" | "info";
             message: string;
-            engineMessage: components["schemas"]["EngineMessage"] & unknown;
+            /** @description `message` as a code with parameters; null for notes written before codes */
+            engineMessage: components["schemas"]["EngineMessage_order_leftover_canceled"] | components["schemas"]["EngineMessage_order_canceled_paused"] | components["schemas"]["EngineMessage_order_canceled_stop"] | components["schemas"]["EngineMessage_order_canceled_not_running"] | components["schemas"]["EngineMessage_order_canceled_by_owner"] | components["schemas"]["EngineMessage_order_not_placed_stop"] | components["schemas"]["EngineMessage_order_not_sent_stopped"] | components["schemas"]["EngineMessage_order_not_sent_rate_limit"] | components["schemas"]["EngineMessage_order_not_sent_venue"] | components["schemas"]["EngineMessage_order_not_sent_drift"] | components["schemas"]["EngineMessage_order_leverage_not_set"] | components["schemas"]["EngineMessage_order_venue_failed"] | components["schemas"]["EngineMessage_order_venue_rejected"] | components["schemas"]["EngineMessage_order_unknown_outcome"] | components["schemas"]["EngineMessage_order_never_confirmed"] | components["schemas"]["EngineMessage_order_awaiting_confirmation"] | components["schemas"]["EngineMessage_order_gone_from_venue"] | components["schemas"]["EngineMessage_order_rejected_by_owner"] | components["schemas"]["EngineMessage_order_approved_by_owner"] | components["schemas"]["EngineMessage_order_approved_edited"] | components["schemas"]["EngineMessage_order_approval_expired"] | components["schemas"]["EngineMessage_order_above_max_allocation"] | components["schemas"]["EngineMessage_guard_bad_number"] | components["schemas"]["EngineMessage_guard_price_out_of_band"] | components["schemas"]["EngineMessage_guard_unknown_pair"] | components["schemas"]["EngineMessage_guard_bad_quantity_asset"] | components["schemas"]["EngineMessage_guard_bad_drift"] | components["schemas"]["EngineMessage_guard_price_drift"] | components["schemas"]["EngineMessage_guard_asset_not_held"] | components["schemas"]["EngineMessage_guard_insufficient_balance"] | components["schemas"]["EngineMessage_guard_order_cap"] | components["schemas"]["EngineMessage_guard_below_floor"] | components["schemas"]["EngineMessage_guard_unknown_symbol"] | components["schemas"]["EngineMessage_guard_no_position_to_protect"] | components["schemas"]["EngineMessage_guard_position_exists"] | components["schemas"]["EngineMessage_guard_opposite_position"] | components["schemas"]["EngineMessage_guard_no_position"] | components["schemas"]["EngineMessage_guard_leverage_cap"] | components["schemas"]["EngineMessage_guard_exposure_cap"] | components["schemas"]["EngineMessage_guard_insufficient_margin"] | components["schemas"]["EngineMessage_guard_stop_required"] | components["schemas"]["EngineMessage_guard_bad_size"] | components["schemas"]["EngineMessage_guard_stop_side"] | components["schemas"]["EngineMessage_guard_stop_distance"] | components["schemas"]["EngineMessage_guard_take_profit_side"] | components["schemas"]["EngineMessage_filter_price_not_positive"] | components["schemas"]["EngineMessage_filter_min_qty"] | components["schemas"]["EngineMessage_filter_max_qty"] | components["schemas"]["EngineMessage_filter_min_notional"] | components["schemas"]["EngineMessage_filter_min_notional_unaffordable"] | components["schemas"]["EngineMessage_run_portfolio_gone"] | components["schemas"]["EngineMessage_run_approval_expired"] | components["schemas"]["EngineMessage_run_stopped_midway"] | components["schemas"]["EngineMessage_run_rate_limited"] | components["schemas"]["EngineMessage_run_failed"] | components["schemas"]["EngineMessage_run_no_master_key"] | components["schemas"]["EngineMessage_run_no_ai_key"] | components["schemas"]["EngineMessage_key_deleted"] | components["schemas"]["EngineMessage_key_replaced"] | components["schemas"]["EngineMessage_key_unverified"] | components["schemas"]["EngineMessage_key_unreadable"] | components["schemas"]["EngineMessage_owner_disabled"] | components["schemas"]["EngineMessage_kill_switch"] | components["schemas"]["EngineMessage_loss_drawdown"] | components["schemas"]["EngineMessage_loss_daily"] | components["schemas"]["EngineMessage_failed_reviews"] | components["schemas"]["EngineMessage_stablecoin_depeg"] | components["schemas"]["EngineMessage_note_paper_account_opened"] | components["schemas"]["EngineMessage_note_stray_canceled"] | components["schemas"]["EngineMessage_note_stops_pending"] | components["schemas"]["EngineMessage_note_stops_not_removed"] | components["schemas"]["EngineMessage_note_stops_moved"] | components["schemas"]["EngineMessage_note_stops_not_moved"] | components["schemas"]["EngineMessage_note_margin_mode_kept"] | components["schemas"]["EngineMessage_note_position_mode_set"] | components["schemas"]["EngineMessage_note_position_mode_kept"] | components["schemas"]["EngineMessage_note_builtin_decided"] | components["schemas"]["EngineMessage_note_read_failed"] | components["schemas"]["EngineMessage_note_spot_outflow"] | components["schemas"]["EngineMessage_note_futures_outflow"] | components["schemas"]["EngineMessage_note_peg_unread"] | components["schemas"]["EngineMessage_note_funding"] | components["schemas"]["EngineMessage_fallback_share_revoked"] | components["schemas"]["EngineMessage_fallback_no_ai_key"] | components["schemas"]["EngineMessage_fallback_spend_cap"] | components["schemas"]["EngineMessage_fallback_share_budget"] | components["schemas"]["EngineMessage_fallback_base_url"] | components["schemas"]["EngineMessage_fallback_ai_failed"] | components["schemas"]["EngineMessage_builtin_spot_no_value"] | components["schemas"]["EngineMessage_builtin_spot_hold"] | components["schemas"]["EngineMessage_builtin_spot_rebalance"] | components["schemas"]["EngineMessage_builtin_spot_targets_over"] | components["schemas"]["EngineMessage_builtin_spot_allocation"] | components["schemas"]["EngineMessage_builtin_spot_no_route"] | components["schemas"]["EngineMessage_builtin_futures_actions"] | components["schemas"]["EngineMessage_builtin_futures_hold"] | components["schemas"]["EngineMessage_builtin_futures_no_data"] | components["schemas"]["EngineMessage_builtin_futures_trend"] | components["schemas"]["EngineMessage_builtin_futures_below_minimum"] | null;
             symbol: string | null;
         };
         RunDetail: components["schemas"]["RunSummary"] & {
