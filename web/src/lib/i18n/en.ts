@@ -856,7 +856,7 @@ export const en = {
   "engine.order_canceled_not_running": "Canceled: the portfolio is not running.",
   "engine.order_canceled_by_owner": "Canceled by you.",
   "engine.order_not_placed_stop": "Not placed: the portfolio was {stopKind}.",
-  "engine.order_not_sent_stopped": "Not sent: the portfolio was stopped or paused during the review.",
+  "engine.order_not_sent_stopped": "Not sent: the portfolio was stopped or paused during the run.",
   "engine.order_not_sent_rate_limit": "Not sent: the venue's rate limit was reached during the review.",
   "engine.order_not_sent_venue": "Not sent; the venue answered: {detail}",
   "engine.order_not_sent_drift":
@@ -876,10 +876,10 @@ export const en = {
   "engine.order_approval_expired": "Not approved before the next review.",
   "engine.order_above_max_allocation":
     "The buy would take {asset} to {afterPct}% of the portfolio, above its {maxPct}% maximum.",
-  "engine.guard_bad_number": "{field} must be a positive decimal number, got {value}.",
+  "engine.guard_bad_number": "{field} must be a positive decimal string, got {value}.",
   "engine.guard_price_out_of_band":
     "Limit price {limitPrice} is {offPct}% from the current {symbol} price {currentPrice} (at most {bandPct}%).",
-  "engine.guard_unknown_pair": "{pair} is not one of this portfolio's trading pairs.",
+  "engine.guard_unknown_pair": "{pair} is not one of this portfolio's trading routes.",
   "engine.guard_bad_quantity_asset": "The quantity is in {asset}, which is neither {base} nor {quote}.",
   "engine.guard_bad_drift": "The allowed drift of {driftPct}% is outside {minPct}–{maxPct}%.",
   "engine.guard_price_drift":
@@ -891,7 +891,7 @@ export const en = {
     "The order would leave {asset} at {afterPct}% of the portfolio, below its {floorPct}% floor.",
   "engine.guard_unknown_symbol": "{symbol} is not one of this portfolio's instruments.",
   "engine.guard_no_position_to_protect": "There is no {direction} {symbol} position to protect.",
-  "engine.guard_position_exists": "A {direction} {symbol} position is already open; increase it instead.",
+  "engine.guard_position_exists": "A {direction} {symbol} position is already open; use INCREASE.",
   "engine.guard_opposite_position": "Close the {oppositeSide} {symbol} position before opening {direction}.",
   "engine.guard_no_position": "There is no {direction} {symbol} position for {futuresAction}.",
   "engine.guard_leverage_cap": "Leverage {leverage}× is outside the 1–{cap}× allowed for {symbol}.",
@@ -934,7 +934,7 @@ export const en = {
   "engine.failed_reviews":
     "{count, plural, one {# review} other {# reviews}} in a row failed; the review history shows each error.",
   "engine.stablecoin_depeg":
-    "{asset} trades at {price} {quote} on {venue}'s {pair} book, {offPct}% off its 1:1 peg (the depeg threshold is {thresholdPct}%). Paused before planning any order; start the portfolio again once the peg holds.",
+    "{asset} trades at {price} {quote} on {venue}'s {pair} book, {offPct} % off its 1:1 peg (the depeg threshold is {thresholdPct} %). Paused before planning any order; start the portfolio again once the peg holds.",
   "engine.note_paper_account_opened":
     "The paper account was missing; a new one was opened with {capitalAmount} {cash}.",
   "engine.note_stray_canceled":

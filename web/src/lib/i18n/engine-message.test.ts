@@ -85,7 +85,7 @@ describe("engineMessageText", () => {
     const stop = { code: "order_canceled_stop", params: { stopKind: "killed" } } as EngineMessage;
     expect(engineMessageText(stop, "ru")).toBe("Отменён: портфель остановлен аварийной кнопкой.");
     const failed = { code: "failed_reviews", params: { count: 3 } } as EngineMessage;
-    expect(engineMessageText(failed, "ru")).toMatch(/^3 пересмотра подряд не удались;/);
+    expect(engineMessageText(failed, "ru")).toMatch(/^3 обзора подряд не удались;/);
     const venue = { code: "order_venue_failed", params: { detail: "Filter failure: LOT_SIZE" } } as EngineMessage;
     expect(engineMessageText(venue, "ru")).toBe("Биржа отклонила ордер: Filter failure: LOT_SIZE");
   });

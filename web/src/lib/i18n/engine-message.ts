@@ -40,9 +40,10 @@ function paramText(name: string, value: unknown, locale: Locale): string | numbe
   return text;
 }
 
-/** A decimal string in the reader's language, every digit it came with kept (8 places at most). */
+/** A decimal string in the reader's language, with the places it came with ("0.9500" keeps four; 8 at most). */
 function decimalText(value: string, locale: string): string {
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n)) return value;
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 8 }).format(n);
+  const places = Math.min(value.split(".")[1]?.length ?? 0, 8);
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: places, maximumFractionDigits: 8 }).format(n);
 }

@@ -854,14 +854,14 @@ export const ru: Record<MessageKey, string> = {
   "runs.venueWords": "Слова биржи или провайдера",
   "builtinStrategy.builtin-rebalance": "Встроенная ребалансировка",
   "builtinStrategy.builtin-trend": "Встроенное правило тренда",
-  "engine.order_leftover_canceled": "Не исполнен до следующего пересмотра; отменён.",
+  "engine.order_leftover_canceled": "Не исполнен до следующего обзора; отменён.",
   "engine.order_canceled_paused": "Отменён: портфель приостановлен.",
   "engine.order_canceled_stop": "Отменён: портфель {stopKind}.",
   "engine.order_canceled_not_running": "Отменён: портфель не работает.",
   "engine.order_canceled_by_owner": "Отменён вами.",
   "engine.order_not_placed_stop": "Не выставлен: портфель {stopKind}.",
-  "engine.order_not_sent_stopped": "Не отправлен: портфель остановили или приостановили во время пересмотра.",
-  "engine.order_not_sent_rate_limit": "Не отправлен: во время пересмотра биржа ограничила частоту запросов.",
+  "engine.order_not_sent_stopped": "Не отправлен: портфель остановили или приостановили во время обзора.",
+  "engine.order_not_sent_rate_limit": "Не отправлен: во время обзора биржа ограничила частоту запросов.",
   "engine.order_not_sent_venue": "Не отправлен; ответ биржи: {detail}",
   "engine.order_not_sent_drift":
     "Не отправлен: {symbol} сдвинулся на {movePct}% от цены решения {referencePrice} до {lastPrice} (допустимо {allowedPct}%).",
@@ -877,7 +877,7 @@ export const ru: Record<MessageKey, string> = {
   "engine.order_rejected_by_owner": "Отклонён вами.",
   "engine.order_approved_by_owner": "Одобрен вами.",
   "engine.order_approved_edited": "Одобрен вами с изменениями.",
-  "engine.order_approval_expired": "Не одобрен до следующего пересмотра.",
+  "engine.order_approval_expired": "Не одобрен до следующего обзора.",
   "engine.order_above_max_allocation":
     "Покупка довела бы долю {asset} до {afterPct}% портфеля — выше максимума {maxPct}%.",
   "engine.guard_bad_number": "{field} должно быть положительным десятичным числом, получено {value}.",
@@ -918,9 +918,9 @@ export const ru: Record<MessageKey, string> = {
     "Сумма ордера {notionalAmount} {quote} ниже минимума {venue} {minAmount} {quote} для {symbol}, а баланса на минимум не хватает.",
   "engine.run_portfolio_gone": "Портфеля больше нет.",
   "engine.run_approval_expired": "Срок одобрения истёк.",
-  "engine.run_stopped_midway": "Портфель {portfolioStatus}; пересмотр остановлен, больше ничего не отправлено.",
-  "engine.run_rate_limited": "Достигнут лимит запросов биржи; пересмотр повторится {retryAt} (не считается неудачным).",
-  "engine.run_failed": "Пересмотр не удался: {detail}",
+  "engine.run_stopped_midway": "Портфель {portfolioStatus}; обзор остановлен, больше ничего не отправлено.",
+  "engine.run_rate_limited": "Достигнут лимит запросов биржи; обзор повторится {retryAt} (не считается неудачным).",
+  "engine.run_failed": "Обзор не удался: {detail}",
   "engine.run_no_master_key": "Сохранённые ключи ИИ нельзя открыть: не задан MASTER_KEY.",
   "engine.run_no_ai_key":
     "Этот портфель принимает решения через {provider}, но у вас нет ключа {provider}. Добавьте его на странице «Ключи» или переключитесь на встроенную стратегию.",
@@ -934,7 +934,7 @@ export const ru: Record<MessageKey, string> = {
   "engine.loss_daily":
     "Убыток {lossPct}% за сегодня (с {startAmount} до {nowAmount} {cash}) достиг дневного лимита {limitPct}%.",
   "engine.failed_reviews":
-    "{count, plural, one {# пересмотр подряд не удался} few {# пересмотра подряд не удались} many {# пересмотров подряд не удались} other {# пересмотра подряд не удались}}; ошибки видны в истории пересмотров.",
+    "{count, plural, one {# обзор подряд не удался} few {# обзора подряд не удались} many {# обзоров подряд не удались} other {# обзора подряд не удались}}; ошибки видны в истории обзоров.",
   "engine.stablecoin_depeg":
     "{asset} торгуется по {price} {quote} в стакане {pair} на {venue}, на {offPct}% от привязки 1:1 (порог — {thresholdPct}%). Портфель приостановлен до планирования ордеров; запустите его снова, когда привязка восстановится.",
   "engine.note_paper_account_opened": "Бумажного счёта не было; открыт новый с {capitalAmount} {cash}.",
@@ -954,7 +954,7 @@ export const ru: Record<MessageKey, string> = {
   "engine.note_futures_outflow":
     "Позиция {symbol} на бирже меньше, чем у портфеля ({goneQty} закрыто вне Ballast); рассчитано по маркировочной цене {markPrice}.",
   "engine.note_peg_unread":
-    "Цену {asset} не удалось прочитать из стакана {pair} ({detail}); в этом пересмотре она принята за 1 USD.",
+    "Цену {asset} не удалось прочитать из стакана {pair} ({detail}); в этом обзоре она принята за 1 USD.",
   "engine.note_funding": "Финансирование по {symbol} {flow}: {amount} {asset} ({paidAt}).",
   "engine.fallback_share_revoked":
     "Ключ {provider}, которым с вами поделился администратор, отозван; {provider} не спрашивали.",
