@@ -1,3 +1,4 @@
+import { engineMessageOrNull } from "./engine-messages.ts";
 import { DecimalString, MarketType, OrderSide, OrderType, PositionSide, Venue } from "./exchanges.ts";
 import * as z from "./zod.ts";
 
@@ -57,6 +58,7 @@ export const PortfolioOrder = z
     stopsError: z.string().nullable(),
     status: PortfolioOrderStatus,
     reason: z.string().nullable().openapi({ description: "Why it was refused, failed or canceled" }),
+    reasonMessage: engineMessageOrNull("`reason` as a code with parameters; null for orders written before codes"),
     exchangeOrderId: z.string().nullable(),
     filledQuantity: DecimalString,
     averagePrice: DecimalString.nullable(),

@@ -1,5 +1,6 @@
 import { DecisionInput } from "./decision-input.ts";
 import { Decision } from "./decisions.ts";
+import { EngineMessage, engineMessageOrNull } from "./engine-messages.ts";
 import { DecimalInput, DecimalString } from "./exchanges.ts";
 import { PortfolioOrder } from "./portfolio-orders.ts";
 import { ReasoningEffort } from "./portfolios.ts";
@@ -62,6 +63,7 @@ export const RunFallback = z
         "timeout, provider_error, refused, invalid_output, ...)",
     }),
     message: z.string(),
+    engineMessage: engineMessageOrNull("`message` as a code with parameters"),
   })
   .openapi("RunFallback", { description: "The built-in strategy decided instead of the portfolio's AI, and why" });
 export type RunFallback = z.infer<typeof RunFallback>;
@@ -70,6 +72,7 @@ export const RunNote = z
   .object({
     kind: z.enum(["cancel", "stops", "settings", "risk", "info"]),
     message: z.string(),
+    engineMessage: engineMessageOrNull("`message` as a code with parameters; null for notes written before codes"),
     symbol: z.string().nullable(),
   })
   .openapi("RunNote");
@@ -89,10 +92,22 @@ export const RunSummary = z
     provider: z.string().nullable(),
     model: z.string().nullable(),
     summary: z.string().nullable().openapi({ description: "The decision's summary, or why there was none" }),
+    summaryMessage: engineMessageOrNull(
+      "`summary` as a code with parameters when Ballast wrote it (null when an AI wrote it)",
+    ),
+    rationaleMessages: z.array(EngineMessage).nullable().openapi({
+      description: "The built-in strategy's rationale as codes with parameters (null when an AI wrote it)",
+    }),
     decision: Decision.nullable().openapi({
       description: "The parsed decision (spot orders or futures actions); null before the provider answered",
     }),
-    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    error: z
+      .object({
+        code: z.string(),
+        message: z.string(),
+        engineMessage: engineMessageOrNull("`message` as a code with parameters"),
+      })
+      .nullable(),
     equityBefore: DecimalString.nullable(),
     equityAfter: DecimalString.nullable(),
     usage: RunUsage.nullable(),

@@ -1,3 +1,4 @@
+import { engineMessageOrNull } from "./engine-messages.ts";
 import { Venue } from "./exchanges.ts";
 import * as z from "./zod.ts";
 
@@ -232,6 +233,7 @@ export const Portfolio = z
     status: PortfolioStatus,
     statusReason: z.string().nullable().openapi({ description: "Why it was paused (or stopped by Ballast)" }),
     statusReasonCode: StatusReasonCode.nullable(),
+    statusReasonMessage: engineMessageOrNull("`statusReason` as a code with parameters; null when set before codes"),
     clientOrderIdPrefix: z
       .string()
       .openapi({ description: "Every order this portfolio places has a client order id starting with this" }),

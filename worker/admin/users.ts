@@ -66,7 +66,7 @@ export async function setUserEnabled(
   const [row] = await db.update(users).set({ enabled }).where(eq(users.id, userId)).returning();
   if (!row) throw new ApiError("not_found", "No such user.");
   if (!enabled) {
-    await portfolios.stopPortfoliosOfUser(userId, "user disabled by an administrator");
+    await portfolios.stopPortfoliosOfUser(userId);
     await revokeAllSessions(db, userId);
     await revokeAllApiTokens(db, userId);
   }

@@ -1,8 +1,9 @@
 import Big from "big.js";
+import { type EngineText, engineText } from "../../shared/api/engine-messages.ts";
 import { floorToStep, roundToTick } from "../exchanges/precision.ts";
 import type { FuturesDecisionInput, SpotDecisionInput, SpotPosition, SpotRoute } from "./decision-input.ts";
 import type { FuturesAction, FuturesPlan, SpotOrder, SpotPlan } from "./decision-schema.ts";
-import type { DecisionProvider, DecisionResult } from "./provider.ts";
+import type { DecisionProvider, DecisionResult, PlanTexts } from "./provider.ts";
 
 /**
  * The built-in strategy: no key, no network, deterministic (same input, same decision). It writes exactly the
@@ -25,7 +26,16 @@ export const BUILTIN_MODEL = "builtin-v1";
 const SPOT_DRIFT_PCT = 1;
 const TREND_THRESHOLD_PCT = 0.05;
 
-type PlanOrError<P> = { ok: true; plan: P } | { ok: false; error: string };
+type Refusal = { ok: false; error: string; errorText: EngineText };
+type PlanOrError<P> = { ok: true; plan: P } | Refusal;
+/** A plan with its summary and rationale lines as engine texts (the UI words them in the reader's language). */
+type PlanWithTexts<P> = { ok: true; plan: P; texts: PlanTexts } | Refusal;
+
+const joined = (lines: EngineText[]) => `${lines.map((line) => line.text).join("; ")}.`;
+const textsOf = (summary: EngineText, lines: EngineText[]): PlanTexts => ({
+  summary,
+  rationale: lines.map((line) => line.message),
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // Spot
@@ -47,12 +57,18 @@ export function spotTargets(input: SpotDecisionInput): PlanOrError<Map<string, n
     targets.set(position.asset, Math.max(targets.get(position.asset) ?? 0, position.minAllocationPct));
   }
   const sum = [...targets.values()].reduce((a, b) => a + b, 0);
-  if (left < -1e-9 || sum > 100 + 1e-9)
-    return { ok: false, error: `Targets and floors add up to ${sum.toFixed(2)}%, more than 100%.` };
+  if (left < -1e-9 || sum > 100 + 1e-9) {
+    const errorText = engineText(
+      "builtin_spot_targets_over",
+      { sumPct: sum.toFixed(2) },
+      `Targets and floors add up to ${sum.toFixed(2)}%, more than 100%.`,
+    );
+    return { ok: false, error: errorText.text, errorText };
+  }
   return { ok: true, plan: targets };
 }
 
-export function builtinSpotPlan(input: SpotDecisionInput): PlanOrError<SpotPlan> {
+export function builtinSpotPlan(input: SpotDecisionInput): PlanWithTexts<SpotPlan> {
   const targetsOrError = spotTargets(input);
   if (!targetsOrError.ok) return targetsOrError;
   const targets = targetsOrError.plan;
@@ -60,9 +76,10 @@ export function builtinSpotPlan(input: SpotDecisionInput): PlanOrError<SpotPlan>
   const band = input.limits.toleranceBandPct;
   const cash = input.portfolio.cashAsset;
   const cashPosition = input.positions.find((p) => p.asset === cash);
-  if (total.lte(0) || !cashPosition) return { ok: true, plan: hold("The portfolio has no value to rebalance.", []) };
+  if (total.lte(0) || !cashPosition)
+    return hold(engineText("builtin_spot_no_value", {}, "The portfolio has no value to rebalance."), []);
 
-  const lines: string[] = [];
+  const lines: EngineText[] = [];
   const sells: SpotOrder[] = [];
   const buys: { gapUsd: Big; position: SpotPosition; route: SpotRoute }[] = [];
   // Orders stay within the per-order cap (with a margin for the price moving to the book), so a large gap closes
@@ -74,11 +91,19 @@ export function builtinSpotPlan(input: SpotDecisionInput): PlanOrError<SpotPlan>
     const target = targets.get(position.asset) ?? 0;
     const allocation = Big(position.valueUsd).div(total).times(100);
     const gap = allocation.minus(target);
-    lines.push(`${position.asset} ${allocation.toFixed(2)}% vs target ${target.toFixed(2)}%`);
+    lines.push(
+      engineText(
+        "builtin_spot_allocation",
+        { asset: position.asset, allocationPct: allocation.toFixed(2), targetPct: target.toFixed(2) },
+        `${position.asset} ${allocation.toFixed(2)}% vs target ${target.toFixed(2)}%`,
+      ),
+    );
     if (gap.abs().lte(band)) continue;
     const route = input.routes.find((r) => r.base === position.asset && r.quote === cash);
     if (!route) {
-      lines.push(`no ${position.asset}/${cash} route`);
+      lines.push(
+        engineText("builtin_spot_no_route", { asset: position.asset, cash }, `no ${position.asset}/${cash} route`),
+      );
       continue;
     }
     const gapUsd = capped(gap.abs().div(100).times(total));
@@ -104,22 +129,38 @@ export function builtinSpotPlan(input: SpotDecisionInput): PlanOrError<SpotPlan>
   }
 
   if (orders.length === 0)
-    return { ok: true, plan: hold(`All assets within ±${band} pp of target (or below minimum order size).`, lines) };
-  const summary = `Rebalance toward targets (band ±${band} pp): ${orders
-    .map((o) => `${o.side} ${o.quantity} ${o.quantityAsset}`)
-    .join(", ")}.`;
+    return hold(
+      engineText(
+        "builtin_spot_hold",
+        { bandPct: String(band) },
+        `All assets within ±${band} pp of target (or below minimum order size).`,
+      ),
+      lines,
+    );
+  const summary = engineText(
+    "builtin_spot_rebalance",
+    { bandPct: String(band), count: orders.length },
+    `Rebalance toward targets (band ±${band} pp): ${orders
+      .map((o) => `${o.side} ${o.quantity} ${o.quantityAsset}`)
+      .join(", ")}.`,
+  );
   return {
     ok: true,
-    plan: { orders, summary, strategy: "builtin-rebalance", rationale: `${lines.join("; ")}.` },
+    plan: { orders, summary: summary.text, strategy: "builtin-rebalance", rationale: joined(lines) },
+    texts: textsOf(summary, lines),
   };
 }
 
-function hold(summary: string, lines: string[]): SpotPlan {
+function hold(summary: EngineText, lines: EngineText[]): PlanWithTexts<SpotPlan> {
   return {
-    orders: [],
-    summary,
-    strategy: "builtin-rebalance",
-    rationale: lines.length ? `${lines.join("; ")}.` : summary,
+    ok: true,
+    plan: {
+      orders: [],
+      summary: summary.text,
+      strategy: "builtin-rebalance",
+      rationale: lines.length ? joined(lines) : summary.text,
+    },
+    texts: textsOf(summary, lines),
   };
 }
 
@@ -165,10 +206,10 @@ function spotOrder(route: SpotRoute, side: "buy" | "sell", quantity: string, pri
 // ---------------------------------------------------------------------------------------------------------------
 // Futures
 
-export function builtinFuturesPlan(input: FuturesDecisionInput): PlanOrError<FuturesPlan> {
+export function builtinFuturesPlan(input: FuturesDecisionInput): PlanWithTexts<FuturesPlan> {
   const { limits } = input;
   const actions: FuturesAction[] = [];
-  const lines: string[] = [];
+  const lines: EngineText[] = [];
   const equity = Big(input.wallet.marginBalance);
   let exposure = input.positions.reduce((sum, p) => sum.plus(Big(p.size).times(p.markPrice).abs()), Big(0));
   let available = Big(input.wallet.availableBalance);
@@ -181,14 +222,29 @@ export function builtinFuturesPlan(input: FuturesDecisionInput): PlanOrError<Fut
     const rsi = context?.rsi14 ?? null;
     const atrPct = context?.atr14Pct ?? null;
     if (slope24 === null || slope72 === null || rsi === null || atrPct === null) {
-      lines.push(`${instrument.symbol}: not enough market data`);
+      lines.push(
+        engineText(
+          "builtin_futures_no_data",
+          { symbol: instrument.symbol },
+          `${instrument.symbol}: not enough market data`,
+        ),
+      );
       continue;
     }
     const mark = Big(instrument.mark);
     const stopPct = Math.min(limits.stopLossMaxPct, Math.max(limits.stopLossMinPct, 2 * atrPct));
     const position = input.positions.find((p) => p.symbol === instrument.symbol);
     lines.push(
-      `${instrument.symbol}: slope24 ${slope24.toFixed(3)}%, slope72 ${slope72.toFixed(3)}%, RSI ${rsi.toFixed(1)}`,
+      engineText(
+        "builtin_futures_trend",
+        {
+          symbol: instrument.symbol,
+          slope24Pct: slope24.toFixed(3),
+          slope72Pct: slope72.toFixed(3),
+          rsiValue: rsi.toFixed(1),
+        },
+        `${instrument.symbol}: slope24 ${slope24.toFixed(3)}%, slope72 ${slope72.toFixed(3)}%, RSI ${rsi.toFixed(1)}`,
+      ),
     );
 
     if (position) {
@@ -217,7 +273,13 @@ export function builtinFuturesPlan(input: FuturesDecisionInput): PlanOrError<Fut
     for (const cap of caps) if (notional.gt(cap)) notional = cap;
     const quantity = floorToStep(notional.div(mark).toFixed(), instrument.market.stepSize);
     if (Big(quantity).lte(0) || Big(quantity).times(mark).lt(instrument.market.minNotional)) {
-      lines.push(`${instrument.symbol}: trend ${direction} but the allowed size is below the minimum order`);
+      lines.push(
+        engineText(
+          "builtin_futures_below_minimum",
+          { symbol: instrument.symbol, direction },
+          `${instrument.symbol}: trend ${direction} but the allowed size is below the minimum order`,
+        ),
+      );
       continue;
     }
     const tick = instrument.market.tickSize;
@@ -240,12 +302,14 @@ export function builtinFuturesPlan(input: FuturesDecisionInput): PlanOrError<Fut
     available = available.minus(used.div(leverage));
   }
 
+  const listed = actions.map((a) => `${a.action} ${a.side} ${a.symbol}`).join(", ");
   const summary = actions.length
-    ? `Trend rule: ${actions.map((a) => `${a.action} ${a.side} ${a.symbol}`).join(", ")}.`
-    : "Trend rule: no signal; holding.";
+    ? engineText("builtin_futures_actions", { actions: listed }, `Trend rule: ${listed}.`)
+    : engineText("builtin_futures_hold", {}, "Trend rule: no signal; holding.");
   return {
     ok: true,
-    plan: { actions, summary: summary.slice(0, 255), strategy: "builtin-trend", rationale: `${lines.join("; ")}.` },
+    plan: { actions, summary: summary.text.slice(0, 255), strategy: "builtin-trend", rationale: joined(lines) },
+    texts: textsOf(summary, lines),
   };
 }
 
@@ -297,14 +361,20 @@ export function builtinProvider(): DecisionProvider {
           ...base,
           raw: { result: { error: result.error } },
           ok: false,
-          failure: { code: "model_error", message: result.error, httpStatus: null },
+          failure: { code: "model_error", message: result.error, httpStatus: null, text: result.errorText },
         } satisfies DecisionResult;
       }
       const decision =
         input.kind === "spot"
           ? { kind: "spot" as const, ...(result.plan as SpotPlan) }
           : { kind: "futures" as const, ...(result.plan as FuturesPlan) };
-      return { ...base, raw: { result: result.plan }, ok: true, decision } satisfies DecisionResult;
+      return {
+        ...base,
+        raw: { result: result.plan },
+        ok: true,
+        decision,
+        texts: result.texts,
+      } satisfies DecisionResult;
     },
   };
 }

@@ -1,4 +1,5 @@
 import Big from "big.js";
+import { type EngineText, engineText } from "../../shared/api/engine-messages.ts";
 import type { DecimalString } from "../exchanges/contract.ts";
 import { estimateLiquidationPrice, stopDistanceFromLiquidationPct } from "../exchanges/liquidation.ts";
 import { roundStopPrice, sizeOrder } from "../exchanges/precision.ts";
@@ -34,19 +35,28 @@ const DEFAULTS = { maxPriceDeviationPct: 5, minDriftPct: 0.01, maxDriftPct: 10 }
 
 class Refused extends Error {
   readonly code: GuardCode;
-  constructor(code: GuardCode, reason: string) {
-    super(reason);
+  readonly text: EngineText;
+  constructor(code: GuardCode, text: EngineText) {
+    super(text.text);
     this.code = code;
+    this.text = text;
   }
 }
 
-const refuse = (code: GuardCode, reason: string): never => {
-  throw new Refused(code, reason);
+const refuse = (code: GuardCode, text: EngineText): never => {
+  throw new Refused(code, text);
 };
 
 function positiveDecimal(value: string | null, what: string): Big {
   if (value === null || !/^\d+(\.\d+)?$/.test(value.trim()) || Big(value.trim()).lte(0))
-    return refuse("bad_number", `${what} must be a positive decimal string, got ${JSON.stringify(value)}.`);
+    return refuse(
+      "bad_number",
+      engineText(
+        "guard_bad_number",
+        { field: what, value: JSON.stringify(value) },
+        `${what} must be a positive decimal string, got ${JSON.stringify(value)}.`,
+      ),
+    );
   return Big(value.trim());
 }
 
@@ -63,7 +73,7 @@ function guardItems<T, I>(items: T[], check: (item: T, leg: number) => I | null)
       if (intent !== null) accepted.push(intent);
     } catch (error) {
       if (!(error instanceof Refused)) throw error;
-      rejected.push({ leg, item, code: error.code, reason: error.message });
+      rejected.push({ leg, item, code: error.code, reason: error.message, text: error.text });
     }
   });
   return { accepted, rejected };
@@ -74,13 +84,23 @@ function checkLimitPrice(limit: Big, current: Big, band: number, symbol: string)
   if (off.gt(band))
     refuse(
       "price_out_of_band",
-      `Limit price ${limit.toFixed()} is ${fmt(off, 2)}% from the current ${symbol} price ${current.toFixed()} (at most ${band}%).`,
+      engineText(
+        "guard_price_out_of_band",
+        {
+          limitPrice: limit.toFixed(),
+          offPct: fmt(off, 2),
+          symbol,
+          currentPrice: current.toFixed(),
+          bandPct: String(band),
+        },
+        `Limit price ${limit.toFixed()} is ${fmt(off, 2)}% from the current ${symbol} price ${current.toFixed()} (at most ${band}%).`,
+      ),
     );
 }
 
 function sized(input: Parameters<typeof sizeOrder>[0]) {
   const result = sizeOrder(input);
-  if (!result.ok) return refuse("exchange_filter", result.reason);
+  if (!result.ok) return refuse("exchange_filter", result.text);
   return result;
 }
 
@@ -101,21 +121,57 @@ export function guardSpotDecision(
 
   return guardItems(plan.orders, (order, leg) => {
     const route = input.routes.find((r) => r.symbol === order.pair);
-    if (!route) return refuse("unknown_pair", `${order.pair} is not one of this portfolio's trading routes.`);
+    if (!route)
+      return refuse(
+        "unknown_pair",
+        engineText(
+          "guard_unknown_pair",
+          { pair: order.pair },
+          `${order.pair} is not one of this portfolio's trading routes.`,
+        ),
+      );
     if (order.quantityAsset !== route.base && order.quantityAsset !== route.quote)
-      refuse("bad_quantity_asset", `quantityAsset ${order.quantityAsset} is neither ${route.base} nor ${route.quote}.`);
+      refuse(
+        "bad_quantity_asset",
+        engineText(
+          "guard_bad_quantity_asset",
+          { asset: order.quantityAsset, base: route.base, quote: route.quote },
+          `quantityAsset ${order.quantityAsset} is neither ${route.base} nor ${route.quote}.`,
+        ),
+      );
     const quantity = positiveDecimal(order.quantity, "quantity");
     const reference = positiveDecimal(order.referencePrice, "referencePrice");
     const limit = order.limitPrice === null ? null : positiveDecimal(order.limitPrice, "limitPrice");
     if (!(order.maxDriftPct >= limits.minDriftPct && order.maxDriftPct <= limits.maxDriftPct))
-      refuse("bad_drift", `maxDriftPct ${order.maxDriftPct} is outside ${limits.minDriftPct}–${limits.maxDriftPct}%.`);
+      refuse(
+        "bad_drift",
+        engineText(
+          "guard_bad_drift",
+          {
+            driftPct: String(order.maxDriftPct),
+            minPct: String(limits.minDriftPct),
+            maxPct: String(limits.maxDriftPct),
+          },
+          `maxDriftPct ${order.maxDriftPct} is outside ${limits.minDriftPct}–${limits.maxDriftPct}%.`,
+        ),
+      );
 
     const current = Big(options.currentPrices?.[route.symbol] ?? route.last);
     const drift = deviationPct(current, reference);
     if (drift.gt(order.maxDriftPct))
       refuse(
         "price_drift",
-        `${route.symbol} moved ${fmt(drift, 2)}% from the reference ${reference.toFixed()} to ${current.toFixed()} (allowed ${order.maxDriftPct}%).`,
+        engineText(
+          "guard_price_drift",
+          {
+            symbol: route.symbol,
+            movePct: fmt(drift, 2),
+            referencePrice: reference.toFixed(),
+            currentPrice: current.toFixed(),
+            allowedPct: String(order.maxDriftPct),
+          },
+          `${route.symbol} moved ${fmt(drift, 2)}% from the reference ${reference.toFixed()} to ${current.toFixed()} (allowed ${order.maxDriftPct}%).`,
+        ),
       );
     if (limit) checkLimitPrice(limit, current, limits.maxPriceDeviationPct, route.symbol);
 
@@ -125,7 +181,14 @@ export function guardSpotDecision(
     const givesPosition = input.positions.find((p) => p.asset === gives);
     const basePosition = input.positions.find((p) => p.asset === route.base);
     if (!givesPosition || !basePosition)
-      return refuse("unknown_pair", `${route.symbol} trades an asset this portfolio does not hold.`);
+      return refuse(
+        "unknown_pair",
+        engineText(
+          "guard_asset_not_held",
+          { symbol: route.symbol },
+          `${route.symbol} trades an asset this portfolio does not hold.`,
+        ),
+      );
 
     const spend = order.side === "sell" ? baseQuantity : baseQuantity.times(price);
     const available = free.get(gives) ?? Big(0);
@@ -134,7 +197,11 @@ export function guardSpotDecision(
     if (spend.gt(available.times(1.01)))
       refuse(
         "insufficient_balance",
-        `The order needs ${fmt(spend, 8)} ${gives} but only ${available.toFixed()} ${gives} is free.`,
+        engineText(
+          "guard_insufficient_balance",
+          { needQty: fmt(spend, 8), asset: gives, freeQty: available.toFixed() },
+          `The order needs ${fmt(spend, 8)} ${gives} but only ${available.toFixed()} ${gives} is free.`,
+        ),
       );
 
     const result = sized({
@@ -150,7 +217,11 @@ export function guardSpotDecision(
     if (input.limits.maxOrderUsd !== null && notionalUsd.gt(input.limits.maxOrderUsd))
       refuse(
         "order_too_large",
-        `The order is worth ${fmt(notionalUsd, 2)} USD, above the ${input.limits.maxOrderUsd} USD per-order cap.`,
+        engineText(
+          "guard_order_cap",
+          { orderUsd: fmt(notionalUsd, 2), capUsd: input.limits.maxOrderUsd },
+          `The order is worth ${fmt(notionalUsd, 2)} USD, above the ${input.limits.maxOrderUsd} USD per-order cap.`,
+        ),
       );
 
     const spent = order.side === "sell" ? filledBase : filledBase.times(result.price);
@@ -159,7 +230,15 @@ export function guardSpotDecision(
     if (valueAfter.lt(floorUsd))
       refuse(
         "below_floor",
-        `The order would leave ${gives} at ${fmt(valueAfter.div(total).times(100), 2)}% of the portfolio, below its ${givesPosition.minAllocationPct}% floor.`,
+        engineText(
+          "guard_below_floor",
+          {
+            asset: gives,
+            afterPct: fmt(valueAfter.div(total).times(100), 2),
+            floorPct: String(givesPosition.minAllocationPct),
+          },
+          `The order would leave ${gives} at ${fmt(valueAfter.div(total).times(100), 2)}% of the portfolio, below its ${givesPosition.minAllocationPct}% floor.`,
+        ),
       );
 
     free.set(gives, available.minus(spent).gt(0) ? available.minus(spent) : Big(0));
@@ -194,7 +273,15 @@ export function guardFuturesDecision(
 
   return guardItems(plan.actions, (action, leg): FuturesIntent | null => {
     const instrument = input.instruments.find((i) => i.symbol === action.symbol);
-    if (!instrument) return refuse("unknown_symbol", `${action.symbol} is not one of this portfolio's instruments.`);
+    if (!instrument)
+      return refuse(
+        "unknown_symbol",
+        engineText(
+          "guard_unknown_symbol",
+          { symbol: action.symbol },
+          `${action.symbol} is not one of this portfolio's instruments.`,
+        ),
+      );
     const { market } = instrument;
     const mark = Big(options.currentPrices?.[instrument.symbol] ?? instrument.mark);
     const direction = action.side === "LONG" ? "long" : "short";
@@ -204,7 +291,15 @@ export function guardFuturesDecision(
 
     if (action.action === "HOLD") {
       if (action.stopLoss === null && action.takeProfit === null) return null;
-      if (!position) return refuse("no_position", `There is no ${direction} ${action.symbol} position to protect.`);
+      if (!position)
+        return refuse(
+          "no_position",
+          engineText(
+            "guard_no_position_to_protect",
+            { direction, symbol: action.symbol },
+            `There is no ${direction} ${action.symbol} position to protect.`,
+          ),
+        );
       return {
         kind: "futures_stops",
         leg,
@@ -219,17 +314,32 @@ export function guardFuturesDecision(
     const opening = action.action === "OPEN" || action.action === "INCREASE";
     if (action.action === "OPEN") {
       if (position)
-        refuse("position_exists", `A ${direction} ${action.symbol} position is already open; use INCREASE.`);
+        refuse(
+          "position_exists",
+          engineText(
+            "guard_position_exists",
+            { direction, symbol: action.symbol },
+            `A ${direction} ${action.symbol} position is already open; use INCREASE.`,
+          ),
+        );
       const opposite = input.positions.find((p) => p.symbol === action.symbol && p.side !== direction);
       if (opposite && input.positionMode === "one_way")
         refuse(
           "opposite_position",
-          `Close the ${opposite.side} ${action.symbol} position before opening ${direction}.`,
+          engineText(
+            "guard_opposite_position",
+            { oppositeSide: opposite.side, symbol: action.symbol, direction },
+            `Close the ${opposite.side} ${action.symbol} position before opening ${direction}.`,
+          ),
         );
     } else if (!position) {
       return refuse(
         "no_position",
-        `There is no ${direction} ${action.symbol} position to ${action.action.toLowerCase()}.`,
+        engineText(
+          "guard_no_position",
+          { direction, symbol: action.symbol, futuresAction: action.action },
+          `There is no ${direction} ${action.symbol} position to ${action.action.toLowerCase()}.`,
+        ),
       );
     }
 
@@ -243,7 +353,14 @@ export function guardFuturesDecision(
       const wanted = action.leverage ?? position?.leverage ?? Math.min(limits.defaultLeverage, limits.maxLeverage);
       const cap = Math.min(limits.maxLeverage, market.maxLeverage ?? limits.maxLeverage);
       if (!Number.isInteger(wanted) || wanted < 1 || wanted > cap)
-        refuse("leverage_cap", `Leverage ${wanted}× is outside 1–${cap}× allowed for ${action.symbol}.`);
+        refuse(
+          "leverage_cap",
+          engineText(
+            "guard_leverage_cap",
+            { leverage: wanted, cap, symbol: action.symbol },
+            `Leverage ${wanted}× is outside 1–${cap}× allowed for ${action.symbol}.`,
+          ),
+        );
       leverage = position && position.leverage === wanted ? null : wanted;
     }
 
@@ -263,25 +380,44 @@ export function guardFuturesDecision(
       if (input.limits.maxOrderUsd !== null && notional.gt(input.limits.maxOrderUsd))
         refuse(
           "order_too_large",
-          `The order is worth ${fmt(notional, 2)} USD, above the ${input.limits.maxOrderUsd} USD cap.`,
+          engineText(
+            "guard_order_cap",
+            { orderUsd: fmt(notional, 2), capUsd: input.limits.maxOrderUsd },
+            `The order is worth ${fmt(notional, 2)} USD, above the ${input.limits.maxOrderUsd} USD cap.`,
+          ),
         );
       if (exposure.plus(notional).gt(limits.maxExposureUsd))
         refuse(
           "exposure_cap",
-          `Exposure would reach ${fmt(exposure.plus(notional), 2)} USD, above the ${limits.maxExposureUsd} USD limit.`,
+          engineText(
+            "guard_exposure_cap",
+            { exposureUsd: fmt(exposure.plus(notional), 2), limitUsd: limits.maxExposureUsd },
+            `Exposure would reach ${fmt(exposure.plus(notional), 2)} USD, above the ${limits.maxExposureUsd} USD limit.`,
+          ),
         );
       const usedLeverage = leverage ?? position?.leverage ?? 1;
       const margin = notional.div(usedLeverage);
       if (margin.gt(available))
         refuse(
           "insufficient_margin",
-          `The order needs ${fmt(margin, 2)} USDT of margin; ${available.toFixed()} is available.`,
+          engineText(
+            "guard_insufficient_margin",
+            { marginAmount: fmt(margin, 2), availableAmount: available.toFixed() },
+            `The order needs ${fmt(margin, 2)} USDT of margin; ${available.toFixed()} is available.`,
+          ),
         );
       const hasStop = input.stops.some(
         (s) => s.symbol === action.symbol && s.kind === "stop_loss" && s.positionSide === positionSide,
       );
       if (action.stopLoss === null && (action.action === "OPEN" || !hasStop))
-        refuse("stop_required", `Every ${action.action === "OPEN" ? "open" : "increase"} needs a stop-loss.`);
+        refuse(
+          "stop_required",
+          engineText(
+            "guard_stop_required",
+            { futuresAction: action.action },
+            `Every ${action.action === "OPEN" ? "open" : "increase"} needs a stop-loss.`,
+          ),
+        );
       stopLoss = action.stopLoss === null ? null : checkStopLoss(action.stopLoss, stops);
       if (stopLoss !== null) checkStopBeforeLiquidation(stopLoss, direction, price, usedLeverage);
       takeProfit = action.takeProfit === null ? null : checkTakeProfit(action.takeProfit, stops);
@@ -314,7 +450,14 @@ export function guardFuturesDecision(
 function orderQuantity(action: FuturesAction, price: Big, positionSize: string | null): Big {
   if (action.action === "CLOSE") return Big(positionSize ?? "0").abs();
   if ((action.quantity === null) === (action.notional === null))
-    refuse("bad_size", `Give exactly one of quantity or notional for ${action.action}.`);
+    refuse(
+      "bad_size",
+      engineText(
+        "guard_bad_size",
+        { futuresAction: action.action },
+        `Give exactly one of quantity or notional for ${action.action}.`,
+      ),
+    );
   const quantity =
     action.quantity !== null
       ? positiveDecimal(action.quantity, "quantity")
@@ -338,13 +481,25 @@ function checkStopLoss(value: string, ctx: StopContext): string {
   if (!losingSide)
     refuse(
       "bad_stop",
-      `A ${ctx.position} stop-loss must be ${ctx.position === "long" ? "below" : "above"} the mark price ${ctx.mark.toFixed()}, got ${stop.toFixed()}.`,
+      engineText(
+        "guard_stop_side",
+        { direction: ctx.position, markPrice: ctx.mark.toFixed(), stopPrice: stop.toFixed() },
+        `A ${ctx.position} stop-loss must be ${ctx.position === "long" ? "below" : "above"} the mark price ${ctx.mark.toFixed()}, got ${stop.toFixed()}.`,
+      ),
     );
   const distance = deviationPct(stop, ctx.mark);
   if (distance.lt(ctx.limits.stopLossMinPct) || distance.gt(ctx.limits.stopLossMaxPct))
     refuse(
       "bad_stop",
-      `The stop-loss is ${fmt(distance, 2)}% from the mark price; it must be ${ctx.limits.stopLossMinPct}–${ctx.limits.stopLossMaxPct}%.`,
+      engineText(
+        "guard_stop_distance",
+        {
+          distancePct: fmt(distance, 2),
+          minPct: String(ctx.limits.stopLossMinPct),
+          maxPct: String(ctx.limits.stopLossMaxPct),
+        },
+        `The stop-loss is ${fmt(distance, 2)}% from the mark price; it must be ${ctx.limits.stopLossMinPct}–${ctx.limits.stopLossMaxPct}%.`,
+      ),
     );
   return roundStopPrice(stop.toFixed(), ctx.tick, ctx.position, "stop_loss");
 }
@@ -358,7 +513,11 @@ function checkStopBeforeLiquidation(stopLoss: string, side: "long" | "short", en
   if (liquidation === null || stopDistanceFromLiquidationPct(side, Big(stopLoss), liquidation).gt(0)) return;
   refuse(
     "stop_beyond_liquidation",
-    `The ${side} stop-loss ${stopLoss} lies beyond the estimated liquidation price ${fmt(liquidation, 8)} at ${leverage}× leverage: the position would be liquidated before it triggers.`,
+    engineText(
+      "guard_stop_beyond_liquidation",
+      { direction: side, stopLossPrice: stopLoss, liquidationPrice: fmt(liquidation, 8), leverage },
+      `The ${side} stop-loss ${stopLoss} lies beyond the estimated liquidation price ${fmt(liquidation, 8)} at ${leverage}× leverage: the position would be liquidated before it triggers.`,
+    ),
   );
 }
 
@@ -368,7 +527,11 @@ function checkTakeProfit(value: string, ctx: StopContext): string {
   if (!winningSide)
     refuse(
       "bad_take_profit",
-      `A ${ctx.position} take-profit must be ${ctx.position === "long" ? "above" : "below"} the mark price ${ctx.mark.toFixed()}.`,
+      engineText(
+        "guard_take_profit_side",
+        { direction: ctx.position, markPrice: ctx.mark.toFixed() },
+        `A ${ctx.position} take-profit must be ${ctx.position === "long" ? "above" : "below"} the mark price ${ctx.mark.toFixed()}.`,
+      ),
     );
   return roundStopPrice(target.toFixed(), ctx.tick, ctx.position, "take_profit");
 }

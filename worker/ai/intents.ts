@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { EngineText } from "../../shared/api/engine-messages.ts";
 import { DecimalString, OrderSide, OrderType, PositionSide } from "../exchanges/contract.ts";
 import { FuturesActionKind } from "./decision-schema.ts";
 
@@ -88,6 +89,7 @@ export const GuardCode = z.enum([
 ]);
 export type GuardCode = z.infer<typeof GuardCode>;
 
-export type Rejection<T> = { leg: number; item: T; code: GuardCode; reason: string };
+/** `reason` in English; `text` the same as an engine text (code and parameters) for the owner's language. */
+export type Rejection<T> = { leg: number; item: T; code: GuardCode; reason: string; text: EngineText };
 
 export type GuardOutcome<I, T> = { accepted: I[]; rejected: Rejection<T>[] };

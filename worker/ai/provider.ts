@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { EngineMessage, EngineText } from "../../shared/api/engine-messages.ts";
 import type { ReasoningEffort } from "../../shared/api/portfolios.ts";
 import type { DecimalString } from "../exchanges/contract.ts";
 import type { DecisionInput } from "./decision-input.ts";
@@ -49,7 +50,16 @@ export const DecisionFailureCode = z.enum([
 ]);
 export type DecisionFailureCode = z.infer<typeof DecisionFailureCode>;
 
-export type DecisionFailure = { code: DecisionFailureCode; message: string; httpStatus: number | null };
+/** `text`: the failure in Ballast's own words as an engine text (the built-in strategy's); absent for a provider's. */
+export type DecisionFailure = {
+  code: DecisionFailureCode;
+  message: string;
+  httpStatus: number | null;
+  text?: EngineText;
+};
+
+/** The built-in strategy's summary and rationale lines as engine texts; an AI's words have none. */
+export type PlanTexts = { summary: EngineText; rationale: EngineMessage[] };
 
 export type DecisionResult = {
   provider: DecisionProviderName;
@@ -62,7 +72,7 @@ export type DecisionResult = {
   usage: TokenUsage | null;
   /** The provider's last answer as received (for the run log); never contains the key. */
   raw: unknown;
-} & ({ ok: true; decision: Decision } | { ok: false; failure: DecisionFailure });
+} & ({ ok: true; decision: Decision; texts?: PlanTexts } | { ok: false; failure: DecisionFailure });
 
 export interface DecisionProvider {
   readonly name: DecisionProviderName;

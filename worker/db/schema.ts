@@ -286,6 +286,9 @@ export const portfolios = sqliteTable(
     statusReason: text("status_reason"),
     // Why Ballast paused or stopped it, for the UI to say in the owner's language (statusReason has the details).
     statusReasonCode: text("status_reason_code", { enum: STATUS_REASON_CODES }),
+    // statusReason as a code with JSON parameters (shared/api/engine-messages.ts), for the UI to word it.
+    statusMessageCode: text("status_message_code"),
+    statusMessageParams: text("status_message_params"),
     startingEquity: text("starting_equity"),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     // Paper portfolios start with this much of the cash token in a virtual account (worker/exchanges/paper).
@@ -344,6 +347,13 @@ export const portfolioRuns = sqliteTable(
     summary: text("summary"),
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
+    // Ballast's own summary and error as codes with JSON parameters (shared/api/engine-messages.ts), and the
+    // built-in strategy's rationale lines as a JSON list of such messages; null when the AI wrote the summary.
+    summaryCode: text("summary_code"),
+    summaryParams: text("summary_params"),
+    rationaleMessages: text("rationale_messages"),
+    errorMessageCode: text("error_message_code"),
+    errorMessageParams: text("error_message_params"),
     usage: text("usage"),
     // The AI's cost for this run (also when the built-in strategy decided after the AI failed), for spend caps.
     costUsd: text("cost_usd"),
@@ -407,6 +417,9 @@ export const portfolioOrders = sqliteTable(
     stopsError: text("stops_error"),
     status: text("status", { enum: ORDER_STATUSES }).notNull(),
     reason: text("reason"),
+    // The reason as a code with JSON parameters (shared/api/engine-messages.ts), for the UI to word it.
+    reasonCode: text("reason_code"),
+    reasonParams: text("reason_params"),
     exchangeOrderId: text("exchange_order_id"),
     filledQuantity: text("filled_quantity").notNull().default("0"),
     averagePrice: text("average_price"),

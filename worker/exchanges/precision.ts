@@ -1,4 +1,5 @@
 import Big from "big.js";
+import { type EngineText, engineText } from "../../shared/api/engine-messages.ts";
 import type { Market, OrderSide, OrderType } from "./contract.ts";
 import type { OrderFilter } from "./errors.ts";
 
@@ -74,7 +75,10 @@ export type SizingInput = {
 
 export type SizedOrder =
   | { ok: true; quantity: string; price: string; notional: string }
-  | { ok: false; filter: OrderFilter; reason: string };
+  | { ok: false; filter: OrderFilter; reason: string; text: EngineText };
+
+/** A refusal with its English reason and the same as an engine text (shared/api/engine-messages.ts). */
+const refused = (filter: OrderFilter, text: EngineText): SizedOrder => ({ ok: false, filter, reason: text.text, text });
 
 /** Rounds an order to the market's filters and checks it before anything is sent, with a precise reason. */
 export function sizeOrder(input: SizingInput): SizedOrder {
@@ -86,7 +90,11 @@ export function sizeOrder(input: SizingInput): SizedOrder {
     input.type === "limit"
       ? roundToTick(input.price, market.tickSize, input.side === "buy" ? "down" : "up")
       : input.price;
-  if (Big(price).lte(0)) return { ok: false, filter: "tick_size", reason: `Price ${input.price} is not positive.` };
+  if (Big(price).lte(0))
+    return refused(
+      "tick_size",
+      engineText("filter_price_not_positive", { price: input.price }, `Price ${input.price} is not positive.`),
+    );
 
   let quantity = Big(floorToStep(input.quantity, step));
   const cap = affordable(input, price, step);
@@ -94,19 +102,35 @@ export function sizeOrder(input: SizingInput): SizedOrder {
 
   const minQty = Big(market.minQty);
   if (quantity.lte(0) || quantity.lt(minQty)) {
-    return {
-      ok: false,
-      filter: "min_qty",
-      reason: `Quantity ${input.quantity} ${market.base} rounds to ${toStepString(quantity, step)} at step ${step}, below ${venue}'s minimum of ${market.minQty} ${market.base} for ${market.symbol}.`,
-    };
+    const roundedQty = toStepString(quantity, step);
+    return refused(
+      "min_qty",
+      engineText(
+        "filter_min_qty",
+        {
+          quantityQty: input.quantity,
+          base: market.base,
+          roundedQty,
+          stepQty: step,
+          venue,
+          minQty: market.minQty,
+          symbol: market.symbol,
+        },
+        `Quantity ${input.quantity} ${market.base} rounds to ${roundedQty} at step ${step}, below ${venue}'s minimum of ${market.minQty} ${market.base} for ${market.symbol}.`,
+      ),
+    );
   }
   const maxQty = input.type === "market" && market.maxMarketQty ? market.maxMarketQty : market.maxQty;
   if (maxQty && Big(maxQty).gt(0) && quantity.gt(maxQty)) {
-    return {
-      ok: false,
-      filter: "max_qty",
-      reason: `Quantity ${toStepString(quantity, step)} ${market.base} is above ${venue}'s maximum of ${maxQty} ${market.base} for ${market.symbol}.`,
-    };
+    const roundedQty = toStepString(quantity, step);
+    return refused(
+      "max_qty",
+      engineText(
+        "filter_max_qty",
+        { roundedQty, base: market.base, venue, maxQty, symbol: market.symbol },
+        `Quantity ${roundedQty} ${market.base} is above ${venue}'s maximum of ${maxQty} ${market.base} for ${market.symbol}.`,
+      ),
+    );
   }
 
   const minNotional = Big(market.minNotional);
@@ -115,11 +139,21 @@ export function sizeOrder(input: SizingInput): SizedOrder {
     const needed = Big(ceilToStep(minNotional.div(price).toFixed(), step));
     const fits = (cap === null || needed.lte(cap)) && (!maxQty || Big(maxQty).lte(0) || needed.lte(maxQty));
     if (!input.bumpToMinNotional || !fits) {
-      return {
-        ok: false,
-        filter: "min_notional",
-        reason: `Order value ${notional.round(8).toFixed()} ${market.quote} is below ${venue}'s minimum of ${market.minNotional} ${market.quote} for ${market.symbol}${input.bumpToMinNotional ? ", and the balance cannot cover the minimum" : ""}.`,
+      const params = {
+        notionalAmount: notional.round(8).toFixed(),
+        quote: market.quote,
+        venue,
+        minAmount: market.minNotional,
+        symbol: market.symbol,
       };
+      return refused(
+        "min_notional",
+        engineText(
+          input.bumpToMinNotional ? "filter_min_notional_unaffordable" : "filter_min_notional",
+          params,
+          `Order value ${params.notionalAmount} ${market.quote} is below ${venue}'s minimum of ${market.minNotional} ${market.quote} for ${market.symbol}${input.bumpToMinNotional ? ", and the balance cannot cover the minimum" : ""}.`,
+        ),
+      );
     }
     quantity = needed;
     notional = quantity.times(price);

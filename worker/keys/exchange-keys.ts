@@ -121,7 +121,7 @@ export async function replaceExchangeKey(
     baseUrls,
     extraHosts: services.extraHosts,
   });
-  await services.portfolios.stopPortfoliosUsingKey(userId, keyId, "exchange key replaced");
+  await services.portfolios.stopPortfoliosUsingKey(userId, keyId, "replaced");
   const sealed = await sealCredentials(services.keyring, userId, keyId, input);
   const [row] = await services.db
     .update(exchangeKeys)
@@ -148,7 +148,7 @@ export async function deleteExchangeKey(
   keyId: string,
 ): Promise<void> {
   await findOwnedKey(db, userId, keyId);
-  await portfolios.stopPortfoliosUsingKey(userId, keyId, "exchange key deleted");
+  await portfolios.stopPortfoliosUsingKey(userId, keyId, "deleted");
   await db.delete(exchangeKeys).where(and(eq(exchangeKeys.id, keyId), eq(exchangeKeys.userId, userId)));
 }
 

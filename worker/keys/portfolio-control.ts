@@ -4,9 +4,9 @@
  */
 export type PortfolioControl = {
   /** A user was disabled: stop every portfolio they own. */
-  stopPortfoliosOfUser(userId: string, reason: string): Promise<void>;
+  stopPortfoliosOfUser(userId: string): Promise<void>;
   /** An exchange key is about to be deleted or replaced: stop the portfolios that trade with it. */
-  stopPortfoliosUsingKey(userId: string, exchangeKeyId: string, reason: string): Promise<void>;
+  stopPortfoliosUsingKey(userId: string, exchangeKeyId: string, change: "replaced" | "deleted"): Promise<void>;
 };
 
 /** For tests of identity code that must not touch portfolios. */

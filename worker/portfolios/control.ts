@@ -1,3 +1,4 @@
+import { engineText } from "../../shared/api/engine-messages.ts";
 import type { Database } from "../db/client.ts";
 import type { PortfolioControl } from "../keys/portfolio-control.ts";
 import type { PauseReason } from "./engine/pause.ts";
@@ -14,18 +15,18 @@ export function portfolioControl(env: Env, db: () => Database): PortfolioControl
     await Promise.allSettled(ids.map((id) => portfolioEngine(env, id).pause(reason)));
   };
   return {
-    async stopPortfoliosOfUser(userId, reason) {
+    async stopPortfoliosOfUser(userId) {
       const rows = await portfoliosInStatus(db(), { userId }, ["active"]);
       await pauseAll(
         rows.map((r) => r.id),
-        { code: "owner_disabled", message: reason },
+        { code: "owner_disabled", text: engineText("owner_disabled", {}, "user disabled by an administrator") },
       );
     },
-    async stopPortfoliosUsingKey(userId, exchangeKeyId, reason) {
+    async stopPortfoliosUsingKey(userId, exchangeKeyId, change) {
       const rows = await portfoliosInStatus(db(), { userId, exchangeKeyId }, ["active"]);
       await pauseAll(
         rows.map((r) => r.id),
-        { code: "key_unavailable", message: reason },
+        { code: "key_unavailable", text: engineText(`key_${change}`, {}, `exchange key ${change}`) },
       );
     },
   };

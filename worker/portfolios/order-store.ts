@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, getTableColumns, inArray, lt, or } from "drizzle-orm";
+import { storedEngineMessage } from "../../shared/api/engine-messages.ts";
 import {
   LIVE_ORDER_STATUSES,
   type OrderListQuery,
@@ -110,6 +111,7 @@ export function toOrderView(row: OrderRow): PortfolioOrder {
     stopsError: row.stopsError,
     status: row.status,
     reason: row.reason,
+    reasonMessage: storedEngineMessage(row.reasonCode, row.reasonParams),
     exchangeOrderId: row.exchangeOrderId,
     filledQuantity: row.filledQuantity,
     averagePrice: row.averagePrice,

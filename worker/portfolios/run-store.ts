@@ -1,6 +1,7 @@
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import { DecisionInput } from "../../shared/api/decision-input.ts";
 import { Decision } from "../../shared/api/decisions.ts";
+import { EngineMessage, type EngineText, storedEngineMessage } from "../../shared/api/engine-messages.ts";
 import {
   RunAiOptions,
   type RunDetail,
@@ -9,11 +10,13 @@ import {
   type RunSummary,
   type RunTrigger,
 } from "../../shared/api/portfolio-runs.ts";
+import * as z from "../../shared/api/zod.ts";
 import type { Database } from "../db/client.ts";
 import { columnList, insertStatements, readRow, updateStatement } from "../db/rows.ts";
 import { portfolioOrders, portfolioRuns } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
 import { decodeCursor, pageOf } from "./cursor.ts";
+import { reasonColumns } from "./engine-text-columns.ts";
 import { type OrderRow, ordersOfRuns, toOrderView } from "./order-store.ts";
 
 /** Reading and writing the run journal (portfolio_runs). Only the portfolio's Durable Object writes. */
@@ -186,21 +189,26 @@ export function expireApprovalStatements(
   d1: D1Database,
   current: Pick<NewRun, "portfolioId" | "seq">,
   now: Date,
-  reason: string,
+  reason: EngineText,
 ): D1PreparedStatement[] {
   const waiting = `SELECT "id" FROM "portfolio_runs" WHERE "portfolio_id" = ? AND "status" = 'awaiting_approval' AND "seq" < ?`;
+  const expired = reasonColumns(reason);
   return [
     d1
       .prepare(
-        `UPDATE "portfolio_orders" SET "status" = 'expired', "reason" = ?, "updated_at" = ?
+        `UPDATE "portfolio_orders" SET "status" = 'expired', "reason" = ?, "reason_code" = ?, "reason_params" = ?,
+           "updated_at" = ?
          WHERE "status" = 'pending_approval' AND "run_id" IN (${waiting})`,
       )
-      .bind(reason, now.getTime(), current.portfolioId, current.seq),
+      .bind(expired.reason, expired.reasonCode, expired.reasonParams, now.getTime(), current.portfolioId, current.seq),
     d1
       .prepare(
         `UPDATE "portfolio_runs" SET "status" = 'completed', "step" = 'done', "finished_at" = COALESCE("finished_at", ?),
            "summary" = CASE WHEN "summary" IS NULL OR "summary" = '' THEN 'Approval expired.'
-             ELSE "summary" || ' (approval expired)' END
+             ELSE "summary" || ' (approval expired)' END,
+           "summary_code" = CASE WHEN "summary" IS NULL OR "summary" = '' THEN 'run_approval_expired'
+             ELSE "summary_code" END,
+           "summary_params" = CASE WHEN "summary" IS NULL OR "summary" = '' THEN '{}' ELSE "summary_params" END
          WHERE "id" IN (${waiting})`,
       )
       .bind(now.getTime(), current.portfolioId, current.seq),
@@ -262,6 +270,36 @@ function decisionOf(text: string | null): Decision | null {
   return parsed.success ? parsed.data : null;
 }
 
+/** A JSON list of messages (the built-in strategy's rationale); null when absent or unreadable. */
+function storedEngineMessages(text: string | null): EngineMessage[] | null {
+  const parsed = z.array(EngineMessage).safeParse(parseJson(text));
+  return parsed.success ? parsed.data : null;
+}
+
+/** Notes and fallbacks written before codes have no `engineMessage`: they read as null (the English stays). */
+function notesOf(text: string | null): RunNote[] {
+  const notes = (parseJson(text) as (Omit<RunNote, "engineMessage"> & { engineMessage?: unknown })[] | null) ?? [];
+  return notes.map((note) => ({
+    ...note,
+    engineMessage: EngineMessage.nullable()
+      .catch(null)
+      .parse(note.engineMessage ?? null),
+  }));
+}
+
+function fallbackOf(text: string | null): RunFallback | null {
+  const raw = parseJson(text);
+  if (raw === null || typeof raw !== "object") return null;
+  return RunFallback.nullable()
+    .catch(null)
+    .parse({
+      ...raw,
+      engineMessage: EngineMessage.nullable()
+        .catch(null)
+        .parse((raw as { engineMessage?: unknown }).engineMessage ?? null),
+    });
+}
+
 export function toRunSummary(row: RunRow, orders: OrderRow[]): RunSummary {
   const usage = parseJson(row.usage) as Omit<NonNullable<RunSummary["usage"]>, "costUsd"> | null;
   return {
@@ -277,15 +315,23 @@ export function toRunSummary(row: RunRow, orders: OrderRow[]): RunSummary {
     provider: row.provider,
     model: row.model,
     summary: row.summary,
+    summaryMessage: storedEngineMessage(row.summaryCode, row.summaryParams),
+    rationaleMessages: storedEngineMessages(row.rationaleMessages),
     decision: decisionOf(row.decision),
-    error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? "" } : null,
+    error: row.errorCode
+      ? {
+          code: row.errorCode,
+          message: row.errorMessage ?? "",
+          engineMessage: storedEngineMessage(row.errorMessageCode, row.errorMessageParams),
+        }
+      : null,
     equityBefore: row.equityBefore,
     equityAfter: row.equityAfter,
     usage: usage ? { ...usage, costUsd: row.costUsd } : null,
     aiOptions: RunAiOptions.nullable().catch(null).parse(parseJson(row.aiOptions)),
-    fallback: RunFallback.nullable().catch(null).parse(parseJson(row.fallback)),
+    fallback: fallbackOf(row.fallback),
     orders: orders.map(toOrderView),
-    notes: (parseJson(row.notes) as RunNote[] | null) ?? [],
+    notes: notesOf(row.notes),
   };
 }
 

@@ -1,6 +1,7 @@
 import Big from "big.js";
 import { and, desc, eq, inArray, lt, ne, or, type SQL } from "drizzle-orm";
 import * as z from "zod";
+import { storedEngineMessage } from "../../shared/api/engine-messages.ts";
 import {
   type CreatePortfolio,
   DEFAULT_PAPER_CAPITAL,
@@ -64,6 +65,7 @@ export function toPortfolioView(row: PortfolioRow): Portfolio {
     status: row.status,
     statusReason: row.statusReason,
     statusReasonCode: row.statusReasonCode,
+    statusReasonMessage: storedEngineMessage(row.statusMessageCode, row.statusMessageParams),
     clientOrderIdPrefix: clientOrderIdPrefix(row.id),
     startingEquity: row.startingEquity,
     startedAt: row.startedAt?.toISOString() ?? null,

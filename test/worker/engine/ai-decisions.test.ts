@@ -68,6 +68,10 @@ describe("AI options and fallback in reviews", () => {
       kind: "info",
       symbol: null,
       message: `The built-in strategy decided: ${fallback.message}`,
+      engineMessage: { code: "note_builtin_decided", params: {} },
+    });
+    expect(run.fallback).toMatchObject({
+      engineMessage: { code: "fallback_ai_failed", params: { provider: "OpenAI", detail: expect.any(String) } },
     });
     expect(run.decision).toMatchObject({ kind: "spot" });
     expect(await responsesOf(t.aiKey)).toHaveLength(3);

@@ -139,8 +139,8 @@ describe("exchange keys", () => {
       verifyExchangeKey: verifiedAs(TRADE_ONLY),
       portfolios: {
         stopPortfoliosOfUser: async () => {},
-        stopPortfoliosUsingKey: async (_user, keyId, reason) => {
-          stopped.push(`${keyId}:${reason}`);
+        stopPortfoliosUsingKey: async (_user, keyId, change) => {
+          stopped.push(`${keyId}:${change}`);
         },
       },
     });
@@ -157,7 +157,7 @@ describe("exchange keys", () => {
     expect(replaced.status).toBe(200);
     expect(replaced.body).toMatchObject({ id, environment: "live", apiKey: `••••${replacement.apiKey.slice(-4)}` });
     expect((await user.delete(`/api/keys/exchange/${id}`)).status).toBe(200);
-    expect(stopped).toEqual([`${id}:exchange key replaced`, `${id}:exchange key deleted`]);
+    expect(stopped).toEqual([`${id}:replaced`, `${id}:deleted`]);
     expect((await user.get(`/api/keys/exchange/${id}`)).status).toBe(404);
   });
 

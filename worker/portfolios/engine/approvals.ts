@@ -1,9 +1,11 @@
+import { engineText } from "../../../shared/api/engine-messages.ts";
 import type { ApprovalItem } from "../../../shared/api/portfolio-runs.ts";
 import { withExchangeErrors } from "../../accounts/exchange-error-response.ts";
 import { DecisionInput, type FuturesDecisionInput, type SpotDecisionInput } from "../../ai/decision-input.ts";
 import type { FuturesAction, SpotOrder } from "../../ai/decision-schema.ts";
 import { guardFuturesDecision, guardSpotDecision } from "../../ai/guards.ts";
 import { ApiError } from "../../http/api-error.ts";
+import { reasonColumns } from "../engine-text-columns.ts";
 import { type OrderRow, ordersOfRun, updateOrderStatement } from "../order-store.ts";
 import { runById, updateRunStatement } from "../run-store.ts";
 import { ownedPortfolio, type PortfolioRow } from "../store.ts";
@@ -48,7 +50,11 @@ export async function applyApproval(
       );
     if (decision.action === "reject") {
       statements.push(
-        updateOrderStatement(services.db, order.id, { status: "rejected", reason: "Rejected by you.", updatedAt: now }),
+        updateOrderStatement(services.db, order.id, {
+          status: "rejected",
+          ...reasonColumns(engineText("order_rejected_by_owner", {}, "Rejected by you.")),
+          updatedAt: now,
+        }),
       );
       continue;
     }
@@ -58,7 +64,11 @@ export async function applyApproval(
       updateOrderStatement(services.db, order.id, {
         ...changes,
         status: "planned",
-        reason: edited ? "Approved by you with changes." : "Approved by you.",
+        ...reasonColumns(
+          edited
+            ? engineText("order_approved_edited", {}, "Approved by you with changes.")
+            : engineText("order_approved_by_owner", {}, "Approved by you."),
+        ),
         updatedAt: now,
       }),
     );

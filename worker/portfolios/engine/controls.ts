@@ -1,5 +1,6 @@
 import Big from "big.js";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { type EngineText, engineText } from "../../../shared/api/engine-messages.ts";
 import { DEFAULT_PAPER_CAPITAL, type Portfolio, type PortfolioActionResult } from "../../../shared/api/portfolios.ts";
 import { withExchangeErrors } from "../../accounts/exchange-error-response.ts";
 import { saveAll } from "../../db/rows.ts";
@@ -7,6 +8,7 @@ import { exchangeKeys, portfolioOrders, portfolioRuns, portfolios } from "../../
 import { venueName } from "../../exchanges/http.ts";
 import { ApiError } from "../../http/api-error.ts";
 import { portfolioClientOrderId } from "../client-order-ids.ts";
+import { reasonColumns, statusReasonColumns } from "../engine-text-columns.ts";
 import { insertEquityStatement } from "../equity-store.ts";
 import { insertOrderStatements, type OrderRow, orderById } from "../order-store.ts";
 import { transition } from "../status.ts";
@@ -147,7 +149,9 @@ export async function markStopped(services: EngineServices, userId: string, id: 
     .update(portfolios)
     .set({
       status,
-      statusReason: action === "kill" ? "kill switch" : null,
+      ...(action === "kill"
+        ? statusReasonColumns(engineText("kill_switch", {}, "kill switch"))
+        : { statusReason: null, statusMessageCode: null, statusMessageParams: null }),
       statusReasonCode: action === "kill" ? "kill_switch" : null,
       nextRunAt: null,
       updatedAt: now,
@@ -160,16 +164,26 @@ export async function markStopped(services: EngineServices, userId: string, id: 
 export async function cancelForStop(
   services: EngineServices,
   row: PortfolioRow,
-  why: string,
+  why: "stopped" | "killed" | "deleted",
 ): Promise<PortfolioActionResult["canceledOrders"]> {
-  await rejectPendingApprovals(services, row.id, `Not placed: the portfolio was ${why}.`);
+  await rejectPendingApprovals(
+    services,
+    row.id,
+    engineText("order_not_placed_stop", { stopKind: why }, `Not placed: the portfolio was ${why}.`),
+  );
   if (!row.ledger && !(await hasOrders(services, row.id))) return [];
   const context = syncContext(services, row);
   const saves: Saves = [];
   try {
     const live = await liveOrdersOf(services, row.id);
     const canceled = await withExchangeErrors(() =>
-      cancelLeftovers(context, live, null, `Canceled: the portfolio was ${why}.`, saves),
+      cancelLeftovers(
+        context,
+        live,
+        null,
+        engineText("order_canceled_stop", { stopKind: why }, `Canceled: the portfolio was ${why}.`),
+        saves,
+      ),
     );
     await saveAll(services.db.$client, saves);
     return canceled;
@@ -190,12 +204,12 @@ async function hasOrders(services: EngineServices, portfolioId: string): Promise
   return Boolean(row);
 }
 
-async function rejectPendingApprovals(services: EngineServices, portfolioId: string, reason: string) {
+async function rejectPendingApprovals(services: EngineServices, portfolioId: string, reason: EngineText) {
   const now = services.now();
   await services.db.batch([
     services.db
       .update(portfolioOrders)
-      .set({ status: "rejected", reason, updatedAt: now })
+      .set({ status: "rejected", ...reasonColumns(reason), updatedAt: now })
       .where(and(eq(portfolioOrders.portfolioId, portfolioId), eq(portfolioOrders.status, "pending_approval"))),
     services.db
       .update(portfolioRuns)
@@ -290,7 +304,9 @@ export async function cancelOwnOrder(services: EngineServices, userId: string, i
     );
   const context = syncContext(services, row);
   const saves: Saves = [];
-  const canceled = await withExchangeErrors(() => cancelTracked(context, order, "Canceled by you.", saves));
+  const canceled = await withExchangeErrors(() =>
+    cancelTracked(context, order, engineText("order_canceled_by_owner", {}, "Canceled by you."), saves),
+  );
   await recordTrades(context, [canceled], saves);
   await saveAll(services.db.$client, saves);
   return orderById(services.db, id, orderId);

@@ -1,4 +1,5 @@
 import Big from "big.js";
+import { type EngineText, engineText } from "../../../shared/api/engine-messages.ts";
 import type { RunAiOptions, RunFallback } from "../../../shared/api/portfolio-runs.ts";
 import { BUILTIN_MODEL, builtinProvider } from "../../ai/builtin-strategy.ts";
 import type { DecisionInput } from "../../ai/decision-input.ts";
@@ -35,7 +36,7 @@ export type DecisionOutcome =
       fallback: RunFallback | null;
     }
   /** The portfolio's AI cannot be asked at all (no key stored, or no way to open keys): the owner must act. */
-  | { ok: false; code: "no_ai_key"; message: string };
+  | { ok: false; code: "no_ai_key"; message: string; text: EngineText };
 
 export async function decideReview(
   services: EngineServices,
@@ -49,8 +50,10 @@ export async function decideReview(
   const model = row.model ?? "";
   const name = provider === "openai" ? "OpenAI" : "Groq";
   const keyring = services.keyring;
-  if (!keyring)
-    return { ok: false, code: "no_ai_key", message: "Stored AI keys cannot be opened: MASTER_KEY is not set." };
+  if (!keyring) {
+    const text = engineText("run_no_master_key", {}, "Stored AI keys cannot be opened: MASTER_KEY is not set.");
+    return { ok: false, code: "no_ai_key", message: text.text, text };
+  }
 
   // The key (own or shared) and the month's spend in one round trip: the step had one read (the key) before caps.
   const d1 = services.db.$client;
@@ -61,36 +64,50 @@ export async function decideReview(
     aiSpendStatement(d1, row.id, since),
     ...(shareId ? [shareSpendStatement(d1, shareId, since)] : []),
   ]);
-  const fallback = (code: string, message: string): RunFallback => ({ provider, model, code, message });
-  const useBuiltin = async (code: string, message: string): Promise<DecisionOutcome> => ({
+  const fallback = (code: string, text: EngineText): RunFallback => ({
+    provider,
+    model,
+    code,
+    message: text.text,
+    engineMessage: text.message,
+  });
+  const useBuiltin = async (code: string, text: EngineText): Promise<DecisionOutcome> => ({
     ok: true,
     result: await builtin(),
     asked: null,
-    fallback: fallback(code, message),
+    fallback: fallback(code, text),
   });
   const keyRaw = firstRaw(keyResult);
   if (shareId && !keyRaw)
     return useBuiltin(
       "share_revoked",
-      `The ${name} key an administrator shared with you was revoked; ${name} was not asked.`,
+      engineText(
+        "fallback_share_revoked",
+        { provider: name },
+        `The ${name} key an administrator shared with you was revoked; ${name} was not asked.`,
+      ),
     );
-  if (!keyRaw)
-    return {
-      ok: false,
-      code: "no_ai_key",
-      message: `This portfolio decides with ${name}, but you have no ${name} key. Add one on the Keys page or switch to the built-in strategy.`,
-    };
+  if (!keyRaw) {
+    const text = engineText(
+      "run_no_ai_key",
+      { provider: name },
+      `This portfolio decides with ${name}, but you have no ${name} key. Add one on the Keys page or switch to the built-in strategy.`,
+    );
+    return { ok: false, code: "no_ai_key", message: text.text, text };
+  }
   const spent = spentOf(spendResult);
   if (row.aiSpendCapUsd !== null && Big(spent).gte(row.aiSpendCapUsd)) {
     const message = `This month's AI spend of ${usd(spent)} USD reached the portfolio's cap of ${row.aiSpendCapUsd} USD; ${name} was not asked.`;
-    return useBuiltin("spend_cap", message);
+    const params = { provider: name, spentUsd: usd(spent), capUsd: row.aiSpendCapUsd };
+    return useBuiltin("spend_cap", engineText("fallback_spend_cap", params, message));
   }
   const shared = shareId ? readSharedKey(keyRaw) : null;
   if (shared) {
     const shareSpent = spentOf(shareSpendResult);
     if (Big(shareSpent).gte(shared.share.monthlyBudgetUsd)) {
       const message = `This month's spend of ${usd(shareSpent)} USD on the shared ${name} key reached its budget of ${shared.share.monthlyBudgetUsd} USD; ${name} was not asked.`;
-      return useBuiltin("share_budget", message);
+      const params = { provider: name, spentUsd: usd(shareSpent), budgetUsd: shared.share.monthlyBudgetUsd };
+      return useBuiltin("share_budget", engineText("fallback_share_budget", params, message));
     }
   }
   const keyRow = shared?.key ?? readAiKeyRow(keyRaw);
@@ -99,7 +116,11 @@ export async function decideReview(
   if (checked && "problem" in checked)
     return useBuiltin(
       "base_url_refused",
-      `The key's base URL is no longer allowed (${checked.problem}); ${name} was not asked.`,
+      engineText(
+        "fallback_base_url",
+        { provider: name, detail: checked.problem },
+        `The key's base URL is no longer allowed (${checked.problem}); ${name} was not asked.`,
+      ),
     );
 
   const apiKey = await openAiKeyRow(keyring, keyRow);
@@ -108,7 +129,14 @@ export async function decideReview(
   const result = await decisionProvider(services.ai, choice).decide(input, { model, ...options });
   const asked = { result, options, shareId };
   if (result.ok) return { ok: true, result, asked, fallback: null };
-  const failed = fallback(`decision_${result.failure.code}`, `${name} failed: ${result.failure.message}`);
+  const failed = fallback(
+    `decision_${result.failure.code}`,
+    engineText(
+      "fallback_ai_failed",
+      { provider: name, detail: result.failure.message },
+      `${name} failed: ${result.failure.message}`,
+    ),
+  );
   return { ok: true, result: await builtin(), asked, fallback: failed };
 }
 

@@ -1,8 +1,10 @@
 import Big from "big.js";
+import { engineText } from "../../../shared/api/engine-messages.ts";
 import type { RunNote } from "../../../shared/api/portfolio-runs.ts";
 import { insertStatements } from "../../db/rows.ts";
 import { portfolioFunding } from "../../db/schema.ts";
 import type { FundingPayment, Position } from "../../exchanges/contract.ts";
+import { runNote } from "../engine-text-columns.ts";
 import { applyFunding, type FuturesLedger } from "../ledger.ts";
 
 /**
@@ -92,11 +94,19 @@ export function bookFunding(
       amount: amount.toFixed(),
       time: payment.time,
     });
-    notes.push({
-      kind: "info",
-      symbol: payment.symbol,
-      message: `Funding ${amount.gt(0) ? "received" : "paid"} on ${payment.symbol}: ${amount.abs().toFixed()} ${payment.asset} (${new Date(payment.time).toISOString()}).`,
-    });
+    const flow = amount.gt(0) ? "received" : "paid";
+    const paidAt = new Date(payment.time).toISOString();
+    notes.push(
+      runNote(
+        "info",
+        payment.symbol,
+        engineText(
+          "note_funding",
+          { flow, symbol: payment.symbol, amount: amount.abs().toFixed(), asset: payment.asset, paidAt },
+          `Funding ${flow} on ${payment.symbol}: ${amount.abs().toFixed()} ${payment.asset} (${paidAt}).`,
+        ),
+      ),
+    );
   }
   return { ledger: next, booked, notes };
 }

@@ -27,7 +27,7 @@ export function portfolioPausedEvent(row: Portfolio, reason: PauseReason, now: D
     userId: row.userId,
     type: "portfolio_paused",
     key: `${row.id}:${now.getTime()}`,
-    params: { ...about(row), reasonCode: reason.code, reason: reason.message.slice(0, 500) },
+    params: { ...about(row), reasonCode: reason.code, reason: reason.text.text.slice(0, 500) },
   };
 }
 

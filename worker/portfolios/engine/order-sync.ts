@@ -1,5 +1,6 @@
 import Big from "big.js";
 import { inArray } from "drizzle-orm";
+import { type EngineText, engineText } from "../../../shared/api/engine-messages.ts";
 import type { RunNote } from "../../../shared/api/portfolio-runs.ts";
 import { saveAll } from "../../db/rows.ts";
 import { type portfolioFills, portfolioOrders } from "../../db/schema.ts";
@@ -8,6 +9,7 @@ import { isExchangeError } from "../../exchanges/errors.ts";
 import { protectEntry } from "../../exchanges/futures.ts";
 import { ApiError } from "../../http/api-error.ts";
 import { isPortfolioOrder } from "../client-order-ids.ts";
+import { reasonColumns, runNote } from "../engine-text-columns.ts";
 import { applyFill, readLedger } from "../ledger.ts";
 import {
   type BookedOrder,
@@ -66,6 +68,19 @@ export type SyncContext = {
   notes: RunNote[];
 };
 
+const VENUE_REJECTED = engineText("order_venue_rejected", {}, "The venue rejected the order.");
+const NEVER_CONFIRMED = engineText(
+  "order_never_confirmed",
+  {},
+  "The venue never confirmed this order and has no order with its client id: it was not placed.",
+);
+const AWAITING_CONFIRMATION = engineText(
+  "order_awaiting_confirmation",
+  {},
+  "Waiting for the venue to confirm (looked up by client order id).",
+);
+const GONE_FROM_VENUE = engineText("order_gone_from_venue", {}, "The venue no longer has this order.");
+
 const FINAL = new Set(["filled", "canceled", "expired", "rejected", "failed"]);
 
 /** The order row's new columns from the venue's view of it. */
@@ -76,7 +91,7 @@ function fromVenue(order: TrackedOrder, venue: Order, now: Date): Partial<Tracke
     exchangeOrderId: venue.exchangeOrderId,
     filledQuantity: venue.filledQuantity,
     averagePrice: venue.averagePrice,
-    reason: status === "failed" && !order.reason ? "The venue rejected the order." : order.reason,
+    ...(status === "failed" && !order.reason ? reasonColumns(VENUE_REJECTED) : {}),
     // A canceled entry with nothing filled has no position to protect. Otherwise SL/TP are left as saved: this
     // update may be written after protectOrder saved them placed.
     ...(order.stopsStatus === "pending" && FINAL.has(status) && Big(venue.filledQuantity).eq(0)
@@ -107,18 +122,10 @@ export async function refreshOrders<T extends TrackedOrder>(
       const age = now.getTime() - (order.sentAt ?? order.createdAt).getTime();
       changes =
         age > UNKNOWN_GIVE_UP_MS
-          ? {
-              status: "failed",
-              reason: "The venue never confirmed this order and has no order with its client id: it was not placed.",
-              updatedAt: now,
-            }
-          : {
-              status: "unknown",
-              reason: "Waiting for the venue to confirm (looked up by client order id).",
-              updatedAt: now,
-            };
+          ? { status: "failed", ...reasonColumns(NEVER_CONFIRMED), updatedAt: now }
+          : { status: "unknown", ...reasonColumns(AWAITING_CONFIRMATION), updatedAt: now };
     } else {
-      changes = { status: "expired", reason: "The venue no longer has this order.", updatedAt: now };
+      changes = { status: "expired", ...reasonColumns(GONE_FROM_VENUE), updatedAt: now };
     }
     saves.push(orderUpdate(services.db.$client, order.id, changes));
     updated.push({ ...order, ...changes });
@@ -133,7 +140,7 @@ export async function refreshOrders<T extends TrackedOrder>(
 export async function cancelTracked<T extends TrackedOrder>(
   context: SyncContext,
   order: T,
-  reason: string,
+  reason: EngineText,
   saves: Saves,
 ): Promise<T> {
   const broker = await context.brokers.forOrder(order);
@@ -147,8 +154,8 @@ export async function cancelTracked<T extends TrackedOrder>(
     venue = await broker.getOrder(order.market, order.symbol, order.clientOrderId);
   }
   const changes = venue
-    ? { ...fromVenue(order, venue, now), reason: venue.status === "canceled" ? reason : order.reason }
-    : { status: "expired" as const, reason: "The venue no longer has this order.", updatedAt: now };
+    ? { ...fromVenue(order, venue, now), ...(venue.status === "canceled" ? reasonColumns(reason) : {}) }
+    : { status: "expired" as const, ...reasonColumns(GONE_FROM_VENUE), updatedAt: now };
   saves.push(orderUpdate(context.services.db.$client, order.id, changes));
   return { ...order, ...changes };
 }
@@ -168,7 +175,7 @@ export async function cancelLeftovers(
   context: SyncContext,
   all: TrackedOrder[],
   keepRunId: string | null,
-  reason: string,
+  reason: EngineText,
   saves: Saves,
 ): Promise<{ symbol: string; clientOrderId: string }[]> {
   const { row } = context;
@@ -184,7 +191,10 @@ export async function cancelLeftovers(
       current = await cancelTracked(context, current, reason, saves);
       if (current.status === "canceled") {
         canceled.push({ symbol: current.symbol, clientOrderId: current.clientOrderId });
-        context.notes.push({ kind: "cancel", symbol: current.symbol, message: `${current.clientOrderId}: ${reason}` });
+        context.notes.push({
+          ...runNote("cancel", current.symbol, reason),
+          message: `${current.clientOrderId}: ${reason.text}`,
+        });
       }
     }
     touched.push(current);
@@ -199,11 +209,17 @@ export async function cancelLeftovers(
       try {
         await broker.cancelOrder(market, symbol, stray.clientOrderId);
         canceled.push({ symbol, clientOrderId: stray.clientOrderId });
-        context.notes.push({
-          kind: "cancel",
-          symbol,
-          message: `${stray.clientOrderId}: open on the venue with this portfolio's prefix but not in its records; canceled.`,
-        });
+        context.notes.push(
+          runNote(
+            "cancel",
+            symbol,
+            engineText(
+              "note_stray_canceled",
+              { clientOrderId: stray.clientOrderId },
+              `${stray.clientOrderId}: open on the venue with this portfolio's prefix but not in its records; canceled.`,
+            ),
+          ),
+        );
       } catch (error) {
         if (!isExchangeError(error, "order_not_found")) throw error;
       }
@@ -251,11 +267,17 @@ export async function protectOrder(context: SyncContext, broker: ExchangeGateway
     updatedAt: context.services.now(),
   }).run();
   if (result.stopsError)
-    context.notes.push({
-      kind: "stops",
-      symbol: order.symbol,
-      message: `The entry filled but its SL/TP could not be placed yet (retried at every sync): ${result.stopsError}`,
-    });
+    context.notes.push(
+      runNote(
+        "stops",
+        order.symbol,
+        engineText(
+          "note_stops_pending",
+          { detail: result.stopsError },
+          `The entry filled but its SL/TP could not be placed yet (retried at every sync): ${result.stopsError}`,
+        ),
+      ),
+    );
 }
 
 function venueOrderOf(order: TrackedOrder): Order {
@@ -502,7 +524,12 @@ export async function syncPortfolio(
       const open = order.status === "open" || order.status === "partially_filled";
       latest.push(
         row.status !== "active" && open
-          ? await cancelTracked(context, order, "Canceled: the portfolio is not running.", saves)
+          ? await cancelTracked(
+              context,
+              order,
+              engineText("order_canceled_not_running", {}, "Canceled: the portfolio is not running."),
+              saves,
+            )
           : order,
       );
     }

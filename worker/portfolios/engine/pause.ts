@@ -1,8 +1,10 @@
 import { and, eq } from "drizzle-orm";
+import { type EngineText, engineText } from "../../../shared/api/engine-messages.ts";
 import type { StatusReasonCode } from "../../../shared/api/portfolios.ts";
 import { saveAll } from "../../db/rows.ts";
 import { portfolios } from "../../db/schema.ts";
 import { enqueueNotification } from "../../notifications/outbox.ts";
+import { statusReasonColumns } from "../engine-text-columns.ts";
 import type { PortfolioRow } from "../store.ts";
 import { brokers } from "./broker.ts";
 import type { EngineServices } from "./engine-services.ts";
@@ -15,7 +17,7 @@ import { cancelLeftovers, liveOrdersOf, type Saves } from "./order-sync.ts";
  * switch is the owner's call. Cancelling is best effort: the pause stands even when the venue cannot be reached, and
  * the next sync or a stop cancels what is left.
  */
-export type PauseReason = { code: StatusReasonCode; message: string };
+export type PauseReason = { code: StatusReasonCode; text: EngineText };
 
 export async function pausePortfolio(services: EngineServices, row: PortfolioRow, reason: PauseReason): Promise<void> {
   const now = services.now();
@@ -23,7 +25,7 @@ export async function pausePortfolio(services: EngineServices, row: PortfolioRow
     .update(portfolios)
     .set({
       status: "paused",
-      statusReason: reason.message,
+      ...statusReasonColumns(reason.text),
       statusReasonCode: reason.code,
       updatedAt: now,
       nextRunAt: null,
@@ -38,7 +40,7 @@ export async function pausePortfolio(services: EngineServices, row: PortfolioRow
       { services, row: paused, brokers: brokers(services, paused), notes: [] },
       await liveOrdersOf(services, paused.id),
       null,
-      `Canceled: the portfolio was paused (${reason.message})`,
+      engineText("order_canceled_paused", {}, `Canceled: the portfolio was paused (${reason.text.text})`),
       saves,
     );
     await saveAll(services.db.$client, saves);

@@ -1,9 +1,11 @@
 import Big from "big.js";
+import { type EngineText, engineText } from "../../../shared/api/engine-messages.ts";
 import type { DecisionInput } from "../../ai/decision-input.ts";
 import type { FuturesStopsIntent, SpotOrderIntent } from "../../ai/intents.ts";
 import { saveAll } from "../../db/rows.ts";
 import type { ExchangeGateway, MarginMode, Order, OrderRequest } from "../../exchanges/contract.ts";
 import { isExchangeError } from "../../exchanges/errors.ts";
+import { reasonColumns, runNote } from "../engine-text-columns.ts";
 import { markSendingWhileActiveStatement, type OrderRow, orderUpdate } from "../order-store.ts";
 import { portfolioStatusStatement } from "../store.ts";
 import { protectOrder, refreshOrders, type Saves, type SyncContext } from "./order-sync.ts";
@@ -26,7 +28,11 @@ export type PlaceContext = SyncContext & {
   input: DecisionInput;
 };
 
-const STOPPED = "Not sent: the portfolio was stopped or paused during the run.";
+const STOPPED = engineText(
+  "order_not_sent_stopped",
+  {},
+  "Not sent: the portfolio was stopped or paused during the run.",
+);
 
 type Applied = { marginMode?: MarginMode | "unsupported"; leverage?: number };
 
@@ -58,8 +64,8 @@ async function placeOne(
 ): Promise<void> {
   const { services } = context;
   const d1 = services.db.$client;
-  const refuse = (reason: string) =>
-    saves.push(orderUpdate(d1, order.id, { status: "rejected", reason, updatedAt: services.now() }));
+  const refuse = (reason: EngineText) =>
+    saves.push(orderUpdate(d1, order.id, { status: "rejected", ...reasonColumns(reason), updatedAt: services.now() }));
   // Sent before a restart: its fate is on the venue, found by client order id, never by sending it again.
   if (order.status === "sending") {
     await refreshOrders(context, [order], saves);
@@ -89,13 +95,23 @@ async function placeOne(
 }
 
 /** Spot orders carry the price the decision was based on and how far it may move before the order is dropped. */
-function driftReason(order: OrderRow, last: string | null): string | null {
+function driftReason(order: OrderRow, last: string | null): EngineText | null {
   if (order.market !== "spot" || !order.intent || last === null) return null;
   const { intent } = JSON.parse(order.intent) as { intent?: SpotOrderIntent };
   if (!intent) return null;
   const drift = Big(last).minus(intent.referencePrice).abs().div(intent.referencePrice).times(100);
   if (drift.lte(intent.maxDriftPct)) return null;
-  return `Not sent: ${order.symbol} moved ${drift.toFixed(2)}% from the decision's ${intent.referencePrice} to ${last} (allowed ${intent.maxDriftPct}%).`;
+  return engineText(
+    "order_not_sent_drift",
+    {
+      symbol: order.symbol,
+      movePct: drift.toFixed(2),
+      referencePrice: intent.referencePrice,
+      lastPrice: last,
+      allowedPct: String(intent.maxDriftPct),
+    },
+    `Not sent: ${order.symbol} moved ${drift.toFixed(2)}% from the decision's ${intent.referencePrice} to ${last} (allowed ${intent.maxDriftPct}%).`,
+  );
 }
 
 /**
@@ -120,11 +136,17 @@ async function prepareFutures(context: PlaceContext, broker: ExchangeGateway, or
     } catch (error) {
       if (!isExchangeError(error)) throw error;
       if (error.kind === "not_supported") applied.marginMode = "unsupported";
-      context.notes.push({
-        kind: "settings",
-        symbol: order.symbol,
-        message: `Margin mode stays as the account has it: ${error.message}`,
-      });
+      context.notes.push(
+        runNote(
+          "settings",
+          order.symbol,
+          engineText(
+            "note_margin_mode_kept",
+            { detail: error.message },
+            `Margin mode stays as the account has it: ${error.message}`,
+          ),
+        ),
+      );
     }
   }
   const currentLeverage = position?.leverage ?? applied.leverage;
@@ -137,7 +159,13 @@ async function prepareFutures(context: PlaceContext, broker: ExchangeGateway, or
       await services.storage.put(key, applied);
       await orderUpdate(services.db.$client, order.id, {
         status: "failed",
-        reason: `Not sent: leverage ${order.leverage}× could not be set. ${error.message}`,
+        ...reasonColumns(
+          engineText(
+            "order_leverage_not_set",
+            { leverage: order.leverage, detail: error.message },
+            `Not sent: leverage ${order.leverage}× could not be set. ${error.message}`,
+          ),
+        ),
         updatedAt: services.now(),
       }).run();
       return false;
@@ -189,18 +217,32 @@ async function sendMarked(context: SyncContext, broker: ExchangeGateway, order: 
     if (!isExchangeError(error)) throw error;
     if (error.kind === "rate_limited") {
       // Refused before it was placed; the whole review is tried again once the limit lifts (review-run.ts).
-      await write({ status: "rejected", reason: `Not sent: ${error.message}`, updatedAt: services.now() });
+      await write({
+        status: "rejected",
+        ...reasonColumns(engineText("order_not_sent_venue", { detail: error.message }, `Not sent: ${error.message}`)),
+        updatedAt: services.now(),
+      });
       throw error;
     }
     if (error.kind !== "unknown_outcome") {
-      await write({ status: "failed", reason: error.message, updatedAt: services.now() });
+      await write({
+        status: "failed",
+        ...reasonColumns(engineText("order_venue_failed", { detail: error.message }, error.message)),
+        updatedAt: services.now(),
+      });
       return;
     }
     placed = await lookUp(broker, order);
     if (!placed) {
       await write({
         status: "unknown",
-        reason: `${error.message} Not resent; it is looked up by its client order id until the venue answers.`,
+        ...reasonColumns(
+          engineText(
+            "order_unknown_outcome",
+            { detail: error.message },
+            `${error.message} Not resent; it is looked up by its client order id until the venue answers.`,
+          ),
+        ),
         updatedAt: services.now(),
       });
       return;
@@ -249,7 +291,13 @@ async function afterFill(context: SyncContext, broker: ExchangeGateway, order: O
       await broker.cancelStops(order.symbol, order.positionSide);
     } catch (error) {
       if (!isExchangeError(error)) throw error;
-      context.notes.push({ kind: "stops", symbol: order.symbol, message: `SL/TP not removed: ${error.message}` });
+      context.notes.push(
+        runNote(
+          "stops",
+          order.symbol,
+          engineText("note_stops_not_removed", { detail: error.message }, `SL/TP not removed: ${error.message}`),
+        ),
+      );
     }
   }
 }
@@ -274,14 +322,26 @@ export async function applyStops(context: PlaceContext, stops: FuturesStopsInten
         takeProfit,
         clientIdPrefix: `${legClientOrderId(context.row.id, context.run, intent.leg)}s`.slice(0, 28),
       });
-      context.notes.push({
-        kind: "stops",
-        symbol: intent.symbol,
-        message: `SL ${stopLoss ?? "none"}, TP ${takeProfit ?? "none"} on the ${intent.direction} position.`,
-      });
+      context.notes.push(
+        runNote(
+          "stops",
+          intent.symbol,
+          engineText(
+            "note_stops_moved",
+            { stopLossPrice: stopLoss, takeProfitPrice: takeProfit, direction: intent.direction },
+            `SL ${stopLoss ?? "none"}, TP ${takeProfit ?? "none"} on the ${intent.direction} position.`,
+          ),
+        ),
+      );
     } catch (error) {
       if (!isExchangeError(error)) throw error;
-      context.notes.push({ kind: "stops", symbol: intent.symbol, message: `SL/TP not moved: ${error.message}` });
+      context.notes.push(
+        runNote(
+          "stops",
+          intent.symbol,
+          engineText("note_stops_not_moved", { detail: error.message }, `SL/TP not moved: ${error.message}`),
+        ),
+      );
     }
   }
 }

@@ -1,4 +1,5 @@
 import Big from "big.js";
+import { type EngineText, engineText } from "../../../shared/api/engine-messages.ts";
 import type { FuturesDecisionInput, SpotDecisionInput } from "../../ai/decision-input.ts";
 import type { Decision, FuturesAction, SpotOrder } from "../../ai/decision-schema.ts";
 import { guardFuturesDecision, guardSpotDecision } from "../../ai/guards.ts";
@@ -6,6 +7,7 @@ import type { FuturesStopsIntent, GuardCode } from "../../ai/intents.ts";
 import type { Market, Ticker } from "../../exchanges/contract.ts";
 import { roundToTick, sizeOrder } from "../../exchanges/precision.ts";
 import { portfolioClientOrderId } from "../client-order-ids.ts";
+import { reasonColumns } from "../engine-text-columns.ts";
 import type { NewOrderRow } from "../order-store.ts";
 import type { PortfolioRow } from "../store.ts";
 import { storedTokens } from "../store.ts";
@@ -100,22 +102,27 @@ function planSpot(context: PlanContext, decision: Decision & { kind: "spot" }, i
     const route = input.routes.find((r) => r.symbol === intent.symbol);
     const item = decision.orders[intent.leg];
     if (!route || !item) continue;
-    const refused = (reason: string, code: RefusalCode) => {
-      refusals.push({ leg: intent.leg, code, reason });
+    const refused = (reason: EngineText, code: RefusalCode) => {
+      refusals.push({ leg: intent.leg, code, reason: reason.text });
       orders.push(rejectedSpot(context, intent.leg, item, reason, now));
     };
     const max = maxOf.get(route.base) ?? null;
     const after = (values.get(route.base) ?? Big(0)).plus(intent.side === "buy" ? intent.notionalUsd : 0);
     if (intent.side === "buy" && max !== null && total.gt(0) && after.div(total).times(100).gt(max)) {
+      const afterPct = after.div(total).times(100).toFixed(2);
       refused(
-        `The buy would take ${route.base} to ${after.div(total).times(100).toFixed(2)}% of the portfolio, above its ${max}% maximum.`,
+        engineText(
+          "order_above_max_allocation",
+          { asset: route.base, afterPct, maxPct: String(max) },
+          `The buy would take ${route.base} to ${afterPct}% of the portfolio, above its ${max}% maximum.`,
+        ),
         "above_max_allocation",
       );
       continue;
     }
     const priced = priceLimit(intent, tickers.get(intent.symbol), route.market);
     if (!priced.ok) {
-      refused(priced.reason, "exchange_filter");
+      refused(priced.text, "exchange_filter");
       continue;
     }
     if (intent.side === "buy") values.set(route.base, after);
@@ -135,7 +142,7 @@ function planSpot(context: PlanContext, decision: Decision & { kind: "spot" }, i
   }
   for (const rejection of outcome.rejected) {
     refusals.push({ leg: rejection.leg, code: rejection.code, reason: rejection.reason });
-    orders.push(rejectedSpot(context, rejection.leg, rejection.item, rejection.reason, now));
+    orders.push(rejectedSpot(context, rejection.leg, rejection.item, rejection.text, now));
   }
   return { orders: orders.sort((a, b) => a.leg - b.leg), stops: [], refusals: refusals.sort((a, b) => a.leg - b.leg) };
 }
@@ -149,16 +156,16 @@ function priceLimit(
   ticker: Ticker | undefined,
   market: Market,
   reduceOnly = false,
-): { ok: true; quantity: string; price: string | null } | { ok: false; reason: string } {
+): { ok: true; quantity: string; price: string | null } | { ok: false; text: EngineText } {
   if (intent.type === "market" || intent.price === null)
     return { ok: true, quantity: intent.quantity, price: intent.price };
   const price = makerPrice(intent.side, intent.price, ticker, market);
   const sized = sizeOrder({ market, side: intent.side, type: "limit", quantity: intent.quantity, price, reduceOnly });
-  if (!sized.ok) return { ok: false, reason: sized.reason };
+  if (!sized.ok) return { ok: false, text: sized.text };
   return { ok: true, quantity: sized.quantity, price: sized.price };
 }
 
-function rejectedSpot(context: PlanContext, leg: number, item: SpotOrder, reason: string, now: Date): NewOrderRow {
+function rejectedSpot(context: PlanContext, leg: number, item: SpotOrder, reason: EngineText, now: Date): NewOrderRow {
   return {
     ...baseRow(context, leg, now),
     market: "spot",
@@ -169,7 +176,7 @@ function rejectedSpot(context: PlanContext, leg: number, item: SpotOrder, reason
     quantity: decimalOr(item.quantity),
     price: item.limitPrice === null ? null : decimalOr(item.limitPrice),
     status: "rejected",
-    reason,
+    ...reasonColumns(reason),
     intent: JSON.stringify({ item }),
   };
 }
@@ -199,8 +206,8 @@ function planFutures(
     if (!item || !market) continue;
     const priced = priceLimit(intent, tickers.get(intent.symbol), market, intent.reduceOnly);
     if (!priced.ok) {
-      refusals.push({ leg: intent.leg, code: "exchange_filter", reason: priced.reason });
-      orders.push(rejectedFutures(context, intent.leg, item, priced.reason, now));
+      refusals.push({ leg: intent.leg, code: "exchange_filter", reason: priced.text.text });
+      orders.push(rejectedFutures(context, intent.leg, item, priced.text, now));
       continue;
     }
     const protective = intent.stopLoss !== null || intent.takeProfit !== null;
@@ -226,7 +233,7 @@ function planFutures(
   }
   for (const rejection of outcome.rejected) {
     refusals.push({ leg: rejection.leg, code: rejection.code, reason: rejection.reason });
-    orders.push(rejectedFutures(context, rejection.leg, rejection.item, rejection.reason, now));
+    orders.push(rejectedFutures(context, rejection.leg, rejection.item, rejection.text, now));
   }
   return { orders: orders.sort((a, b) => a.leg - b.leg), stops, refusals: refusals.sort((a, b) => a.leg - b.leg) };
 }
@@ -235,7 +242,7 @@ function rejectedFutures(
   context: PlanContext,
   leg: number,
   item: FuturesAction,
-  reason: string,
+  reason: EngineText,
   now: Date,
 ): NewOrderRow {
   const opening = item.action === "OPEN" || item.action === "INCREASE";
@@ -254,7 +261,7 @@ function rejectedFutures(
     stopLoss: item.stopLoss === null ? null : decimalOr(item.stopLoss),
     takeProfit: item.takeProfit === null ? null : decimalOr(item.takeProfit),
     status: "rejected",
-    reason,
+    ...reasonColumns(reason),
     intent: JSON.stringify({ item }),
   };
 }

@@ -1,5 +1,6 @@
 import Big from "big.js";
 import { and, eq } from "drizzle-orm";
+import { type EngineText, engineText } from "../../../shared/api/engine-messages.ts";
 import type { RunNote, RunStep } from "../../../shared/api/portfolio-runs.ts";
 import { DEFAULT_PAPER_CAPITAL } from "../../../shared/api/portfolios.ts";
 import { type DecisionInput, DecisionInput as DecisionInputSchema } from "../../ai/decision-input.ts";
@@ -13,6 +14,7 @@ import { isExchangeError } from "../../exchanges/errors.ts";
 import { ApiError } from "../../http/api-error.ts";
 import { redactedError } from "../../http/redacted-error.ts";
 import { readSignals, signalsStatement } from "../../market/signals.ts";
+import { errorMessageColumns, reasonColumns, runNote, summaryColumns } from "../engine-text-columns.ts";
 import { dayStartStatement, equityPointStatement, readDayStart, utcMidnight } from "../equity-store.ts";
 import { exposurePct } from "../exposure.ts";
 import { readLedger, valueLedger } from "../ledger.ts";
@@ -90,14 +92,16 @@ import { depegReason, pegReadings } from "./stablecoin-peg.ts";
 
 export type RunOutcome = "completed" | "failed" | "aborted" | "awaiting_approval";
 
-const LEFTOVER_REASON = "Not filled before the next review; canceled.";
-const EXPIRED_APPROVAL = "Not approved before the next review.";
+const LEFTOVER_REASON = engineText("order_leftover_canceled", {}, "Not filled before the next review; canceled.");
+const EXPIRED_APPROVAL = engineText("order_approval_expired", {}, "Not approved before the next review.");
 
 class RunFailure extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  readonly text: EngineText | undefined;
+  constructor(code: string, message: string, text?: EngineText) {
     super(message);
     this.code = code;
+    this.text = text;
   }
 }
 
@@ -176,7 +180,10 @@ export async function executeRun(services: EngineServices, request: NewRun): Pro
     stale: false,
     prefetched: liveResult && { step: "cancel", controls: controlsSeen, results: [liveResult] },
   };
-  if (!rawRow) return finish(journal, "aborted", { summary: "The portfolio no longer exists." });
+  if (!rawRow)
+    return finish(journal, "aborted", {
+      summary: engineText("run_portfolio_gone", {}, "The portfolio no longer exists."),
+    });
   try {
     return await advance(journal);
   } catch (error) {
@@ -295,11 +302,17 @@ async function cancelStep(journal: Journal, [liveResult]: D1Result[]): Promise<S
   // Every later call goes through the broker: a paper portfolio whose virtual account is missing gets a new one.
   const capital = row.paperCapital ?? DEFAULT_PAPER_CAPITAL;
   if (row.paper && (await ensurePaperAccount(services, row, capital)))
-    journal.notes.push({
-      kind: "info",
-      symbol: null,
-      message: `The paper account was missing; a new one was opened with ${capital} ${row.cashToken}.`,
-    });
+    journal.notes.push(
+      runNote(
+        "info",
+        null,
+        engineText(
+          "note_paper_account_opened",
+          { capitalAmount: capital, cash: row.cashToken },
+          `The paper account was missing; a new one was opened with ${capital} ${row.cashToken}.`,
+        ),
+      ),
+    );
   const saves: Saves = [];
   await cancelLeftovers(syncContext(journal), readTrackedOrders(liveResult), run.id, LEFTOVER_REASON, saves);
   return { next: "snapshot", saves };
@@ -335,7 +348,10 @@ async function snapshotStep(
   const d1 = services.db.$client;
   let row = journal.row;
   if (!firstRaw(ownerResult)?.enabled)
-    throw new PauseRun({ code: "owner_disabled", message: "The owner's account is disabled." });
+    throw new PauseRun({
+      code: "owner_disabled",
+      text: engineText("owner_disabled", {}, "The owner's account is disabled."),
+    });
   journal.dayStart = readDayStart(firstRaw(dayStartResult));
   const dayStart = journal.dayStart.equity;
 
@@ -365,7 +381,9 @@ async function snapshotStep(
     // The corrected ledger is the account's truth whatever happens to the run.
     await saveAll(d1, saves);
     throw new PauseRun(
-      depeg ? { code: "stablecoin_depeg", message: depeg } : { code: "loss_limit", message: breach ?? "" },
+      depeg
+        ? { code: "stablecoin_depeg", text: depeg }
+        : { code: "loss_limit", text: breach ?? engineText("run_failed", { detail: "" }, "") },
     );
   }
 
@@ -400,15 +418,31 @@ async function preflightPositionMode(
   if (!wanted || wanted === snapshot.positionMode) return snapshot.positionMode;
   try {
     await broker.setPositionMode(wanted);
-    notes.push({ kind: "settings", symbol: null, message: `Position mode set to ${wanted.replace("_", "-")}.` });
+    notes.push(
+      runNote(
+        "settings",
+        null,
+        engineText(
+          "note_position_mode_set",
+          { positionMode: wanted },
+          `Position mode set to ${wanted.replace("_", "-")}.`,
+        ),
+      ),
+    );
     return wanted;
   } catch (error) {
     if (!isExchangeError(error)) throw error;
-    notes.push({
-      kind: "settings",
-      symbol: null,
-      message: `Position mode stays ${snapshot.positionMode.replace("_", "-")} (wanted ${wanted.replace("_", "-")}): ${error.message}`,
-    });
+    notes.push(
+      runNote(
+        "settings",
+        null,
+        engineText(
+          "note_position_mode_kept",
+          { positionMode: snapshot.positionMode, wantedMode: wanted, detail: error.message },
+          `Position mode stays ${snapshot.positionMode.replace("_", "-")} (wanted ${wanted.replace("_", "-")}): ${error.message}`,
+        ),
+      ),
+    );
     return snapshot.positionMode;
   }
 }
@@ -426,10 +460,16 @@ async function decideStep(journal: Journal): Promise<StepResult> {
   const d1 = services.db.$client;
   const input = savedInput(journal);
   const outcome = await decideReview(services, row, input);
-  if (!outcome.ok) throw new RunFailure(outcome.code, outcome.message);
+  if (!outcome.ok) throw new RunFailure(outcome.code, outcome.message, outcome.text);
   const { result, asked, fallback } = outcome;
   if (fallback)
-    journal.notes.push({ kind: "info", symbol: null, message: `The built-in strategy decided: ${fallback.message}` });
+    journal.notes.push(
+      runNote(
+        "info",
+        null,
+        engineText("note_builtin_decided", {}, `The built-in strategy decided: ${fallback.message}`),
+      ),
+    );
   // The AI's request, answer and cost are kept even when it failed: its tokens were billed and count toward caps.
   const aiResult = asked?.result;
   const common = {
@@ -446,13 +486,20 @@ async function decideStep(journal: Journal): Promise<StepResult> {
   };
   if (!result.ok) {
     await runUpdate(d1, run.id, { ...common, notes: JSON.stringify(journal.notes) }).run();
-    throw new RunFailure(`decision_${result.failure.code}`, result.failure.message);
+    throw new RunFailure(`decision_${result.failure.code}`, result.failure.message, result.failure.text);
   }
   const decision = JSON.stringify(result.decision);
   journal.run = { ...run, decision, summary: result.decision.summary };
   journal.decision = result.decision;
+  // The built-in strategy's summary and rationale are Ballast's words, saved as codes too; an AI's stay its own.
+  const texts = result.texts
+    ? {
+        ...summaryColumns(result.texts.summary),
+        rationaleMessages: JSON.stringify(result.texts.rationale),
+      }
+    : { summary: result.decision.summary };
   // Saved once, with the step: a restarted run finds the decision (or the fallback's) and never asks again.
-  return { next: "plan", saves: [runUpdate(d1, run.id, { ...common, decision, summary: result.decision.summary })] };
+  return { next: "plan", saves: [runUpdate(d1, run.id, { ...common, decision, ...texts })] };
 }
 
 async function planStep(journal: Journal): Promise<StepResult> {
@@ -560,7 +607,7 @@ async function recordStep(journal: Journal): Promise<StepResult> {
       }),
     ],
     afterSave: breach
-      ? () => pausePortfolio(services, { ...row, equity }, { code: "loss_limit", message: breach })
+      ? () => pausePortfolio(services, { ...row, equity }, { code: "loss_limit", text: breach })
       : undefined,
   };
 }
@@ -582,7 +629,7 @@ async function dayStartAt(journal: Journal, now: Date): Promise<string | null> {
 class PauseRun extends Error {
   readonly reason: PauseReason;
   constructor(reason: PauseReason) {
-    super(reason.message);
+    super(reason.text.text);
     this.reason = reason;
   }
 }
@@ -590,14 +637,16 @@ class PauseRun extends Error {
 async function finish(
   journal: Journal,
   status: "completed" | "failed" | "aborted",
-  fields: { summary?: string; errorCode?: string; errorMessage?: string },
+  fields: { summary?: EngineText; errorCode?: string; error?: EngineText },
 ): Promise<RunOutcome> {
   await updateRun(journal.services.db, journal.run.id, {
     status,
     finishedAt: journal.services.now(),
     notes: JSON.stringify(journal.notes),
     durations: JSON.stringify(journal.durations),
-    ...fields,
+    ...(fields.summary ? summaryColumns(fields.summary) : {}),
+    ...(fields.errorCode ? { errorCode: fields.errorCode } : {}),
+    ...(fields.error ? errorMessageColumns(fields.error) : {}),
   });
   return status;
 }
@@ -608,31 +657,35 @@ async function onError(journal: Journal, error: unknown): Promise<RunOutcome> {
   if (error instanceof RunAborted || error instanceof PauseRun) await dropPlanned(services, run.id);
   if (error instanceof RunAborted)
     return finish(journal, "aborted", {
-      summary: `The portfolio is ${row.status === "active" ? "running" : row.status}; the run stopped before sending anything more.`,
+      summary: engineText(
+        "run_stopped_midway",
+        { portfolioStatus: row.status },
+        `The portfolio is ${row.status === "active" ? "running" : row.status}; the run stopped before sending anything more.`,
+      ),
     });
   if (error instanceof PauseRun) {
     if (row.status === "active") await pausePortfolio(services, row, error.reason);
-    return finish(journal, "aborted", { summary: `Paused: ${error.message}` });
+    // The pause's own message says why; the run's aborted status says it stopped there.
+    return finish(journal, "aborted", { summary: { ...error.reason.text, text: `Paused: ${error.message}` } });
   }
   if (isExchangeError(error, "rate_limited")) return deferForRateLimit(journal, row, error.retryAfterMs);
   const keyReason = keyUnavailableReason(error);
   if (keyReason) {
-    if (row.status === "active") await pausePortfolio(services, row, { code: "key_unavailable", message: keyReason });
+    if (row.status === "active") await pausePortfolio(services, row, { code: "key_unavailable", text: keyReason });
     // An unreadable key keeps its own code on the run: the fix (entering it again) differs from a deleted key's.
     const errorCode = isKeyUnreadable(error) ? "key_unreadable" : "key_unavailable";
-    return finish(journal, "failed", { errorCode, errorMessage: keyReason });
+    return finish(journal, "failed", { errorCode, error: keyReason });
   }
-  const { code, message } = describeFailure(error);
+  const { code, message, text } = describeFailure(error);
   services.log.warn("review failed", { portfolioId: row.id, runId: run.id, step: journal.run.step, code, message });
   const failed = row.failedRunsInARow + 1;
   await services.db
     .update(portfolios)
     .set({ failedRunsInARow: failed, lastRunAt: services.now() })
     .where(eq(portfolios.id, row.id));
-  const outcome = await finish(journal, "failed", { errorCode: code, errorMessage: message });
+  const outcome = await finish(journal, "failed", { errorCode: code, error: text });
   const reason = failedRunsReason(failed, message);
-  if (reason && row.status === "active")
-    await pausePortfolio(services, row, { code: "failed_reviews", message: reason });
+  if (reason && row.status === "active") await pausePortfolio(services, row, { code: "failed_reviews", text: reason });
   return outcome;
 }
 
@@ -650,12 +703,20 @@ async function deferForRateLimit(
   retryAfterMs: number | null,
 ): Promise<RunOutcome> {
   const { services, run } = journal;
-  await dropPlanned(services, run.id, "Not sent: the venue's rate limit was reached during the review.");
+  await dropPlanned(
+    services,
+    run.id,
+    engineText("order_not_sent_rate_limit", {}, "Not sent: the venue's rate limit was reached during the review."),
+  );
   const retryAt = services.now().getTime() + Math.max(retryAfterMs ?? 60_000, 30_000) + spreadMs(row.id);
   await services.storage.put(RETRY_AT, retryAt);
   return finish(journal, "failed", {
     errorCode: "exchange_rate_limited",
-    errorMessage: `The venue's rate limit was reached; the review is tried again at ${new Date(retryAt).toISOString()} (not counted as a failed review).`,
+    error: engineText(
+      "run_rate_limited",
+      { retryAt: new Date(retryAt).toISOString() },
+      `The venue's rate limit was reached; the review is tried again at ${new Date(retryAt).toISOString()} (not counted as a failed review).`,
+    ),
   });
 }
 
@@ -663,21 +724,25 @@ async function deferForRateLimit(
 async function dropPlanned(
   services: EngineServices,
   runId: string,
-  reason = "Not sent: the portfolio was stopped or paused during the run.",
+  reason = engineText("order_not_sent_stopped", {}, "Not sent: the portfolio was stopped or paused during the run."),
 ): Promise<void> {
   await services.db
     .update(portfolioOrders)
-    .set({ status: "rejected", reason, updatedAt: services.now() })
+    .set({ status: "rejected", ...reasonColumns(reason), updatedAt: services.now() })
     .where(and(eq(portfolioOrders.runId, runId), eq(portfolioOrders.status, "planned")));
 }
 
 /** Why the portfolio's exchange key cannot be used at all (no retry helps until its owner acts), or null. */
-function keyUnavailableReason(error: unknown): string | null {
+function keyUnavailableReason(error: unknown): EngineText | null {
   if (!(error instanceof ApiError)) return null;
-  if (error.code === "not_found") return "The portfolio's exchange key was deleted.";
+  if (error.code === "not_found") return engineText("key_deleted", {}, "The portfolio's exchange key was deleted.");
   if (error.code === "key_unverified")
-    return "The portfolio's exchange key is not verified; replace it to verify it again.";
-  if (isKeyUnreadable(error)) return error.message;
+    return engineText(
+      "key_unverified",
+      {},
+      "The portfolio's exchange key is not verified; replace it to verify it again.",
+    );
+  if (isKeyUnreadable(error)) return engineText("key_unreadable", {}, error.message);
   return null;
 }
 
@@ -685,9 +750,15 @@ function isKeyUnreadable(error: unknown): error is ApiError {
   return error instanceof ApiError && error.code === "key_unreadable";
 }
 
-function describeFailure(error: unknown): { code: string; message: string } {
-  if (error instanceof RunFailure) return { code: error.code, message: error.message };
-  if (isExchangeError(error)) return { code: `exchange_${error.kind}`, message: error.message };
-  if (error instanceof ApiError) return { code: error.code, message: error.message };
-  return { code: "internal", message: `Unexpected failure: ${redactedError(error).message.slice(0, 300)}` };
+function describeFailure(error: unknown): { code: string; message: string; text: EngineText } {
+  const failure = (code: string, message: string, text?: EngineText) => ({
+    code,
+    message,
+    // Not Ballast's words (a venue's answer, an AI provider's failure): shown as they came, under a translated title.
+    text: text ?? engineText("run_failed", { detail: message }, message),
+  });
+  if (error instanceof RunFailure) return failure(error.code, error.message, error.text);
+  if (isExchangeError(error)) return failure(`exchange_${error.kind}`, error.message);
+  if (error instanceof ApiError) return failure(error.code, error.message);
+  return failure("internal", `Unexpected failure: ${redactedError(error).message.slice(0, 300)}`);
 }

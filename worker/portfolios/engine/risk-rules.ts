@@ -1,4 +1,5 @@
 import Big from "big.js";
+import { type EngineText, engineText } from "../../../shared/api/engine-messages.ts";
 import { PAUSE_AFTER_FAILED_RUNS } from "../../../shared/api/portfolios.ts";
 import type { PortfolioRow } from "../store.ts";
 
@@ -8,7 +9,7 @@ import type { PortfolioRow } from "../store.ts";
  */
 
 /** A loss limit reached at this equity: the daily loss (from the day's start) or the drawdown (from the peak). */
-export function lossLimitReason(row: PortfolioRow, equity: string, dayStart: string | null): string | null {
+export function lossLimitReason(row: PortfolioRow, equity: string, dayStart: string | null): EngineText | null {
   const now = Big(equity);
   const cash = row.cashToken;
   if (row.maxDrawdownPct !== null) {
@@ -16,22 +17,49 @@ export function lossLimitReason(row: PortfolioRow, equity: string, dayStart: str
     const peak = candidates.reduce((a, b) => (Big(a).gt(b) ? a : b));
     if (Big(peak).gt(0)) {
       const drawdown = Big(peak).minus(now).div(peak).times(100);
-      if (drawdown.gte(row.maxDrawdownPct))
-        return `Drawdown of ${drawdown.toFixed(2)}% from the peak of ${Big(peak).round(2).toFixed()} ${cash} reached the ${row.maxDrawdownPct}% limit.`;
+      if (drawdown.gte(row.maxDrawdownPct)) {
+        const params = {
+          drawdownPct: drawdown.toFixed(2),
+          peakAmount: Big(peak).round(2).toFixed(),
+          cash,
+          limitPct: row.maxDrawdownPct,
+        };
+        return engineText(
+          "loss_drawdown",
+          params,
+          `Drawdown of ${params.drawdownPct}% from the peak of ${params.peakAmount} ${cash} reached the ${row.maxDrawdownPct}% limit.`,
+        );
+      }
     }
   }
   const start = dayStart ?? row.startingEquity;
   if (row.maxDailyLossPct !== null && start !== null && Big(start).gt(0)) {
     const loss = Big(start).minus(now).div(start).times(100);
-    if (loss.gte(row.maxDailyLossPct))
-      return `Loss of ${loss.toFixed(2)}% today (from ${Big(start).round(2).toFixed()} to ${now.round(2).toFixed()} ${cash}) reached the ${row.maxDailyLossPct}% daily limit.`;
+    if (loss.gte(row.maxDailyLossPct)) {
+      const params = {
+        lossPct: loss.toFixed(2),
+        startAmount: Big(start).round(2).toFixed(),
+        nowAmount: now.round(2).toFixed(),
+        cash,
+        limitPct: row.maxDailyLossPct,
+      };
+      return engineText(
+        "loss_daily",
+        params,
+        `Loss of ${params.lossPct}% today (from ${params.startAmount} to ${params.nowAmount} ${cash}) reached the ${row.maxDailyLossPct}% daily limit.`,
+      );
+    }
   }
   return null;
 }
 
-export function failedRunsReason(failedInARow: number, lastError: string): string | null {
+export function failedRunsReason(failedInARow: number, lastError: string): EngineText | null {
   if (failedInARow < PAUSE_AFTER_FAILED_RUNS) return null;
-  return `${failedInARow} reviews in a row failed; the last one: ${lastError}`;
+  return engineText(
+    "failed_reviews",
+    { count: failedInARow },
+    `${failedInARow} reviews in a row failed; the last one: ${lastError}`,
+  );
 }
 
 export function newPeak(row: PortfolioRow, equity: string): string {

@@ -1,4 +1,5 @@
 import Big from "big.js";
+import { engineText } from "../../../shared/api/engine-messages.ts";
 import { STOP_NEAR_LIQUIDATION_PCT } from "../../../shared/api/portfolio-alerts.ts";
 import { firstRaw } from "../../db/rows.ts";
 import type { ConditionalOrder, ExchangeGateway, Position } from "../../exchanges/contract.ts";
@@ -49,7 +50,7 @@ export async function watchRisk(
     const dayStart = readDayStart((await dayStartStatement(d1, row.id, now, row.startedAt).first()) ?? undefined);
     const breach = lossLimitReason(row, valued.equity.toFixed(), dayStart.equity);
     if (breach) {
-      await pausePortfolio(services, row, { code: "loss_limit", message: breach });
+      await pausePortfolio(services, row, { code: "loss_limit", text: breach });
       return { paused: "loss_limit", alerts: [] };
     }
   }
@@ -63,7 +64,16 @@ export async function watchRisk(
   const { params } = beyond;
   await pausePortfolio(services, row, {
     code: "liquidation_risk",
-    message: `The ${params.side} ${beyond.symbol} stop-loss at ${params.stopLoss} lies beyond the liquidation price ${params.liquidationPrice}: the position would be liquidated first.`,
+    text: engineText(
+      "liquidation_risk",
+      {
+        direction: params.side,
+        symbol: beyond.symbol,
+        stopLossPrice: params.stopLoss,
+        liquidationPrice: params.liquidationPrice,
+      },
+      `The ${params.side} ${beyond.symbol} stop-loss at ${params.stopLoss} lies beyond the liquidation price ${params.liquidationPrice}: the position would be liquidated first.`,
+    ),
   });
   return { paused: "liquidation_risk", alerts };
 }

@@ -1,4 +1,5 @@
 import Big from "big.js";
+import { engineText } from "../../../shared/api/engine-messages.ts";
 import type { RunNote } from "../../../shared/api/portfolio-runs.ts";
 import type {
   Balance,
@@ -13,6 +14,7 @@ import type {
   PositionMode,
   Ticker,
 } from "../../exchanges/contract.ts";
+import { runNote } from "../engine-text-columns.ts";
 import { type FuturesLedger, type PortfolioLedger, type Prices, type SpotLedger, valueLedger } from "../ledger.ts";
 import { type PortfolioRow, storedTokens } from "../store.ts";
 import { gatewayMarket, portfolioSymbols } from "../validation.ts";
@@ -142,12 +144,12 @@ export async function takeSnapshot(
     gateway.positionMode(),
     tickersOf(gateway, market, symbols),
     marketsOf(gateway, market, symbols),
-    optionalRead(gateway.futuresStats(symbols), [] as FuturesStats[], "Funding and open interest", readNotes),
+    optionalRead(gateway.futuresStats(symbols), [] as FuturesStats[], "futures_stats", readNotes),
     // Funding is charged only on open positions: a ledger flat since the last review has none to book, and the log
     // costs weight (Binance income: 30).
     Object.keys(ledger.positions).length === 0
       ? ([] as FundingPayment[])
-      : optionalRead(gateway.fundingPayments(since), [] as FundingPayment[], "The funding log", readNotes),
+      : optionalRead(gateway.fundingPayments(since), [] as FundingPayment[], "funding_log", readNotes),
   ]);
   const own = new Set(symbols);
   const prices = ledgerPrices(row, tickers);
@@ -176,12 +178,26 @@ export async function takeSnapshot(
 }
 
 /** A read the review can do without: its failure becomes a note and the fallback, never a failed review. */
-async function optionalRead<T>(read: Promise<T>, fallback: T, what: string, notes: RunNote[]): Promise<T> {
+const READ_NAMES = { futures_stats: "Funding and open interest", funding_log: "The funding log" } as const;
+
+async function optionalRead<T>(
+  read: Promise<T>,
+  fallback: T,
+  readKind: keyof typeof READ_NAMES,
+  notes: RunNote[],
+): Promise<T> {
   try {
     return await read;
   } catch (error) {
     if (!(error instanceof Error)) throw error;
-    notes.push({ kind: "info", symbol: null, message: `${what} could not be read: ${error.message.slice(0, 160)}` });
+    const detail = error.message.slice(0, 160);
+    notes.push(
+      runNote(
+        "info",
+        null,
+        engineText("note_read_failed", { readKind, detail }, `${READ_NAMES[readKind]} could not be read: ${detail}`),
+      ),
+    );
     return fallback;
   }
 }
@@ -206,11 +222,25 @@ function capToAccount(
     const value = gone.times(prices[asset] ?? "0");
     outflow = outflow.plus(value);
     assets[asset] = onAccount.toFixed();
-    notes.push({
-      kind: "info",
-      symbol: null,
-      message: `The account holds ${onAccount.toFixed()} ${asset}, less than the portfolio's ${quantity}: ${gone.toFixed()} ${asset} (${value.round(2).toFixed()} ${cashToken}) left outside Ballast and is taken off the starting equity, not counted as a loss.`,
-    });
+    const params = {
+      asset,
+      accountQty: onAccount.toFixed(),
+      portfolioQty: quantity,
+      goneQty: gone.toFixed(),
+      goneAmount: value.round(2).toFixed(),
+      cash: cashToken,
+    };
+    notes.push(
+      runNote(
+        "info",
+        null,
+        engineText(
+          "note_spot_outflow",
+          params,
+          `The account holds ${params.accountQty} ${asset}, less than the portfolio's ${quantity}: ${params.goneQty} ${asset} (${params.goneAmount} ${cashToken}) left outside Ballast and is taken off the starting equity, not counted as a loss.`,
+        ),
+      ),
+    );
   }
   return { ledger: { ...ledger, assets }, outflow, notes };
 }
@@ -245,11 +275,17 @@ function settleToPositions(
       continue;
     }
     cash = cash.plus(gone.times(mark));
-    notes.push({
-      kind: "info",
-      symbol,
-      message: `The venue's ${symbol} position is smaller than the portfolio's (${gone.abs().toFixed()} closed outside Ballast); settled at the mark price ${mark}.`,
-    });
+    notes.push(
+      runNote(
+        "info",
+        symbol,
+        engineText(
+          "note_futures_outflow",
+          { symbol, goneQty: gone.abs().toFixed(), markPrice: mark },
+          `The venue's ${symbol} position is smaller than the portfolio's (${gone.abs().toFixed()} closed outside Ballast); settled at the mark price ${mark}.`,
+        ),
+      ),
+    );
   }
   return { ledger: { ...ledger, cash: cash.toFixed(), positions: next }, notes };
 }

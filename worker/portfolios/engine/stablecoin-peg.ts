@@ -1,7 +1,9 @@
 import Big from "big.js";
 import type { CashPeg } from "../../../shared/api/decision-input.ts";
+import { type EngineText, engineText } from "../../../shared/api/engine-messages.ts";
 import type { RunNote } from "../../../shared/api/portfolio-runs.ts";
 import type { ExchangeGateway, Ticker, Venue } from "../../exchanges/contract.ts";
+import { runNote } from "../engine-text-columns.ts";
 
 /**
  * What the portfolio's stablecoins are really worth, read from the venue's own books, and the depeg guard.
@@ -37,11 +39,18 @@ export async function readCashPeg(
     return { asset: cashToken, priceUsd: mid.toFixed(), pair, source: "book" };
   } catch (error) {
     if (!(error instanceof Error)) throw error;
-    notes.push({
-      kind: "info",
-      symbol: pair,
-      message: `${cashToken}'s price could not be read from the ${pair} book (${error.message.slice(0, 120)}); it is counted at 1 USD this review.`,
-    });
+    const detail = error.message.slice(0, 120);
+    notes.push(
+      runNote(
+        "info",
+        pair,
+        engineText(
+          "note_peg_unread",
+          { asset: cashToken, pair, detail },
+          `${cashToken}'s price could not be read from the ${pair} book (${detail}); it is counted at 1 USD this review.`,
+        ),
+      ),
+    );
     return { asset: cashToken, priceUsd: "1", pair, source: "assumed" };
   }
 }
@@ -73,12 +82,25 @@ export function depegReason(
   venue: Venue,
   readings: PegReading[],
   thresholdPct: string = DEPEG_THRESHOLD_PCT,
-): string | null {
+): EngineText | null {
   for (const reading of readings) {
     const offPct = Big(reading.price).minus(1).abs().times(100);
     if (offPct.lte(thresholdPct)) continue;
     const venueName = venue === "binance" ? "Binance" : "Bybit";
-    return `${reading.asset} trades at ${Big(reading.price).toFixed(4)} ${reading.quote} on ${venueName}'s ${reading.pair} book, ${offPct.toFixed(2)} % off its 1:1 peg (the depeg threshold is ${thresholdPct} %). Paused before planning any order; start the portfolio again once the peg holds.`;
+    const params = {
+      asset: reading.asset,
+      price: Big(reading.price).toFixed(4),
+      quote: reading.quote,
+      venue: venueName,
+      pair: reading.pair,
+      offPct: offPct.toFixed(2),
+      thresholdPct,
+    };
+    return engineText(
+      "stablecoin_depeg",
+      params,
+      `${reading.asset} trades at ${params.price} ${reading.quote} on ${venueName}'s ${reading.pair} book, ${params.offPct} % off its 1:1 peg (the depeg threshold is ${thresholdPct} %). Paused before planning any order; start the portfolio again once the peg holds.`,
+    );
   }
   return null;
 }

@@ -64,6 +64,7 @@ export type RunStep = Schemas["RunStep"];
 export type RunTrigger = Schemas["RunTrigger"];
 export type RunUsage = NonNullable<Schemas["RunUsage"]>;
 export type RunNote = Schemas["RunNote"];
+export type EngineMessage = Schemas["EngineMessage"];
 export type RunAiOptions = Schemas["RunAiOptions"];
 export type RunFallback = Schemas["RunFallback"];
 export type ReplayRequest = Schemas["ReplayRequest"];

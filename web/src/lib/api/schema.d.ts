@@ -8228,6 +8228,8 @@ export interface components {
             /** @description Why it was paused (or stopped by Ballast) */
             statusReason: string | null;
             statusReasonCode: components["schemas"]["StatusReasonCode"];
+            /** @description `statusReason` as a code with parameters; null when set before codes */
+            statusReasonMessage: components["schemas"]["EngineMessage_order_leftover_canceled"] | components["schemas"]["EngineMessage_order_canceled_paused"] | components["schemas"]["EngineMessage_order_canceled_stop"] | components["schemas"]["EngineMessage_order_canceled_not_running"] | components["schemas"]["EngineMessage_order_canceled_by_owner"] | components["schemas"]["EngineMessage_order_not_placed_stop"] | components["schemas"]["EngineMessage_order_not_sent_stopped"] | components["schemas"]["EngineMessage_order_not_sent_rate_limit"] | components["schemas"]["EngineMessage_order_not_sent_venue"] | components["schemas"]["EngineMessage_order_not_sent_drift"] | components["schemas"]["EngineMessage_order_leverage_not_set"] | components["schemas"]["EngineMessage_order_venue_failed"] | components["schemas"]["EngineMessage_order_venue_rejected"] | components["schemas"]["EngineMessage_order_unknown_outcome"] | components["schemas"]["EngineMessage_order_never_confirmed"] | components["schemas"]["EngineMessage_order_awaiting_confirmation"] | components["schemas"]["EngineMessage_order_gone_from_venue"] | components["schemas"]["EngineMessage_order_rejected_by_owner"] | components["schemas"]["EngineMessage_order_approved_by_owner"] | components["schemas"]["EngineMessage_order_approved_edited"] | components["schemas"]["EngineMessage_order_approval_expired"] | components["schemas"]["EngineMessage_order_above_max_allocation"] | components["schemas"]["EngineMessage_guard_bad_number"] | components["schemas"]["EngineMessage_guard_price_out_of_band"] | components["schemas"]["EngineMessage_guard_unknown_pair"] | components["schemas"]["EngineMessage_guard_bad_quantity_asset"] | components["schemas"]["EngineMessage_guard_bad_drift"] | components["schemas"]["EngineMessage_guard_price_drift"] | components["schemas"]["EngineMessage_guard_asset_not_held"] | components["schemas"]["EngineMessage_guard_insufficient_balance"] | components["schemas"]["EngineMessage_guard_order_cap"] | components["schemas"]["EngineMessage_guard_below_floor"] | components["schemas"]["EngineMessage_guard_unknown_symbol"] | components["schemas"]["EngineMessage_guard_no_position_to_protect"] | components["schemas"]["EngineMessage_guard_position_exists"] | components["schemas"]["EngineMessage_guard_opposite_position"] | components["schemas"]["EngineMessage_guard_no_position"] | components["schemas"]["EngineMessage_guard_leverage_cap"] | components["schemas"]["EngineMessage_guard_exposure_cap"] | components["schemas"]["EngineMessage_guard_insufficient_margin"] | components["schemas"]["EngineMessage_guard_stop_required"] | components["schemas"]["EngineMessage_guard_bad_size"] | components["schemas"]["EngineMessage_guard_stop_side"] | components["schemas"]["EngineMessage_guard_stop_distance"] | components["schemas"]["EngineMessage_guard_stop_beyond_liquidation"] | components["schemas"]["EngineMessage_guard_take_profit_side"] | components["schemas"]["EngineMessage_filter_price_not_positive"] | components["schemas"]["EngineMessage_filter_min_qty"] | components["schemas"]["EngineMessage_filter_max_qty"] | components["schemas"]["EngineMessage_filter_min_notional"] | components["schemas"]["EngineMessage_filter_min_notional_unaffordable"] | components["schemas"]["EngineMessage_run_portfolio_gone"] | components["schemas"]["EngineMessage_run_approval_expired"] | components["schemas"]["EngineMessage_run_stopped_midway"] | components["schemas"]["EngineMessage_run_rate_limited"] | components["schemas"]["EngineMessage_run_failed"] | components["schemas"]["EngineMessage_run_no_master_key"] | components["schemas"]["EngineMessage_run_no_ai_key"] | components["schemas"]["EngineMessage_key_deleted"] | components["schemas"]["EngineMessage_key_replaced"] | components["schemas"]["EngineMessage_key_unverified"] | components["schemas"]["EngineMessage_key_unreadable"] | components["schemas"]["EngineMessage_owner_disabled"] | components["schemas"]["EngineMessage_kill_switch"] | components["schemas"]["EngineMessage_loss_drawdown"] | components["schemas"]["EngineMessage_loss_daily"] | components["schemas"]["EngineMessage_failed_reviews"] | components["schemas"]["EngineMessage_liquidation_risk"] | components["schemas"]["EngineMessage_stablecoin_depeg"] | components["schemas"]["EngineMessage_note_paper_account_opened"] | components["schemas"]["EngineMessage_note_stray_canceled"] | components["schemas"]["EngineMessage_note_stops_pending"] | components["schemas"]["EngineMessage_note_stops_not_removed"] | components["schemas"]["EngineMessage_note_stops_moved"] | components["schemas"]["EngineMessage_note_stops_not_moved"] | components["schemas"]["EngineMessage_note_margin_mode_kept"] | components["schemas"]["EngineMessage_note_position_mode_set"] | components["schemas"]["EngineMessage_note_position_mode_kept"] | components["schemas"]["EngineMessage_note_builtin_decided"] | components["schemas"]["EngineMessage_note_read_failed"] | components["schemas"]["EngineMessage_note_spot_outflow"] | components["schemas"]["EngineMessage_note_futures_outflow"] | components["schemas"]["EngineMessage_note_peg_unread"] | components["schemas"]["EngineMessage_note_funding"] | components["schemas"]["EngineMessage_fallback_share_revoked"] | components["schemas"]["EngineMessage_fallback_no_ai_key"] | components["schemas"]["EngineMessage_fallback_spend_cap"] | components["schemas"]["EngineMessage_fallback_share_budget"] | components["schemas"]["EngineMessage_fallback_base_url"] | components["schemas"]["EngineMessage_fallback_ai_failed"] | components["schemas"]["EngineMessage_builtin_spot_no_value"] | components["schemas"]["EngineMessage_builtin_spot_hold"] | components["schemas"]["EngineMessage_builtin_spot_rebalance"] | components["schemas"]["EngineMessage_builtin_spot_targets_over"] | components["schemas"]["EngineMessage_builtin_spot_allocation"] | components["schemas"]["EngineMessage_builtin_spot_no_route"] | components["schemas"]["EngineMessage_builtin_futures_actions"] | components["schemas"]["EngineMessage_builtin_futures_hold"] | components["schemas"]["EngineMessage_builtin_futures_no_data"] | components["schemas"]["EngineMessage_builtin_futures_trend"] | components["schemas"]["EngineMessage_builtin_futures_below_minimum"] | null;
             /** @description Every order this portfolio places has a client order id starting with this */
             clientOrderIdPrefix: string;
             /** @description Equity in the cash token when last started (decimal string) */
@@ -8344,6 +8346,1192 @@ export interface components {
          * @enum {string|null}
          */
         StatusReasonCode: "kill_switch" | "failed_reviews" | "loss_limit" | "stablecoin_depeg" | "liquidation_risk" | "key_unavailable" | "owner_disabled" | null;
+        EngineMessage_order_leftover_canceled: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_leftover_canceled";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_canceled_paused: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_canceled_paused";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_canceled_stop: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_canceled_stop";
+            params: {
+                /** @enum {string} */
+                stopKind: "stopped" | "killed" | "deleted";
+            };
+        };
+        EngineMessage_order_canceled_not_running: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_canceled_not_running";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_canceled_by_owner: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_canceled_by_owner";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_not_placed_stop: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_not_placed_stop";
+            params: {
+                /** @enum {string} */
+                stopKind: "stopped" | "killed" | "deleted";
+            };
+        };
+        EngineMessage_order_not_sent_stopped: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_not_sent_stopped";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_not_sent_rate_limit: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_not_sent_rate_limit";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_not_sent_venue: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_not_sent_venue";
+            params: {
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_order_not_sent_drift: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_not_sent_drift";
+            params: {
+                symbol: string;
+                /** Format: percent */
+                movePct: string;
+                /** Format: decimal */
+                referencePrice: string;
+                /** Format: decimal */
+                lastPrice: string;
+                /** Format: percent */
+                allowedPct: string;
+            };
+        };
+        EngineMessage_order_leverage_not_set: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_leverage_not_set";
+            params: {
+                leverage: number;
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_order_venue_failed: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_venue_failed";
+            params: {
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_order_venue_rejected: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_venue_rejected";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_unknown_outcome: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_unknown_outcome";
+            params: {
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_order_never_confirmed: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_never_confirmed";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_awaiting_confirmation: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_awaiting_confirmation";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_gone_from_venue: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_gone_from_venue";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_rejected_by_owner: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_rejected_by_owner";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_approved_by_owner: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_approved_by_owner";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_approved_edited: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_approved_edited";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_approval_expired: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_approval_expired";
+            params: Record<string, never>;
+        };
+        EngineMessage_order_above_max_allocation: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "order_above_max_allocation";
+            params: {
+                asset: string;
+                /** Format: percent */
+                afterPct: string;
+                /** Format: percent */
+                maxPct: string;
+            };
+        };
+        EngineMessage_guard_bad_number: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_bad_number";
+            params: {
+                field: string;
+                value: string;
+            };
+        };
+        EngineMessage_guard_price_out_of_band: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_price_out_of_band";
+            params: {
+                /** Format: decimal */
+                limitPrice: string;
+                /** Format: percent */
+                offPct: string;
+                symbol: string;
+                /** Format: decimal */
+                currentPrice: string;
+                /** Format: percent */
+                bandPct: string;
+            };
+        };
+        EngineMessage_guard_unknown_pair: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_unknown_pair";
+            params: {
+                pair: string;
+            };
+        };
+        EngineMessage_guard_bad_quantity_asset: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_bad_quantity_asset";
+            params: {
+                asset: string;
+                base: string;
+                quote: string;
+            };
+        };
+        EngineMessage_guard_bad_drift: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_bad_drift";
+            params: {
+                /** Format: percent */
+                driftPct: string;
+                /** Format: percent */
+                minPct: string;
+                /** Format: percent */
+                maxPct: string;
+            };
+        };
+        EngineMessage_guard_price_drift: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_price_drift";
+            params: {
+                symbol: string;
+                /** Format: percent */
+                movePct: string;
+                /** Format: decimal */
+                referencePrice: string;
+                /** Format: decimal */
+                currentPrice: string;
+                /** Format: percent */
+                allowedPct: string;
+            };
+        };
+        EngineMessage_guard_asset_not_held: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_asset_not_held";
+            params: {
+                symbol: string;
+            };
+        };
+        EngineMessage_guard_insufficient_balance: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_insufficient_balance";
+            params: {
+                /** Format: decimal */
+                needQty: string;
+                asset: string;
+                /** Format: decimal */
+                freeQty: string;
+            };
+        };
+        EngineMessage_guard_order_cap: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_order_cap";
+            params: {
+                /** Format: decimal */
+                orderUsd: string;
+                /** Format: decimal */
+                capUsd: string;
+            };
+        };
+        EngineMessage_guard_below_floor: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_below_floor";
+            params: {
+                asset: string;
+                /** Format: percent */
+                afterPct: string;
+                /** Format: percent */
+                floorPct: string;
+            };
+        };
+        EngineMessage_guard_unknown_symbol: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_unknown_symbol";
+            params: {
+                symbol: string;
+            };
+        };
+        EngineMessage_guard_no_position_to_protect: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_no_position_to_protect";
+            params: {
+                /** @enum {string} */
+                direction: "long" | "short";
+                symbol: string;
+            };
+        };
+        EngineMessage_guard_position_exists: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_position_exists";
+            params: {
+                /** @enum {string} */
+                direction: "long" | "short";
+                symbol: string;
+            };
+        };
+        EngineMessage_guard_opposite_position: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_opposite_position";
+            params: {
+                /** @enum {string} */
+                oppositeSide: "long" | "short";
+                symbol: string;
+                /** @enum {string} */
+                direction: "long" | "short";
+            };
+        };
+        EngineMessage_guard_no_position: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_no_position";
+            params: {
+                /** @enum {string} */
+                direction: "long" | "short";
+                symbol: string;
+                /** @enum {string} */
+                futuresAction: "OPEN" | "CLOSE" | "INCREASE" | "REDUCE" | "HOLD";
+            };
+        };
+        EngineMessage_guard_leverage_cap: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_leverage_cap";
+            params: {
+                leverage: number;
+                cap: number;
+                symbol: string;
+            };
+        };
+        EngineMessage_guard_exposure_cap: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_exposure_cap";
+            params: {
+                /** Format: decimal */
+                exposureUsd: string;
+                /** Format: decimal */
+                limitUsd: string;
+            };
+        };
+        EngineMessage_guard_insufficient_margin: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_insufficient_margin";
+            params: {
+                /** Format: decimal */
+                marginAmount: string;
+                /** Format: decimal */
+                availableAmount: string;
+            };
+        };
+        EngineMessage_guard_stop_required: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_stop_required";
+            params: {
+                /** @enum {string} */
+                futuresAction: "OPEN" | "CLOSE" | "INCREASE" | "REDUCE" | "HOLD";
+            };
+        };
+        EngineMessage_guard_bad_size: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_bad_size";
+            params: {
+                /** @enum {string} */
+                futuresAction: "OPEN" | "CLOSE" | "INCREASE" | "REDUCE" | "HOLD";
+            };
+        };
+        EngineMessage_guard_stop_side: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_stop_side";
+            params: {
+                /** @enum {string} */
+                direction: "long" | "short";
+                /** Format: decimal */
+                markPrice: string;
+                /** Format: decimal */
+                stopPrice: string;
+            };
+        };
+        EngineMessage_guard_stop_distance: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_stop_distance";
+            params: {
+                /** Format: percent */
+                distancePct: string;
+                /** Format: percent */
+                minPct: string;
+                /** Format: percent */
+                maxPct: string;
+            };
+        };
+        EngineMessage_guard_stop_beyond_liquidation: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_stop_beyond_liquidation";
+            params: {
+                /** @enum {string} */
+                direction: "long" | "short";
+                /** Format: decimal */
+                stopLossPrice: string;
+                /** Format: decimal */
+                liquidationPrice: string;
+                leverage: number;
+            };
+        };
+        EngineMessage_guard_take_profit_side: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "guard_take_profit_side";
+            params: {
+                /** @enum {string} */
+                direction: "long" | "short";
+                /** Format: decimal */
+                markPrice: string;
+            };
+        };
+        EngineMessage_filter_price_not_positive: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "filter_price_not_positive";
+            params: {
+                /** Format: decimal */
+                price: string;
+            };
+        };
+        EngineMessage_filter_min_qty: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "filter_min_qty";
+            params: {
+                /** Format: decimal */
+                quantityQty: string;
+                base: string;
+                /** Format: decimal */
+                roundedQty: string;
+                /** Format: decimal */
+                stepQty: string;
+                venue: string;
+                /** Format: decimal */
+                minQty: string;
+                symbol: string;
+            };
+        };
+        EngineMessage_filter_max_qty: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "filter_max_qty";
+            params: {
+                /** Format: decimal */
+                roundedQty: string;
+                base: string;
+                venue: string;
+                /** Format: decimal */
+                maxQty: string;
+                symbol: string;
+            };
+        };
+        EngineMessage_filter_min_notional: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "filter_min_notional";
+            params: {
+                /** Format: decimal */
+                notionalAmount: string;
+                quote: string;
+                venue: string;
+                /** Format: decimal */
+                minAmount: string;
+                symbol: string;
+            };
+        };
+        EngineMessage_filter_min_notional_unaffordable: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "filter_min_notional_unaffordable";
+            params: {
+                /** Format: decimal */
+                notionalAmount: string;
+                quote: string;
+                venue: string;
+                /** Format: decimal */
+                minAmount: string;
+                symbol: string;
+            };
+        };
+        EngineMessage_run_portfolio_gone: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "run_portfolio_gone";
+            params: Record<string, never>;
+        };
+        EngineMessage_run_approval_expired: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "run_approval_expired";
+            params: Record<string, never>;
+        };
+        EngineMessage_run_stopped_midway: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "run_stopped_midway";
+            params: {
+                /** @enum {string} */
+                portfolioStatus: "active" | "draft" | "paused" | "stopped" | "deleted";
+            };
+        };
+        EngineMessage_run_rate_limited: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "run_rate_limited";
+            params: {
+                /** Format: date-time */
+                retryAt: string;
+            };
+        };
+        EngineMessage_run_failed: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "run_failed";
+            params: {
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_run_no_master_key: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "run_no_master_key";
+            params: Record<string, never>;
+        };
+        EngineMessage_run_no_ai_key: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "run_no_ai_key";
+            params: {
+                provider: string;
+            };
+        };
+        EngineMessage_key_deleted: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "key_deleted";
+            params: Record<string, never>;
+        };
+        EngineMessage_key_replaced: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "key_replaced";
+            params: Record<string, never>;
+        };
+        EngineMessage_key_unverified: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "key_unverified";
+            params: Record<string, never>;
+        };
+        EngineMessage_key_unreadable: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "key_unreadable";
+            params: Record<string, never>;
+        };
+        EngineMessage_owner_disabled: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "owner_disabled";
+            params: Record<string, never>;
+        };
+        EngineMessage_kill_switch: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "kill_switch";
+            params: Record<string, never>;
+        };
+        EngineMessage_loss_drawdown: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "loss_drawdown";
+            params: {
+                /** Format: percent */
+                drawdownPct: string;
+                /** Format: decimal */
+                peakAmount: string;
+                cash: string;
+                /** Format: percent */
+                limitPct: string;
+            };
+        };
+        EngineMessage_loss_daily: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "loss_daily";
+            params: {
+                /** Format: percent */
+                lossPct: string;
+                /** Format: decimal */
+                startAmount: string;
+                /** Format: decimal */
+                nowAmount: string;
+                cash: string;
+                /** Format: percent */
+                limitPct: string;
+            };
+        };
+        EngineMessage_failed_reviews: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "failed_reviews";
+            params: {
+                count: number;
+            };
+        };
+        EngineMessage_liquidation_risk: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "liquidation_risk";
+            params: {
+                /** @enum {string} */
+                direction: "long" | "short";
+                symbol: string;
+                /** Format: decimal */
+                stopLossPrice: string;
+                /** Format: decimal */
+                liquidationPrice: string;
+            };
+        };
+        EngineMessage_stablecoin_depeg: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "stablecoin_depeg";
+            params: {
+                asset: string;
+                /** Format: decimal */
+                price: string;
+                quote: string;
+                venue: string;
+                pair: string;
+                /** Format: percent */
+                offPct: string;
+                /** Format: percent */
+                thresholdPct: string;
+            };
+        };
+        EngineMessage_note_paper_account_opened: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "note_paper_account_opened";
+            params: {
+                /** Format: decimal */
+                capitalAmount: string;
+                cash: string;
+            };
+        };
+        EngineMessage_note_stray_canceled: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "note_stray_canceled";
+            params: {
+                clientOrderId: string;
+            };
+        };
+        EngineMessage_note_stops_pending: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "note_stops_pending";
+            params: {
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_note_stops_not_removed: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "note_stops_not_removed";
+            params: {
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_note_stops_moved: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "note_stops_moved";
+            params: {
+                /** Format: decimal */
+                stopLossPrice: string | null;
+                /** Format: decimal */
+                takeProfitPrice: string | null;
+                /** @enum {string} */
+                direction: "long" | "short";
+            };
+        };
+        EngineMessage_note_stops_not_moved: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "note_stops_not_moved";
+            params: {
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_note_margin_mode_kept: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "note_margin_mode_kept";
+            params: {
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_note_position_mode_set: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "note_position_mode_set";
+            params: {
+                /** @enum {string} */
+                positionMode: "one_way" | "hedge";
+            };
+        };
+        EngineMessage_note_position_mode_kept: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "note_position_mode_kept";
+            params: {
+                /** @enum {string} */
+                positionMode: "one_way" | "hedge";
+                /** @enum {string} */
+                wantedMode: "one_way" | "hedge";
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_note_builtin_decided: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "note_builtin_decided";
+            params: Record<string, never>;
+        };
+        EngineMessage_note_read_failed: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "note_read_failed";
+            params: {
+                /** @enum {string} */
+                readKind: "futures_stats" | "funding_log";
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_note_spot_outflow: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "note_spot_outflow";
+            params: {
+                asset: string;
+                /** Format: decimal */
+                accountQty: string;
+                /** Format: decimal */
+                portfolioQty: string;
+                /** Format: decimal */
+                goneQty: string;
+                /** Format: decimal */
+                goneAmount: string;
+                cash: string;
+            };
+        };
+        EngineMessage_note_futures_outflow: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "note_futures_outflow";
+            params: {
+                symbol: string;
+                /** Format: decimal */
+                goneQty: string;
+                /** Format: decimal */
+                markPrice: string;
+            };
+        };
+        EngineMessage_note_peg_unread: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "note_peg_unread";
+            params: {
+                asset: string;
+                pair: string;
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_note_funding: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "note_funding";
+            params: {
+                /** @enum {string} */
+                flow: "received" | "paid";
+                symbol: string;
+                /** Format: decimal */
+                amount: string;
+                asset: string;
+                /** Format: date-time */
+                paidAt: string;
+            };
+        };
+        EngineMessage_fallback_share_revoked: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "fallback_share_revoked";
+            params: {
+                provider: string;
+            };
+        };
+        EngineMessage_fallback_no_ai_key: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "fallback_no_ai_key";
+            params: {
+                provider: string;
+            };
+        };
+        EngineMessage_fallback_spend_cap: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "fallback_spend_cap";
+            params: {
+                provider: string;
+                /** Format: decimal */
+                spentUsd: string;
+                /** Format: decimal */
+                capUsd: string;
+            };
+        };
+        EngineMessage_fallback_share_budget: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "fallback_share_budget";
+            params: {
+                provider: string;
+                /** Format: decimal */
+                spentUsd: string;
+                /** Format: decimal */
+                budgetUsd: string;
+            };
+        };
+        EngineMessage_fallback_base_url: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "fallback_base_url";
+            params: {
+                provider: string;
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_fallback_ai_failed: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "fallback_ai_failed";
+            params: {
+                provider: string;
+                /** Format: verbatim */
+                detail: string;
+            };
+        };
+        EngineMessage_builtin_spot_no_value: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "builtin_spot_no_value";
+            params: Record<string, never>;
+        };
+        EngineMessage_builtin_spot_hold: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "builtin_spot_hold";
+            params: {
+                /** Format: percent */
+                bandPct: string;
+            };
+        };
+        EngineMessage_builtin_spot_rebalance: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "builtin_spot_rebalance";
+            params: {
+                /** Format: percent */
+                bandPct: string;
+                count: number;
+            };
+        };
+        EngineMessage_builtin_spot_targets_over: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "builtin_spot_targets_over";
+            params: {
+                /** Format: percent */
+                sumPct: string;
+            };
+        };
+        EngineMessage_builtin_spot_allocation: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "builtin_spot_allocation";
+            params: {
+                asset: string;
+                /** Format: percent */
+                allocationPct: string;
+                /** Format: percent */
+                targetPct: string;
+            };
+        };
+        EngineMessage_builtin_spot_no_route: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "builtin_spot_no_route";
+            params: {
+                asset: string;
+                cash: string;
+            };
+        };
+        EngineMessage_builtin_futures_actions: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "builtin_futures_actions";
+            params: {
+                actions: string;
+            };
+        };
+        EngineMessage_builtin_futures_hold: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "builtin_futures_hold";
+            params: Record<string, never>;
+        };
+        EngineMessage_builtin_futures_no_data: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "builtin_futures_no_data";
+            params: {
+                symbol: string;
+            };
+        };
+        EngineMessage_builtin_futures_trend: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "builtin_futures_trend";
+            params: {
+                symbol: string;
+                /** Format: percent */
+                slope24Pct: string;
+                /** Format: percent */
+                slope72Pct: string;
+                /** Format: decimal */
+                rsiValue: string;
+            };
+        };
+        EngineMessage_builtin_futures_below_minimum: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "builtin_futures_below_minimum";
+            params: {
+                symbol: string;
+                /** @enum {string} */
+                direction: "long" | "short";
+            };
+        };
         /** @description Null until the first valuation */
         PortfolioPerformance: {
             /** @description Value in the cash token (decimal string) */
@@ -8467,6 +9655,10 @@ export interface components {
             model: string | null;
             /** @description The decision's summary, or why there was none */
             summary: string | null;
+            /** @description `summary` as a code with parameters when Ballast wrote it (null when an AI wrote it) */
+            summaryMessage: components["schemas"]["EngineMessage_order_leftover_canceled"] | components["schemas"]["EngineMessage_order_canceled_paused"] | components["schemas"]["EngineMessage_order_canceled_stop"] | components["schemas"]["EngineMessage_order_canceled_not_running"] | components["schemas"]["EngineMessage_order_canceled_by_owner"] | components["schemas"]["EngineMessage_order_not_placed_stop"] | components["schemas"]["EngineMessage_order_not_sent_stopped"] | components["schemas"]["EngineMessage_order_not_sent_rate_limit"] | components["schemas"]["EngineMessage_order_not_sent_venue"] | components["schemas"]["EngineMessage_order_not_sent_drift"] | components["schemas"]["EngineMessage_order_leverage_not_set"] | components["schemas"]["EngineMessage_order_venue_failed"] | components["schemas"]["EngineMessage_order_venue_rejected"] | components["schemas"]["EngineMessage_order_unknown_outcome"] | components["schemas"]["EngineMessage_order_never_confirmed"] | components["schemas"]["EngineMessage_order_awaiting_confirmation"] | components["schemas"]["EngineMessage_order_gone_from_venue"] | components["schemas"]["EngineMessage_order_rejected_by_owner"] | components["schemas"]["EngineMessage_order_approved_by_owner"] | components["schemas"]["EngineMessage_order_approved_edited"] | components["schemas"]["EngineMessage_order_approval_expired"] | components["schemas"]["EngineMessage_order_above_max_allocation"] | components["schemas"]["EngineMessage_guard_bad_number"] | components["schemas"]["EngineMessage_guard_price_out_of_band"] | components["schemas"]["EngineMessage_guard_unknown_pair"] | components["schemas"]["EngineMessage_guard_bad_quantity_asset"] | components["schemas"]["EngineMessage_guard_bad_drift"] | components["schemas"]["EngineMessage_guard_price_drift"] | components["schemas"]["EngineMessage_guard_asset_not_held"] | components["schemas"]["EngineMessage_guard_insufficient_balance"] | components["schemas"]["EngineMessage_guard_order_cap"] | components["schemas"]["EngineMessage_guard_below_floor"] | components["schemas"]["EngineMessage_guard_unknown_symbol"] | components["schemas"]["EngineMessage_guard_no_position_to_protect"] | components["schemas"]["EngineMessage_guard_position_exists"] | components["schemas"]["EngineMessage_guard_opposite_position"] | components["schemas"]["EngineMessage_guard_no_position"] | components["schemas"]["EngineMessage_guard_leverage_cap"] | components["schemas"]["EngineMessage_guard_exposure_cap"] | components["schemas"]["EngineMessage_guard_insufficient_margin"] | components["schemas"]["EngineMessage_guard_stop_required"] | components["schemas"]["EngineMessage_guard_bad_size"] | components["schemas"]["EngineMessage_guard_stop_side"] | components["schemas"]["EngineMessage_guard_stop_distance"] | components["schemas"]["EngineMessage_guard_stop_beyond_liquidation"] | components["schemas"]["EngineMessage_guard_take_profit_side"] | components["schemas"]["EngineMessage_filter_price_not_positive"] | components["schemas"]["EngineMessage_filter_min_qty"] | components["schemas"]["EngineMessage_filter_max_qty"] | components["schemas"]["EngineMessage_filter_min_notional"] | components["schemas"]["EngineMessage_filter_min_notional_unaffordable"] | components["schemas"]["EngineMessage_run_portfolio_gone"] | components["schemas"]["EngineMessage_run_approval_expired"] | components["schemas"]["EngineMessage_run_stopped_midway"] | components["schemas"]["EngineMessage_run_rate_limited"] | components["schemas"]["EngineMessage_run_failed"] | components["schemas"]["EngineMessage_run_no_master_key"] | components["schemas"]["EngineMessage_run_no_ai_key"] | components["schemas"]["EngineMessage_key_deleted"] | components["schemas"]["EngineMessage_key_replaced"] | components["schemas"]["EngineMessage_key_unverified"] | components["schemas"]["EngineMessage_key_unreadable"] | components["schemas"]["EngineMessage_owner_disabled"] | components["schemas"]["EngineMessage_kill_switch"] | components["schemas"]["EngineMessage_loss_drawdown"] | components["schemas"]["EngineMessage_loss_daily"] | components["schemas"]["EngineMessage_failed_reviews"] | components["schemas"]["EngineMessage_liquidation_risk"] | components["schemas"]["EngineMessage_stablecoin_depeg"] | components["schemas"]["EngineMessage_note_paper_account_opened"] | components["schemas"]["EngineMessage_note_stray_canceled"] | components["schemas"]["EngineMessage_note_stops_pending"] | components["schemas"]["EngineMessage_note_stops_not_removed"] | components["schemas"]["EngineMessage_note_stops_moved"] | components["schemas"]["EngineMessage_note_stops_not_moved"] | components["schemas"]["EngineMessage_note_margin_mode_kept"] | components["schemas"]["EngineMessage_note_position_mode_set"] | components["schemas"]["EngineMessage_note_position_mode_kept"] | components["schemas"]["EngineMessage_note_builtin_decided"] | components["schemas"]["EngineMessage_note_read_failed"] | components["schemas"]["EngineMessage_note_spot_outflow"] | components["schemas"]["EngineMessage_note_futures_outflow"] | components["schemas"]["EngineMessage_note_peg_unread"] | components["schemas"]["EngineMessage_note_funding"] | components["schemas"]["EngineMessage_fallback_share_revoked"] | components["schemas"]["EngineMessage_fallback_no_ai_key"] | components["schemas"]["EngineMessage_fallback_spend_cap"] | components["schemas"]["EngineMessage_fallback_share_budget"] | components["schemas"]["EngineMessage_fallback_base_url"] | components["schemas"]["EngineMessage_fallback_ai_failed"] | components["schemas"]["EngineMessage_builtin_spot_no_value"] | components["schemas"]["EngineMessage_builtin_spot_hold"] | components["schemas"]["EngineMessage_builtin_spot_rebalance"] | components["schemas"]["EngineMessage_builtin_spot_targets_over"] | components["schemas"]["EngineMessage_builtin_spot_allocation"] | components["schemas"]["EngineMessage_builtin_spot_no_route"] | components["schemas"]["EngineMessage_builtin_futures_actions"] | components["schemas"]["EngineMessage_builtin_futures_hold"] | components["schemas"]["EngineMessage_builtin_futures_no_data"] | components["schemas"]["EngineMessage_builtin_futures_trend"] | components["schemas"]["EngineMessage_builtin_futures_below_minimum"] | null;
+            /** @description The built-in strategy's rationale as codes with parameters (null when an AI wrote it) */
+            rationaleMessages: components["schemas"]["EngineMessage"][] | null;
             /** @description The parsed decision (spot orders or futures actions); null before the provider answered */
             decision: {
                 orders: {
@@ -8534,6 +9726,8 @@ export interface components {
             error: {
                 code: string;
                 message: string;
+                /** @description `message` as a code with parameters */
+                engineMessage: components["schemas"]["EngineMessage_order_leftover_canceled"] | components["schemas"]["EngineMessage_order_canceled_paused"] | components["schemas"]["EngineMessage_order_canceled_stop"] | components["schemas"]["EngineMessage_order_canceled_not_running"] | components["schemas"]["EngineMessage_order_canceled_by_owner"] | components["schemas"]["EngineMessage_order_not_placed_stop"] | components["schemas"]["EngineMessage_order_not_sent_stopped"] | components["schemas"]["EngineMessage_order_not_sent_rate_limit"] | components["schemas"]["EngineMessage_order_not_sent_venue"] | components["schemas"]["EngineMessage_order_not_sent_drift"] | components["schemas"]["EngineMessage_order_leverage_not_set"] | components["schemas"]["EngineMessage_order_venue_failed"] | components["schemas"]["EngineMessage_order_venue_rejected"] | components["schemas"]["EngineMessage_order_unknown_outcome"] | components["schemas"]["EngineMessage_order_never_confirmed"] | components["schemas"]["EngineMessage_order_awaiting_confirmation"] | components["schemas"]["EngineMessage_order_gone_from_venue"] | components["schemas"]["EngineMessage_order_rejected_by_owner"] | components["schemas"]["EngineMessage_order_approved_by_owner"] | components["schemas"]["EngineMessage_order_approved_edited"] | components["schemas"]["EngineMessage_order_approval_expired"] | components["schemas"]["EngineMessage_order_above_max_allocation"] | components["schemas"]["EngineMessage_guard_bad_number"] | components["schemas"]["EngineMessage_guard_price_out_of_band"] | components["schemas"]["EngineMessage_guard_unknown_pair"] | components["schemas"]["EngineMessage_guard_bad_quantity_asset"] | components["schemas"]["EngineMessage_guard_bad_drift"] | components["schemas"]["EngineMessage_guard_price_drift"] | components["schemas"]["EngineMessage_guard_asset_not_held"] | components["schemas"]["EngineMessage_guard_insufficient_balance"] | components["schemas"]["EngineMessage_guard_order_cap"] | components["schemas"]["EngineMessage_guard_below_floor"] | components["schemas"]["EngineMessage_guard_unknown_symbol"] | components["schemas"]["EngineMessage_guard_no_position_to_protect"] | components["schemas"]["EngineMessage_guard_position_exists"] | components["schemas"]["EngineMessage_guard_opposite_position"] | components["schemas"]["EngineMessage_guard_no_position"] | components["schemas"]["EngineMessage_guard_leverage_cap"] | components["schemas"]["EngineMessage_guard_exposure_cap"] | components["schemas"]["EngineMessage_guard_insufficient_margin"] | components["schemas"]["EngineMessage_guard_stop_required"] | components["schemas"]["EngineMessage_guard_bad_size"] | components["schemas"]["EngineMessage_guard_stop_side"] | components["schemas"]["EngineMessage_guard_stop_distance"] | components["schemas"]["EngineMessage_guard_stop_beyond_liquidation"] | components["schemas"]["EngineMessage_guard_take_profit_side"] | components["schemas"]["EngineMessage_filter_price_not_positive"] | components["schemas"]["EngineMessage_filter_min_qty"] | components["schemas"]["EngineMessage_filter_max_qty"] | components["schemas"]["EngineMessage_filter_min_notional"] | components["schemas"]["EngineMessage_filter_min_notional_unaffordable"] | components["schemas"]["EngineMessage_run_portfolio_gone"] | components["schemas"]["EngineMessage_run_approval_expired"] | components["schemas"]["EngineMessage_run_stopped_midway"] | components["schemas"]["EngineMessage_run_rate_limited"] | components["schemas"]["EngineMessage_run_failed"] | components["schemas"]["EngineMessage_run_no_master_key"] | components["schemas"]["EngineMessage_run_no_ai_key"] | components["schemas"]["EngineMessage_key_deleted"] | components["schemas"]["EngineMessage_key_replaced"] | components["schemas"]["EngineMessage_key_unverified"] | components["schemas"]["EngineMessage_key_unreadable"] | components["schemas"]["EngineMessage_owner_disabled"] | components["schemas"]["EngineMessage_kill_switch"] | components["schemas"]["EngineMessage_loss_drawdown"] | components["schemas"]["EngineMessage_loss_daily"] | components["schemas"]["EngineMessage_failed_reviews"] | components["schemas"]["EngineMessage_liquidation_risk"] | components["schemas"]["EngineMessage_stablecoin_depeg"] | components["schemas"]["EngineMessage_note_paper_account_opened"] | components["schemas"]["EngineMessage_note_stray_canceled"] | components["schemas"]["EngineMessage_note_stops_pending"] | components["schemas"]["EngineMessage_note_stops_not_removed"] | components["schemas"]["EngineMessage_note_stops_moved"] | components["schemas"]["EngineMessage_note_stops_not_moved"] | components["schemas"]["EngineMessage_note_margin_mode_kept"] | components["schemas"]["EngineMessage_note_position_mode_set"] | components["schemas"]["EngineMessage_note_position_mode_kept"] | components["schemas"]["EngineMessage_note_builtin_decided"] | components["schemas"]["EngineMessage_note_read_failed"] | components["schemas"]["EngineMessage_note_spot_outflow"] | components["schemas"]["EngineMessage_note_futures_outflow"] | components["schemas"]["EngineMessage_note_peg_unread"] | components["schemas"]["EngineMessage_note_funding"] | components["schemas"]["EngineMessage_fallback_share_revoked"] | components["schemas"]["EngineMessage_fallback_no_ai_key"] | components["schemas"]["EngineMessage_fallback_spend_cap"] | components["schemas"]["EngineMessage_fallback_share_budget"] | components["schemas"]["EngineMessage_fallback_base_url"] | components["schemas"]["EngineMessage_fallback_ai_failed"] | components["schemas"]["EngineMessage_builtin_spot_no_value"] | components["schemas"]["EngineMessage_builtin_spot_hold"] | components["schemas"]["EngineMessage_builtin_spot_rebalance"] | components["schemas"]["EngineMessage_builtin_spot_targets_over"] | components["schemas"]["EngineMessage_builtin_spot_allocation"] | components["schemas"]["EngineMessage_builtin_spot_no_route"] | components["schemas"]["EngineMessage_builtin_futures_actions"] | components["schemas"]["EngineMessage_builtin_futures_hold"] | components["schemas"]["EngineMessage_builtin_futures_no_data"] | components["schemas"]["EngineMessage_builtin_futures_trend"] | components["schemas"]["EngineMessage_builtin_futures_below_minimum"] | null;
             } | null;
             /** @example 0.001 */
             equityBefore: string | null;
@@ -8550,6 +9744,8 @@ export interface components {
         RunTrigger: "schedule" | "manual" | "start";
         /** @enum {string} */
         RunStep: "cancel" | "snapshot" | "decide" | "plan" | "approval" | "place" | "reconcile" | "record" | "done";
+        /** @description A text Ballast wrote, as a code with parameters for clients to word in their language (the English text is in the field next to it) */
+        EngineMessage: components["schemas"]["EngineMessage_order_leftover_canceled"] | components["schemas"]["EngineMessage_order_canceled_paused"] | components["schemas"]["EngineMessage_order_canceled_stop"] | components["schemas"]["EngineMessage_order_canceled_not_running"] | components["schemas"]["EngineMessage_order_canceled_by_owner"] | components["schemas"]["EngineMessage_order_not_placed_stop"] | components["schemas"]["EngineMessage_order_not_sent_stopped"] | components["schemas"]["EngineMessage_order_not_sent_rate_limit"] | components["schemas"]["EngineMessage_order_not_sent_venue"] | components["schemas"]["EngineMessage_order_not_sent_drift"] | components["schemas"]["EngineMessage_order_leverage_not_set"] | components["schemas"]["EngineMessage_order_venue_failed"] | components["schemas"]["EngineMessage_order_venue_rejected"] | components["schemas"]["EngineMessage_order_unknown_outcome"] | components["schemas"]["EngineMessage_order_never_confirmed"] | components["schemas"]["EngineMessage_order_awaiting_confirmation"] | components["schemas"]["EngineMessage_order_gone_from_venue"] | components["schemas"]["EngineMessage_order_rejected_by_owner"] | components["schemas"]["EngineMessage_order_approved_by_owner"] | components["schemas"]["EngineMessage_order_approved_edited"] | components["schemas"]["EngineMessage_order_approval_expired"] | components["schemas"]["EngineMessage_order_above_max_allocation"] | components["schemas"]["EngineMessage_guard_bad_number"] | components["schemas"]["EngineMessage_guard_price_out_of_band"] | components["schemas"]["EngineMessage_guard_unknown_pair"] | components["schemas"]["EngineMessage_guard_bad_quantity_asset"] | components["schemas"]["EngineMessage_guard_bad_drift"] | components["schemas"]["EngineMessage_guard_price_drift"] | components["schemas"]["EngineMessage_guard_asset_not_held"] | components["schemas"]["EngineMessage_guard_insufficient_balance"] | components["schemas"]["EngineMessage_guard_order_cap"] | components["schemas"]["EngineMessage_guard_below_floor"] | components["schemas"]["EngineMessage_guard_unknown_symbol"] | components["schemas"]["EngineMessage_guard_no_position_to_protect"] | components["schemas"]["EngineMessage_guard_position_exists"] | components["schemas"]["EngineMessage_guard_opposite_position"] | components["schemas"]["EngineMessage_guard_no_position"] | components["schemas"]["EngineMessage_guard_leverage_cap"] | components["schemas"]["EngineMessage_guard_exposure_cap"] | components["schemas"]["EngineMessage_guard_insufficient_margin"] | components["schemas"]["EngineMessage_guard_stop_required"] | components["schemas"]["EngineMessage_guard_bad_size"] | components["schemas"]["EngineMessage_guard_stop_side"] | components["schemas"]["EngineMessage_guard_stop_distance"] | components["schemas"]["EngineMessage_guard_stop_beyond_liquidation"] | components["schemas"]["EngineMessage_guard_take_profit_side"] | components["schemas"]["EngineMessage_filter_price_not_positive"] | components["schemas"]["EngineMessage_filter_min_qty"] | components["schemas"]["EngineMessage_filter_max_qty"] | components["schemas"]["EngineMessage_filter_min_notional"] | components["schemas"]["EngineMessage_filter_min_notional_unaffordable"] | components["schemas"]["EngineMessage_run_portfolio_gone"] | components["schemas"]["EngineMessage_run_approval_expired"] | components["schemas"]["EngineMessage_run_stopped_midway"] | components["schemas"]["EngineMessage_run_rate_limited"] | components["schemas"]["EngineMessage_run_failed"] | components["schemas"]["EngineMessage_run_no_master_key"] | components["schemas"]["EngineMessage_run_no_ai_key"] | components["schemas"]["EngineMessage_key_deleted"] | components["schemas"]["EngineMessage_key_replaced"] | components["schemas"]["EngineMessage_key_unverified"] | components["schemas"]["EngineMessage_key_unreadable"] | components["schemas"]["EngineMessage_owner_disabled"] | components["schemas"]["EngineMessage_kill_switch"] | components["schemas"]["EngineMessage_loss_drawdown"] | components["schemas"]["EngineMessage_loss_daily"] | components["schemas"]["EngineMessage_failed_reviews"] | components["schemas"]["EngineMessage_liquidation_risk"] | components["schemas"]["EngineMessage_stablecoin_depeg"] | components["schemas"]["EngineMessage_note_paper_account_opened"] | components["schemas"]["EngineMessage_note_stray_canceled"] | components["schemas"]["EngineMessage_note_stops_pending"] | components["schemas"]["EngineMessage_note_stops_not_removed"] | components["schemas"]["EngineMessage_note_stops_moved"] | components["schemas"]["EngineMessage_note_stops_not_moved"] | components["schemas"]["EngineMessage_note_margin_mode_kept"] | components["schemas"]["EngineMessage_note_position_mode_set"] | components["schemas"]["EngineMessage_note_position_mode_kept"] | components["schemas"]["EngineMessage_note_builtin_decided"] | components["schemas"]["EngineMessage_note_read_failed"] | components["schemas"]["EngineMessage_note_spot_outflow"] | components["schemas"]["EngineMessage_note_futures_outflow"] | components["schemas"]["EngineMessage_note_peg_unread"] | components["schemas"]["EngineMessage_note_funding"] | components["schemas"]["EngineMessage_fallback_share_revoked"] | components["schemas"]["EngineMessage_fallback_no_ai_key"] | components["schemas"]["EngineMessage_fallback_spend_cap"] | components["schemas"]["EngineMessage_fallback_share_budget"] | components["schemas"]["EngineMessage_fallback_base_url"] | components["schemas"]["EngineMessage_fallback_ai_failed"] | components["schemas"]["EngineMessage_builtin_spot_no_value"] | components["schemas"]["EngineMessage_builtin_spot_hold"] | components["schemas"]["EngineMessage_builtin_spot_rebalance"] | components["schemas"]["EngineMessage_builtin_spot_targets_over"] | components["schemas"]["EngineMessage_builtin_spot_allocation"] | components["schemas"]["EngineMessage_builtin_spot_no_route"] | components["schemas"]["EngineMessage_builtin_futures_actions"] | components["schemas"]["EngineMessage_builtin_futures_hold"] | components["schemas"]["EngineMessage_builtin_futures_no_data"] | components["schemas"]["EngineMessage_builtin_futures_trend"] | components["schemas"]["EngineMessage_builtin_futures_below_minimum"];
         RunUsage: {
             inputTokens: number;
             cachedInputTokens: number;
@@ -8575,6 +9771,8 @@ export interface components {
             /** @description `spend_cap` (the portfolio's monthly AI spend cap was reached), or `decision_<failure>` (the provider failed: timeout, provider_error, refused, invalid_output, ...) */
             code: string;
             message: string;
+            /** @description `message` as a code with parameters */
+            engineMessage: components["schemas"]["EngineMessage_order_leftover_canceled"] | components["schemas"]["EngineMessage_order_canceled_paused"] | components["schemas"]["EngineMessage_order_canceled_stop"] | components["schemas"]["EngineMessage_order_canceled_not_running"] | components["schemas"]["EngineMessage_order_canceled_by_owner"] | components["schemas"]["EngineMessage_order_not_placed_stop"] | components["schemas"]["EngineMessage_order_not_sent_stopped"] | components["schemas"]["EngineMessage_order_not_sent_rate_limit"] | components["schemas"]["EngineMessage_order_not_sent_venue"] | components["schemas"]["EngineMessage_order_not_sent_drift"] | components["schemas"]["EngineMessage_order_leverage_not_set"] | components["schemas"]["EngineMessage_order_venue_failed"] | components["schemas"]["EngineMessage_order_venue_rejected"] | components["schemas"]["EngineMessage_order_unknown_outcome"] | components["schemas"]["EngineMessage_order_never_confirmed"] | components["schemas"]["EngineMessage_order_awaiting_confirmation"] | components["schemas"]["EngineMessage_order_gone_from_venue"] | components["schemas"]["EngineMessage_order_rejected_by_owner"] | components["schemas"]["EngineMessage_order_approved_by_owner"] | components["schemas"]["EngineMessage_order_approved_edited"] | components["schemas"]["EngineMessage_order_approval_expired"] | components["schemas"]["EngineMessage_order_above_max_allocation"] | components["schemas"]["EngineMessage_guard_bad_number"] | components["schemas"]["EngineMessage_guard_price_out_of_band"] | components["schemas"]["EngineMessage_guard_unknown_pair"] | components["schemas"]["EngineMessage_guard_bad_quantity_asset"] | components["schemas"]["EngineMessage_guard_bad_drift"] | components["schemas"]["EngineMessage_guard_price_drift"] | components["schemas"]["EngineMessage_guard_asset_not_held"] | components["schemas"]["EngineMessage_guard_insufficient_balance"] | components["schemas"]["EngineMessage_guard_order_cap"] | components["schemas"]["EngineMessage_guard_below_floor"] | components["schemas"]["EngineMessage_guard_unknown_symbol"] | components["schemas"]["EngineMessage_guard_no_position_to_protect"] | components["schemas"]["EngineMessage_guard_position_exists"] | components["schemas"]["EngineMessage_guard_opposite_position"] | components["schemas"]["EngineMessage_guard_no_position"] | components["schemas"]["EngineMessage_guard_leverage_cap"] | components["schemas"]["EngineMessage_guard_exposure_cap"] | components["schemas"]["EngineMessage_guard_insufficient_margin"] | components["schemas"]["EngineMessage_guard_stop_required"] | components["schemas"]["EngineMessage_guard_bad_size"] | components["schemas"]["EngineMessage_guard_stop_side"] | components["schemas"]["EngineMessage_guard_stop_distance"] | components["schemas"]["EngineMessage_guard_stop_beyond_liquidation"] | components["schemas"]["EngineMessage_guard_take_profit_side"] | components["schemas"]["EngineMessage_filter_price_not_positive"] | components["schemas"]["EngineMessage_filter_min_qty"] | components["schemas"]["EngineMessage_filter_max_qty"] | components["schemas"]["EngineMessage_filter_min_notional"] | components["schemas"]["EngineMessage_filter_min_notional_unaffordable"] | components["schemas"]["EngineMessage_run_portfolio_gone"] | components["schemas"]["EngineMessage_run_approval_expired"] | components["schemas"]["EngineMessage_run_stopped_midway"] | components["schemas"]["EngineMessage_run_rate_limited"] | components["schemas"]["EngineMessage_run_failed"] | components["schemas"]["EngineMessage_run_no_master_key"] | components["schemas"]["EngineMessage_run_no_ai_key"] | components["schemas"]["EngineMessage_key_deleted"] | components["schemas"]["EngineMessage_key_replaced"] | components["schemas"]["EngineMessage_key_unverified"] | components["schemas"]["EngineMessage_key_unreadable"] | components["schemas"]["EngineMessage_owner_disabled"] | components["schemas"]["EngineMessage_kill_switch"] | components["schemas"]["EngineMessage_loss_drawdown"] | components["schemas"]["EngineMessage_loss_daily"] | components["schemas"]["EngineMessage_failed_reviews"] | components["schemas"]["EngineMessage_liquidation_risk"] | components["schemas"]["EngineMessage_stablecoin_depeg"] | components["schemas"]["EngineMessage_note_paper_account_opened"] | components["schemas"]["EngineMessage_note_stray_canceled"] | components["schemas"]["EngineMessage_note_stops_pending"] | components["schemas"]["EngineMessage_note_stops_not_removed"] | components["schemas"]["EngineMessage_note_stops_moved"] | components["schemas"]["EngineMessage_note_stops_not_moved"] | components["schemas"]["EngineMessage_note_margin_mode_kept"] | components["schemas"]["EngineMessage_note_position_mode_set"] | components["schemas"]["EngineMessage_note_position_mode_kept"] | components["schemas"]["EngineMessage_note_builtin_decided"] | components["schemas"]["EngineMessage_note_read_failed"] | components["schemas"]["EngineMessage_note_spot_outflow"] | components["schemas"]["EngineMessage_note_futures_outflow"] | components["schemas"]["EngineMessage_note_peg_unread"] | components["schemas"]["EngineMessage_note_funding"] | components["schemas"]["EngineMessage_fallback_share_revoked"] | components["schemas"]["EngineMessage_fallback_no_ai_key"] | components["schemas"]["EngineMessage_fallback_spend_cap"] | components["schemas"]["EngineMessage_fallback_share_budget"] | components["schemas"]["EngineMessage_fallback_base_url"] | components["schemas"]["EngineMessage_fallback_ai_failed"] | components["schemas"]["EngineMessage_builtin_spot_no_value"] | components["schemas"]["EngineMessage_builtin_spot_hold"] | components["schemas"]["EngineMessage_builtin_spot_rebalance"] | components["schemas"]["EngineMessage_builtin_spot_targets_over"] | components["schemas"]["EngineMessage_builtin_spot_allocation"] | components["schemas"]["EngineMessage_builtin_spot_no_route"] | components["schemas"]["EngineMessage_builtin_futures_actions"] | components["schemas"]["EngineMessage_builtin_futures_hold"] | components["schemas"]["EngineMessage_builtin_futures_no_data"] | components["schemas"]["EngineMessage_builtin_futures_trend"] | components["schemas"]["EngineMessage_builtin_futures_below_minimum"] | null;
         } | null;
         PortfolioOrder: {
             id: string;
@@ -8613,6 +9811,8 @@ export interface components {
             status: components["schemas"]["PortfolioOrderStatus"];
             /** @description Why it was refused, failed or canceled */
             reason: string | null;
+            /** @description `reason` as a code with parameters; null for orders written before codes */
+            reasonMessage: components["schemas"]["EngineMessage_order_leftover_canceled"] | components["schemas"]["EngineMessage_order_canceled_paused"] | components["schemas"]["EngineMessage_order_canceled_stop"] | components["schemas"]["EngineMessage_order_canceled_not_running"] | components["schemas"]["EngineMessage_order_canceled_by_owner"] | components["schemas"]["EngineMessage_order_not_placed_stop"] | components["schemas"]["EngineMessage_order_not_sent_stopped"] | components["schemas"]["EngineMessage_order_not_sent_rate_limit"] | components["schemas"]["EngineMessage_order_not_sent_venue"] | components["schemas"]["EngineMessage_order_not_sent_drift"] | components["schemas"]["EngineMessage_order_leverage_not_set"] | components["schemas"]["EngineMessage_order_venue_failed"] | components["schemas"]["EngineMessage_order_venue_rejected"] | components["schemas"]["EngineMessage_order_unknown_outcome"] | components["schemas"]["EngineMessage_order_never_confirmed"] | components["schemas"]["EngineMessage_order_awaiting_confirmation"] | components["schemas"]["EngineMessage_order_gone_from_venue"] | components["schemas"]["EngineMessage_order_rejected_by_owner"] | components["schemas"]["EngineMessage_order_approved_by_owner"] | components["schemas"]["EngineMessage_order_approved_edited"] | components["schemas"]["EngineMessage_order_approval_expired"] | components["schemas"]["EngineMessage_order_above_max_allocation"] | components["schemas"]["EngineMessage_guard_bad_number"] | components["schemas"]["EngineMessage_guard_price_out_of_band"] | components["schemas"]["EngineMessage_guard_unknown_pair"] | components["schemas"]["EngineMessage_guard_bad_quantity_asset"] | components["schemas"]["EngineMessage_guard_bad_drift"] | components["schemas"]["EngineMessage_guard_price_drift"] | components["schemas"]["EngineMessage_guard_asset_not_held"] | components["schemas"]["EngineMessage_guard_insufficient_balance"] | components["schemas"]["EngineMessage_guard_order_cap"] | components["schemas"]["EngineMessage_guard_below_floor"] | components["schemas"]["EngineMessage_guard_unknown_symbol"] | components["schemas"]["EngineMessage_guard_no_position_to_protect"] | components["schemas"]["EngineMessage_guard_position_exists"] | components["schemas"]["EngineMessage_guard_opposite_position"] | components["schemas"]["EngineMessage_guard_no_position"] | components["schemas"]["EngineMessage_guard_leverage_cap"] | components["schemas"]["EngineMessage_guard_exposure_cap"] | components["schemas"]["EngineMessage_guard_insufficient_margin"] | components["schemas"]["EngineMessage_guard_stop_required"] | components["schemas"]["EngineMessage_guard_bad_size"] | components["schemas"]["EngineMessage_guard_stop_side"] | components["schemas"]["EngineMessage_guard_stop_distance"] | components["schemas"]["EngineMessage_guard_stop_beyond_liquidation"] | components["schemas"]["EngineMessage_guard_take_profit_side"] | components["schemas"]["EngineMessage_filter_price_not_positive"] | components["schemas"]["EngineMessage_filter_min_qty"] | components["schemas"]["EngineMessage_filter_max_qty"] | components["schemas"]["EngineMessage_filter_min_notional"] | components["schemas"]["EngineMessage_filter_min_notional_unaffordable"] | components["schemas"]["EngineMessage_run_portfolio_gone"] | components["schemas"]["EngineMessage_run_approval_expired"] | components["schemas"]["EngineMessage_run_stopped_midway"] | components["schemas"]["EngineMessage_run_rate_limited"] | components["schemas"]["EngineMessage_run_failed"] | components["schemas"]["EngineMessage_run_no_master_key"] | components["schemas"]["EngineMessage_run_no_ai_key"] | components["schemas"]["EngineMessage_key_deleted"] | components["schemas"]["EngineMessage_key_replaced"] | components["schemas"]["EngineMessage_key_unverified"] | components["schemas"]["EngineMessage_key_unreadable"] | components["schemas"]["EngineMessage_owner_disabled"] | components["schemas"]["EngineMessage_kill_switch"] | components["schemas"]["EngineMessage_loss_drawdown"] | components["schemas"]["EngineMessage_loss_daily"] | components["schemas"]["EngineMessage_failed_reviews"] | components["schemas"]["EngineMessage_liquidation_risk"] | components["schemas"]["EngineMessage_stablecoin_depeg"] | components["schemas"]["EngineMessage_note_paper_account_opened"] | components["schemas"]["EngineMessage_note_stray_canceled"] | components["schemas"]["EngineMessage_note_stops_pending"] | components["schemas"]["EngineMessage_note_stops_not_removed"] | components["schemas"]["EngineMessage_note_stops_moved"] | components["schemas"]["EngineMessage_note_stops_not_moved"] | components["schemas"]["EngineMessage_note_margin_mode_kept"] | components["schemas"]["EngineMessage_note_position_mode_set"] | components["schemas"]["EngineMessage_note_position_mode_kept"] | components["schemas"]["EngineMessage_note_builtin_decided"] | components["schemas"]["EngineMessage_note_read_failed"] | components["schemas"]["EngineMessage_note_spot_outflow"] | components["schemas"]["EngineMessage_note_futures_outflow"] | components["schemas"]["EngineMessage_note_peg_unread"] | components["schemas"]["EngineMessage_note_funding"] | components["schemas"]["EngineMessage_fallback_share_revoked"] | components["schemas"]["EngineMessage_fallback_no_ai_key"] | components["schemas"]["EngineMessage_fallback_spend_cap"] | components["schemas"]["EngineMessage_fallback_share_budget"] | components["schemas"]["EngineMessage_fallback_base_url"] | components["schemas"]["EngineMessage_fallback_ai_failed"] | components["schemas"]["EngineMessage_builtin_spot_no_value"] | components["schemas"]["EngineMessage_builtin_spot_hold"] | components["schemas"]["EngineMessage_builtin_spot_rebalance"] | components["schemas"]["EngineMessage_builtin_spot_targets_over"] | components["schemas"]["EngineMessage_builtin_spot_allocation"] | components["schemas"]["EngineMessage_builtin_spot_no_route"] | components["schemas"]["EngineMessage_builtin_futures_actions"] | components["schemas"]["EngineMessage_builtin_futures_hold"] | components["schemas"]["EngineMessage_builtin_futures_no_data"] | components["schemas"]["EngineMessage_builtin_futures_trend"] | components["schemas"]["EngineMessage_builtin_futures_below_minimum"] | null;
             exchangeOrderId: string | null;
             /** @example 0.001 */
             filledQuantity: string;
@@ -8636,6 +9836,8 @@ export interface components {
             /** @enum {string} */
             kind: "cancel" | "stops" | "settings" | "risk" | "info";
             message: string;
+            /** @description `message` as a code with parameters; null for notes written before codes */
+            engineMessage: components["schemas"]["EngineMessage_order_leftover_canceled"] | components["schemas"]["EngineMessage_order_canceled_paused"] | components["schemas"]["EngineMessage_order_canceled_stop"] | components["schemas"]["EngineMessage_order_canceled_not_running"] | components["schemas"]["EngineMessage_order_canceled_by_owner"] | components["schemas"]["EngineMessage_order_not_placed_stop"] | components["schemas"]["EngineMessage_order_not_sent_stopped"] | components["schemas"]["EngineMessage_order_not_sent_rate_limit"] | components["schemas"]["EngineMessage_order_not_sent_venue"] | components["schemas"]["EngineMessage_order_not_sent_drift"] | components["schemas"]["EngineMessage_order_leverage_not_set"] | components["schemas"]["EngineMessage_order_venue_failed"] | components["schemas"]["EngineMessage_order_venue_rejected"] | components["schemas"]["EngineMessage_order_unknown_outcome"] | components["schemas"]["EngineMessage_order_never_confirmed"] | components["schemas"]["EngineMessage_order_awaiting_confirmation"] | components["schemas"]["EngineMessage_order_gone_from_venue"] | components["schemas"]["EngineMessage_order_rejected_by_owner"] | components["schemas"]["EngineMessage_order_approved_by_owner"] | components["schemas"]["EngineMessage_order_approved_edited"] | components["schemas"]["EngineMessage_order_approval_expired"] | components["schemas"]["EngineMessage_order_above_max_allocation"] | components["schemas"]["EngineMessage_guard_bad_number"] | components["schemas"]["EngineMessage_guard_price_out_of_band"] | components["schemas"]["EngineMessage_guard_unknown_pair"] | components["schemas"]["EngineMessage_guard_bad_quantity_asset"] | components["schemas"]["EngineMessage_guard_bad_drift"] | components["schemas"]["EngineMessage_guard_price_drift"] | components["schemas"]["EngineMessage_guard_asset_not_held"] | components["schemas"]["EngineMessage_guard_insufficient_balance"] | components["schemas"]["EngineMessage_guard_order_cap"] | components["schemas"]["EngineMessage_guard_below_floor"] | components["schemas"]["EngineMessage_guard_unknown_symbol"] | components["schemas"]["EngineMessage_guard_no_position_to_protect"] | components["schemas"]["EngineMessage_guard_position_exists"] | components["schemas"]["EngineMessage_guard_opposite_position"] | components["schemas"]["EngineMessage_guard_no_position"] | components["schemas"]["EngineMessage_guard_leverage_cap"] | components["schemas"]["EngineMessage_guard_exposure_cap"] | components["schemas"]["EngineMessage_guard_insufficient_margin"] | components["schemas"]["EngineMessage_guard_stop_required"] | components["schemas"]["EngineMessage_guard_bad_size"] | components["schemas"]["EngineMessage_guard_stop_side"] | components["schemas"]["EngineMessage_guard_stop_distance"] | components["schemas"]["EngineMessage_guard_stop_beyond_liquidation"] | components["schemas"]["EngineMessage_guard_take_profit_side"] | components["schemas"]["EngineMessage_filter_price_not_positive"] | components["schemas"]["EngineMessage_filter_min_qty"] | components["schemas"]["EngineMessage_filter_max_qty"] | components["schemas"]["EngineMessage_filter_min_notional"] | components["schemas"]["EngineMessage_filter_min_notional_unaffordable"] | components["schemas"]["EngineMessage_run_portfolio_gone"] | components["schemas"]["EngineMessage_run_approval_expired"] | components["schemas"]["EngineMessage_run_stopped_midway"] | components["schemas"]["EngineMessage_run_rate_limited"] | components["schemas"]["EngineMessage_run_failed"] | components["schemas"]["EngineMessage_run_no_master_key"] | components["schemas"]["EngineMessage_run_no_ai_key"] | components["schemas"]["EngineMessage_key_deleted"] | components["schemas"]["EngineMessage_key_replaced"] | components["schemas"]["EngineMessage_key_unverified"] | components["schemas"]["EngineMessage_key_unreadable"] | components["schemas"]["EngineMessage_owner_disabled"] | components["schemas"]["EngineMessage_kill_switch"] | components["schemas"]["EngineMessage_loss_drawdown"] | components["schemas"]["EngineMessage_loss_daily"] | components["schemas"]["EngineMessage_failed_reviews"] | components["schemas"]["EngineMessage_liquidation_risk"] | components["schemas"]["EngineMessage_stablecoin_depeg"] | components["schemas"]["EngineMessage_note_paper_account_opened"] | components["schemas"]["EngineMessage_note_stray_canceled"] | components["schemas"]["EngineMessage_note_stops_pending"] | components["schemas"]["EngineMessage_note_stops_not_removed"] | components["schemas"]["EngineMessage_note_stops_moved"] | components["schemas"]["EngineMessage_note_stops_not_moved"] | components["schemas"]["EngineMessage_note_margin_mode_kept"] | components["schemas"]["EngineMessage_note_position_mode_set"] | components["schemas"]["EngineMessage_note_position_mode_kept"] | components["schemas"]["EngineMessage_note_builtin_decided"] | components["schemas"]["EngineMessage_note_read_failed"] | components["schemas"]["EngineMessage_note_spot_outflow"] | components["schemas"]["EngineMessage_note_futures_outflow"] | components["schemas"]["EngineMessage_note_peg_unread"] | components["schemas"]["EngineMessage_note_funding"] | components["schemas"]["EngineMessage_fallback_share_revoked"] | components["schemas"]["EngineMessage_fallback_no_ai_key"] | components["schemas"]["EngineMessage_fallback_spend_cap"] | components["schemas"]["EngineMessage_fallback_share_budget"] | components["schemas"]["EngineMessage_fallback_base_url"] | components["schemas"]["EngineMessage_fallback_ai_failed"] | components["schemas"]["EngineMessage_builtin_spot_no_value"] | components["schemas"]["EngineMessage_builtin_spot_hold"] | components["schemas"]["EngineMessage_builtin_spot_rebalance"] | components["schemas"]["EngineMessage_builtin_spot_targets_over"] | components["schemas"]["EngineMessage_builtin_spot_allocation"] | components["schemas"]["EngineMessage_builtin_spot_no_route"] | components["schemas"]["EngineMessage_builtin_futures_actions"] | components["schemas"]["EngineMessage_builtin_futures_hold"] | components["schemas"]["EngineMessage_builtin_futures_no_data"] | components["schemas"]["EngineMessage_builtin_futures_trend"] | components["schemas"]["EngineMessage_builtin_futures_below_minimum"] | null;
             symbol: string | null;
         };
         RunDetail: components["schemas"]["RunSummary"] & {

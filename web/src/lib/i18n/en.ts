@@ -1086,6 +1086,162 @@ export const en = {
   "noteKind.settings": "settings",
   "noteKind.risk": "risk",
   "noteKind.info": "info",
+  "runs.aiWords": "AI's words",
+  "runs.aiWordsHint": "Written by the AI model, shown as it wrote it",
+  "runs.venueWords": "The venue's or provider's words",
+  "builtinStrategy.builtin-rebalance": "Built-in rebalancing",
+  "builtinStrategy.builtin-trend": "Built-in trend rule",
+  "engine.order_leftover_canceled": "Not filled before the next review; canceled.",
+  "engine.order_canceled_paused": "Canceled: the portfolio was paused.",
+  "engine.order_canceled_stop": "Canceled: the portfolio was {stopKind}.",
+  "engine.order_canceled_not_running": "Canceled: the portfolio is not running.",
+  "engine.order_canceled_by_owner": "Canceled by you.",
+  "engine.order_not_placed_stop": "Not placed: the portfolio was {stopKind}.",
+  "engine.order_not_sent_stopped": "Not sent: the portfolio was stopped or paused during the run.",
+  "engine.order_not_sent_rate_limit": "Not sent: the venue's rate limit was reached during the review.",
+  "engine.order_not_sent_venue": "Not sent; the venue answered: {detail}",
+  "engine.order_not_sent_drift":
+    "Not sent: {symbol} moved {movePct} from the decision's {referencePrice} to {lastPrice} (allowed {allowedPct}).",
+  "engine.order_leverage_not_set": "Not sent: leverage {leverage}× could not be set. The venue answered: {detail}",
+  "engine.order_venue_failed": "The venue refused the order: {detail}",
+  "engine.order_venue_rejected": "The venue rejected the order.",
+  "engine.order_unknown_outcome":
+    "The venue did not confirm the order ({detail}). Not resent; it is looked up by its client order id until the venue answers.",
+  "engine.order_never_confirmed":
+    "The venue never confirmed this order and has no order with its client id: it was not placed.",
+  "engine.order_awaiting_confirmation": "Waiting for the venue to confirm (looked up by client order id).",
+  "engine.order_gone_from_venue": "The venue no longer has this order.",
+  "engine.order_rejected_by_owner": "Rejected by you.",
+  "engine.order_approved_by_owner": "Approved by you.",
+  "engine.order_approved_edited": "Approved by you with changes.",
+  "engine.order_approval_expired": "Not approved before the next review.",
+  "engine.order_above_max_allocation":
+    "The buy would take {asset} to {afterPct} of the portfolio, above its {maxPct} maximum.",
+  "engine.guard_bad_number": "{field} must be a positive decimal string, got {value}.",
+  "engine.guard_price_out_of_band":
+    "Limit price {limitPrice} is {offPct} from the current {symbol} price {currentPrice} (at most {bandPct}).",
+  "engine.guard_unknown_pair": "{pair} is not one of this portfolio's trading routes.",
+  "engine.guard_bad_quantity_asset": "The quantity is in {asset}, which is neither {base} nor {quote}.",
+  "engine.guard_bad_drift": "The allowed drift of {driftPct} is outside {minPct}–{maxPct}.",
+  "engine.guard_price_drift":
+    "{symbol} moved {movePct} from the reference {referencePrice} to {currentPrice} (allowed {allowedPct}).",
+  "engine.guard_asset_not_held": "{symbol} trades an asset this portfolio does not hold.",
+  "engine.guard_insufficient_balance": "The order needs {needQty} {asset} but only {freeQty} {asset} is free.",
+  "engine.guard_order_cap": "The order is worth {orderUsd} USD, above the {capUsd} USD per-order cap.",
+  "engine.guard_below_floor":
+    "The order would leave {asset} at {afterPct} of the portfolio, below its {floorPct} floor.",
+  "engine.guard_unknown_symbol": "{symbol} is not one of this portfolio's instruments.",
+  "engine.guard_no_position_to_protect": "There is no {direction} {symbol} position to protect.",
+  "engine.guard_position_exists": "A {direction} {symbol} position is already open; use INCREASE.",
+  "engine.guard_opposite_position": "Close the {oppositeSide} {symbol} position before opening {direction}.",
+  "engine.guard_no_position": "There is no {direction} {symbol} position for {futuresAction}.",
+  "engine.guard_leverage_cap": "Leverage {leverage}× is outside the 1–{cap}× allowed for {symbol}.",
+  "engine.guard_exposure_cap": "Exposure would reach {exposureUsd} USD, above the {limitUsd} USD limit.",
+  "engine.guard_insufficient_margin": "The order needs {marginAmount} USDT of margin; {availableAmount} is available.",
+  "engine.guard_stop_required": "A stop-loss is required for {futuresAction}.",
+  "engine.guard_bad_size": "Give exactly one of quantity or notional for {futuresAction}.",
+  "engine.guard_stop_side":
+    "A {direction} stop-loss must be on the losing side of the mark price {markPrice}; got {stopPrice}.",
+  "engine.guard_stop_distance": "The stop-loss is {distancePct} from the mark price; it must be {minPct}–{maxPct}.",
+  "engine.guard_stop_beyond_liquidation":
+    "The {direction} stop-loss {stopLossPrice} lies beyond the estimated liquidation price {liquidationPrice} at {leverage}× leverage: the position would be liquidated before it triggers.",
+  "engine.guard_take_profit_side":
+    "A {direction} take-profit must be on the winning side of the mark price {markPrice}.",
+  "engine.filter_price_not_positive": "Price {price} is not positive.",
+  "engine.filter_min_qty":
+    "Quantity {quantityQty} {base} rounds to {roundedQty} at step {stepQty}, below {venue}'s minimum of {minQty} {base} for {symbol}.",
+  "engine.filter_max_qty": "Quantity {roundedQty} {base} is above {venue}'s maximum of {maxQty} {base} for {symbol}.",
+  "engine.filter_min_notional":
+    "Order value {notionalAmount} {quote} is below {venue}'s minimum of {minAmount} {quote} for {symbol}.",
+  "engine.filter_min_notional_unaffordable":
+    "Order value {notionalAmount} {quote} is below {venue}'s minimum of {minAmount} {quote} for {symbol}, and the balance cannot cover the minimum.",
+  "engine.run_portfolio_gone": "The portfolio no longer exists.",
+  "engine.run_approval_expired": "Approval expired.",
+  "engine.run_stopped_midway": "The portfolio is {portfolioStatus}; the review stopped before sending anything more.",
+  "engine.run_rate_limited":
+    "The venue's rate limit was reached; the review is tried again at {retryAt} (not counted as a failed review).",
+  "engine.run_failed": "The review failed: {detail}",
+  "engine.run_no_master_key": "Stored AI keys cannot be opened: MASTER_KEY is not set.",
+  "engine.run_no_ai_key":
+    "This portfolio decides with {provider}, but you have no {provider} key. Add one on the Keys page or switch to the built-in strategy.",
+  "engine.key_deleted": "The portfolio's exchange key was deleted.",
+  "engine.key_replaced": "The portfolio's exchange key was replaced.",
+  "engine.key_unverified": "The portfolio's exchange key is not verified; replace it to verify it again.",
+  "engine.key_unreadable": "The portfolio's exchange key cannot be decrypted; enter it again.",
+  "engine.owner_disabled": "The owner's account is disabled.",
+  "engine.kill_switch": "Stopped by the kill switch.",
+  "engine.loss_drawdown":
+    "Drawdown of {drawdownPct} from the peak of {peakAmount} {cash} reached the {limitPct} limit.",
+  "engine.loss_daily":
+    "Loss of {lossPct} today (from {startAmount} to {nowAmount} {cash}) reached the {limitPct} daily limit.",
+  "engine.failed_reviews":
+    "{count, plural, one {# review} other {# reviews}} in a row failed; the review history shows each error.",
+  "engine.liquidation_risk":
+    "The {direction} {symbol} stop-loss at {stopLossPrice} lies beyond the liquidation price {liquidationPrice}: the position would be liquidated first.",
+  "engine.stablecoin_depeg":
+    "{asset} trades at {price} {quote} on {venue}'s {pair} book, {offPct} off its 1:1 peg (the depeg threshold is {thresholdPct}). Paused before planning any order; start the portfolio again once the peg holds.",
+  "engine.note_paper_account_opened":
+    "The paper account was missing; a new one was opened with {capitalAmount} {cash}.",
+  "engine.note_stray_canceled":
+    "{clientOrderId}: open on the venue with this portfolio's prefix but not in its records; canceled.",
+  "engine.note_stops_pending":
+    "The entry filled but its SL/TP could not be placed yet (tried again at every sync): {detail}",
+  "engine.note_stops_not_removed": "SL/TP not removed: {detail}",
+  "engine.note_stops_moved": "SL {stopLossPrice}, TP {takeProfitPrice} on the {direction} position.",
+  "engine.note_stops_not_moved": "SL/TP not moved: {detail}",
+  "engine.note_margin_mode_kept": "Margin mode stays as the account has it: {detail}",
+  "engine.note_position_mode_set": "Position mode set to {positionMode}.",
+  "engine.note_position_mode_kept": "Position mode stays {positionMode} (wanted {wantedMode}): {detail}",
+  "engine.note_builtin_decided": "The built-in strategy decided; why is shown with the decision.",
+  "engine.note_read_failed": "Not read ({readKind}): {detail}",
+  "engine.note_spot_outflow":
+    "The account holds {accountQty} {asset}, less than the portfolio's {portfolioQty}: {goneQty} {asset} ({goneAmount} {cash}) left outside Ballast and is taken off the starting equity, not counted as a loss.",
+  "engine.note_futures_outflow":
+    "The venue's {symbol} position is smaller than the portfolio's ({goneQty} closed outside Ballast); settled at the mark price {markPrice}.",
+  "engine.note_peg_unread":
+    "{asset}'s price could not be read from the {pair} book ({detail}); it is counted at 1 USD this review.",
+  "engine.note_funding": "Funding {flow} on {symbol}: {amount} {asset} ({paidAt}).",
+  "engine.fallback_share_revoked":
+    "The {provider} key an administrator shared with you was revoked; {provider} was not asked.",
+  "engine.fallback_no_ai_key": "You have no {provider} key; {provider} was not asked.",
+  "engine.fallback_spend_cap":
+    "This month's AI spend of {spentUsd} USD reached the portfolio's cap of {capUsd} USD; {provider} was not asked.",
+  "engine.fallback_share_budget":
+    "This month's spend of {spentUsd} USD on the shared {provider} key reached its budget of {budgetUsd} USD; {provider} was not asked.",
+  "engine.fallback_base_url": "The key's base URL is no longer allowed ({detail}); {provider} was not asked.",
+  "engine.fallback_ai_failed": "{provider} failed: {detail}",
+  "engine.builtin_spot_no_value": "The portfolio has no value to rebalance.",
+  "engine.builtin_spot_hold": "All assets are within ±{bandPct} pp of target (or below the minimum order size).",
+  "engine.builtin_spot_rebalance":
+    "Rebalance toward targets (band ±{bandPct} pp): {count, plural, one {# order} other {# orders}}.",
+  "engine.builtin_spot_targets_over": "Targets and floors add up to {sumPct}, more than 100%.",
+  "engine.builtin_spot_allocation": "{asset} {allocationPct} vs target {targetPct}",
+  "engine.builtin_spot_no_route": "no {asset}/{cash} pair",
+  "engine.builtin_futures_actions": "Trend rule: {actions}.",
+  "engine.builtin_futures_hold": "Trend rule: no signal; holding.",
+  "engine.builtin_futures_no_data": "{symbol}: not enough market data",
+  "engine.builtin_futures_trend": "{symbol}: 24-hour slope {slope24Pct}, 72-hour slope {slope72Pct}, RSI {rsiValue}",
+  "engine.builtin_futures_below_minimum":
+    "{symbol}: {direction} trend, but the allowed size is below the minimum order",
+  "engineValue.stopped": "stopped",
+  "engineValue.killed": "stopped by the kill switch",
+  "engineValue.deleted": "deleted",
+  "engineValue.active": "running",
+  "engineValue.draft": "a draft",
+  "engineValue.paused": "paused",
+  "engineValue.long": "long",
+  "engineValue.short": "short",
+  "engineValue.one_way": "one-way",
+  "engineValue.hedge": "hedge",
+  "engineValue.received": "received",
+  "engineValue.paid": "paid",
+  "engineValue.futures_stats": "funding and open interest",
+  "engineValue.funding_log": "the funding log",
+  "engineValue.OPEN": "an open",
+  "engineValue.INCREASE": "an increase",
+  "engineValue.REDUCE": "a reduce",
+  "engineValue.CLOSE": "a close",
+  "engineValue.HOLD": "a hold",
   "decisionColumn.pair": "Pair",
   "decisionColumn.symbol": "Contract",
   "decisionColumn.side": "Side",

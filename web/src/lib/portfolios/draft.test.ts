@@ -28,6 +28,7 @@ const saved: Portfolio = {
   status: "draft",
   statusReason: null,
   statusReasonCode: null,
+  statusReasonMessage: null,
   clientOrderIdPrefix: "pp1-",
   startingEquity: null,
   startedAt: null,

@@ -61,3 +61,8 @@ export function decisionTable(decision: RunDecision | null): DecisionTable | nul
     ...plan,
   };
 }
+
+/** Whether an AI model decided the run: its summary and rationale are the model's words, shown as it wrote them. */
+export function isAiProvider(provider: string | null): boolean {
+  return provider === "openai" || provider === "groq";
+}
