@@ -102,10 +102,19 @@ describe("sizeOrder", () => {
 
   it("rejects below the minimum notional with the exact values", () => {
     const sized = sizeOrder({ market: market(), side: "buy", type: "market", quantity: "0.02", price: "160" });
+    const reason = "Order value 3.2 USDT is below Bybit's minimum of 5 USDT for SOLUSDT.";
     expect(sized).toEqual({
       ok: false,
       filter: "min_notional",
-      reason: "Order value 3.2 USDT is below Bybit's minimum of 5 USDT for SOLUSDT.",
+      reason,
+      // The same refusal as a code the UI words in the reader's language.
+      text: {
+        message: {
+          code: "filter_min_notional",
+          params: { minAmount: "5", notionalAmount: "3.2", quote: "USDT", symbol: "SOLUSDT", venue: "Bybit" },
+        },
+        text: reason,
+      },
     });
   });
 
