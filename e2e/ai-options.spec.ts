@@ -57,7 +57,7 @@ test("an AI key with its own base URL: refused when local and not listed, shown 
   await row.getByLabel("Base URL (optional)").fill("https://10.0.0.5");
   await row.getByRole("button", { name: "Save" }).click();
   await expect(row.getByLabel("Base URL (optional)")).toHaveAttribute("aria-invalid", "true");
-  await expect(row).toContainText("10.0.0.5 is a local or private address");
+  await expect(row).toContainText("10.0.0.5 is a local or private address; use a public https address");
 
   await row.getByLabel("Base URL (optional)").fill(CUSTOM_BASE);
   await row.getByRole("button", { name: "Save" }).click();

@@ -145,7 +145,7 @@ test("a 1000% futures exposure is warned about before saving, refused above the 
   );
   await language("ru");
   await expect(page.getByTestId("exposure-warning")).toContainText(
-    /при экспозиции 1\s?000% движение цены на 10% против позиций/,
+    /при экспозиции 1\s?000\s?% движение цены на 10\s?% против позиций/,
   );
   await shots("form-exposure-warning-ru", page.getByRole("group", { name: "Лимиты риска" }));
   await language("en");

@@ -41,6 +41,7 @@ export const ISSUE_RULES = [
   "token_in_use",
   "decision_option_unsupported",
   "base_url_not_allowed",
+  "base_url_private_host",
   "base_url_needed",
   "no_key_to_share",
   "unknown_user",

@@ -13,7 +13,10 @@ import { fieldIssue } from "../http/field-issue.ts";
 const LOCAL_NAMES = /^(localhost|.*\.localhost|.*\.local|.*\.internal|.*\.home\.arpa)$/i;
 
 /** The normalised base URL (origin + path, no trailing slash), or a reason it is refused. */
-export function aiBaseUrlProblem(raw: string, extraHosts: string[]): { url: string } | { problem: string } {
+export function aiBaseUrlProblem(
+  raw: string,
+  extraHosts: string[],
+): { url: string } | { problem: string; privateHost?: string } {
   let url: URL;
   try {
     url = new URL(raw);
@@ -28,7 +31,10 @@ export function aiBaseUrlProblem(raw: string, extraHosts: string[]): { url: stri
   if (url.protocol !== "https:") return { problem: `${url.origin} is not allowed: use https.` };
   if (url.port !== "") return { problem: `${url.origin} is not allowed: only the default https port (443).` };
   if (isLocalHost(url.hostname))
-    return { problem: `${url.hostname} is a local or private address; only public hosts are allowed.` };
+    return {
+      problem: `${url.hostname} is a local or private address; only public hosts are allowed.`,
+      privateHost: url.hostname,
+    };
   return { url: normalised };
 }
 
@@ -36,7 +42,17 @@ export function aiBaseUrlProblem(raw: string, extraHosts: string[]): { url: stri
 export function checkedAiBaseUrl(raw: string, extraHosts: string[], field = "json.baseUrl"): string {
   const checked = aiBaseUrlProblem(raw, extraHosts);
   if ("url" in checked) return checked.url;
-  throw fieldIssue(field, "base_url_not_allowed", checked.problem, { summary: `baseUrl: ${checked.problem}` });
+  throw baseUrlIssue(field, checked, `baseUrl: ${checked.problem}`);
+}
+
+/** The refusal as an issue on `field`; a private host is named, so the form can say which host it refused. */
+export function baseUrlIssue(field: string, checked: { problem: string; privateHost?: string }, summary: string) {
+  if (checked.privateHost)
+    return fieldIssue(field, "base_url_private_host", checked.problem, {
+      params: { host: checked.privateHost },
+      summary,
+    });
+  return fieldIssue(field, "base_url_not_allowed", checked.problem, { summary });
 }
 
 function isLocalHost(hostname: string): boolean {

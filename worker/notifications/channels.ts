@@ -10,8 +10,7 @@ import { randomToken } from "../auth/encoding.ts";
 import type { Database } from "../db/client.ts";
 import { notificationChannels } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
-import { fieldIssue } from "../http/field-issue.ts";
-import { aiBaseUrlProblem } from "../keys/ai-base-url.ts";
+import { aiBaseUrlProblem, baseUrlIssue } from "../keys/ai-base-url.ts";
 import type { Keyring } from "../keys/keyring.ts";
 import { last4, maskLast4 } from "../keys/masking.ts";
 import { openSecret, SecretUnreadableError, sealSecret } from "../keys/sealed-secret.ts";
@@ -133,9 +132,7 @@ export function eventsOf(row: Pick<ChannelRow, "events">): NotificationEvent[] {
 export function checkedOutboundUrl(raw: string, extraHosts: string[], field: string): string {
   const checked = aiBaseUrlProblem(raw, extraHosts);
   if ("url" in checked) return new URL(raw).href;
-  throw fieldIssue(`json.${field}`, "base_url_not_allowed", checked.problem, {
-    summary: `${field}: ${checked.problem}`,
-  });
+  throw baseUrlIssue(`json.${field}`, checked, `${field}: ${checked.problem}`);
 }
 
 function destinationOf(

@@ -115,6 +115,7 @@ describe("issueMessage", () => {
       portfolio: "Majors",
       model: "gpt-5",
       leverage: 3,
+      host: "10.0.0.5",
     };
     for (const rule of ISSUE_RULES) {
       expect(RULE_MESSAGES, rule).toHaveProperty(rule);

@@ -35,6 +35,7 @@ export const RULE_MESSAGES = {
   token_in_use: "issue.rule.token_in_use",
   decision_option_unsupported: "issue.rule.decision_option_unsupported",
   base_url_not_allowed: "issue.rule.base_url_not_allowed",
+  base_url_private_host: "issue.rule.base_url_private_host",
   base_url_needed: "issue.rule.base_url_needed",
   no_key_to_share: "issue.rule.no_key_to_share",
   unknown_user: "issue.rule.unknown_user",

@@ -69,6 +69,7 @@ export const en = {
   "issue.rule.token_in_use": "{token} is already traded by the running portfolio “{portfolio}” on this key",
   "issue.rule.decision_option_unsupported": "{model} does not take this option",
   "issue.rule.base_url_not_allowed": "this address is not allowed; use a public https address",
+  "issue.rule.base_url_private_host": "{host} is a local or private address; use a public https address",
   "issue.rule.base_url_needed": "a custom environment needs a base URL",
   "issue.rule.no_key_to_share": "you have no key of this provider to share; add one on the Keys page first",
   "issue.rule.unknown_user": "no user has signed in with this email yet",

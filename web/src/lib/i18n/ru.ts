@@ -74,6 +74,7 @@ export const ru: Record<MessageKey, string> = {
   "issue.rule.token_in_use": "{token} уже торгует запущенный портфель «{portfolio}» с этим ключом",
   "issue.rule.decision_option_unsupported": "{model} не поддерживает этот параметр",
   "issue.rule.base_url_not_allowed": "этот адрес не разрешён; укажите публичный адрес https",
+  "issue.rule.base_url_private_host": "{host} — локальный или частный адрес; укажите публичный адрес https",
   "issue.rule.base_url_needed": "для своего окружения нужен базовый URL",
   "issue.rule.no_key_to_share": "у вас нет ключа этого провайдера; сначала добавьте его на странице «Ключи»",
   "issue.rule.unknown_user": "пользователь с этой почтой ещё не входил",
