@@ -149,7 +149,7 @@ test("a portfolio holding a stablecoin off its peg is paused with the reason", a
   const notice = page.getByRole("note").filter({ hasText: "This portfolio is paused" });
   await expect(notice).toBeVisible();
   await expect(notice.getByTestId("status-notice-reason")).toContainText(
-    "FDUSD trades at 0.9500 USDT on Binance's FDUSDUSDT book, 5.00 % off its 1:1 peg",
+    "FDUSD trades at 0.9500 USDT on Binance's FDUSDUSDT book, 5% off its 1:1 peg",
   );
   await expect(notice).toContainText("left its 1:1 peg past the threshold: no order was planned.");
   await shot("market-context-depeg");

@@ -80,7 +80,7 @@ test("paper spot: the virtual account is labelled, and holdings follow the fills
   );
   // After the start's review: one market fill of 1 ETH (less 0.1% fee); the resting limit has not filled.
   await expect(holdingRow("ETH")).toContainText("0.999");
-  await expect(holdingRow("ETH").getByRole("cell").nth(1)).toHaveText("0.999");
+  await expect(holdingRow("ETH").getByRole("cell").nth(1)).toHaveText("0.99900");
   await expect(page.getByTestId("fill")).toHaveCount(1);
   await shots("paper-holdings-en", holdingsPanel());
 
@@ -88,8 +88,8 @@ test("paper spot: the virtual account is labelled, and holdings follow the fills
   // virtual account stay what the recorded fills say.
   await holdPrice(request, "spot", "ETHUSDT", "2450");
   await page.reload();
-  await expect(holdingRow("ETH").getByRole("cell").nth(0)).toHaveText("0.999");
-  await expect(holdingRow("ETH").getByRole("cell").nth(1)).toHaveText("0.999");
+  await expect(holdingRow("ETH").getByRole("cell").nth(0)).toHaveText("0.99900");
+  await expect(holdingRow("ETH").getByRole("cell").nth(1)).toHaveText("0.99900");
   await expect(page.getByTestId("fill")).toHaveCount(1);
 
   // The review records the limit's fill: holdings, virtual account and fills move together.
@@ -99,15 +99,15 @@ test("paper spot: the virtual account is labelled, and holdings follow the fills
   expect(run.status(), await run.text()).toBe(202);
   await expect(async () => {
     await page.reload();
-    await expect(holdingRow("ETH").getByRole("cell").nth(0)).toHaveText("1.4985", { timeout: 1000 });
+    await expect(holdingRow("ETH").getByRole("cell").nth(0)).toHaveText("1.49850", { timeout: 1000 });
   }).toPass();
-  await expect(holdingRow("ETH").getByRole("cell").nth(1)).toHaveText("1.4985");
+  await expect(holdingRow("ETH").getByRole("cell").nth(1)).toHaveText("1.49850");
   await expect(page.getByTestId("fill")).toHaveCount(2);
 
   // The Balances page shows the key's real account, untouched by paper trading.
   await page.goto("/balances");
   await expect(page.getByRole("table", { name: "Spot balances" }).getByRole("row", { name: /USDT/ })).toContainText(
-    "10000",
+    "10,000.00",
   );
 
   await page.goto(`/portfolios/${id}`);

@@ -93,7 +93,7 @@ test("a review replayed with a tighter order cap shows what would have changed, 
   // A bound the worker refuses is worded next to its field, with the field's label.
   await panel.getByLabel("Largest order, % of equity").fill("250");
   await panel.getByRole("button", { name: "Replay" }).click();
-  await expect(panel.getByText(/^Largest order, % of equity: must be at most 100%/)).toBeVisible();
+  await expect(panel.getByText(/^Largest order, % of equity: must be more than 0 and at most 100%/)).toBeVisible();
   await panel.getByLabel("Largest order, % of equity").fill("10");
   await panel.getByRole("button", { name: "Replay" }).click();
   await expect(diff).toBeVisible();
