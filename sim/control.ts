@@ -68,6 +68,8 @@ const faultBody = z.discriminatedUnion("type", [
 ]);
 
 const limitsBody = z.strictObject({
+  /** Sets only this client's Binance weight budget (requests carrying `X-Sim-Client: <client>`). */
+  client: z.string().min(1).max(64).optional(),
   binanceWeightPerMinute: z.number().int().positive().optional(),
   binanceOrdersPer10s: z.number().int().positive().optional(),
   bybitPerSecond: z.number().int().positive().optional(),
@@ -186,7 +188,17 @@ export function controlRoutes(state: SimState): Hono {
 
   app.get("/limits", (c) => c.json({ limits: state.limits }));
   app.post("/limits", valid("json", limitsBody), (c) => {
-    Object.assign(state.limits, c.req.valid("json"));
+    const { client, ...limits } = c.req.valid("json");
+    if (client) {
+      if (limits.binanceWeightPerMinute !== undefined)
+        state.clientWeightLimits.set(client, limits.binanceWeightPerMinute);
+      return c.json({
+        limits: state.limits,
+        client,
+        binanceWeightPerMinute: state.clientWeightLimits.get(client) ?? null,
+      });
+    }
+    Object.assign(state.limits, limits);
     return c.json({ limits: state.limits });
   });
 

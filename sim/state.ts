@@ -14,6 +14,11 @@ export type SimState = {
   rateLimits: RateLimitBook;
   /** Mutated in place by the control API, so modules may keep a reference. */
   limits: SimLimits;
+  /**
+   * Binance weight budgets of single clients (by their X-Sim-Client header: the simulator's stand-in for another IP),
+   * so a test can spend its own budget without starving the other test files sharing this simulator.
+   */
+  clientWeightLimits: Map<string, number>;
   google: GoogleIdentity;
   /** Requests answered per service, status and path (the control API excluded). */
   requests: RequestStats;
@@ -37,6 +42,7 @@ export async function createSimState(options: SimStateOptions = {}): Promise<Sim
     faults: new FaultBook(),
     rateLimits: new RateLimitBook(),
     limits: { ...DEFAULT_LIMITS },
+    clientWeightLimits: new Map(),
     google: await createGoogleIdentity(),
     requests: new RequestStats(),
     scenario,
@@ -52,4 +58,5 @@ export function resetSimState(state: SimState): void {
   state.rateLimits.reset();
   state.requests.reset();
   Object.assign(state.limits, DEFAULT_LIMITS);
+  state.clientWeightLimits.clear();
 }

@@ -66,7 +66,9 @@ async function serve(state: SimState, endpoint: Endpoint, c: Context): Promise<R
   };
   const params = requestParams(raw);
   const headers = new Headers({ "Content-Type": "application/json;charset=UTF-8" });
-  const weightLimit = state.limits.binanceWeightPerMinute;
+  // Weight is counted per IP; X-Sim-Client stands in for another IP (a test spending a budget of its own).
+  const client = c.req.header("X-Sim-Client") ?? null;
+  const weightLimit = (client && state.clientWeightLimits.get(client)) || state.limits.binanceWeightPerMinute;
   const now = exchange.now();
 
   const fault = state.faults.take("binance", `${endpoint.method} ${endpoint.path}`, raw.apiKey);
@@ -86,7 +88,7 @@ async function serve(state: SimState, endpoint: Endpoint, c: Context): Promise<R
     const weight = typeof endpoint.weight === "number" ? endpoint.weight : endpoint.weight(params);
     // Weight is per IP and per host family (api.* and fapi.* keep separate budgets).
     const used = state.rateLimits.consume(
-      `binance:${endpoint.market}:weight`,
+      `binance:${client ?? "default"}:${endpoint.market}:weight`,
       weight,
       WEIGHT_WINDOW_MS,
       weightLimit,

@@ -60,10 +60,12 @@ export function simAccount(
   return control("POST", "/accounts", { venue, spot: { USDT: "10000" }, futuresWallet: "10000", ...input });
 }
 
-export type Fault =
+/** `apiKey`: only that key's requests take the fault, so test files sharing the simulator do not take each other's. */
+export type Fault = (
   | { type: "timeout_after_accept"; pathPrefix: string; delayMs: number }
   | { type: "error_after_accept"; pathPrefix: string; status: number }
-  | { type: "rate_limit"; pathPrefix: string; retryAfterSeconds: number };
+  | { type: "rate_limit"; pathPrefix: string; retryAfterSeconds: number }
+) & { apiKey?: string };
 
 export async function addFault(venue: Venue, fault: Fault, times = 1): Promise<void> {
   for (let i = 0; i < times; i++) await control("POST", "/faults", { venue, ...fault });

@@ -57,14 +57,24 @@ describe.each(VENUES)("%s: an accepted order whose answer is lost", (venue) => {
   it("times out after the venue accepted it: looked up by client order id, never resent", async () => {
     const t = await marketBuyPortfolio(venue);
     // Answered after 3 s; the engine gives up waiting after 1.5 s (EXCHANGE_TIMEOUT_MS in the test config).
-    await addFault(venue, { type: "timeout_after_accept", pathPrefix: ORDER_PATH[venue], delayMs: 3_000 });
+    await addFault(venue, {
+      type: "timeout_after_accept",
+      pathPrefix: ORDER_PATH[venue],
+      delayMs: 3_000,
+      apiKey: t.account.apiKey,
+    });
     expect((await t.user.post(`/api/portfolios/${t.id}/start`)).status).toBe(200);
     await expectPlacedOnce(t);
   });
 
   it("answers 5xx after accepting it: looked up by client order id, never resent", async () => {
     const t = await marketBuyPortfolio(venue);
-    await addFault(venue, { type: "error_after_accept", pathPrefix: ORDER_PATH[venue], status: 502 });
+    await addFault(venue, {
+      type: "error_after_accept",
+      pathPrefix: ORDER_PATH[venue],
+      status: 502,
+      apiKey: t.account.apiKey,
+    });
     expect((await t.user.post(`/api/portfolios/${t.id}/start`)).status).toBe(200);
     await expectPlacedOnce(t);
   });
@@ -72,7 +82,12 @@ describe.each(VENUES)("%s: an accepted order whose answer is lost", (venue) => {
   it("survives a Durable Object reset between placing and recording, resuming from its journal", async () => {
     const t = await marketBuyPortfolio(venue);
     // The venue holds its answer for a second; the object is reset while it waits for it.
-    await addFault(venue, { type: "timeout_after_accept", pathPrefix: ORDER_PATH[venue], delayMs: 1_000 });
+    await addFault(venue, {
+      type: "timeout_after_accept",
+      pathPrefix: ORDER_PATH[venue],
+      delayMs: 1_000,
+      apiKey: t.account.apiKey,
+    });
     expect((await t.user.post(`/api/portfolios/${t.id}/start`)).status).toBe(200);
     await eventually(
       async () => ((await venueOrders(t.account)).length > 0 ? true : undefined),

@@ -42,7 +42,12 @@ describe("pause rules", () => {
     await t.decide(spotPlan([]), spotPlan([]));
     await startSettled(t.user, t.id);
     // Longer than the transport waits inline (2 s), so the review itself is refused.
-    await addFault("binance", { type: "rate_limit", pathPrefix: "GET /api/v3/account", retryAfterSeconds: 5 });
+    await addFault("binance", {
+      type: "rate_limit",
+      pathPrefix: "GET /api/v3/account",
+      retryAfterSeconds: 5,
+      apiKey: t.account.apiKey,
+    });
     const refused = await runNow(t.user, t.id);
     expect(refused).toMatchObject({ status: "failed", error: { code: "exchange_rate_limited" } });
     expect((refused.error as { message: string }).message).toContain("not counted as a failed review");

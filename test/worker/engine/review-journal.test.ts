@@ -187,7 +187,12 @@ describe("controls and edits between a review's steps", () => {
     const id = await ethPortfolio(t);
     await startSettled(t.user, id);
     // The first order's answer is held (the engine gives up waiting after 1.5 s and looks it up by client order id).
-    await addFault("binance", { type: "timeout_after_accept", pathPrefix: "POST /api/v3/order", delayMs: 2_000 });
+    await addFault("binance", {
+      type: "timeout_after_accept",
+      pathPrefix: "POST /api/v3/order",
+      delayMs: 2_000,
+      apiKey: t.account.apiKey,
+    });
 
     const requested = await t.user.post(`/api/portfolios/${id}/runs`);
     await eventually(

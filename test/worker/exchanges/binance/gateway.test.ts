@@ -710,16 +710,16 @@ describe("binance wire protocol of the simulator", () => {
   });
 
   it("answers 429 + Retry-After (-1003) when the weight budget is spent", async () => {
-    const { limits } = await control<{ limits: { binanceWeightPerMinute: number } }>("GET", "/limits");
-    await control("POST", "/limits", { binanceWeightPerMinute: 1 });
-    try {
-      const res = await fetch(`${simUrl()}/api/v3/exchangeInfo`);
-      expect(res.status).toBe(429);
-      expect(Number(res.headers.get("Retry-After"))).toBeGreaterThan(0);
-      expect(await res.json()).toMatchObject({ code: -1003 });
-    } finally {
-      await control("POST", "/limits", { binanceWeightPerMinute: limits.binanceWeightPerMinute });
-    }
+    // A budget of one for this test's own client (another IP to the venue): other test files keep theirs.
+    const client = `weight-${crypto.randomUUID()}`;
+    await control("POST", "/limits", { client, binanceWeightPerMinute: 1 });
+    const res = await fetch(`${simUrl()}/api/v3/exchangeInfo`, { headers: { "X-Sim-Client": client } });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(await res.json()).toMatchObject({ code: -1003 });
+    // The shared budget is untouched.
+    const shared = await fetch(`${simUrl()}/api/v3/exchangeInfo`);
+    expect(shared.status).toBe(200);
   });
 });
 
