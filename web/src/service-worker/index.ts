@@ -4,8 +4,8 @@ import { self as sw } from "$app/service-worker";
 import { handlePushEvents } from "../lib/notifications/push-events.ts";
 
 /**
- * Makes Ballast installable and lets it open without a network: the app shell (the built scripts and styles, the
- * static files and the single-page fallback at "/") is cached at install under this build's version, navigations go
+ * Makes Ballast installable and lets it open without a network: the single-page fallback at "/" is cached at install
+ * under this build's version and the built scripts, styles and static files as they are first used, navigations go
  * to the network first and fall back to the cached shell, and the shell's files are served from the cache.
  * Nothing under /api/ is ever touched here: the API (balances, orders, portfolio state) is network only, so the UI
  * never shows a stale figure as if it were current; offline, its requests fail and the pages show their error states.
@@ -20,11 +20,13 @@ const ASSETS = [...immutable, ...assets]
   .map((file) => new URL(file.path, sw.location.href).pathname);
 const CACHED = new Set(ASSETS);
 
+// Only the shell at install: the build's files are cached as the app first uses them (below), so installing is one
+// request, not a burst of every chunk at once (which a small server, like wrangler dev, may drop).
 sw.addEventListener("install", (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll([...ASSETS, SHELL]))
+      .then((cache) => cache.add(SHELL))
       .then(() => sw.skipWaiting()),
   );
 });
@@ -48,8 +50,19 @@ sw.addEventListener("fetch", (event) => {
     event.respondWith(fetch(request).catch(() => fromCache(SHELL)));
     return;
   }
-  if (CACHED.has(url.pathname)) event.respondWith(fromCache(url.pathname).catch(() => fetch(request)));
+  if (CACHED.has(url.pathname))
+    event.respondWith(fromCache(url.pathname).catch(() => fetchAndKeep(request, url.pathname)));
 });
+
+/** A file of this build, from the network, kept for the next (offline) load. */
+async function fetchAndKeep(request: Request, path: string): Promise<Response> {
+  const response = await fetch(request);
+  if (response.ok) {
+    const cache = await caches.open(CACHE);
+    await cache.put(path, response.clone());
+  }
+  return response;
+}
 
 // Web Push notifications (the Notifications page subscribes this browser): shown, and a click opens their page.
 handlePushEvents(sw);
