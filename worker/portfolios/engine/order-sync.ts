@@ -36,8 +36,8 @@ import {
 import { gatewayMarket, portfolioSymbols } from "../validation.ts";
 import { type Brokers, brokers } from "./broker.ts";
 import type { EngineServices } from "./engine-services.ts";
-import { type RiskWatchOutcome, watchRisk } from "./risk-watch.ts";
 import { fillStatements } from "./notifications.ts";
+import { type RiskWatchOutcome, watchRisk } from "./risk-watch.ts";
 
 /**
  * Keeping Ballast's records in step with the exchange: order statuses from the broker that placed them, every trade
