@@ -1,5 +1,6 @@
 import { Decision } from "./decisions.ts";
 import { DecimalString } from "./exchanges.ts";
+import { GUARD_CODES } from "./guard-codes.ts";
 import { FuturesSettings, RiskLimits, UpdatePortfolio } from "./portfolios.ts";
 import * as z from "./zod.ts";
 
@@ -32,31 +33,7 @@ export const ReplayRequest = z
 export type ReplayRequest = z.infer<typeof ReplayRequest>;
 
 /** Codes of the reasons an item was refused (the guards' codes and the portfolio's own maximum per token). */
-export const REFUSAL_CODES = [
-  "unknown_pair",
-  "unknown_symbol",
-  "bad_quantity_asset",
-  "bad_number",
-  "bad_size",
-  "bad_drift",
-  "price_drift",
-  "price_out_of_band",
-  "insufficient_balance",
-  "below_floor",
-  "order_too_large",
-  "exchange_filter",
-  "leverage_cap",
-  "exposure_cap",
-  "insufficient_margin",
-  "stop_required",
-  "bad_stop",
-  "bad_take_profit",
-  "position_exists",
-  "opposite_position",
-  "no_position",
-  "stop_beyond_liquidation",
-  "above_max_allocation",
-] as const;
+export const REFUSAL_CODES = [...GUARD_CODES, "above_max_allocation"] as const;
 export const RefusalCode = z.enum(REFUSAL_CODES).openapi("RefusalCode");
 
 export const ReplayRefusal = z

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import type { EngineText } from "../../shared/api/engine-messages.ts";
+import { GUARD_CODES } from "../../shared/api/guard-codes.ts";
 import { DecimalString, OrderSide, OrderType, PositionSide } from "../exchanges/contract.ts";
 import { FuturesActionKind } from "./decision-schema.ts";
 
@@ -63,30 +64,7 @@ export type FuturesStopsIntent = z.infer<typeof FuturesStopsIntent>;
 export const FuturesIntent = z.discriminatedUnion("kind", [FuturesOrderIntent, FuturesStopsIntent]);
 export type FuturesIntent = z.infer<typeof FuturesIntent>;
 
-export const GuardCode = z.enum([
-  "unknown_pair",
-  "unknown_symbol",
-  "bad_quantity_asset",
-  "bad_number",
-  "bad_size",
-  "bad_drift",
-  "price_drift",
-  "price_out_of_band",
-  "insufficient_balance",
-  "below_floor",
-  "order_too_large",
-  "exchange_filter",
-  "leverage_cap",
-  "exposure_cap",
-  "insufficient_margin",
-  "stop_required",
-  "bad_stop",
-  "stop_beyond_liquidation",
-  "bad_take_profit",
-  "position_exists",
-  "opposite_position",
-  "no_position",
-]);
+export const GuardCode = z.enum(GUARD_CODES);
 export type GuardCode = z.infer<typeof GuardCode>;
 
 /** `reason` in English; `text` the same as an engine text (code and parameters) for the owner's language. */

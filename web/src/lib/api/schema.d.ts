@@ -10308,7 +10308,7 @@ export interface components {
             reason: string;
         };
         /** @enum {string} */
-        RefusalCode: "unknown_pair" | "unknown_symbol" | "bad_quantity_asset" | "bad_number" | "bad_size" | "bad_drift" | "price_drift" | "price_out_of_band" | "insufficient_balance" | "below_floor" | "order_too_large" | "exchange_filter" | "leverage_cap" | "exposure_cap" | "insufficient_margin" | "stop_required" | "bad_stop" | "bad_take_profit" | "position_exists" | "opposite_position" | "no_position" | "stop_beyond_liquidation" | "above_max_allocation";
+        RefusalCode: "unknown_pair" | "unknown_symbol" | "bad_quantity_asset" | "bad_number" | "bad_size" | "bad_drift" | "price_drift" | "price_out_of_band" | "insufficient_balance" | "below_floor" | "order_too_large" | "exchange_filter" | "leverage_cap" | "exposure_cap" | "insufficient_margin" | "stop_required" | "bad_stop" | "stop_beyond_liquidation" | "bad_take_profit" | "position_exists" | "opposite_position" | "no_position" | "above_max_allocation";
         ReplayDiffEntry: {
             change: components["schemas"]["ReplayChange"];
             symbol: string;
