@@ -20,8 +20,12 @@ afterEach(clearFaults);
 describe.each(VENUES)("%s venue failures, mapped the same way for both venues", (venue) => {
   it("answers 503 exchange_unavailable when the venue keeps failing (the read is retried first)", async () => {
     const app = accountsApp();
-    const { user, keyId } = await trader(app, venue);
-    await addFault(venue, { type: "error_after_accept", pathPrefix: BALANCES_PATH[venue], status: 503 }, 3);
+    const { user, keyId, account } = await trader(app, venue);
+    await addFault(
+      venue,
+      { type: "error_after_accept", pathPrefix: BALANCES_PATH[venue], status: 503, apiKey: account.apiKey },
+      3,
+    );
     const reply = await user.get(`/api/keys/${keyId}/balances`);
     expect(reply.status, reply.text).toBe(503);
     expect(errorOf(reply)).toMatchObject({ code: "exchange_unavailable", details: { venue } });
@@ -41,9 +45,14 @@ describe.each(VENUES)("%s venue failures, mapped the same way for both venues", 
   it("answers 429 exchange_rate_limited with Retry-After when the venue throttles us", async () => {
     const app = accountsApp();
     // Its own host name, so the block the transport learns does not slow the other tests down.
-    const { user, keyId } = await trader(app, venue, {}, simUrlAsLocalhost());
+    const { user, keyId, account } = await trader(app, venue, {}, simUrlAsLocalhost());
     // Longer than the transport waits inline (2 s) before trying a read again.
-    await addFault(venue, { type: "rate_limit", pathPrefix: BALANCES_PATH[venue], retryAfterSeconds: 5 });
+    await addFault(venue, {
+      type: "rate_limit",
+      pathPrefix: BALANCES_PATH[venue],
+      retryAfterSeconds: 5,
+      apiKey: account.apiKey,
+    });
     const reply = await user.get(`/api/keys/${keyId}/balances`);
     expect(reply.status, reply.text).toBe(429);
     expect(errorOf(reply)).toMatchObject({ code: "exchange_rate_limited", details: { venue } });

@@ -203,8 +203,13 @@ describe("binance futures stops", () => {
   it("reports an open position whose SL/TP could not be placed, instead of failing the filled entry", async () => {
     const app = accountsApp();
     await holdPrice("binance", "linear", "SOLUSDT", "100");
-    const { user, keyId } = await trader(app, "binance");
-    await addFault("binance", { type: "error_after_accept", pathPrefix: "/fapi/v1/algoOrder", status: 503 });
+    const { user, keyId, account } = await trader(app, "binance");
+    await addFault("binance", {
+      type: "error_after_accept",
+      pathPrefix: "/fapi/v1/algoOrder",
+      status: 503,
+      apiKey: account.apiKey,
+    });
     const opened = await user.post(`/api/keys/${keyId}/futures/positions`, {
       symbol: "SOLUSDT",
       side: "long",

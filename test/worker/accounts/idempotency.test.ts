@@ -77,7 +77,12 @@ describe.each(VENUES)("%s idempotent order creation", (venue) => {
     await holdPrice(venue, "linear", "SOLUSDT", "100");
     const { user, keyId, account } = await trader(app, venue);
     try {
-      await addFault(venue, { type: "error_after_accept", pathPrefix: ORDER_PATH[venue], status: 500 });
+      await addFault(venue, {
+        type: "error_after_accept",
+        pathPrefix: ORDER_PATH[venue],
+        status: 500,
+        apiKey: account.apiKey,
+      });
       const reply = await user.post(`/api/keys/${keyId}/futures/positions`, {
         symbol: "SOLUSDT",
         side: "long",
@@ -96,9 +101,23 @@ describe.each(VENUES)("%s idempotent order creation", (venue) => {
     await holdPrice(venue, "linear", "SOLUSDT", "100");
     const { user, keyId, account } = await trader(app, venue);
     try {
-      await addFault(venue, { type: "error_after_accept", pathPrefix: ORDER_PATH[venue], status: 500 });
+      await addFault(venue, {
+        type: "error_after_accept",
+        pathPrefix: ORDER_PATH[venue],
+        status: 500,
+        apiKey: account.apiKey,
+      });
       // Every order lookup fails too (each getOrder is retried by the transport).
-      await addFault(venue, { type: "error_after_accept", pathPrefix: ORDER_READ_PATH[venue], status: 503 }, 12);
+      await addFault(
+        venue,
+        {
+          type: "error_after_accept",
+          pathPrefix: ORDER_READ_PATH[venue],
+          status: 503,
+          apiKey: account.apiKey,
+        },
+        12,
+      );
       const reply = await user.post(`/api/keys/${keyId}/futures/positions`, {
         symbol: "SOLUSDT",
         side: "long",

@@ -454,7 +454,12 @@ describe("binance error taxonomy", () => {
     const traffic: Traffic = [];
     const limited = gatewayFor(account, { traffic });
     await limited.balances();
-    await addFault({ type: "rate_limit", pathPrefix: "GET /api/v3/account", retryAfterSeconds: 7 });
+    await addFault({
+      apiKey: account.apiKey,
+      type: "rate_limit",
+      pathPrefix: "GET /api/v3/account",
+      retryAfterSeconds: 7,
+    });
     expect(await caught(() => limited.balances())).toMatchObject({
       kind: "rate_limited",
       retryAfterMs: 7000,
@@ -512,10 +517,20 @@ describe("binance error taxonomy", () => {
   });
 
   it("exchange unavailable: a 5xx read is retried, and reported when it persists", async () => {
-    await addFault({ type: "error_after_accept", pathPrefix: "GET /api/v3/account", status: 503 });
+    await addFault({
+      apiKey: account.apiKey,
+      type: "error_after_accept",
+      pathPrefix: "GET /api/v3/account",
+      status: 503,
+    });
     expect((await gw.balances()).length).toBeGreaterThan(0);
     for (let i = 0; i < 3; i++) {
-      await addFault({ type: "error_after_accept", pathPrefix: "GET /api/v3/account", status: 503 });
+      await addFault({
+        apiKey: account.apiKey,
+        type: "error_after_accept",
+        pathPrefix: "GET /api/v3/account",
+        status: 503,
+      });
     }
     expect(await caught(() => gw.balances())).toMatchObject({ kind: "exchange_unavailable", httpStatus: 503 });
   });
@@ -535,7 +550,7 @@ describe("binance unknown outcome: never a duplicate order", () => {
         const gw = gatewayFor(account, { timeoutMs: 500, traffic });
         await gw.market(market, "BTCUSDT");
         const path = market === "spot" ? "/api/v3/order" : "/fapi/v1/order";
-        await addFault({ ...fault, pathPrefix: `POST ${path}` });
+        await addFault({ apiKey: account.apiKey, ...fault, pathPrefix: `POST ${path}` });
         const id = clientId(`uo-${market}`);
         const request: OrderRequest = {
           market,
@@ -567,7 +582,7 @@ describe("binance redirects: never followed", () => {
       await gw.market(market, "BTCUSDT");
       const path = market === "spot" ? "/api/v3/order" : "/fapi/v1/order";
       // 307 keeps method and body: a client that followed it would place the order at the redirect's target.
-      await addFault({ type: "redirect", status: 307, pathPrefix: `POST ${path}` });
+      await addFault({ apiKey: account.apiKey, type: "redirect", status: 307, pathPrefix: `POST ${path}` });
       const id = clientId(`rd-${market}`);
       const error = await caught(() =>
         gw.placeOrder({ market, symbol: "BTCUSDT", side: "buy", type: "market", quantity: "0.002", clientOrderId: id }),
@@ -586,7 +601,7 @@ describe("binance redirects: never followed", () => {
     const account = await createAccount();
     const traffic: Traffic = [];
     const gw = gatewayFor(account, { traffic });
-    await addFault({ type: "redirect", status: 301, pathPrefix: "GET /api/v3/account" });
+    await addFault({ apiKey: account.apiKey, type: "redirect", status: 301, pathPrefix: "GET /api/v3/account" });
     const error = await caught(() => gw.balances());
     expect(error).toMatchObject({ kind: "exchange_unavailable", httpStatus: 301 });
     expect(String(error.message)).toMatch(/redirect \(HTTP 301 to .*\), which exchange requests never follow/);

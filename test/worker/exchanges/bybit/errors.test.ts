@@ -202,7 +202,12 @@ describe("Bybit error taxonomy against the simulator", () => {
     const account = await createAccount();
     const { gateway, traffic } = bybitGateway(account);
     for (let i = 0; i < 3; i++) {
-      await addFault({ type: "error_after_accept", pathPrefix: "GET /v5/user/query-api", status: 503 });
+      await addFault({
+        apiKey: account.apiKey,
+        type: "error_after_accept",
+        pathPrefix: "GET /v5/user/query-api",
+        status: 503,
+      });
     }
     await expect(gateway.permissions()).rejects.toMatchObject({ kind: "exchange_unavailable", httpStatus: 503 });
     expect(traffic.filter((t) => t.url.includes("/v5/user/query-api"))).toHaveLength(3);

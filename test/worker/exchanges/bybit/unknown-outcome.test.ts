@@ -26,7 +26,7 @@ const order = (market: MarketType): OrderRequest =>
         clientOrderId: clientId("uo-lin"),
       };
 
-const faults: [string, Fault][] = [
+const faults: [string, Exclude<Fault, { type: "clock_skew" }>][] = [
   ["timeout_after_accept", { type: "timeout_after_accept", pathPrefix: "POST /v5/order/create", delayMs: 1_500 }],
   ["error_after_accept 500", { type: "error_after_accept", pathPrefix: "POST /v5/order/create", status: 500 }],
   ["error_after_accept 503", { type: "error_after_accept", pathPrefix: "POST /v5/order/create", status: 503 }],
@@ -39,7 +39,7 @@ describe("Bybit unknown outcome resolution", () => {
         const account = await createAccount();
         const { gateway, traffic } = bybitGateway(account, { timeoutMs: 400 });
         await gateway.market(market, "ETHUSDT"); // instruments cached before the fault
-        await addFault(fault);
+        await addFault({ ...fault, apiKey: account.apiKey });
         const request = order(market);
 
         await expect(gateway.placeOrder(request)).rejects.toMatchObject({ kind: "unknown_outcome", retryable: false });
@@ -60,7 +60,7 @@ describe("Bybit unknown outcome resolution", () => {
     const { gateway, traffic } = bybitGateway(account);
     await gateway.market("linear", "ETHUSDT");
     // 308 keeps method and body: a client that followed it would create the order at the redirect's target.
-    await addFault({ type: "redirect", pathPrefix: "POST /v5/order/create", status: 308 });
+    await addFault({ apiKey: account.apiKey, type: "redirect", pathPrefix: "POST /v5/order/create", status: 308 });
     const request = order("linear");
     await expect(gateway.placeOrder(request)).rejects.toMatchObject({ kind: "unknown_outcome", httpStatus: 308 });
     expect(traffic.filter((t) => t.url.endsWith("/v5/order/create")).map((t) => t.status)).toEqual([308]);
