@@ -19,6 +19,12 @@ export type SimState = {
    * so a test can spend its own budget without starving the other test files sharing this simulator.
    */
   clientWeightLimits: Map<string, number>;
+  /**
+   * Count a signed request's Binance weight under its API key (each account as its own IP). The worker tests' shared
+   * simulator does this, so dozens of test files running side by side do not spend one IP's budget together and
+   * pace each other; `npm start` and the benches count per IP, as the venue does.
+   */
+  weightPerApiKey: boolean;
   google: GoogleIdentity;
   /** Requests answered per service, status and path (the control API excluded). */
   requests: RequestStats;
@@ -27,7 +33,12 @@ export type SimState = {
   now(): number;
 };
 
-export type SimStateOptions = { seed?: number; now?: () => number; scenario?: ScenarioName | null };
+export type SimStateOptions = {
+  seed?: number;
+  now?: () => number;
+  scenario?: ScenarioName | null;
+  weightPerApiKey?: boolean;
+};
 
 export async function createSimState(options: SimStateOptions = {}): Promise<SimState> {
   const seed = options.seed ?? 42;
@@ -43,6 +54,7 @@ export async function createSimState(options: SimStateOptions = {}): Promise<Sim
     rateLimits: new RateLimitBook(),
     limits: { ...DEFAULT_LIMITS },
     clientWeightLimits: new Map(),
+    weightPerApiKey: options.weightPerApiKey ?? false,
     google: await createGoogleIdentity(),
     requests: new RequestStats(),
     scenario,

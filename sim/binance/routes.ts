@@ -67,7 +67,7 @@ async function serve(state: SimState, endpoint: Endpoint, c: Context): Promise<R
   const params = requestParams(raw);
   const headers = new Headers({ "Content-Type": "application/json;charset=UTF-8" });
   // Weight is counted per IP; X-Sim-Client stands in for another IP (a test spending a budget of its own).
-  const client = c.req.header("X-Sim-Client") ?? null;
+  const client = c.req.header("X-Sim-Client") ?? (state.weightPerApiKey && raw.apiKey ? `key:${raw.apiKey}` : null);
   const weightLimit = (client && state.clientWeightLimits.get(client)) || state.limits.binanceWeightPerMinute;
   const now = exchange.now();
 

@@ -13,7 +13,8 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const simulator = await startSimulator({ port: 0, seed: 42 });
+  // Binance weight per API key: the test files share this one simulator (one IP) but each stands for its own user.
+  const simulator = await startSimulator({ port: 0, seed: 42, weightPerApiKey: true });
   const demo = await startSimulator({ port: 0, seed: 42, scenario: "demo" });
   project.provide("simUrl", simulator.url);
   project.provide("demoSimUrl", demo.url);
