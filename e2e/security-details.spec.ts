@@ -37,11 +37,14 @@ test("sign-in names the demo account while development sign-in is on", async () 
 test("sessions are named by device; a script's session says what it is", async () => {
   await signInThroughApi(page, email);
   // The demo seeding's way in: Node's own fetch, which sends `User-Agent: node`.
-  const fromNode = await fetch(`${origin()}/api/auth/dev`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email }),
-  });
+  // The suite shares one sign-in budget (5 a minute per IP): wait out a 429 as the other sign-ins do.
+  let fromNode = await nodeSignIn();
+  for (let attempt = 1; fromNode.status === 429 && attempt < 4; attempt += 1) {
+    await new Promise((resolve) =>
+      setTimeout(resolve, (Number(fromNode.headers.get("retry-after") ?? "12") + 1) * 1000),
+    );
+    fromNode = await nodeSignIn();
+  }
   expect(fromNode.status, await fromNode.text()).toBe(200);
 
   await page.setViewportSize(DESKTOP);
@@ -111,3 +114,11 @@ test("2FA for trading: explained, off until 2FA is on, then turned on and off fr
   const after = await page.request.get("/api/me/settings");
   expect(await after.json()).toEqual({ twoFactorForTrading: false });
 });
+
+function nodeSignIn(): Promise<Response> {
+  return fetch(`${origin()}/api/auth/dev`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email }),
+  });
+}
