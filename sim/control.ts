@@ -178,12 +178,15 @@ export function controlRoutes(state: SimState): Hono {
 
   app.get("/faults", (c) => c.json({ faults: state.faults.list() }));
   app.post("/faults", valid("json", faultBody), (c) => {
-    state.faults.add(c.req.valid("json"));
-    return c.json({ faults: state.faults.list() }, 201);
+    const id = state.faults.add(c.req.valid("json"));
+    return c.json({ id, faults: state.faults.list() }, 201);
   });
+  // `?id=…` (repeatable) removes those faults only; without it, every fault.
   app.delete("/faults", (c) => {
-    state.faults.clear();
-    return c.json({ faults: [] });
+    const ids = c.req.queries("id");
+    if (ids?.length) state.faults.remove(ids);
+    else state.faults.clear();
+    return c.json({ faults: state.faults.list() });
   });
 
   app.get("/limits", (c) => c.json({ limits: state.limits }));

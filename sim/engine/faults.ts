@@ -3,15 +3,22 @@ import type { Fault, SimVenue } from "./types.ts";
 type RequestFault = Exclude<Fault, { type: "clock_skew" }>;
 type ClockSkew = Extract<Fault, { type: "clock_skew" }>;
 
+/** A fault as the book keeps it: with the id its test removes it by. */
+export type StoredFault = Fault & { id: string };
+
 /**
  * Faults injected by tests. Request faults are consumed by the first matching request; a clock skew shifts the
- * venue's reported server time for its next `count` uses.
+ * venue's reported server time for its next `count` uses. Each fault has an id so a test removes only its own
+ * leftovers: test files share one simulator, and clearing every fault would take another file's.
  */
 export class FaultBook {
-  private faults: Fault[] = [];
+  private faults: StoredFault[] = [];
+  private nextId = 1;
 
-  add(fault: Fault): void {
-    this.faults.push({ ...fault });
+  add(fault: Fault): string {
+    const id = `f${this.nextId++}`;
+    this.faults.push({ ...fault, id });
+    return id;
   }
 
   /**
@@ -48,8 +55,14 @@ export class FaultBook {
     return skew.skewMs;
   }
 
-  list(): Fault[] {
+  list(): StoredFault[] {
     return this.faults.map((fault) => ({ ...fault }));
+  }
+
+  /** Removes the faults with these ids (those already consumed are simply gone). */
+  remove(ids: readonly string[]): void {
+    const removed = new Set(ids);
+    this.faults = this.faults.filter((fault) => !removed.has(fault.id));
   }
 
   clear(): void {

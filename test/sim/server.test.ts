@@ -82,6 +82,16 @@ describe("simulator server", () => {
       400,
     );
     expect(sim.state.faults.list()).toHaveLength(1);
+    const [stored] = sim.state.faults.list();
+    expect((await call("DELETE", "/control/faults?id=f-other")).body).toMatchObject({ faults: [{ id: stored?.id }] });
+    expect((await call("DELETE", `/control/faults?id=${stored?.id}`)).body).toEqual({ faults: [] });
+    await call("POST", "/control/faults", {
+      type: "rate_limit",
+      venue: "binance",
+      pathPrefix: "/api",
+      retryAfterSeconds: 1,
+    });
+    expect(sim.state.faults.list()).toHaveLength(1);
     expect((await call("POST", "/control/limits", { bybitPerSecond: 2 })).body).toMatchObject({
       limits: { bybitPerSecond: 2, binanceWeightPerMinute: 6000 },
     });

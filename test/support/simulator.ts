@@ -49,8 +49,20 @@ export type SimFault =
   | { type: "redirect"; pathPrefix: string; status: 301 | 302 | 303 | 307 | 308; apiKey?: string }
   | { type: "clock_skew"; skewMs: number; count: number };
 
+/** Ids of the faults this test file added and may not have been consumed yet. */
+const addedFaults = new Set<string>();
+
 export async function addSimFault(venue: Venue, fault: SimFault): Promise<void> {
-  await simControl("POST", "/faults", { venue, ...fault });
+  const { id } = await simControl<{ id: string }>("POST", "/faults", { venue, ...fault });
+  addedFaults.add(id);
+}
+
+/** Removes this test file's leftover faults (a test that failed midway must not poison the next), no one else's. */
+export async function clearSimFaults(): Promise<void> {
+  if (addedFaults.size === 0) return;
+  const query = [...addedFaults].map((id) => `id=${encodeURIComponent(id)}`).join("&");
+  addedFaults.clear();
+  await simControl("DELETE", `/faults?${query}`);
 }
 
 /** Moves a price and holds it there (the seeded path pauses) so a test sees exactly that price. */

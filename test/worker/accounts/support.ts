@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { clearSharedMarketData } from "../../../worker/exchanges/shared-market-data.ts";
 import type { ExchangeKeyVerifier } from "../../../worker/keys/exchange-key-verifier.ts";
+import { addSimFault, clearSimFaults } from "../../support/simulator.ts";
 import { type Caller, signIn, type TestApp, testApp } from "../identity/support.ts";
 
 /**
@@ -68,12 +69,11 @@ export type Fault = (
 ) & { apiKey?: string };
 
 export async function addFault(venue: Venue, fault: Fault, times = 1): Promise<void> {
-  for (let i = 0; i < times; i++) await control("POST", "/faults", { venue, ...fault });
+  for (let i = 0; i < times; i++) await addSimFault(venue, fault);
 }
 
-export async function clearFaults(): Promise<void> {
-  await control("DELETE", "/faults");
-}
+/** This test file's leftover faults only: other files running beside it keep theirs. */
+export const clearFaults = clearSimFaults;
 
 /** Holds a price on the simulator; prices the worker shares between paper reads are forgotten, so it is seen at once. */
 export async function holdPrice(venue: Venue, market: "spot" | "linear", symbol: string, price: string) {

@@ -2,6 +2,7 @@ import type { ExchangeGateway } from "../../../../worker/exchanges/contract.ts";
 import { createGateway } from "../../../../worker/exchanges/gateway.ts";
 import {
   addSimFault,
+  clearSimFaults,
   createSimAccount,
   type SimAccount,
   type SimAccountInput,
@@ -32,11 +33,7 @@ export async function addFault(fault: Fault): Promise<void> {
   await addSimFault("binance", fault);
 }
 
-/** Removes leftover binance faults (a test that failed midway must not poison the next one). */
-export async function clearFaults(): Promise<void> {
-  const { faults } = await control<{ faults: { venue: string }[] }>("GET", "/faults");
-  if (faults.some((f) => f.venue === "binance")) await control("DELETE", "/faults");
-}
+export const clearFaults = clearSimFaults;
 
 export async function setPrice(market: "spot" | "linear", symbol: string, price: string): Promise<void> {
   await setSimPrice("binance", market, symbol, price);
