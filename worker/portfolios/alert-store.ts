@@ -12,54 +12,38 @@ import { ownedPortfolio } from "./store.ts";
 
 export type AlertFinding = { code: PortfolioAlertCode; symbol: string; params: StopLiquidationParams };
 
-/** Records a finding: the open alert of the same code and symbol is refreshed, or a new one is opened. */
-export async function recordAlert(db: Database, portfolioId: string, finding: AlertFinding, now: Date): Promise<void> {
-  const params = JSON.stringify(finding.params);
-  const open = await db
-    .select({ id: portfolioAlerts.id })
-    .from(portfolioAlerts)
-    .where(openAlert(portfolioId, finding.code, finding.symbol))
-    .get();
-  if (open) {
-    await db.update(portfolioAlerts).set({ params, seenAt: now }).where(eq(portfolioAlerts.id, open.id));
-    return;
-  }
-  await db.insert(portfolioAlerts).values({
-    id: crypto.randomUUID(),
-    portfolioId,
-    code: finding.code,
-    symbol: finding.symbol,
-    params,
-    createdAt: now,
-    seenAt: now,
-  });
-}
-
-/** Closes the open alerts this check no longer finds. */
-export async function resolveAlertsExcept(
-  db: Database,
-  portfolioId: string,
-  found: AlertFinding[],
-  now: Date,
-): Promise<void> {
+/**
+ * Saves one check's findings: the open alert of the same code and symbol is refreshed, a new one is opened, and the
+ * open alerts the check no longer finds are closed. One read and one batch of writes, whatever the count.
+ */
+export async function syncAlerts(db: Database, portfolioId: string, found: AlertFinding[], now: Date): Promise<void> {
   const open = await db
     .select({ id: portfolioAlerts.id, code: portfolioAlerts.code, symbol: portfolioAlerts.symbol })
     .from(portfolioAlerts)
     .where(and(eq(portfolioAlerts.portfolioId, portfolioId), isNull(portfolioAlerts.resolvedAt)));
+  const openId = new Map(open.map((a) => [`${a.code}:${a.symbol}`, a.id]));
   const still = new Set(found.map((f) => `${f.code}:${f.symbol}`));
-  for (const alert of open) {
-    if (still.has(`${alert.code}:${alert.symbol}`)) continue;
-    await db.update(portfolioAlerts).set({ resolvedAt: now }).where(eq(portfolioAlerts.id, alert.id));
-  }
-}
-
-function openAlert(portfolioId: string, code: string, symbol: string) {
-  return and(
-    eq(portfolioAlerts.portfolioId, portfolioId),
-    eq(portfolioAlerts.code, code),
-    eq(portfolioAlerts.symbol, symbol),
-    isNull(portfolioAlerts.resolvedAt),
-  );
+  const writes = [
+    ...found.map((finding) => {
+      const params = JSON.stringify(finding.params);
+      const id = openId.get(`${finding.code}:${finding.symbol}`);
+      if (id) return db.update(portfolioAlerts).set({ params, seenAt: now }).where(eq(portfolioAlerts.id, id));
+      return db.insert(portfolioAlerts).values({
+        id: crypto.randomUUID(),
+        portfolioId,
+        code: finding.code,
+        symbol: finding.symbol,
+        params,
+        createdAt: now,
+        seenAt: now,
+      });
+    }),
+    ...open
+      .filter((a) => !still.has(`${a.code}:${a.symbol}`))
+      .map((a) => db.update(portfolioAlerts).set({ resolvedAt: now }).where(eq(portfolioAlerts.id, a.id))),
+  ];
+  const [first, ...rest] = writes;
+  if (first) await db.batch([first, ...rest]);
 }
 
 /** Resolved alerts shown after the open ones. */

@@ -1,10 +1,9 @@
 import Big from "big.js";
 import { engineText } from "../../../shared/api/engine-messages.ts";
 import { STOP_NEAR_LIQUIDATION_PCT } from "../../../shared/api/portfolio-alerts.ts";
-import { firstRaw } from "../../db/rows.ts";
 import type { ConditionalOrder, ExchangeGateway, Position } from "../../exchanges/contract.ts";
 import { estimateLiquidationPrice, stopDistanceFromLiquidationPct } from "../../exchanges/liquidation.ts";
-import { type AlertFinding, recordAlert, resolveAlertsExcept } from "../alert-store.ts";
+import { type AlertFinding, syncAlerts } from "../alert-store.ts";
 import { dayStartStatement, readDayStart } from "../equity-store.ts";
 import { readLedger, valueLedger } from "../ledger.ts";
 import { type PortfolioRow, portfolioStatement, readPortfolioRow } from "../store.ts";
@@ -36,8 +35,7 @@ export async function watchRisk(
   const d1 = services.db.$client;
   const now = services.now();
   // Read again: the sync's trades may have just moved the ledger.
-  const [portfolioResult] = await d1.batch([portfolioStatement(d1, portfolioId)]);
-  const raw = firstRaw(portfolioResult);
+  const raw = await portfolioStatement(d1, portfolioId).first<Record<string, unknown>>();
   const row = raw ? readPortfolioRow(raw) : null;
   const ledger = readLedger(row?.ledger ?? null);
   if (row?.status !== "active" || !ledger) return { paused: null, alerts: [] };
@@ -57,8 +55,7 @@ export async function watchRisk(
   if (row.market !== "futures") return { paused: null, alerts: [] };
 
   const alerts = await stopLiquidationFindings(broker, row);
-  for (const alert of alerts) await recordAlert(services.db, row.id, alert, now);
-  await resolveAlertsExcept(services.db, row.id, alerts, now);
+  await syncAlerts(services.db, row.id, alerts, now);
   const beyond = alerts.find((a) => a.code === "stop_beyond_liquidation");
   if (!beyond) return { paused: null, alerts };
   const { params } = beyond;
