@@ -1,15 +1,14 @@
 import { expect, type Page, test } from "@playwright/test";
+import { DESKTOP, PHONE, screenshot } from "./support/screens.ts";
 import { ADMIN_EMAIL, signInThroughApi } from "./support/sign-in.ts";
 
 // The Admin page: the user count in each language's plural, and the master-key rotation run from the page (the API
 // was the only way before) with the totals, unreadable count and cursor it reports. One sign-in, the administrator.
 test.describe.configure({ mode: "serial" });
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 let page: Page;
 
-const shot = (name: string) => page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 const rotation = () => page.getByTestId("secret-rotation");
 
 test.beforeAll(async ({ browser }) => {

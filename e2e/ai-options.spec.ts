@@ -8,6 +8,7 @@ import {
   spotPlan,
   type Trader,
 } from "./support/portfolios.ts";
+import { PHONE } from "./support/screens.ts";
 import { ADMIN_EMAIL, signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 
 // AI options and keys in the UI, against the simulator (port 8798): an OpenAI key with its own base URL (the
@@ -16,7 +17,6 @@ import { ADMIN_EMAIL, signInThroughApi, uniqueEmail } from "./support/sign-in.ts
 // showing what was sent and, once the budget is spent, the built-in strategy's fallback with its reason.
 test.describe.configure({ mode: "serial" });
 
-const PHONE = { width: 390, height: 844 };
 const CUSTOM_BASE = "http://localhost:8798";
 let admin: Page;
 let borrower: Page;

@@ -1,4 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
+import { screenshot } from "./support/screens.ts";
 import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 
 // The Balances page against the simulator the e2e server starts (port 8798, no demo data): the test creates its own
@@ -13,7 +14,7 @@ const label = `Sim futures ${Date.now()}`;
 let page: Page;
 
 const nav = () => page.getByRole("navigation", { name: "Main navigation" });
-const shot = (name: string) => page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 const status = (text: string | RegExp) => page.getByRole("status").filter({ hasText: text });
 const positions = () => page.getByRole("region", { name: "Positions" });
 const orders = () => page.getByRole("region", { name: "Open orders" });

@@ -11,6 +11,7 @@ import {
   startPortfolio,
   type Trader,
 } from "./support/portfolios.ts";
+import { PHONE } from "./support/screens.ts";
 import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 
 // The dashboard a trader reads at a glance: nine portfolios (one that traded, one waiting for approval, seven drafts)
@@ -19,7 +20,6 @@ import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 test.describe.configure({ mode: "serial" });
 
 const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 let page: Page;
 let trader: Trader;
 

@@ -1,13 +1,11 @@
 import { expect, type Page, test } from "@playwright/test";
 import { createPortfolio, holdPrice, SIM, setUpTrader, startPortfolio } from "./support/portfolios.ts";
+import { DESKTOP, PHONE } from "./support/screens.ts";
 import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 
 // Engine texts in the reader's language: a built-in-strategy portfolio reviewed against the simulator buys BTC and
 // ETH; the prices then fall past its drawdown limit, so the next review pauses it. In Russian, its page (status
 // notice, reviews, their decision, notes and orders) shows none of the English the engine stored next to the codes.
-
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 type Message = { code: string } | null;
 type Run = {

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page, test } from "@playwright/test";
+import { DESKTOP, PHONE, screenshot } from "./support/screens.ts";
 import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 
 // Issue #17 item 2 in the browser: validation messages are plain, name the field by its label and follow the
@@ -10,11 +11,9 @@ test.describe.configure({ mode: "serial" });
 const SIM = process.env.E2E_SIM_URL ?? "http://127.0.0.1:8798";
 const email = uniqueEmail("form-messages");
 const label = `Sim forms ${Date.now()}`;
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 let page: Page;
 
-const shot = (name: string) => page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 const row = (form: Locator, number: number, name = "Token") => form.getByRole("group", { name: `${name} ${number}` });
 
 async function openNewForm(): Promise<Locator> {

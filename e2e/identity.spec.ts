@@ -1,4 +1,5 @@
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { screenshot } from "./support/screens.ts";
 import { ADMIN_EMAIL, sendSignIn, signInThroughApi, signInThroughForm, uniqueEmail } from "./support/sign-in.ts";
 import { totp } from "./support/totp.ts";
 
@@ -11,7 +12,7 @@ let page: Page;
 let admin: BrowserContext;
 
 const nav = () => page.getByRole("navigation", { name: "Main navigation" });
-const shot = (name: string) => page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 
 test.beforeAll(async ({ browser }) => {
   // The administrator (ADMIN_EMAILS, set by npm start) for the admin test; the person under test is an ordinary user.

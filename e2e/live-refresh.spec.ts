@@ -11,6 +11,7 @@ import {
   startPortfolio,
   type Trader,
 } from "./support/portfolios.ts";
+import { DESKTOP, PHONE, screenshot } from "./support/screens.ts";
 import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 
 // The portfolio page keeps itself fresh: no Refresh buttons, "Updated … ago" on the live sections, a review started
@@ -18,13 +19,11 @@ import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 // data is, then recovers. English and Russian at 1280 and 390 px. One sign-in for the file.
 test.describe.configure({ mode: "serial" });
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 let page: Page;
 let trader: Trader;
 let id: string;
 
-const shot = (name: string) => page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 const region = (name: string) => page.getByRole("region", { name, exact: true });
 const originOf = () => ({ Origin: new URL(page.url()).origin });
 /** What the browser sends when the window gets the focus back: the page reads its live sections at once. */

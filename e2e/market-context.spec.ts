@@ -9,6 +9,7 @@ import {
   spotPlan,
   startPortfolio,
 } from "./support/portfolios.ts";
+import { DESKTOP, PHONE, screenshot } from "./support/screens.ts";
 import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 
 // Market context on the portfolio page, against the simulator: a live futures portfolio whose long paid funding shows
@@ -16,15 +17,13 @@ import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 // paused with the reason. LINKUSDT and FDUSDUSDT are this file's own symbols.
 test.describe.configure({ mode: "serial" });
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 let page: Page;
 let keyId: string;
 let aiKey: string;
 let simApiKey: string;
 
 const originOf = () => ({ Origin: new URL(page.url()).origin });
-const shot = (name: string) => page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 
 async function hold(request: APIRequestContext, market: string, symbol: string, price: string) {
   const held = await request.post(`${SIM}/control/prices`, {

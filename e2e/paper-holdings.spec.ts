@@ -12,6 +12,7 @@ import {
   startPortfolio,
   type Trader,
 } from "./support/portfolios.ts";
+import { DESKTOP, PHONE, screenshot } from "./support/screens.ts";
 import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 
 // Issue #17 item 4 in the browser: a paper portfolio's holdings are its virtual account, labelled so (en and ru, 1280
@@ -19,12 +20,10 @@ import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 // appears in both at the next review, never in one only). One sign-in for the file.
 test.describe.configure({ mode: "serial" });
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 let page: Page;
 let trader: Trader;
 
-const shot = (name: string) => page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 const holdingsPanel = (title = "Holdings") => page.getByRole("region", { name: title, exact: true });
 const holdingRow = (asset: string) => holdingsPanel().getByTestId("holding").filter({ hasText: asset });
 

@@ -10,6 +10,7 @@ import {
   startPortfolio,
   type Trader,
 } from "./support/portfolios.ts";
+import { screenshot } from "./support/screens.ts";
 import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 
 // Manual approval on the portfolio page against the simulator (port 8798): a review of a manual-approval paper
@@ -22,7 +23,7 @@ let page: Page;
 let trader: Trader;
 let id: string;
 
-const shot = (name: string) => page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 const approval = () => page.getByRole("region", { name: "Waiting for your approval" });
 const order = (symbol: string) => approval().getByRole("group", { name: new RegExp(symbol) });
 

@@ -12,6 +12,7 @@ import {
   startPortfolio,
   type Trader,
 } from "./support/portfolios.ts";
+import { DESKTOP, PHONE, screenshot } from "./support/screens.ts";
 import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 
 // The portfolio page against the simulator (port 8798): a paper spot portfolio started from the page, a review run
@@ -20,13 +21,11 @@ import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 // Decisions come from the simulator's OpenAI-compatible API, scripted per review. One sign-in for the file.
 test.describe.configure({ mode: "serial" });
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 let page: Page;
 let trader: Trader;
 let spotId: string;
 
-const shot = (name: string) => page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 const region = (name: string) => page.getByRole("region", { name, exact: true });
 const progress = () => page.getByTestId("run-progress");
 

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page, test } from "@playwright/test";
+import { DESKTOP, PHONE, screenshot } from "./support/screens.ts";
 import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 
 // Portfolios in the UI against the simulator the e2e server starts (port 8798, no demo data): the dashboard's empty
@@ -10,12 +11,10 @@ test.describe.configure({ mode: "serial" });
 const SIM = process.env.E2E_SIM_URL ?? "http://127.0.0.1:8798";
 const email = uniqueEmail("portfolios");
 const label = `Sim portfolios ${Date.now()}`;
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 let page: Page;
 
 const nav = () => page.getByRole("navigation", { name: "Main navigation" });
-const shot = (name: string) => page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 const status = (text: string | RegExp) => page.getByRole("status").filter({ hasText: text });
 const newForm = () => page.getByRole("form", { name: "New portfolio" });
 const row = (form: Locator, number: number) => form.getByRole("group", { name: `Token ${number}` });

@@ -10,6 +10,7 @@ import {
   startPortfolio,
   type Trader,
 } from "./support/portfolios.ts";
+import { DESKTOP, PHONE, screenshot } from "./support/screens.ts";
 import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 
 // Risk between reviews on the portfolio page: a live futures position (Binance simulator, isolated 5× DOGE long
@@ -18,13 +19,11 @@ import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 // portfolio; the page shows both, at desktop and phone widths, in English and Russian.
 test.describe.configure({ mode: "serial" });
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 let page: Page;
 let trader: Trader;
 let portfolioId: string;
 
-const shot = (name: string) => page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 const origin = () => ({ Origin: new URL(page.url()).origin });
 
 /** One tick of the scheduled handler at the start of a minute the sync runs in (every third). */

@@ -7,14 +7,12 @@ import {
   spotPlan,
   startPortfolio,
 } from "./support/portfolios.ts";
+import { DESKTOP, PHONE } from "./support/screens.ts";
 import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 
 // The run view's "Signals": the app started like `npm start` reads the simulator's demo news feeds and its Fear &
 // Greed reading on a cron tick; a paper review of BTC and SOL then sees the headlines about its tokens and the
 // market-wide ones (not those about ETH or XRP) and the sentiment reading, and its page lists exactly those.
-
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 test("a review's page lists the news and sentiment signals its decision saw, on desktop and phone", async ({
   browser,

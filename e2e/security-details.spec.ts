@@ -1,4 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
+import { DESKTOP, PHONE, screenshot } from "./support/screens.ts";
 import { signInThroughApi, uniqueEmail } from "./support/sign-in.ts";
 import { totp } from "./support/totp.ts";
 
@@ -7,12 +8,10 @@ import { totp } from "./support/totp.ts";
 // plural, and "2FA for trading" turned on and off from the page. One browser sign-in and one from Node.
 test.describe.configure({ mode: "serial" });
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 const email = uniqueEmail("security-details");
 let page: Page;
 
-const shot = (name: string) => page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 const twoFactor = () => page.getByRole("region", { name: "Two-factor authentication" });
 const trading = () => page.getByTestId("two-factor-trading");
 const origin = () => new URL(page.url()).origin;

@@ -1,4 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
+import { DESKTOP, PHONE, screenshot } from "../support/screens.ts";
 import { signInThroughApi } from "../support/sign-in.ts";
 
 // What a newcomer sees after `npm start` (playwright.demo.config.ts starts the app WITH its demo data): the demo
@@ -9,12 +10,10 @@ test.describe.configure({ mode: "serial" });
 
 const SIM = "http://127.0.0.1:8796";
 const DEMO_EMAIL = "admin@ballast.local";
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 let page: Page;
 let futuresId: string;
 
-const shot = (name: string) => page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 const region = (name: string) => page.getByRole("region", { name, exact: true });
 
 type PortfolioSummary = { id: string; name: string; status: string; reviewInterval: string; paper: boolean };
