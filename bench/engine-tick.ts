@@ -696,12 +696,16 @@ function printSummary(): void {
 
 try {
   sim = await startSimulatorThread({ seed: 42 });
+  const simUrl = sim.url;
   worker = await startLocalWorker(
     {
       DEV_LOGIN: "true",
       MASTER_KEY,
       EXCHANGE_EXTRA_HOSTS: `127.0.0.1:${sim.port}`,
       OPENAI_BASE_URL: sim.url,
+      // The market context's feeds from the simulator too, as `npm start` wires them: offline, and no waits on DNS.
+      NEWS_FEEDS: ["coindesk", "cointelegraph", "decrypt"].map((feed) => `${simUrl}/news/${feed}.xml`).join(","),
+      FEAR_GREED_URL: sim.url,
       // Only for the objects' "review finished" lines (D1 queries per review); the worker logs little else at debug.
       LOG_LEVEL: "debug",
     },
