@@ -1,6 +1,16 @@
 import Big from "big.js";
 import { describe, expect, it } from "vitest";
-import { accountsApp, connectKey, control, errorOf, holdPrice, simAccount, trader } from "../accounts/support.ts";
+import {
+  accountsApp,
+  connectKey,
+  control,
+  errorOf,
+  holdPrice,
+  simAccount,
+  simUrl,
+  simUrlAsLocalhost,
+  trader,
+} from "../accounts/support.ts";
 import { script, simAiKey, simRequests } from "../ai/support.ts";
 import {
   newPortfolio,
@@ -12,7 +22,7 @@ import {
   spotBuy,
   spotPlan,
 } from "../engine/support.ts";
-import { type Caller, signIn, testClock, uniqueEmail } from "../identity/support.ts";
+import { Caller, signIn, testApp, testClock, uniqueEmail } from "../identity/support.ts";
 import { spotPortfolio, startSettled } from "./support.ts";
 
 /**
@@ -241,6 +251,25 @@ describe("what-if replay decided by the portfolio's AI", () => {
     expect(await responsesOf(t.aiKey)).toHaveLength(1);
     expect(await spendRows(id)).toEqual([]);
     expect(await spendRows(builtinId)).toEqual([]);
+  });
+
+  it("refuses when the key's base URL is no longer allowed by the host policy, without asking", async () => {
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    // The simulator reached as `localhost`: allowed while EXCHANGE_EXTRA_HOSTS lists that name.
+    const saved = await t.user.put("/api/keys/ai/openai", { apiKey: t.aiKey, baseUrl: simUrlAsLocalhost() });
+    expect(saved.status, saved.text).toBe(200);
+    const { id, run } = await reviewed(t);
+    // The operator has since taken `localhost` off the list: the same session on a worker configured so.
+    const narrowed = testApp({}, { EXCHANGE_EXTRA_HOSTS: new URL(simUrl()).host });
+    const user = new Caller(narrowed, t.user.auth);
+    const refused = await user.post(`/api/portfolios/${id}/runs/${run.id}/replay`, { source: "ai" });
+    expect(refused.status).toBe(422);
+    expect(errorOf(refused)).toMatchObject({
+      code: "replay_base_url_refused",
+      details: { engineMessage: { code: "fallback_base_url", params: { provider: "OpenAI" } } },
+    });
+    expect(await responsesOf(t.aiKey)).toHaveLength(1);
+    expect(await spendRows(id)).toEqual([]);
   });
 
   it("answers 422 when the AI fails, keeping the cost of an answer that was billed, never the built-in plan", async () => {
