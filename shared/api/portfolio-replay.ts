@@ -1,6 +1,7 @@
 import { Decision } from "./decisions.ts";
 import { DecimalString } from "./exchanges.ts";
 import { GUARD_CODES } from "./guard-codes.ts";
+import { RunAiOptions, RunUsage } from "./portfolio-runs.ts";
 import { FuturesSettings, RiskLimits, UpdatePortfolio } from "./portfolios.ts";
 import * as z from "./zod.ts";
 
@@ -9,9 +10,13 @@ import * as z from "./zod.ts";
  * instructions and a chosen decision source, then compared with the orders the review planned. Nothing is sent.
  */
 
-export const REPLAY_SOURCES = ["recorded", "builtin"] as const;
+export const REPLAY_SOURCES = ["recorded", "builtin", "ai"] as const;
 export const ReplaySource = z.enum(REPLAY_SOURCES).openapi("ReplaySource", {
-  description: "`recorded`: the decision the review stored; `builtin`: the built-in strategy on the saved input",
+  description:
+    "`recorded`: the decision the review stored; `builtin`: the built-in strategy on the saved input; `ai`: the " +
+    "portfolio's own AI (provider, model, options and key as a review uses them) asked on the saved input, a billed " +
+    "request that counts toward the portfolio's monthly AI spend cap and a shared key's budget, at most 10 per hour " +
+    "per portfolio",
 });
 export type ReplaySource = z.infer<typeof ReplaySource>;
 
@@ -26,7 +31,9 @@ export const ReplayRequest = z
       description: "The portfolio's tokens with other allocations (the same tokens, none added or left out)",
     }),
     instructions: UpdatePortfolio.shape.instructions.openapi({
-      description: "Shown to an AI; the recorded decision and the built-in strategy do not read them",
+      description:
+        "Given to the AI with source `ai`, after the system rules as a review's are; the recorded decision and the " +
+        "built-in strategy do not read them",
     }),
   })
   .openapi("ReplayRequest");
@@ -81,6 +88,13 @@ export const ReplayResult = z
         "`plan`: the prices the review planned at; `input`: the decision input's (runs stored before plan prices were kept)",
     }),
     decision: Decision,
+    decidedBy: z
+      .object({ provider: z.string(), model: z.string() })
+      .openapi({ description: "Who made the decision: the review's provider and model (`recorded`), or the replay's" }),
+    usage: RunUsage.nullable().openapi({
+      description: "What the AI request cost (`ai`), counted toward the month's AI spend; null for the other sources",
+    }),
+    aiOptions: RunAiOptions.nullable().openapi({ description: "What was sent with the AI request; null without one" }),
     orders: z.array(ReplayOrder).openapi({ description: "What the replay would place" }),
     refusals: z.array(ReplayRefusal),
     recorded: z.array(ReplayOrder).openapi({ description: "What the review planned (refused items left out)" }),

@@ -141,8 +141,8 @@ export const aiKeys = sqliteTable(
 
 /**
  * An administrator's AI key lent to a user with a monthly budget in USD: the user's portfolios may decide with it,
- * never seeing it. Spend is the sum of the cost of runs that used the share in the calendar month (UTC). Revoking
- * deletes the row, and a review that finds no share no longer uses the key.
+ * never seeing it. Spend is the sum of the cost of runs and AI replays that used the share in the calendar month
+ * (UTC). Revoking deletes the row, and a review that finds no share no longer uses the key.
  */
 export const aiKeyShares = sqliteTable(
   "ai_key_shares",
@@ -377,6 +377,35 @@ export const portfolioRuns = sqliteTable(
     uniqueIndex("portfolio_runs_seq").on(table.portfolioId, table.seq),
     index("portfolio_runs_portfolio_requested_idx").on(table.portfolioId, table.requestedAt, table.id),
     index("portfolio_runs_ai_share_requested_idx").on(table.aiShareId, table.requestedAt),
+  ],
+);
+
+/**
+ * What each what-if replay decided by the portfolio's AI cost (worker/portfolios/replay-spend.ts): a replay saves
+ * nothing else, but its tokens were billed, so they count toward the portfolio's monthly AI spend cap and the shared
+ * key's budget with the runs' own cost.
+ */
+export const aiReplaySpend = sqliteTable(
+  "ai_replay_spend",
+  {
+    id: text("id").primaryKey(),
+    portfolioId: text("portfolio_id")
+      .notNull()
+      .references(() => portfolios.id, { onDelete: "cascade" }),
+    // The review replayed; no reference, so the spend stays even if the run goes.
+    runId: text("run_id").notNull(),
+    // The shared AI key the request used, like portfolio_runs.ai_share_id (kept after a revocation).
+    aiShareId: text("ai_share_id"),
+    requestedAt: integer("requested_at", { mode: "timestamp_ms" }).notNull(),
+    provider: text("provider").notNull(),
+    model: text("model").notNull(),
+    // Token counts as the run keeps them (JSON), and the estimated cost; null when the model has no known price.
+    usage: text("usage").notNull(),
+    costUsd: text("cost_usd"),
+  },
+  (table) => [
+    index("ai_replay_spend_portfolio_requested_idx").on(table.portfolioId, table.requestedAt),
+    index("ai_replay_spend_share_requested_idx").on(table.aiShareId, table.requestedAt),
   ],
 );
 

@@ -13,9 +13,9 @@ import type { Keyring } from "./keyring.ts";
 
 /**
  * Administrators lend one of their AI keys to a user with a monthly budget (USD). The user's portfolios decide with
- * it without the secret ever leaving the engine; a month's spend is the sum of the cost of the runs that used the
- * share since the month began (UTC), read from the run journal, so nothing else has to be kept in step. Revoking
- * deletes the share: the next review finds none and uses the built-in strategy.
+ * it without the secret ever leaving the engine; a month's spend is the sum of the cost of the runs and AI what-if
+ * replays that used the share since the month began (UTC), read from the run journal and the replays' spend records.
+ * Revoking deletes the share: the next review finds none and uses the built-in strategy.
  */
 
 type ShareRow = typeof aiKeyShares.$inferSelect;
@@ -201,12 +201,18 @@ export function readSharedKey(raw: Record<string, unknown>): { share: ShareRow; 
   return { share: readRow(aiKeyShares, shareRaw), key: readRow(aiKeys, keyRaw) };
 }
 
-/** What the share's decisions cost since `since`, across all the user's portfolios. One row: `spent` as text. */
+/**
+ * What the share's decisions cost since `since`, across all the user's portfolios: their runs' and their AI replays'.
+ * One row: `spent` as text.
+ */
 export function shareSpendStatement(d1: D1Database, shareId: string, since: Date): D1PreparedStatement {
   return d1
     .prepare(
-      `SELECT CAST(COALESCE(SUM(CAST("cost_usd" AS REAL)), 0) AS TEXT) AS "spent" FROM "portfolio_runs"
-       WHERE "ai_share_id" = ? AND "requested_at" >= ? AND "cost_usd" IS NOT NULL`,
+      `SELECT CAST(COALESCE(SUM(CAST("cost_usd" AS REAL)), 0) AS TEXT) AS "spent" FROM (
+         SELECT "cost_usd" FROM "portfolio_runs" WHERE "ai_share_id" = ?1 AND "requested_at" >= ?2
+         UNION ALL
+         SELECT "cost_usd" FROM "ai_replay_spend" WHERE "ai_share_id" = ?1 AND "requested_at" >= ?2
+       ) WHERE "cost_usd" IS NOT NULL`,
     )
     .bind(shareId, since.getTime());
 }

@@ -1,32 +1,42 @@
 import Big from "big.js";
+import type { EngineText } from "../../shared/api/engine-messages.ts";
 import { Ticker } from "../../shared/api/exchanges.ts";
 import type { ReplayDiffEntry, ReplayOrder, ReplayRequest, ReplayResult } from "../../shared/api/portfolio-replay.ts";
 import { BUILTIN_MODEL, builtinProvider } from "../ai/builtin-strategy.ts";
 import { type DecisionInput, DecisionInput as DecisionInputSchema } from "../ai/decision-input.ts";
 import { Decision } from "../ai/decision-schema.ts";
-import type { Database } from "../db/client.ts";
 import { ApiError } from "../http/api-error.ts";
+import { enforceRateLimit } from "../ratelimit/rate-limit.ts";
+import { type AiAccessServices, openPortfolioAi, providerName } from "./engine/ai-access.ts";
 import { futuresLimits, spotLimits } from "./engine/decision-input-builder.ts";
 import { planOrders } from "./engine/planner.ts";
 import { type OrderRow, ordersOfRun } from "./order-store.ts";
+import { recordReplaySpend } from "./replay-spend.ts";
 import { type RunRow, runById } from "./run-store.ts";
 import { ownedPortfolio, type PortfolioRow, storedTokens } from "./store.ts";
 
 /**
  * What-if replay: a stored review's saved decision input planned again by the same planner and hard guards the review
  * used, with the owner's changed limits or instructions and a chosen decision source, and compared with what the
- * review planned. It runs in the request: pure functions over D1 reads, no venue, no Durable Object, no writes, so
- * it can neither send nor change an order. The prices are the ones the review planned at (kept on the run), so the
- * recorded decision with unchanged limits plans exactly what the review did.
+ * review planned. It runs in the request: pure functions over D1 reads, no venue, no Durable Object, so it can
+ * neither send nor change an order. The prices are the ones the review planned at (kept on the run), so the
+ * recorded decision with unchanged limits plans exactly what the review did. The one write is the cost of an AI
+ * replay (replay-spend.ts), which counts toward the month's AI spend as a review's does.
  */
 
+/** What a replay needs: what opening the portfolio's AI needs, and the limiters that bound AI replays. */
+export type ReplayServices = AiAccessServices & { limiters: Env["RATE_LIMITER"] };
+
+type ReplayDecision = Pick<ReplayResult, "decision" | "decidedBy" | "usage" | "aiOptions">;
+
 export async function replayRun(
-  db: Database,
+  services: ReplayServices,
   userId: string,
   portfolioId: string,
   runId: string,
   request: ReplayRequest,
 ): Promise<ReplayResult> {
+  const { db } = services;
   const row = await ownedPortfolio(db, userId, portfolioId);
   const run = await runById(db, portfolioId, runId);
   if (!run.input)
@@ -36,7 +46,9 @@ export async function replayRun(
   const saved = DecisionInputSchema.parse(JSON.parse(run.input));
   const settings = replaySettings(row, saved, request);
   const input = replayInput(saved, settings, request, equityOf(run, saved));
-  const decision = await replayDecision(request, run, input);
+  const decided =
+    request.source === "ai" ? await aiDecision(services, row, run, input) : await replayDecision(request, run, input);
+  const { decision } = decided;
   const { prices, tickers } = planPrices(run, saved);
   const plan = planOrders({
     row: settings,
@@ -56,7 +68,7 @@ export async function replayRun(
     runId: run.id,
     source: request.source,
     prices,
-    decision,
+    ...decided,
     orders,
     refusals: plan.refusals.map((r) => ({ ...r, symbol: symbolOf.get(r.leg) ?? "" })),
     recorded,
@@ -136,7 +148,13 @@ function replayInput(
   return { ...input, portfolio, limits };
 }
 
-async function replayDecision(request: ReplayRequest, run: RunRow, input: DecisionInput): Promise<Decision> {
+async function replayDecision(request: ReplayRequest, run: RunRow, input: DecisionInput): Promise<ReplayDecision> {
+  const decided = (decision: Decision, provider: string, model: string): ReplayDecision => ({
+    decision,
+    decidedBy: { provider, model },
+    usage: null,
+    aiOptions: null,
+  });
   if (request.source === "recorded") {
     const parsed = run.decision === null ? null : Decision.safeParse(JSON.parse(run.decision));
     if (!parsed?.success)
@@ -147,7 +165,7 @@ async function replayDecision(request: ReplayRequest, run: RunRow, input: Decisi
           status: 409,
         },
       );
-    return parsed.data;
+    return decided(parsed.data, run.provider ?? "", run.model ?? "");
   }
   const result = await builtinProvider().decide(input, {
     model: BUILTIN_MODEL,
@@ -158,7 +176,67 @@ async function replayDecision(request: ReplayRequest, run: RunRow, input: Decisi
     throw new ApiError("replay_decision_failed", `The built-in strategy made no decision: ${result.failure.message}`, {
       status: 422,
     });
-  return result.decision;
+  return decided(result.decision, result.provider, result.model);
+}
+
+/**
+ * The portfolio's own AI asked on the replay's input, as a review would ask it, except that a replay never lets the
+ * built-in strategy stand in: whatever keeps the AI from deciding is the answer (422), so the owner never mistakes
+ * the built-in strategy's plan for the AI's. Counted per portfolio before asking; the cost is kept even when the
+ * answer is unusable.
+ */
+async function aiDecision(
+  services: ReplayServices,
+  row: PortfolioRow,
+  run: RunRow,
+  input: DecisionInput,
+): Promise<ReplayDecision> {
+  const provider = row.decisionProvider;
+  if (provider === "builtin")
+    throw new ApiError(
+      "replay_not_ai",
+      "This portfolio decides with the built-in strategy, so there is no AI to ask; choose the built-in strategy or the recorded decision.",
+      { status: 422 },
+    );
+  const requestedAt = services.now();
+  await enforceRateLimit(services.limiters, "aiReplay", `portfolio:${row.id}`, requestedAt);
+  const access = await openPortfolioAi(services, row, provider);
+  if (access.status === "no_key") throw aiRefused("replay_no_ai_key", access.text);
+  if (access.status === "refused") throw aiRefused(`replay_${access.code}`, access.text);
+
+  const { result, options, shareId } = await access.ask(input);
+  if (result.usage)
+    await recordReplaySpend(services.db, {
+      portfolioId: row.id,
+      runId: run.id,
+      shareId,
+      requestedAt,
+      provider,
+      model: result.model,
+      usage: result.usage,
+    });
+  if (!result.ok) {
+    const name = providerName(provider);
+    throw new ApiError("replay_decision_failed", `${name} failed: ${result.failure.message}`, {
+      status: 422,
+      details: {
+        failure: result.failure.code,
+        engineMessage: { code: "fallback_ai_failed", params: { provider: name, detail: result.failure.message } },
+        usage: result.usage,
+      },
+    });
+  }
+  return {
+    decision: result.decision,
+    decidedBy: { provider: result.provider, model: result.model },
+    usage: result.usage,
+    aiOptions: options,
+  };
+}
+
+/** The AI was not asked: the reason in the engine's words (the UI words it in the reader's language). */
+function aiRefused(code: string, text: EngineText): ApiError {
+  return new ApiError(code, text.text, { status: 422, details: { engineMessage: text.message } });
 }
 
 /**

@@ -169,14 +169,18 @@ export function readHistoryOrder(raw: Record<string, unknown>): HistoryOrder {
 }
 
 /**
- * What the portfolio's AI decisions cost since `since` (the calendar month's start, UTC): the sum of its runs' cost
- * estimates, failed AI answers included (they were billed too). One row: `spent` as text, "0" when nothing.
+ * What the portfolio's AI decisions cost since `since` (the calendar month's start, UTC): the sum of its runs' and
+ * its AI replays' cost estimates, failed AI answers included (they were billed too). One statement, since it runs in
+ * a review's batch. One row: `spent` as text, "0" when nothing.
  */
 export function aiSpendStatement(d1: D1Database, portfolioId: string, since: Date): D1PreparedStatement {
   return d1
     .prepare(
-      `SELECT CAST(COALESCE(SUM(CAST("cost_usd" AS REAL)), 0) AS TEXT) AS "spent" FROM "portfolio_runs"
-       WHERE "portfolio_id" = ? AND "requested_at" >= ? AND "cost_usd" IS NOT NULL`,
+      `SELECT CAST(COALESCE(SUM(CAST("cost_usd" AS REAL)), 0) AS TEXT) AS "spent" FROM (
+         SELECT "cost_usd" FROM "portfolio_runs" WHERE "portfolio_id" = ?1 AND "requested_at" >= ?2
+         UNION ALL
+         SELECT "cost_usd" FROM "ai_replay_spend" WHERE "portfolio_id" = ?1 AND "requested_at" >= ?2
+       ) WHERE "cost_usd" IS NOT NULL`,
     )
     .bind(portfolioId, since.getTime());
 }

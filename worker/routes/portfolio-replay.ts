@@ -19,13 +19,17 @@ const replay = createRoute({
   middleware: [rateLimit("sensitive")],
   description:
     "Plans the review's saved decision input again with the same planner and hard guards, with the limits, token " +
-    "allocations or instructions given here (omitted ones keep the portfolio's), and the decision the review stored " +
-    "or the built-in strategy's, at the prices the review planned at; answers the orders and refusals, and how they " +
-    "differ from what the review planned. Nothing reaches the venue and nothing is saved.",
+    "allocations or instructions given here (omitted ones keep the portfolio's), and the decision the review stored, " +
+    "the built-in strategy's or the portfolio's own AI's (source `ai`), at the prices the review planned at; answers " +
+    "the orders and refusals, and how they differ from what the review planned. Nothing reaches the venue; the only " +
+    "thing saved is an AI replay's cost, which counts toward the month's AI spend. An AI replay is refused with 422 " +
+    "when the AI cannot decide (`replay_not_ai`, `replay_no_ai_key`, `replay_spend_cap`, `replay_share_budget`, " +
+    "`replay_share_revoked`, `replay_base_url_refused`, `replay_decision_failed`; `details.engineMessage` words the " +
+    "reason), and with 429 past 10 per hour per portfolio.",
   request: { params: RunParam, body: { content: jsonContent(ReplayRequest), required: true } },
   responses: {
     200: { description: "The replay and its difference from the review", content: jsonContent(ReplayResult) },
-    ...errorResponses(400, 401, 403, 404, 409, 422, 429),
+    ...errorResponses(400, 401, 403, 404, 409, 422, 424, 429),
   },
 });
 
@@ -34,6 +38,15 @@ export const portfolioReplayRoutes = new OpenAPIHono<AppEnv>({ defaultHook: vali
   async (c) => {
     const principal = requireScope(c, "read");
     const { id, runId } = c.req.valid("param");
-    return c.json(await replayRun(openDatabase(c.env.DB), principal.user.id, id, runId, c.req.valid("json")), 200);
+    const { config, identity } = c.var;
+    const services = {
+      db: openDatabase(c.env.DB),
+      keyring: config.keyring,
+      extraHosts: config.exchangeExtraHosts,
+      ai: config.ai,
+      now: identity.now,
+      limiters: c.env.RATE_LIMITER,
+    };
+    return c.json(await replayRun(services, principal.user.id, id, runId, c.req.valid("json")), 200);
   },
 );

@@ -5610,7 +5610,7 @@ export interface paths {
         put?: never;
         /**
          * What-if: plan a stored review again, on paper
-         * @description Plans the review's saved decision input again with the same planner and hard guards, with the limits, token allocations or instructions given here (omitted ones keep the portfolio's), and the decision the review stored or the built-in strategy's, at the prices the review planned at; answers the orders and refusals, and how they differ from what the review planned. Nothing reaches the venue and nothing is saved.
+         * @description Plans the review's saved decision input again with the same planner and hard guards, with the limits, token allocations or instructions given here (omitted ones keep the portfolio's), and the decision the review stored, the built-in strategy's or the portfolio's own AI's (source `ai`), at the prices the review planned at; answers the orders and refusals, and how they differ from what the review planned. Nothing reaches the venue; the only thing saved is an AI replay's cost, which counts toward the month's AI spend. An AI replay is refused with 422 when the AI cannot decide (`replay_not_ai`, `replay_no_ai_key`, `replay_spend_cap`, `replay_share_budget`, `replay_share_revoked`, `replay_base_url_refused`, `replay_decision_failed`; `details.engineMessage` words the reason), and with 429 past 10 per hour per portfolio.
          */
         post: {
             parameters: {
@@ -5684,6 +5684,15 @@ export interface paths {
                 };
                 /** @description Error */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                424: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10267,6 +10276,13 @@ export interface components {
                 /** @enum {string} */
                 kind: "futures";
             };
+            /** @description Who made the decision: the review's provider and model (`recorded`), or the replay's */
+            decidedBy: {
+                provider: string;
+                model: string;
+            };
+            usage: components["schemas"]["RunUsage"] & unknown;
+            aiOptions: components["schemas"]["RunAiOptions"] & unknown;
             /** @description What the replay would place */
             orders: components["schemas"]["ReplayOrder"][];
             refusals: components["schemas"]["ReplayRefusal"][];
@@ -10281,10 +10297,10 @@ export interface components {
             diff: components["schemas"]["ReplayDiffEntry"][];
         };
         /**
-         * @description `recorded`: the decision the review stored; `builtin`: the built-in strategy on the saved input
+         * @description `recorded`: the decision the review stored; `builtin`: the built-in strategy on the saved input; `ai`: the portfolio's own AI (provider, model, options and key as a review uses them) asked on the saved input, a billed request that counts toward the portfolio's monthly AI spend cap and a shared key's budget, at most 10 per hour per portfolio
          * @enum {string}
          */
-        ReplaySource: "recorded" | "builtin";
+        ReplaySource: "recorded" | "builtin" | "ai";
         ReplayOrder: {
             leg: number;
             symbol: string;
@@ -10360,7 +10376,7 @@ export interface components {
             maxLeverage?: number;
             /** @description The portfolio's tokens with other allocations (the same tokens, none added or left out) */
             tokens?: components["schemas"]["PortfolioToken"][];
-            /** @description Shown to an AI; the recorded decision and the built-in strategy do not read them */
+            /** @description Given to the AI with source `ai`, after the system rules as a review's are; the recorded decision and the built-in strategy do not read them */
             instructions?: string;
         };
         BacktestResult: {

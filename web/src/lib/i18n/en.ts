@@ -1011,19 +1011,29 @@ export const en = {
   "runs.signalsScore": "score {score}",
   "replay.title": "What if…",
   "replay.intro":
-    "Plan this review again on paper, from the same input and prices, with other limits or another decision source, and compare it with what happened. Nothing is sent to the exchange and nothing is saved.",
+    "Plan this review again on paper, from the same input and prices, with other limits or another decision source, and compare it with what happened. Nothing is sent to the exchange, and nothing is saved but what an AI replay cost.",
   "replay.source": "Decision",
   "replay.sourceRecorded": "The decision this review made",
   "replay.sourceBuiltin": "The built-in strategy",
+  "replay.sourceAi": "AI: {provider} · {model}",
+  "replay.aiNote":
+    "Asks {provider} once, on this review's input with the instructions below. The request is billed: its cost counts toward this portfolio's monthly AI spend cap (and a shared key's budget). At most 10 AI replays an hour.",
   "replay.maxOrderPct": "Largest order, % of equity",
   "replay.maxExposurePct": "Largest exposure, % of equity",
   "replay.maxLeverage": "Maximum leverage",
   "replay.keepHint": "Empty: the portfolio's own setting.",
   "replay.instructions": "Instructions",
   "replay.instructionsHint":
-    "Empty: the portfolio's own. Only an AI reads them: the recorded decision and the built-in strategy do not change with them.",
+    "Empty: the portfolio's own. Only the portfolio's AI reads them: the recorded decision and the built-in strategy do not change with them.",
   "replay.run": "Replay",
   "replay.running": "Replaying the review…",
+  "replay.runningAi": "Asking {provider}… this can take a minute.",
+  "replay.notAi": "This portfolio decides with the built-in strategy, so there is no AI to ask.",
+  "replay.aiRateLimited":
+    "At most {limit} AI replays an hour for this portfolio: try again in {minutes, plural, one {# minute} other {# minutes}}.",
+  "replay.aiRefused": "The AI replay did not run. {reason}",
+  "replay.aiFailedBilled":
+    "The AI replay did not run, but its request was billed ({cost}, counted toward this month's AI spend). {reason}",
   "replay.pricesInput":
     "This review was stored before plan prices were kept: the replay uses the snapshot's prices, so limit prices may differ slightly.",
   "replay.same": "The replay plans exactly what the review did.",
@@ -1038,6 +1048,8 @@ export const en = {
   "replay.noOrders": "No orders.",
   "replay.refusalsTitle": "Refused by the guards and limits",
   "replay.decisionSummary": "Decision: {summary}",
+  "replay.decidedBy": "Decided by {source}",
+  "replay.costTitle": "What this replay cost",
   "replayChange.added": "added",
   "replayChange.removed": "removed",
   "replayChange.changed": "changed",
