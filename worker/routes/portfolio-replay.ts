@@ -25,7 +25,8 @@ const replay = createRoute({
     "thing saved is an AI replay's cost, which counts toward the month's AI spend. An AI replay is refused with 422 " +
     "when the AI cannot decide (`replay_not_ai`, `replay_no_ai_key`, `replay_spend_cap`, `replay_share_budget`, " +
     "`replay_share_revoked`, `replay_base_url_refused`, `replay_decision_failed`; `details.engineMessage` words the " +
-    "reason), and with 429 past 10 per hour per portfolio.",
+    "reason), and with 429 past 10 per hour per portfolio. An API token needs the `trade` scope for source `ai` " +
+    "(it spends the AI budget); `read` is enough for the others.",
   request: { params: RunParam, body: { content: jsonContent(ReplayRequest), required: true } },
   responses: {
     200: { description: "The replay and its difference from the review", content: jsonContent(ReplayResult) },
@@ -36,7 +37,9 @@ const replay = createRoute({
 export const portfolioReplayRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
   replay,
   async (c) => {
-    const principal = requireScope(c, "read");
+    const request = c.req.valid("json");
+    // Asking the AI spends the owner's AI budget: an API token needs the scope that lets it act, not only read.
+    const principal = requireScope(c, request.source === "ai" ? "trade" : "read");
     const { id, runId } = c.req.valid("param");
     const { config, identity } = c.var;
     const services = {
@@ -47,6 +50,6 @@ export const portfolioReplayRoutes = new OpenAPIHono<AppEnv>({ defaultHook: vali
       now: identity.now,
       limiters: c.env.RATE_LIMITER,
     };
-    return c.json(await replayRun(services, principal.user.id, id, runId, c.req.valid("json")), 200);
+    return c.json(await replayRun(services, principal.user.id, id, runId, request), 200);
   },
 );

@@ -224,6 +224,31 @@ describe("what-if replay decided by the portfolio's AI", () => {
     expect(await responsesOf(adminKey)).toHaveLength(2);
   });
 
+  it("takes an API token's trade scope to spend the AI budget; read is enough for the other sources", async () => {
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    const { id, run } = await reviewed(t);
+    const path = `/api/portfolios/${id}/runs/${run.id}/replay`;
+    const tokenCaller = async (scopes: string[]) => {
+      const created = await t.user.post("/api/tokens", { name: `replay ${scopes.join("+")}`, scopes });
+      expect(created.status, created.text).toBe(200);
+      return new Caller(t.app, { bearer: created.body.token as string });
+    };
+    const reader = await tokenCaller(["read"]);
+    const refused = await reader.post(path, { source: "ai" });
+    expect(refused.status).toBe(403);
+    expect(errorOf(refused)).toMatchObject({ code: "forbidden" });
+    expect((await reader.post(path, { source: "recorded" })).status).toBe(200);
+    expect(await responsesOf(t.aiKey)).toHaveLength(1);
+    expect(await spendRows(id)).toEqual([]);
+
+    await t.decide(spotPlan([], "Nothing to do."));
+    const trading = await tokenCaller(["read", "trade"]);
+    const asked = await trading.post(path, { source: "ai" });
+    expect(asked.status, asked.text).toBe(200);
+    expect(await responsesOf(t.aiKey)).toHaveLength(2);
+    expect(await spendRows(id)).toHaveLength(1);
+  });
+
   it("refuses a portfolio that decides with the built-in strategy, and an owner without an AI key", async () => {
     await holdPrice("binance", "spot", "SOLUSDT", "150");
     const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
