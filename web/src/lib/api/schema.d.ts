@@ -10564,6 +10564,7 @@ export interface components {
             channel: components["schemas"]["NotificationChannelKind"];
             enabled: boolean;
             events: components["schemas"]["NotificationEvent"][];
+            language: components["schemas"]["NotificationLanguage"];
             /** @description Where messages go, without secrets: the webhook URL, the Telegram chat id, or the push service's host */
             target: string;
             /**
@@ -10579,7 +10580,12 @@ export interface components {
         /** @enum {string} */
         NotificationChannelKind: "webhook" | "telegram" | "push";
         /** @enum {string} */
-        NotificationEvent: "approval_waiting" | "order_filled" | "stop_loss_hit" | "portfolio_paused" | "key_unverified" | "daily_summary";
+        NotificationEvent: "approval_waiting" | "order_filled" | "stop_loss_hit" | "take_profit_hit" | "portfolio_paused" | "key_unverified" | "daily_summary";
+        /**
+         * @description The language of the channel's messages
+         * @enum {string}
+         */
+        NotificationLanguage: "en" | "ru";
         SetNotificationChannel: components["schemas"]["WebhookChannelInput"] | components["schemas"]["TelegramChannelInput"] | components["schemas"]["PushChannelInput"];
         WebhookChannelInput: {
             /**
@@ -10590,6 +10596,7 @@ export interface components {
             enabled: boolean;
             /** @description The events this channel receives */
             events: components["schemas"]["NotificationEvent"][];
+            language?: components["schemas"]["NotificationLanguage"] & unknown;
             /**
              * Format: uri
              * @description https URL that receives a signed POST per event
@@ -10607,6 +10614,7 @@ export interface components {
             enabled: boolean;
             /** @description The events this channel receives */
             events: components["schemas"]["NotificationEvent"][];
+            language?: components["schemas"]["NotificationLanguage"] & unknown;
             /** @description Your bot's token from @BotFather; stored encrypted, never shown again */
             botToken: string;
             /** @description The chat the bot writes to */
@@ -10622,6 +10630,7 @@ export interface components {
             enabled: boolean;
             /** @description The events this channel receives */
             events: components["schemas"]["NotificationEvent"][];
+            language?: components["schemas"]["NotificationLanguage"] & unknown;
             subscription: {
                 /** Format: uri */
                 endpoint: string;
@@ -10635,6 +10644,7 @@ export interface components {
             enabled?: boolean;
             /** @description The events this channel receives */
             events?: components["schemas"]["NotificationEvent"][];
+            language?: components["schemas"]["NotificationLanguage"] & unknown;
         };
         NotificationTestResult: {
             delivered: boolean;
