@@ -675,7 +675,7 @@ export const en = {
   "aiKeys.sharedBudget": "{spent} of {budget} USD spent this month; {remaining} USD left",
   "notifications.channels": "Channels",
   "notifications.explain":
-    "Ballast can tell you when a review waits for your approval, an order fills, a stop-loss is hit, a portfolio is paused, a key cannot be verified, and once a day. Each channel is optional; failed deliveries are retried.",
+    "Ballast can tell you when a review waits for your approval, an order fills, a stop-loss or a take-profit is hit, a portfolio is paused, a key cannot be verified, and once a day. Each channel is optional; failed deliveries are retried.",
   "notifications.channel.webhook": "Webhook",
   "notifications.channel.telegram": "Telegram",
   "notifications.channel.push": "Browser push",

@@ -687,7 +687,7 @@ export const ru: Record<MessageKey, string> = {
   "aiKeys.sharedBudget": "Потрачено {spent} из {budget} USD в этом месяце; осталось {remaining} USD",
   "notifications.channels": "Каналы",
   "notifications.explain":
-    "Ballast может сообщать, когда обзор ждёт вашего одобрения, ордер исполнен, сработал стоп-лосс, портфель приостановлен, ключ не удалось проверить, и раз в день. Каждый канал необязателен; неудачные отправки повторяются.",
+    "Ballast может сообщать, когда обзор ждёт вашего одобрения, ордер исполнен, сработал стоп-лосс или тейк-профит, портфель приостановлен, ключ не удалось проверить, и раз в день. Каждый канал необязателен; неудачные отправки повторяются.",
   "notifications.channel.webhook": "Вебхук",
   "notifications.channel.telegram": "Telegram",
   "notifications.channel.push": "Push в браузере",
