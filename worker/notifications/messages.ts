@@ -202,6 +202,35 @@ export function approvalButtonLabels(language: NotificationLanguage): { approve:
     : { approve: "✅ Approve", reject: "❌ Reject" };
 }
 
+/** What pressing an approval button came to, told back to the user in Telegram (telegram-updates.ts). */
+export type ButtonOutcome =
+  | { kind: "not_waiting" | "account_disabled" | "needs_two_factor" | "nothing_waiting" }
+  | { kind: "refused"; detail: string }
+  | { kind: "approved" | "rejected"; count: number };
+
+export function buttonAnswer(outcome: ButtonOutcome, language: NotificationLanguage): string {
+  const ru = language === "ru";
+  switch (outcome.kind) {
+    case "not_waiting":
+      return ru ? "Этот обзор больше не ждёт одобрения." : "This review is no longer waiting for approval.";
+    case "account_disabled":
+      return ru ? "Ваша учётная запись отключена." : "Your account is disabled.";
+    case "needs_two_factor":
+      return ru
+        ? "Для торговли на вашей учётной записи нужен код 2FA: одобрите в приложении."
+        : "Trading needs a 2FA code on your account: approve in the app.";
+    case "nothing_waiting":
+      return ru ? "Ордеров этого обзора, ждущих одобрения, нет." : "No orders of this review wait for approval.";
+    // The refusal is the API's own (English) message.
+    case "refused":
+      return ru ? `Не выполнено: ${outcome.detail}` : `Not done: ${outcome.detail}`;
+    case "approved":
+      return ru ? `Одобрено ордеров: ${outcome.count}.` : `Approved ${outcome.count} order(s).`;
+    case "rejected":
+      return ru ? `Отклонено ордеров: ${outcome.count}.` : `Rejected ${outcome.count} order(s).`;
+  }
+}
+
 function pauseReason(f: Facts): string {
   const reason = pauseReasonText(f.params, f.language);
   if (reason === "") f.missing.push("reason");

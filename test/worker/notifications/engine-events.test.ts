@@ -133,7 +133,14 @@ describe("notifications from the engine", () => {
     // Deleting the key pauses the portfolio: the owner hears why.
     expect((await t.user.delete(`/api/keys/exchange/${t.keyId}`)).status).toBe(200);
     const paused = (await outboxOf(owner)).find((r) => r.type === "portfolio_paused");
-    expect(JSON.parse(paused?.params ?? "{}")).toMatchObject({ portfolioId: id, reason: expect.any(String) });
+    // With the pause's message as a code and parameters, for channels in other languages to word it.
+    expect(JSON.parse(paused?.params ?? "{}")).toMatchObject({
+      portfolioId: id,
+      reason: expect.any(String),
+      reasonCode: "key_unavailable",
+      reasonMessage: "key_deleted",
+      reasonParams: "{}",
+    });
   });
 
   it("tells the owner when the venue's stop-loss closes a futures position", async () => {
@@ -236,6 +243,17 @@ describe("notifications from the engine", () => {
       "Основной: ордера ждут одобрения\nОбзор портфеля «Основной» запланировал 2 ордера; они ждут вашего одобрения.",
     );
     expect(messages[0]?.reply_markup?.inline_keyboard[0]?.map((b) => b.text)).toEqual(["✅ Одобрить", "❌ Отклонить"]);
+    // The press is answered in the channel's language too.
+    const press = await (
+      await fetch(`${env.SIM_URL}/control/telegram/press`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ token: bot.token, button: 1, post: false }),
+      })
+    ).json<{ update: unknown; secretToken: string }>();
+    expect((await postUpdate(t.user, press.update, press.secretToken)).status).toBe(200);
+    expect((await bot.record()).answers.at(-1)?.text).toBe("Отклонено ордеров: 2.");
+    expect((await settledRun(t.user, id, run.id)).status).toBe("completed");
   });
 
   it("queues one daily summary per user and day, however many ticks run", async () => {
