@@ -126,3 +126,48 @@ test("reads well on a phone and in Russian", async () => {
   await shot("notifications-desktop-ru");
   await language("en");
 });
+
+test("a channel set up while the app is in Russian writes in Russian; each channel's language can be changed", async () => {
+  await language("ru");
+  await box("telegram").getByRole("button", { name: "Удалить" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Удалить" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Telegram: удалено." })).toBeVisible();
+
+  const { token } = await sim<{ token: string }>("/telegram/bots");
+  await box("telegram").getByRole("button", { name: "Настроить" }).click();
+  // A new channel writes in the language the app is shown in.
+  await expect(box("telegram").getByLabel("Язык сообщений")).toHaveValue("ru");
+  await box("telegram").getByLabel("Токен бота").fill(token);
+  await box("telegram").getByLabel("ID чата").fill("654321");
+  await page.setViewportSize(PHONE);
+  await shot("notifications-language-form-phone-ru");
+  await box("telegram").getByRole("button", { name: "Сохранить" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Telegram: сохранено." })).toBeVisible();
+  await box("telegram").getByRole("button", { name: "Отправить тест" }).click();
+  await expect(page.getByTestId("test-result-telegram")).toHaveText("Тест отправлен: Telegram его принял.");
+  const bot = await page.request.get(`${SIM}/control/telegram/bots/${encodeURIComponent(token)}`);
+  expect((await bot.json()).messages).toEqual([
+    expect.objectContaining({
+      chat_id: "654321",
+      text: "Тестовое уведомление Ballast\nКанал работает: Ballast может присылать вам сообщения сюда.",
+    }),
+  ]);
+  await expect(box("telegram").getByLabel("Язык сообщений")).toHaveValue("ru");
+  await expect(box("webhook").getByLabel("Язык сообщений")).toHaveValue("en");
+  await shot("notifications-language-phone-ru");
+
+  // Changed on a channel already set up, without entering its secret again.
+  await box("webhook").getByLabel("Язык сообщений").selectOption("ru");
+  await page.reload();
+  await expect(box("webhook").getByLabel("Язык сообщений")).toHaveValue("ru");
+  await page.setViewportSize(DESKTOP);
+  await shot("notifications-language-desktop-ru");
+  await language("en");
+  await expect(box("telegram").getByLabel("Message language")).toHaveValue("ru");
+  await shot("notifications-language-desktop-en");
+  await page.setViewportSize(PHONE);
+  await page.reload();
+  await expect(box("webhook").getByLabel("Message language")).toHaveValue("ru");
+  await shot("notifications-language-phone-en");
+  await page.setViewportSize(DESKTOP);
+});

@@ -5,6 +5,7 @@ export const NOTIFICATION_EVENTS = [
   "approval_waiting",
   "order_filled",
   "stop_loss_hit",
+  "take_profit_hit",
   "portfolio_paused",
   "key_unverified",
   "daily_summary",
@@ -15,6 +16,13 @@ export type NotificationEvent = z.infer<typeof NotificationEvent>;
 export const NOTIFICATION_CHANNELS = ["webhook", "telegram", "push"] as const;
 export const NotificationChannelKind = z.enum(NOTIFICATION_CHANNELS).openapi("NotificationChannelKind");
 export type NotificationChannelKind = z.infer<typeof NotificationChannelKind>;
+
+/** The language a channel's messages are written in. */
+export const NOTIFICATION_LANGUAGES = ["en", "ru"] as const;
+export const NotificationLanguage = z
+  .enum(NOTIFICATION_LANGUAGES)
+  .openapi("NotificationLanguage", { description: "The language of the channel's messages" });
+export type NotificationLanguage = z.infer<typeof NotificationLanguage>;
 
 export const DELIVERY_STATUSES = ["pending", "sent", "failed"] as const;
 export const DeliveryStatus = z.enum(DELIVERY_STATUSES).openapi("NotificationDeliveryStatus");
@@ -31,11 +39,16 @@ const events = z
   .max(NOTIFICATION_EVENTS.length)
   .openapi({ description: "The events this channel receives" });
 
+const language = NotificationLanguage.optional().openapi({
+  description: "The language of its messages; when left out, the channel's current one (`en` for a new channel)",
+});
+
 export const NotificationChannel = z
   .object({
     channel: NotificationChannelKind,
     enabled: z.boolean(),
     events: z.array(NotificationEvent),
+    language: NotificationLanguage,
     target: z.string().openapi({
       description:
         "Where messages go, without secrets: the webhook URL, the Telegram chat id, or the push service's host",
@@ -71,6 +84,7 @@ export const WebhookChannelInput = z
     channel: z.literal("webhook"),
     enabled: z.boolean(),
     events,
+    language,
     url: z.url().max(500).openapi({ description: "https URL that receives a signed POST per event" }),
     secret: z.string().min(16).max(128).openapi({
       description: "Shared secret for the `Ballast-Signature` HMAC-SHA256 header; stored encrypted, never shown again",
@@ -83,6 +97,7 @@ export const TelegramChannelInput = z
     channel: z.literal("telegram"),
     enabled: z.boolean(),
     events,
+    language,
     botToken: z
       .string()
       .max(100)
@@ -101,6 +116,7 @@ export const PushChannelInput = z
     channel: z.literal("push"),
     enabled: z.boolean(),
     events,
+    language,
     subscription: z.object({
       endpoint: z.url().max(1_000),
       keys: z.object({ p256dh: base64url(80, 100), auth: base64url(16, 32) }),
@@ -113,9 +129,9 @@ export const SetNotificationChannel = z
   .openapi("SetNotificationChannel");
 export type SetNotificationChannel = z.infer<typeof SetNotificationChannel>;
 
-/** Turning a channel on or off, or choosing its events, without entering its secret again. */
+/** Turning a channel on or off, or choosing its events or language, without entering its secret again. */
 export const UpdateNotificationChannel = z
-  .object({ enabled: z.boolean().optional(), events: events.optional() })
+  .object({ enabled: z.boolean().optional(), events: events.optional(), language })
   .openapi("UpdateNotificationChannel");
 
 export const NotificationChannelParam = z.object({

@@ -1,5 +1,10 @@
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { DELIVERY_STATUSES, NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS } from "../../shared/api/notifications.ts";
+import {
+  DELIVERY_STATUSES,
+  NOTIFICATION_CHANNELS,
+  NOTIFICATION_EVENTS,
+  NOTIFICATION_LANGUAGES,
+} from "../../shared/api/notifications.ts";
 import { ORDER_STATUSES } from "../../shared/api/portfolio-orders.ts";
 import { RUN_STATUSES, RUN_STEPS, RUN_TRIGGERS } from "../../shared/api/portfolio-runs.ts";
 import { REASONING_EFFORTS, STATUS_REASON_CODES } from "../../shared/api/portfolios.ts";
@@ -183,6 +188,8 @@ export const notificationChannels = sqliteTable(
     enabled: integer("enabled", { mode: "boolean" }).notNull(),
     // JSON array of NotificationEvent.
     events: text("events").notNull(),
+    // The language its messages are written in.
+    language: text("language", { enum: NOTIFICATION_LANGUAGES }).notNull().default("en"),
     target: text("target").notNull(),
     sealed: text("sealed").notNull(),
     keyVersion: integer("key_version").notNull(),

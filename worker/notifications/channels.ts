@@ -4,6 +4,7 @@ import {
   type NotificationChannel,
   type NotificationChannelKind,
   type NotificationEvent,
+  type NotificationLanguage,
   type SetNotificationChannel,
 } from "../../shared/api/notifications.ts";
 import { randomToken } from "../auth/encoding.ts";
@@ -57,6 +58,7 @@ export async function setChannel(
   const columns = {
     enabled: input.enabled,
     events: JSON.stringify(uniqueEvents(input.events)),
+    language: input.language ?? existing?.language ?? "en",
     target,
     sealed: sealed.sealed,
     keyVersion: sealed.keyVersion,
@@ -76,7 +78,11 @@ export async function updateChannel(
   db: Database,
   userId: string,
   channel: NotificationChannelKind,
-  patch: { enabled?: boolean | undefined; events?: NotificationEvent[] | undefined },
+  patch: {
+    enabled?: boolean | undefined;
+    events?: NotificationEvent[] | undefined;
+    language?: NotificationLanguage | undefined;
+  },
   now: Date,
 ): Promise<NotificationChannel> {
   const [row] = await db
@@ -84,6 +90,7 @@ export async function updateChannel(
     .set({
       ...(patch.enabled === undefined ? {} : { enabled: patch.enabled }),
       ...(patch.events === undefined ? {} : { events: JSON.stringify(uniqueEvents(patch.events)) }),
+      ...(patch.language === undefined ? {} : { language: patch.language }),
       updatedAt: now,
     })
     .where(and(eq(notificationChannels.userId, userId), eq(notificationChannels.channel, channel)))
@@ -186,6 +193,7 @@ function toChannelView(row: ChannelRow): NotificationChannel {
     channel: row.channel,
     enabled: row.enabled,
     events: eventsOf(row),
+    language: row.language,
     target: row.target,
     secret: maskLast4(row.secretLast4),
     createdAt: row.createdAt.toISOString(),

@@ -14,16 +14,17 @@ import {
   openDestination,
   ownedChannel,
 } from "./channels.ts";
-import { messageOf } from "./messages.ts";
+import { approvalButtonLabels, messageOf } from "./messages.ts";
 import { approvalButtons, sendMessage } from "./telegram.ts";
 import { pushRequest } from "./web-push.ts";
 import { webhookRequest } from "./webhook.ts";
 
 /**
- * Delivering the outbox: the cron takes due rows, claims each (attempts + 1 and the next retry time, conditional on
- * the attempts it read, so two ticks never send the same try), sends it, then marks it sent, or keeps the error and
- * leaves the retry time the claim set: 1, 2, 4, 8, 16 minutes after each failed try, then failed for good. A
- * delivery is at-least-once (a tick that dies after sending retries it): webhooks carry a stable event id for that.
+ * Delivering the outbox: the cron, and right after a user's events are queued a pass over that user's rows, takes
+ * due rows and claims each (attempts + 1 and the next retry time, conditional on the status and attempts it read, so
+ * two passes never send the same try), sends it, then marks it sent, or keeps the error and leaves the retry time the
+ * claim set: 1, 2, 4, 8, 16 minutes after each failed try, then failed for good. A delivery is at-least-once (a pass
+ * that dies after sending retries it): webhooks carry a stable event id for that.
  */
 export const MAX_ATTEMPTS = 6;
 const BATCH = 25;
@@ -52,21 +53,55 @@ type DueRow = {
 
 export type DeliveryTally = { sent: number; retrying: number; failed: number };
 
-export async function deliverDueNotifications(deps: DeliveryDeps, now: Date): Promise<DeliveryTally> {
+/**
+ * Sends the due rows: every user's from the cron, one user's right after their events were queued (`userId`, from
+ * the portfolio's object or a route, in the background). Both may run at once: the claim lets one of them send a row.
+ */
+export async function deliverDueNotifications(
+  deps: DeliveryDeps,
+  now: Date,
+  scope: { userId?: string } = {},
+): Promise<DeliveryTally> {
   const d1 = deps.db.$client;
-  const due = await d1
-    .prepare(
-      `SELECT "event_key", "channel", "user_id", "type", "params", "attempts", "created_at" FROM "notification_outbox"
-        WHERE "status" = 'pending' AND "next_attempt_at" <= ? ORDER BY "next_attempt_at" LIMIT ?`,
-    )
-    .bind(now.getTime(), BATCH)
-    .all<DueRow>();
+  const columns = `"event_key", "channel", "user_id", "type", "params", "attempts", "created_at"`;
+  const due = await (scope.userId === undefined
+    ? d1
+        .prepare(
+          `SELECT ${columns} FROM "notification_outbox"
+              WHERE "status" = 'pending' AND "next_attempt_at" <= ? ORDER BY "next_attempt_at" LIMIT ?`,
+        )
+        .bind(now.getTime(), BATCH)
+    : d1
+        .prepare(
+          `SELECT ${columns} FROM "notification_outbox"
+              WHERE "user_id" = ? AND "status" = 'pending' AND "next_attempt_at" <= ? ORDER BY "next_attempt_at" LIMIT ?`,
+        )
+        .bind(scope.userId, now.getTime(), BATCH)
+  ).all<DueRow>();
   const outcomes = await Promise.all(due.results.map((row) => deliverOne(deps, row, now)));
   return {
     sent: outcomes.filter((o) => o === "sent").length,
     retrying: outcomes.filter((o) => o === "retrying").length,
     failed: outcomes.filter((o) => o === "failed").length,
   };
+}
+
+/**
+ * Right after a user's events were queued (and saved): their due rows go out in the background, kept alive by the
+ * caller's `waitUntil`, so the review, sync or request that queued them never waits for a channel or fails with it.
+ * What does not go out now (an error, a receiver down) is retried by the cron as usual.
+ */
+export function deliverInBackground(
+  waitUntil: (promise: Promise<unknown>) => void,
+  deps: DeliveryDeps,
+  userId: string,
+): void {
+  const delivering = deliverDueNotifications(deps, new Date(), { userId }).catch((error: unknown) => {
+    deps.log.warn("notifications not delivered now", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  });
+  waitUntil(delivering);
 }
 
 async function deliverOne(deps: DeliveryDeps, row: DueRow, now: Date): Promise<keyof DeliveryTally | "skipped"> {
@@ -125,7 +160,7 @@ async function sendToChannel(deps: DeliveryDeps, row: ChannelRow, event: Outgoin
   const destination = await openDestination(deps.config.keyring, row).catch(() => {
     throw new Error("The channel's stored secret no longer decrypts; set the channel up again.");
   });
-  const message = messageOf(event.type, event.params);
+  const message = messageOf(event.type, event.params, row.language);
   const send = (request: Request) => expectAccepted(deps.fetch, request);
   switch (destination.channel) {
     case "webhook": {
@@ -135,6 +170,7 @@ async function sendToChannel(deps: DeliveryDeps, row: ChannelRow, event: Outgoin
         id: event.id,
         type: event.type,
         createdAt: event.createdAt.toISOString(),
+        language: row.language,
         ...message,
         data: event.params,
       };
@@ -148,7 +184,9 @@ async function sendToChannel(deps: DeliveryDeps, row: ChannelRow, event: Outgoin
         timeoutMs: SEND_TIMEOUT_MS,
       };
       const runId = event.type === "approval_waiting" ? event.params.runId : null;
-      const buttons = typeof runId === "string" ? approvalButtons(destination.webhookSecret, row.id, runId) : [];
+      const labels = approvalButtonLabels(row.language);
+      const buttons =
+        typeof runId === "string" ? approvalButtons(destination.webhookSecret, row.id, runId, labels) : [];
       await sendMessage(api, destination.chatId, `${message.title}\n${message.text}`, buttons);
       return;
     }

@@ -6,6 +6,7 @@ import { portfolioOrders, portfolioRuns, users } from "../db/schema.ts";
 import { ApiError } from "../http/api-error.ts";
 import type { Keyring } from "../keys/keyring.ts";
 import { channelById, openDestination } from "./channels.ts";
+import { type ButtonOutcome, buttonAnswer } from "./messages.ts";
 import { answerCallbackQuery, constantTimeEqual, parseSecretToken, verifyCallbackData } from "./telegram.ts";
 
 export type TelegramUpdateDeps = {
@@ -40,7 +41,8 @@ export async function handleTelegramUpdate(
   const chatId = query.message?.chat.id;
   if (!pressed || (chatId !== undefined && /^-?\d+$/.test(destination.chatId) && String(chatId) !== destination.chatId))
     throw new ApiError("forbidden", "This button was not sent by Ballast to this chat.", { status: 403 });
-  const answer = await decide(deps, channel.userId, pressed.action, pressed.runId);
+  // Answered in the channel's language, like the message the button came with.
+  const answer = buttonAnswer(await decide(deps, channel.userId, pressed.action, pressed.runId), channel.language);
   const api = { baseUrl: deps.telegramBaseUrl, botToken: destination.botToken, fetch: deps.fetch, timeoutMs: 10_000 };
   await answerCallbackQuery(api, query.id, answer).catch(() => {});
   return { handled: true, answer };
@@ -51,28 +53,27 @@ async function decide(
   userId: string,
   action: "approve" | "reject",
   runId: string,
-): Promise<string> {
+): Promise<ButtonOutcome> {
   const run = await deps.db
     .select({ portfolioId: portfolioRuns.portfolioId, status: portfolioRuns.status })
     .from(portfolioRuns)
     .where(eq(portfolioRuns.id, runId))
     .get();
-  if (run?.status !== "awaiting_approval") return "This review is no longer waiting for approval.";
+  if (run?.status !== "awaiting_approval") return { kind: "not_waiting" };
   const user = await deps.db
     .select({ twoFactorForTrading: users.twoFactorForTrading, totpEnabled: users.totpEnabled, enabled: users.enabled })
     .from(users)
     .where(eq(users.id, userId))
     .get();
-  if (!user?.enabled) return "Your account is disabled.";
+  if (!user?.enabled) return { kind: "account_disabled" };
   // A button press carries no second factor: where trading needs one, approving happens in the app.
-  if (action === "approve" && user.totpEnabled && user.twoFactorForTrading)
-    return "Trading needs a 2FA code on your account: approve in the app.";
+  if (action === "approve" && user.totpEnabled && user.twoFactorForTrading) return { kind: "needs_two_factor" };
   const waiting = await deps.db
     .select({ id: portfolioOrders.id })
     .from(portfolioOrders)
     .where(and(eq(portfolioOrders.runId, runId), eq(portfolioOrders.status, "pending_approval")))
     .all();
-  if (waiting.length === 0) return "No orders of this review wait for approval.";
+  if (waiting.length === 0) return { kind: "nothing_waiting" };
   try {
     await deps.approve(
       run.portfolioId,
@@ -81,10 +82,10 @@ async function decide(
       waiting.slice(0, 20).map((order) => ({ orderId: order.id, action })),
     );
   } catch (error) {
-    if (error instanceof ApiError) return `Not done: ${error.message}`;
+    if (error instanceof ApiError) return { kind: "refused", detail: error.message };
     throw error;
   }
-  return action === "approve" ? `Approved ${waiting.length} order(s).` : `Rejected ${waiting.length} order(s).`;
+  return { kind: action === "approve" ? "approved" : "rejected", count: waiting.length };
 }
 
 function unauthorized(): ApiError {

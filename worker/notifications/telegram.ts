@@ -73,10 +73,15 @@ export function parseSecretToken(token: string): { channelId: string; secret: st
   return match?.[1] && match[2] ? { channelId: match[1], secret: match[2] } : null;
 }
 
-export function approvalButtons(webhookSecret: string, channelId: string, runId: string): TelegramButton[] {
+export function approvalButtons(
+  webhookSecret: string,
+  channelId: string,
+  runId: string,
+  labels: { approve: string; reject: string },
+): TelegramButton[] {
   return [
-    { text: "✅ Approve", callback_data: callbackData(webhookSecret, channelId, "approve", runId) },
-    { text: "❌ Reject", callback_data: callbackData(webhookSecret, channelId, "reject", runId) },
+    { text: labels.approve, callback_data: callbackData(webhookSecret, channelId, "approve", runId) },
+    { text: labels.reject, callback_data: callbackData(webhookSecret, channelId, "reject", runId) },
   ];
 }
 

@@ -1,4 +1,4 @@
-import type { NotificationParams } from "../../shared/api/notifications.ts";
+import type { NotificationLanguage, NotificationParams } from "../../shared/api/notifications.ts";
 import { deriveHmacKey, hmacHex } from "../exchanges/hmac-sha256.ts";
 
 /**
@@ -14,6 +14,8 @@ export type WebhookPayload = {
   id: string;
   type: string;
   createdAt: string;
+  /** The language of `title` and `text` (the channel's); `type` and `data` are the same in every language. */
+  language: NotificationLanguage;
   title: string;
   text: string;
   data: NotificationParams;

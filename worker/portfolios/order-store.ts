@@ -181,6 +181,8 @@ export type BookedOrder = Pick<
   | "createdAt"
   | "sentAt"
   | "updatedAt"
+  | "stopLoss"
+  | "takeProfit"
 >;
 
 const BOOKED_COLUMNS = columnList(portfolioOrders, [
@@ -198,6 +200,9 @@ const BOOKED_COLUMNS = columnList(portfolioOrders, [
   "createdAt",
   "sentAt",
   "updatedAt",
+  // The entries' SL/TP tell a venue-triggered close apart (engine/notifications.ts).
+  "stopLoss",
+  "takeProfit",
 ]);
 
 /** What recording trades needs of a trade already recorded. */

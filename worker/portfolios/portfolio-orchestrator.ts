@@ -3,9 +3,12 @@ import type { PortfolioPositions } from "../../shared/api/portfolio-holdings.ts"
 import type { PortfolioOrder } from "../../shared/api/portfolio-orders.ts";
 import type { ApprovalItem, RunRequested, RunSummary, RunTrigger } from "../../shared/api/portfolio-runs.ts";
 import type { Portfolio, PortfolioActionResult, ReviewInterval } from "../../shared/api/portfolios.ts";
+import { readConfig } from "../config.ts";
 import { type Database, openDatabase } from "../db/client.ts";
 import { countedD1, newQueryCount } from "../db/counted-d1.ts";
 import { ApiError } from "../http/api-error.ts";
+import { createLogger } from "../http/logger.ts";
+import { deliverInBackground } from "../notifications/delivery.ts";
 import { applyApproval } from "./engine/approvals.ts";
 import {
   cancelForStop,
@@ -74,6 +77,8 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
   #portfolioId: string | null = null;
   /** Controls and syncs carried out so far: a review in progress reads its portfolio again when this moves. */
   #controls = 0;
+  /** Users whose notifications the work under way queued: delivered once it is done (#deliverQueued). */
+  readonly #queuedFor = new Set<string>();
 
   // ---- the owner's actions -----------------------------------------------------------------------------------
 
@@ -267,7 +272,9 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
     const ticket = await this.#claim(services, portfolioId);
     // An unexpected failure (storage, D1) leaves the lease: the alarm's retry or the cron resumes the run (its
     // journal row is written again if it was lost).
-    const outcome = ticket ? await executeRun(services, ticketRow(ticket, portfolioId)) : null;
+    const outcome = ticket
+      ? await executeRun(services, ticketRow(ticket, portfolioId)).finally(() => this.#deliverQueued())
+      : null;
     if (ticket) await this.ctx.storage.delete("lease");
     await this.#schedule(services, portfolioId);
     if (ticket)
@@ -363,7 +370,20 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
   #control<T>(work: () => Promise<T>): Promise<T> {
     return this.#mutex.run(work).finally(() => {
       this.#controls++;
+      this.#deliverQueued();
     });
+  }
+
+  /**
+   * The notifications the work just done queued go out now, in the background (the object stays up for them), not
+   * at the next cron tick; the work has already returned, so a channel never delays or fails it.
+   */
+  #deliverQueued(): void {
+    if (this.#queuedFor.size === 0) return;
+    const config = readConfig(this.env);
+    const deps = { db: this.#db ?? openDatabase(this.env.DB), config, fetch, log: createLogger(config.logLevel) };
+    for (const userId of this.#queuedFor) deliverInBackground((promise) => this.ctx.waitUntil(promise), deps, userId);
+    this.#queuedFor.clear();
   }
 
   /** A control saved before it waits for the lock (stop, kill): noticed by a review's next step already. */
@@ -388,6 +408,7 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
       lock: this.#mutex,
       paperLock: this.#paperLock,
       controlCount: () => this.#controls,
+      notificationsQueued: (userId) => this.#queuedFor.add(userId),
     });
   }
 }

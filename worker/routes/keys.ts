@@ -16,6 +16,7 @@ import {
   replaceExchangeKey,
 } from "../keys/exchange-keys.ts";
 import { requireKeyring } from "../keys/sealed-secret.ts";
+import { deliverAfterResponse } from "../notifications/deliver-after-response.ts";
 import { rateLimit } from "../ratelimit/rate-limit.ts";
 import { jsonContent } from "./json-content.ts";
 import { errorResponses } from "./openapi-responses.ts";
@@ -112,7 +113,10 @@ export const exchangeKeyRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
   })
   .openapi(create, async (c) => {
     const principal = requireRecentTwoFactor(c);
-    return c.json(await addExchangeKey(keyServices(c), principal.user.id, c.req.valid("json")), 200);
+    const key = await addExchangeKey(keyServices(c), principal.user.id, c.req.valid("json"));
+    // An unverified key was announced to its owner (key_unverified): it goes out now rather than at the next tick.
+    if (key.status === "unverified") deliverAfterResponse(c, principal.user.id);
+    return c.json(key, 200);
   })
   .openapi(replace, async (c) => {
     const principal = requireRecentTwoFactor(c);
@@ -122,6 +126,7 @@ export const exchangeKeyRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
       c.req.valid("param").id,
       c.req.valid("json"),
     );
+    if (key.status === "unverified") deliverAfterResponse(c, principal.user.id);
     return c.json(key, 200);
   })
   .openapi(remove, async (c) => {

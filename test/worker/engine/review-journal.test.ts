@@ -71,6 +71,7 @@ async function countedReview(portfolioId: string, seq: number, beforeStep?: (n: 
       } as Mutex,
       paperLock: new Mutex(),
       controlCount: () => controls,
+      notificationsQueued: () => {},
     });
     return executeRun(services, {
       id: crypto.randomUUID(),

@@ -10,6 +10,7 @@ const ALL = [
   "approval_waiting",
   "order_filled",
   "stop_loss_hit",
+  "take_profit_hit",
   "portfolio_paused",
   "key_unverified",
   "daily_summary",
@@ -224,6 +225,27 @@ describe("notification channels", () => {
     expect((await user.delete("/api/notifications/channels/webhook")).status).toBe(200);
     expect((await user.delete("/api/notifications/channels/webhook")).status).toBe(404);
     expect((await user.post("/api/notifications/channels/webhook/test")).status).toBe(404);
+  });
+
+  it("keeps a channel's language: English unless chosen, changed without the secret, kept when replaced", async () => {
+    const user = await signIn(testApp());
+    const hook = await simHook(SECRET);
+    const channel = { channel: "webhook", enabled: true, events: ["daily_summary"], url: hook.url, secret: SECRET };
+    expect((await user.put("/api/notifications/channels", channel)).body).toMatchObject({ language: "en" });
+    const changed = await user.call("PATCH", "/api/notifications/channels/webhook", { body: { language: "ru" } });
+    expect(changed.body).toMatchObject({ language: "ru", events: ["daily_summary"] });
+    expect((await user.put("/api/notifications/channels", channel)).body).toMatchObject({ language: "ru" });
+    const refused = await user.put("/api/notifications/channels", { ...channel, language: "de" });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: "validation_failed" });
+    const test = await user.post("/api/notifications/channels/webhook/test");
+    expect(test.body).toEqual({ delivered: true, error: null });
+    expect((await hook.received())[0]?.body).toMatchObject({
+      type: "test",
+      language: "ru",
+      title: "Тестовое уведомление Ballast",
+      data: {},
+    });
   });
 
   it("keeps delivered rows for the deliveries list for 30 days, then prunes them", async () => {

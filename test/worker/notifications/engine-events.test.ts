@@ -23,12 +23,13 @@ import { deliverAt, outboxOf, simBot, simHook } from "./support.ts";
 
 type Order = { id: string; status: string };
 
-async function telegramChannel(user: Caller, events: string[]) {
+async function telegramChannel(user: Caller, events: string[], language: "en" | "ru" = "en") {
   const bot = await simBot();
   const saved = await user.put("/api/notifications/channels", {
     channel: "telegram",
     enabled: true,
     events,
+    language,
     botToken: bot.token,
     chatId: "777",
   });
@@ -71,21 +72,27 @@ describe("notifications from the engine", () => {
     const { run } = await startSettled(t.user, id);
     expect(run).toMatchObject({ status: "awaiting_approval" });
     const owner = await userId(t.user);
-    expect((await outboxOf(owner)).map((r) => [r.type, r.channel, r.status])).toEqual([
-      ["approval_waiting", "telegram", "pending"],
-      ["approval_waiting", "webhook", "pending"],
-    ]);
-
-    const tally = await deliverAt(new Date(Date.now() + 1_000));
-    expect(tally.sent).toBeGreaterThanOrEqual(1);
-    const byChannel = Object.fromEntries((await outboxOf(owner)).map((r) => [r.channel, r]));
-    expect(byChannel.telegram).toMatchObject({ status: "sent", attempts: 1 });
-    expect(byChannel.webhook).toMatchObject({ status: "pending", attempts: 1 });
+    // Sent by the portfolio's object as soon as the wait was saved, with no cron tick; the receiver that is down
+    // keeps its row for the cron's retries, and the review waits for approval all the same.
+    const byChannel = await eventually(async () => {
+      const rows = Object.fromEntries((await outboxOf(owner)).map((r) => [r.channel, r]));
+      return rows.telegram?.status === "sent" && rows.webhook?.last_error ? rows : undefined;
+    }, "the approval request delivered without the cron");
+    expect(byChannel.telegram).toMatchObject({ type: "approval_waiting", status: "sent", attempts: 1 });
+    expect(byChannel.webhook).toMatchObject({ type: "approval_waiting", status: "pending", attempts: 1 });
     expect(byChannel.webhook?.last_error).toContain("answered 500");
     expect((await settledRun(t.user, id, run.id)).status).toBe("awaiting_approval");
+    // The failed try backs off like any other: not due again before its retry time, taken again at it.
+    await deliverAt(new Date());
+    expect((await hook.received()).map((r) => r.status)).toEqual([500]);
+    await deliverAt(new Date(byChannel.webhook?.next_attempt_at ?? 0));
+    expect((await hook.received()).map((r) => r.status)).toEqual([500, 500]);
+    expect((await outboxOf(owner)).find((r) => r.channel === "webhook")).toMatchObject({ attempts: 2 });
 
     const [message] = (await bot.record()).messages;
-    expect(message?.text).toContain("waiting for approval");
+    expect(message?.text).toBe(
+      "Majors: orders waiting for approval\nA review of Majors planned 1 order that waits for your approval.",
+    );
     expect(message?.reply_markup?.inline_keyboard[0]?.map((b) => b.text)).toEqual(["✅ Approve", "❌ Reject"]);
     const press = await (
       await fetch(`${env.SIM_URL}/control/telegram/press`, {
@@ -126,7 +133,14 @@ describe("notifications from the engine", () => {
     // Deleting the key pauses the portfolio: the owner hears why.
     expect((await t.user.delete(`/api/keys/exchange/${t.keyId}`)).status).toBe(200);
     const paused = (await outboxOf(owner)).find((r) => r.type === "portfolio_paused");
-    expect(JSON.parse(paused?.params ?? "{}")).toMatchObject({ portfolioId: id, reason: expect.any(String) });
+    // With the pause's message as a code and parameters, for channels in other languages to word it.
+    expect(JSON.parse(paused?.params ?? "{}")).toMatchObject({
+      portfolioId: id,
+      reason: expect.any(String),
+      reasonCode: "key_unavailable",
+      reasonMessage: "key_deleted",
+      reasonParams: "{}",
+    });
   });
 
   it("tells the owner when the venue's stop-loss closes a futures position", async () => {
@@ -161,6 +175,85 @@ describe("notifications from the engine", () => {
     const owner = await userId(t.user);
     const hit = (await outboxOf(owner)).find((r) => r.type === "stop_loss_hit");
     expect(JSON.parse(hit?.params ?? "{}")).toMatchObject({ portfolioId: id, symbol: "DOGEUSDT", quantity: "1000" });
+  });
+
+  it("tells a take-profit close apart from a stop-loss hit", async () => {
+    await holdPrice("binance", "linear", "DOGEUSDT", "0.2");
+    const t = await scriptedTrader("binance", { spot: {}, futuresWallet: "10000" });
+    await telegramChannel(t.user, ["stop_loss_hit", "take_profit_hit"]);
+    await t.decide(
+      futuresPlan([
+        futuresAction({
+          symbol: "DOGEUSDT",
+          action: "OPEN",
+          side: "LONG",
+          quantity: "1000",
+          leverage: 2,
+          stopLoss: "0.196",
+          takeProfit: "0.21",
+        }),
+      ]),
+    );
+    const id = await newPortfolio(
+      t.user,
+      futuresPortfolio(t.keyId, { decisionSource: OPENAI, tokens: [{ token: "DOGE", minAllocation: 0 }] }),
+    );
+    const { run } = await startSettled(t.user, id);
+    expect((run.orders as unknown as { stopsStatus: string }[])[0]).toMatchObject({ stopsStatus: "placed" });
+    await holdPrice("binance", "linear", "DOGEUSDT", "0.215");
+    await settleVenue("binance");
+    await eventually(
+      async () => ((await dumpAccount(t.account.apiKey)).positions.some((p) => Big(p.size).gt(0)) ? undefined : true),
+      "the venue's take-profit to close the position",
+    );
+    await cronTick(Date.UTC(2026, 11, 1, 12, 3, 0));
+    const owner = await userId(t.user);
+    const closes = (await outboxOf(owner)).filter((r) => r.type.endsWith("_hit"));
+    expect(closes.map((r) => r.type)).toEqual(["take_profit_hit"]);
+    expect(JSON.parse(closes[0]?.params ?? "{}")).toMatchObject({
+      portfolioId: id,
+      symbol: "DOGEUSDT",
+      quantity: "1000",
+    });
+    await holdPrice("binance", "linear", "DOGEUSDT", "0.2");
+  });
+
+  it("writes to a Russian channel in Russian, plural forms and buttons included", async () => {
+    await holdPrice("binance", "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    const bot = await telegramChannel(t.user, ["approval_waiting"], "ru");
+    const id = await newPortfolio(
+      t.user,
+      spotPortfolio(t.keyId, {
+        name: "Основной",
+        tokens: [{ token: "ETH", minAllocation: 0 }],
+        decisionSource: OPENAI,
+        executionMode: "manual_approval",
+      }),
+    );
+    await t.decide(spotPlan([spotBuy("ETHUSDT", "0.5", "2500"), spotBuy("ETHUSDT", "0.25", "2490.5")]));
+    const { run } = await startSettled(t.user, id);
+    expect(run).toMatchObject({ status: "awaiting_approval" });
+    const messages = await eventually(async () => {
+      const { messages } = await bot.record();
+      return messages.length > 0 ? messages : undefined;
+    }, "the Russian approval request");
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.text).toBe(
+      "Основной: ордера ждут одобрения\nОбзор портфеля «Основной» запланировал 2 ордера; они ждут вашего одобрения.",
+    );
+    expect(messages[0]?.reply_markup?.inline_keyboard[0]?.map((b) => b.text)).toEqual(["✅ Одобрить", "❌ Отклонить"]);
+    // The press is answered in the channel's language too.
+    const press = await (
+      await fetch(`${env.SIM_URL}/control/telegram/press`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ token: bot.token, button: 1, post: false }),
+      })
+    ).json<{ update: unknown; secretToken: string }>();
+    expect((await postUpdate(t.user, press.update, press.secretToken)).status).toBe(200);
+    expect((await bot.record()).answers.at(-1)?.text).toBe("Отклонено ордеров: 2.");
+    expect((await settledRun(t.user, id, run.id)).status).toBe("completed");
   });
 
   it("queues one daily summary per user and day, however many ticks run", async () => {

@@ -24,6 +24,11 @@ export type EngineServices = AccountServices & {
    * reads its portfolio again before its next step when this moved.
    */
   controlCount(): number;
+  /**
+   * Says that notifications of this user were queued (and saved): the object delivers them once the work under way is
+   * done, in the background, instead of leaving them to the next cron tick.
+   */
+  notificationsQueued(userId: string): void;
 };
 
 /** The Durable Object's storage of this portfolio, as JSON values by key. */
@@ -42,6 +47,7 @@ export function engineServices(
     lock: Mutex;
     paperLock: Mutex;
     controlCount: () => number;
+    notificationsQueued: (userId: string) => void;
   },
 ): EngineServices {
   const config = readConfig(env);
@@ -57,5 +63,6 @@ export function engineServices(
     exclusive: (work) => parts.lock.run(work),
     paperLock: parts.paperLock,
     controlCount: parts.controlCount,
+    notificationsQueued: parts.notificationsQueued,
   };
 }

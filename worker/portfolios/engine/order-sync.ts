@@ -360,12 +360,15 @@ export async function recordTrades(context: SyncContext, orders: TrackedOrder[],
       ledger = applyFill(ledger, ledgerFillOf(row, fill, ours));
     }
   }
-  if (fills.length > 0)
-    saves.push(
-      ...insertFillStatements(d1, fills),
-      portfolioUpdate(d1, row.id, { ledger: JSON.stringify(ledger) }),
-      ...fillStatements(d1, row, orders, fills, services.now()),
-    );
+  if (fills.length === 0) return;
+  const notify = fillStatements(d1, row, orders, allOurs, fills, services.now());
+  saves.push(
+    ...insertFillStatements(d1, fills),
+    portfolioUpdate(d1, row.id, { ledger: JSON.stringify(ledger) }),
+    ...notify,
+  );
+  // Delivered once the caller has saved them, when the object's work is done.
+  if (notify.length > 0) services.notificationsQueued(row.userId);
 }
 
 type FillInsert = typeof portfolioFills.$inferInsert;

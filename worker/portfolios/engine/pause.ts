@@ -34,6 +34,7 @@ export async function pausePortfolio(services: EngineServices, row: PortfolioRow
     .returning();
   if (!paused) return;
   await enqueueNotification(services.db.$client, portfolioPausedEvent(paused, reason, now), now, services.log);
+  services.notificationsQueued(paused.userId);
   const saves: Saves = [];
   try {
     await cancelLeftovers(

@@ -245,7 +245,9 @@ async function save(journal: Journal, { next, saves }: StepResult): Promise<void
   const nextReads = next === "done" || next === "approval" ? [] : (STEPS[next].reads?.(journal) ?? []);
   const controls = services.controlCount();
   // Waiting for the owner: the notification is queued in the same batch, so it exists exactly when the wait does.
-  const notify = next === "approval" ? [approvalWaitingStatement(d1, row, run.id, services.now())] : [];
+  // The plan just saved says how many wait (a partial approval's second wait finds the event already queued).
+  const waiting = journal.planned?.filter((o) => o.status === "pending_approval").length ?? null;
+  const notify = next === "approval" ? [approvalWaitingStatement(d1, row, run.id, waiting, services.now())] : [];
   const results = await d1.batch([
     ...saves,
     ...notify,
@@ -259,6 +261,7 @@ async function save(journal: Journal, { next, saves }: StepResult): Promise<void
     portfolioVersionStatement(d1, row.id),
     ...nextReads,
   ]);
+  if (notify.length) services.notificationsQueued(row.userId);
   const base = saves.length + notify.length;
   if (nextReads.length) journal.prefetched = { step: next, controls, results: results.slice(base + 2) };
   const raw = firstRaw(results[base + 1]);

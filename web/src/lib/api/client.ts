@@ -24,6 +24,7 @@ export type SharedAiKey = Schemas["SharedAiKey"];
 export type NotificationChannel = Schemas["NotificationChannel"];
 export type NotificationChannelKind = Schemas["NotificationChannelKind"];
 export type NotificationEvent = Schemas["NotificationEvent"];
+export type NotificationLanguage = Schemas["NotificationLanguage"];
 export type NotificationDelivery = Schemas["NotificationDelivery"];
 export type AdminUser = Schemas["AdminUser"];
 export type AdminUserPage = Schemas["AdminUserPage"];

@@ -10580,6 +10580,7 @@ export interface components {
             channel: components["schemas"]["NotificationChannelKind"];
             enabled: boolean;
             events: components["schemas"]["NotificationEvent"][];
+            language: components["schemas"]["NotificationLanguage"];
             /** @description Where messages go, without secrets: the webhook URL, the Telegram chat id, or the push service's host */
             target: string;
             /**
@@ -10595,7 +10596,12 @@ export interface components {
         /** @enum {string} */
         NotificationChannelKind: "webhook" | "telegram" | "push";
         /** @enum {string} */
-        NotificationEvent: "approval_waiting" | "order_filled" | "stop_loss_hit" | "portfolio_paused" | "key_unverified" | "daily_summary";
+        NotificationEvent: "approval_waiting" | "order_filled" | "stop_loss_hit" | "take_profit_hit" | "portfolio_paused" | "key_unverified" | "daily_summary";
+        /**
+         * @description The language of the channel's messages
+         * @enum {string}
+         */
+        NotificationLanguage: "en" | "ru";
         SetNotificationChannel: components["schemas"]["WebhookChannelInput"] | components["schemas"]["TelegramChannelInput"] | components["schemas"]["PushChannelInput"];
         WebhookChannelInput: {
             /**
@@ -10606,6 +10612,7 @@ export interface components {
             enabled: boolean;
             /** @description The events this channel receives */
             events: components["schemas"]["NotificationEvent"][];
+            language?: components["schemas"]["NotificationLanguage"] & unknown;
             /**
              * Format: uri
              * @description https URL that receives a signed POST per event
@@ -10623,6 +10630,7 @@ export interface components {
             enabled: boolean;
             /** @description The events this channel receives */
             events: components["schemas"]["NotificationEvent"][];
+            language?: components["schemas"]["NotificationLanguage"] & unknown;
             /** @description Your bot's token from @BotFather; stored encrypted, never shown again */
             botToken: string;
             /** @description The chat the bot writes to */
@@ -10638,6 +10646,7 @@ export interface components {
             enabled: boolean;
             /** @description The events this channel receives */
             events: components["schemas"]["NotificationEvent"][];
+            language?: components["schemas"]["NotificationLanguage"] & unknown;
             subscription: {
                 /** Format: uri */
                 endpoint: string;
@@ -10651,6 +10660,7 @@ export interface components {
             enabled?: boolean;
             /** @description The events this channel receives */
             events?: components["schemas"]["NotificationEvent"][];
+            language?: components["schemas"]["NotificationLanguage"] & unknown;
         };
         NotificationTestResult: {
             delivered: boolean;

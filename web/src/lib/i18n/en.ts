@@ -675,7 +675,7 @@ export const en = {
   "aiKeys.sharedBudget": "{spent} of {budget} USD spent this month; {remaining} USD left",
   "notifications.channels": "Channels",
   "notifications.explain":
-    "Ballast can tell you when a review waits for your approval, an order fills, a stop-loss is hit, a portfolio is paused, a key cannot be verified, and once a day. Each channel is optional; failed deliveries are retried.",
+    "Ballast can tell you when a review waits for your approval, an order fills, a stop-loss or a take-profit is hit, a portfolio is paused, a key cannot be verified, and once a day. Each channel is optional; failed deliveries are retried.",
   "notifications.channel.webhook": "Webhook",
   "notifications.channel.telegram": "Telegram",
   "notifications.channel.push": "Browser push",
@@ -697,10 +697,14 @@ export const en = {
   "notifications.sending": "Sending…",
   "notifications.remove": "Remove",
   "notifications.removeQuestion": "Remove the {channel} channel and its secret?",
+  "notifications.languageLabel": "Message language",
+  "notifications.languageHint":
+    "The language of this channel's messages: Telegram and push texts, the webhook's title and text",
   "notifications.events": "Events",
   "notifications.event.approval_waiting": "Review waiting for approval",
   "notifications.event.order_filled": "Order filled",
   "notifications.event.stop_loss_hit": "Stop-loss hit",
+  "notifications.event.take_profit_hit": "Take-profit hit",
   "notifications.event.portfolio_paused": "Portfolio paused",
   "notifications.event.key_unverified": "Key unverified",
   "notifications.event.daily_summary": "Daily summary",

@@ -687,7 +687,7 @@ export const ru: Record<MessageKey, string> = {
   "aiKeys.sharedBudget": "Потрачено {spent} из {budget} USD в этом месяце; осталось {remaining} USD",
   "notifications.channels": "Каналы",
   "notifications.explain":
-    "Ballast может сообщать, когда обзор ждёт вашего одобрения, ордер исполнен, сработал стоп-лосс, портфель приостановлен, ключ не удалось проверить, и раз в день. Каждый канал необязателен; неудачные отправки повторяются.",
+    "Ballast может сообщать, когда обзор ждёт вашего одобрения, ордер исполнен, сработал стоп-лосс или тейк-профит, портфель приостановлен, ключ не удалось проверить, и раз в день. Каждый канал необязателен; неудачные отправки повторяются.",
   "notifications.channel.webhook": "Вебхук",
   "notifications.channel.telegram": "Telegram",
   "notifications.channel.push": "Push в браузере",
@@ -709,10 +709,14 @@ export const ru: Record<MessageKey, string> = {
   "notifications.sending": "Отправка…",
   "notifications.remove": "Удалить",
   "notifications.removeQuestion": "Удалить канал «{channel}» и его секрет?",
+  "notifications.languageLabel": "Язык сообщений",
+  "notifications.languageHint":
+    "На этом языке канал пишет сообщения: тексты Telegram и push, заголовок и текст вебхука",
   "notifications.events": "События",
   "notifications.event.approval_waiting": "Обзор ждёт одобрения",
   "notifications.event.order_filled": "Ордер исполнен",
   "notifications.event.stop_loss_hit": "Сработал стоп-лосс",
+  "notifications.event.take_profit_hit": "Сработал тейк-профит",
   "notifications.event.portfolio_paused": "Портфель приостановлен",
   "notifications.event.key_unverified": "Ключ не проверен",
   "notifications.event.daily_summary": "Ежедневная сводка",
