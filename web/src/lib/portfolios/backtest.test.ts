@@ -4,6 +4,7 @@ import { backtestCurve } from "./backtest.ts";
 describe("backtest curve", () => {
   it("gives each point its PnL from the starting equity, in decimal strings", () => {
     const curve = backtestCurve({
+      market: "spot",
       interval: "1h",
       from: "2026-01-01T00:00:00.000Z",
       to: "2026-01-01T02:00:00.000Z",
@@ -20,6 +21,8 @@ describe("backtest curve", () => {
       ],
       trades: [],
       holdings: [],
+      futures: null,
+      notes: [],
     });
     expect(curve).toEqual({
       cashToken: "USDT",
