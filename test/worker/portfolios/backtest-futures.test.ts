@@ -1,6 +1,7 @@
 import Big from "big.js";
 import { describe, expect, it } from "vitest";
 import { clearSharedMarketData } from "../../../worker/exchanges/shared-market-data.ts";
+import { type ScriptedCandle, trendWarmUp } from "../../support/scripted-candles.ts";
 import { accountsApp, control, trader } from "../accounts/support.ts";
 import { newPortfolio } from "../engine/support.ts";
 import { futuresPortfolio } from "./support.ts";
@@ -8,11 +9,10 @@ import { futuresPortfolio } from "./support.ts";
 /**
  * The futures backtest over candles the simulator serves exactly as scripted (POST /control/candles: Binance
  * TESTUSDT perpetual, 4-hour candles, which no other test reads), over real HTTP through the paper gateway. The
- * warm-up is an uptrend that zigzags (+2 %, −1.2 %) with long wicks, ending on a close of 20.00: the built-in trend
- * rule goes long at that close (24- and 72-candle slopes up, RSI about 64), its stop at the widest allowed distance
- * (2 × ATR is far above 15 %, so 15 %: 17.00) and its take-profit twice as far (26.00), sized to lose 1 % of the
- * 10 000 USDT at the stop: 10 000 × 1 % / 15 % = 666.67 USDT, 33 TEST at 20 (step 0.5), at 3× leverage (the
- * built-in default under the portfolio's 5×). The candles after it decide what happens to that position.
+ * warm-up (trendWarmUp) ends on a close of 20.00 where the built-in trend rule goes long, its stop-loss at 17.00 and
+ * its take-profit at 26.00, sized to lose 1 % of the 10 000 USDT at the stop: 10 000 × 1 % / 15 % = 666.67 USDT,
+ * 33 TEST at 20 (step 0.5), at 3× leverage (the built-in default under the portfolio's 5×). The candles after it
+ * decide what happens to that position.
  */
 
 type Trade = {
@@ -50,31 +50,10 @@ type Backtest = {
     positions: Record<string, unknown>[];
   };
 };
-type Candle = { open: string; high: string; low: string; close: string };
+type Candle = ScriptedCandle;
 
 const FOUR_HOURS = 4 * 3_600_000;
 const EIGHT_HOURS = 8 * 3_600_000;
-
-/** 80 candles up to a close of 20.00, built backwards: the last a −1.2 % candle, before it +2 %, and so on. */
-function warmUp(): Candle[] {
-  const closes = [Big("20.00")];
-  for (let i = 1; i < 80; i++) {
-    const later = closes[0] as Big;
-    const factor = i % 2 === 1 ? Big("0.988") : Big("1.02");
-    closes.unshift(later.div(factor).round(2));
-  }
-  return closes.map((close, i) => {
-    const open = i === 0 ? close : (closes[i - 1] as Big);
-    const top = open.gt(close) ? open : close;
-    const bottom = open.lt(close) ? open : close;
-    return {
-      open: open.toFixed(2),
-      high: top.times("1.08").round(2).toFixed(2),
-      low: bottom.times("0.92").round(2).toFixed(2),
-      close: close.toFixed(2),
-    };
-  });
-}
 
 async function scripted(after: Candle[], fundingRate = "0") {
   await control("POST", "/candles", {
@@ -82,7 +61,7 @@ async function scripted(after: Candle[], fundingRate = "0") {
     market: "linear",
     symbol: "TESTUSDT",
     interval: "4h",
-    candles: [...warmUp(), ...after],
+    candles: [...trendWarmUp(), ...after],
     fundingRate,
   });
   // The worker shares candles between requests for a minute: the new script must be read afresh.
