@@ -8,6 +8,7 @@ import type {
 import { DEFAULT_PAPER_CAPITAL } from "../../shared/api/portfolios.ts";
 import { builtinFuturesPlan } from "../ai/builtin-strategy.ts";
 import type { FuturesDecisionInput, TokenMarketContext } from "../ai/decision-input.ts";
+import type { FuturesStopsIntent } from "../ai/intents.ts";
 import { riskFlags } from "../ai/market-context.ts";
 import type { ExchangeGateway, FundingRateRecord, Kline, Market, Ticker } from "../exchanges/contract.ts";
 import { FUNDING_INTERVAL_MS } from "../exchanges/paper/paper-funding.ts";
@@ -99,6 +100,16 @@ async function loadFunding(gateway: ExchangeGateway, routes: Route[], firstFill:
   );
 }
 
+type Context = {
+  settings: PortfolioRow;
+  routes: Route[];
+  book: FuturesBook;
+  refusals: BacktestRefusal[];
+  request: BacktestRequest;
+  step: number;
+  funding: FundingSchedule;
+};
+
 function simulate(
   row: PortfolioRow,
   routes: Route[],
@@ -108,95 +119,24 @@ function simulate(
 ): BacktestResult {
   const capital = Big(row.paperCapital ?? DEFAULT_PAPER_CAPITAL);
   const rates = { taker: DEFAULT_PAPER_SETTINGS.takerFeeRate, maker: DEFAULT_PAPER_SETTINGS.makerFeeRate };
-  const book = new FuturesBook(capital, rates, row.marginMode ?? "cross");
-  const settings: PortfolioRow = { ...row, executionMode: "automatic" };
-  const refusals: BacktestRefusal[] = [];
-  const candleAt = (route: Route, t: number) => route.candles[route.index.get(t) as number] as Kline;
-  const prices = (t: number, field: "open" | "close") =>
-    new Map(routes.map((r) => [r.symbol, Big(candleAt(r, t)[field])]));
-  const funding = fundingSchedule(routes, times, step);
+  const context: Context = {
+    settings: { ...row, executionMode: "automatic" },
+    routes,
+    book: new FuturesBook(capital, rates, row.marginMode ?? "cross"),
+    refusals: [],
+    request,
+    step,
+    funding: fundingSchedule(routes, times, step),
+  };
+  const { book } = context;
   const curve = [{ at: closeTime(times, 0), equity: capital }];
-
   for (let i = 0; i < times.length - 1; i++) {
-    const at = closeTime(times, i);
-    const closes = prices(times[i] as number, "close");
-    const input = futuresInput(settings, routes, book, times[i] as number, closes, at, request);
-    const plan = builtinFuturesPlan(input);
+    const planned = review(context, i + 1, times[i] as number, closeTime(times, i));
     const next = times[i + 1] as number;
-    const openedAt = new Date(next).toISOString();
-    const closedAt = closeTime(times, i + 1);
-    const pending: BookOrder[] = [];
-    const stops: ReturnType<typeof planOrders>["stops"] = [];
-    if (plan.ok) {
-      const decision = { kind: "futures" as const, ...plan.plan };
-      const planned = planOrders({
-        row: settings,
-        run: { id: "backtest", seq: i + 1 },
-        decisionInput: input,
-        decision,
-        tickers: tickersAt(routes, closes, times[i] as number),
-        now: new Date(at),
-      });
-      for (const refusal of planned.refusals) {
-        const item = decision.actions[refusal.leg];
-        if (item)
-          refusals.push({ at, symbol: item.symbol, action: item.action, code: refusal.code, reason: refusal.reason });
-      }
-      stops.push(...planned.stops);
-      for (const order of planned.orders) {
-        if (order.status === "rejected" || order.market !== "linear") continue;
-        pending.push({
-          symbol: order.symbol,
-          action: order.action as BookOrder["action"],
-          side: order.side,
-          positionSide: order.positionSide ?? "both",
-          quantity: order.quantity,
-          leverage: order.leverage ?? null,
-          stopLoss: order.stopLoss ?? null,
-          takeProfit: order.takeProfit ?? null,
-          limitPrice: order.type === "limit" ? (order.price ?? null) : null,
-        });
-      }
-    }
-
-    // The next candle: the funding at its open (on the legs held through it), the review's orders at the open, the
-    // HOLDs' stops, fundings inside it (daily candles), then its range against every leg.
-    const opens = prices(next, "open");
-    const charge = (t: number) => {
-      for (const due of funding.due.get(t) ?? []) book.chargeFunding(due.symbol, due.rate, due.mark);
-    };
-    charge(next);
-    for (const order of pending) {
-      const route = routes.find((r) => r.symbol === order.symbol);
-      if (!route) continue;
-      const fill = fillPrice(order.side, order.limitPrice, candleAt(route, next));
-      if (!fill) continue;
-      const refused = book.fill(order, fill.price, fill.maker, openedAt, opens);
-      if (refused) {
-        refusals.push({
-          at: openedAt,
-          symbol: order.symbol,
-          action: order.action,
-          code: "insufficient_margin",
-          reason: `At the fill the order needed ${refused.needed.toFixed(2)} USDT of margin; ${refused.free.toFixed(2)} was free.`,
-        });
-      }
-    }
-    for (const intent of stops) {
-      book.protect(
-        intent.symbol,
-        intent.positionSide,
-        intent.stopLoss,
-        intent.takeProfit,
-        opens.get(intent.symbol) ?? Big(0),
-      );
-    }
-    for (let t = nextFundingTime(next + 1); t < next + step; t += FUNDING_INTERVAL_MS) charge(t);
-    for (const route of routes) book.watch(route.symbol, candleAt(route, next), openedAt, closedAt);
-    curve.push({ at: closedAt, equity: book.equity(prices(next, "close")) });
+    playCandle(context, next, closeTime(times, i + 1), planned);
+    curve.push({ at: closeTime(times, i + 1), equity: book.equity(pricesAt(routes, next, "close")) });
   }
 
-  const lastCloses = prices(times[times.length - 1] as number, "close");
   return {
     market: "futures",
     interval: request.interval,
@@ -216,11 +156,107 @@ function simulate(
       liquidations: book.hits.liquidation,
       fundingPaid: book.fundingPaid.toFixed(8),
       fundingPayments: book.fundingPayments,
-      refusals,
-      positions: book.openPositions(lastCloses),
+      refusals: context.refusals,
+      positions: book.openPositions(pricesAt(routes, times[times.length - 1] as number, "close")),
     },
-    notes: notes(request, funding.coverage),
+    notes: notes(request, context.funding.coverage),
   };
+}
+
+function candleAt(route: Route, time: number): Kline {
+  return route.candles[route.index.get(time) as number] as Kline;
+}
+
+function pricesAt(routes: Route[], time: number, field: "open" | "close"): Map<string, Big> {
+  return new Map(routes.map((r) => [r.symbol, Big(candleAt(r, time)[field])]));
+}
+
+/**
+ * The review at the close of the candle opening at `time`: the decision input, the built-in strategy and the
+ * review's planner with its guards. The guards' refusals are kept; the accepted orders and HOLD stops are returned.
+ */
+function review(
+  context: Context,
+  seq: number,
+  time: number,
+  at: string,
+): { orders: BookOrder[]; stops: FuturesStopsIntent[] } {
+  const { routes, settings } = context;
+  const closes = pricesAt(routes, time, "close");
+  const input = futuresInput(settings, routes, context.book, time, closes, at, context.request);
+  const plan = builtinFuturesPlan(input);
+  if (!plan.ok) return { orders: [], stops: [] };
+  const decision = { kind: "futures" as const, ...plan.plan };
+  const planned = planOrders({
+    row: settings,
+    run: { id: "backtest", seq },
+    decisionInput: input,
+    decision,
+    tickers: tickersAt(routes, closes, time),
+    now: new Date(at),
+  });
+  for (const refusal of planned.refusals) {
+    const item = decision.actions[refusal.leg];
+    if (!item) continue;
+    context.refusals.push({ at, symbol: item.symbol, action: item.action, code: refusal.code, reason: refusal.reason });
+  }
+  const orders = planned.orders.flatMap((order): BookOrder[] =>
+    order.status === "rejected" || order.market !== "linear"
+      ? []
+      : [
+          {
+            symbol: order.symbol,
+            action: order.action as BookOrder["action"],
+            side: order.side,
+            positionSide: order.positionSide ?? "both",
+            quantity: order.quantity,
+            leverage: order.leverage ?? null,
+            stopLoss: order.stopLoss ?? null,
+            takeProfit: order.takeProfit ?? null,
+            limitPrice: order.type === "limit" ? (order.price ?? null) : null,
+          },
+        ],
+  );
+  return { orders, stops: planned.stops };
+}
+
+/**
+ * The candle after a review: the funding at its open (on the legs held through it), the review's orders at the
+ * open, the HOLDs' stops, fundings inside it (daily candles), then its range against every leg.
+ */
+function playCandle(
+  context: Context,
+  time: number,
+  closedAt: string,
+  planned: { orders: BookOrder[]; stops: FuturesStopsIntent[] },
+): void {
+  const { book, routes } = context;
+  const openedAt = new Date(time).toISOString();
+  const opens = pricesAt(routes, time, "open");
+  const charge = (t: number) => {
+    for (const due of context.funding.due.get(t) ?? []) book.chargeFunding(due.symbol, due.rate, due.mark);
+  };
+  charge(time);
+  for (const order of planned.orders) {
+    const route = routes.find((r) => r.symbol === order.symbol);
+    const fill = route ? fillPrice(order.side, order.limitPrice, candleAt(route, time)) : null;
+    if (!fill) continue;
+    const refused = book.fill(order, fill.price, fill.maker, openedAt, opens);
+    if (!refused) continue;
+    context.refusals.push({
+      at: openedAt,
+      symbol: order.symbol,
+      action: order.action,
+      code: "insufficient_margin",
+      reason: `At the fill the order needed ${refused.needed.toFixed(2)} USDT of margin; ${refused.free.toFixed(2)} was free.`,
+    });
+  }
+  for (const stop of planned.stops) {
+    const price = opens.get(stop.symbol);
+    if (price) book.protect(stop.symbol, stop.positionSide, stop.stopLoss, stop.takeProfit, price);
+  }
+  for (let t = nextFundingTime(time + 1); t < time + context.step; t += FUNDING_INTERVAL_MS) charge(t);
+  for (const route of routes) book.watch(route.symbol, candleAt(route, time), openedAt, closedAt);
 }
 
 function notes(request: BacktestRequest, coverage: BacktestNote): BacktestNote[] {
@@ -264,11 +300,9 @@ type Charge = { symbol: string; rate: string; mark: Big };
  * window the venue's history covers. A record without the venue's mark price is charged at the price of the candle
  * opening at that time; one inside a candle without it is left out (its price is not known).
  */
-function fundingSchedule(
-  routes: Route[],
-  times: number[],
-  step: number,
-): { due: Map<number, Charge[]>; coverage: BacktestNote } {
+type FundingSchedule = { due: Map<number, Charge[]>; coverage: BacktestNote };
+
+function fundingSchedule(routes: Route[], times: number[], step: number): FundingSchedule {
   const from = times[1] as number;
   const to = (times[times.length - 1] as number) + step;
   const due = new Map<number, Charge[]>();
