@@ -75,6 +75,27 @@ const limitsBody = z.strictObject({
   bybitPerSecond: z.number().int().positive().optional(),
 });
 
+const candle = z.object({ open: decimal, high: decimal, low: decimal, close: decimal, volume: decimal.optional() });
+const CANDLE_MS = { "1h": 3_600_000, "4h": 14_400_000, "1d": 86_400_000 } as const;
+const candlesBody = instrumentQuery.extend({
+  interval: z.enum(["1h", "4h", "1d"]),
+  candles: z
+    .array(candle)
+    .min(1)
+    .max(1000)
+    .refine((list) => list.every((c) => highLowHold(c)), "each candle's high and low must contain its open and close"),
+  // Per funding time inside the script's window (linear); signed, e.g. "-0.0001".
+  fundingRate: z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .default("0"),
+});
+
+function highLowHold(c: z.infer<typeof candle>): boolean {
+  const [open, high, low, close] = [c.open, c.high, c.low, c.close].map(Number) as [number, number, number, number];
+  return high >= Math.max(open, close, low) && low <= Math.min(open, close);
+}
+
 const settleBody = z.object({ venue: venue.optional() });
 const fundingBody = z.object({ venue, apiKey: z.string().min(1) });
 /** Up to 30 days into the scenario. */
@@ -174,6 +195,24 @@ export function controlRoutes(state: SimState): Hono {
       symbol: body.symbol,
       price: exchange.price(body.market, body.symbol),
     });
+  });
+
+  // Exact candles for one symbol at one interval, ending at the last closed candle (engine/candle-scripts.ts).
+  app.post("/candles", valid("json", candlesBody), (c) => {
+    const body = c.req.valid("json");
+    state.exchanges[body.venue].scriptCandles({
+      market: body.market,
+      symbol: body.symbol,
+      intervalMs: CANDLE_MS[body.interval],
+      candles: body.candles,
+      fundingRate: body.fundingRate,
+    });
+    return c.json({ venue: body.venue, market: body.market, symbol: body.symbol, candles: body.candles.length }, 201);
+  });
+  app.delete("/candles", valid("json", instrumentQuery), (c) => {
+    const body = c.req.valid("json");
+    state.exchanges[body.venue].clearCandleScript(body.market, body.symbol);
+    return c.json({ venue: body.venue, market: body.market, symbol: body.symbol, candles: 0 });
   });
 
   app.get("/faults", (c) => c.json({ faults: state.faults.list() }));

@@ -1,4 +1,5 @@
 import { newAccount } from "./accounts.ts";
+import { CandleScripts } from "./candle-scripts.ts";
 import { cancelConditional, placeConditional, triggerConditionals } from "./conditionals.ts";
 import { type EngineContext, findInstrument, isOpen, tradingInstrument } from "./context.ts";
 import { Dec, formatToStep, roundToStep } from "./decimal.ts";
@@ -41,6 +42,7 @@ export function createExchange(venue: SimVenue, options: ExchangeOptions = {}): 
     locks: new Map(),
   };
   const accounts = new Map<string, Account>();
+  const candleScripts = new CandleScripts();
   let accountCount = 0;
   let lastStepSecond = Number.NEGATIVE_INFINITY;
   let lastFundingPeriod = fundingPeriod(clock());
@@ -94,11 +96,21 @@ export function createExchange(venue: SimVenue, options: ExchangeOptions = {}): 
         throw new SimError("invalid_parameter", "interval must be at least 1 s and limit at least 1");
       }
       const now = ctx.now();
-      return ctx.paths.klines(findInstrument(ctx, market, symbol), intervalMs, limit, endTime ?? now, now);
+      const instrument = findInstrument(ctx, market, symbol);
+      return (
+        candleScripts.klines(market, symbol, intervalMs, limit, endTime ?? now, now) ??
+        ctx.paths.klines(instrument, intervalMs, limit, endTime ?? now, now)
+      );
     },
+    scriptCandles(script) {
+      findInstrument(ctx, script.market, script.symbol);
+      candleScripts.set(script);
+    },
+    clearCandleScript: (market, symbol) => candleScripts.delete(market, symbol),
     fundingRate: (symbol) => ctx.paths.fundingRate(findInstrument(ctx, "linear", symbol), ctx.now()),
     openInterest: (symbol) => openInterest(ctx, accounts.values(), symbol),
-    fundingHistory: (symbol, query) => fundingHistory(ctx, symbol, query),
+    fundingHistory: (symbol, query) =>
+      candleScripts.fundingHistory(symbol, fundingHistory(ctx, symbol, query), ctx.now()),
     fundingPayments(account, since) {
       settleDueFunding();
       return account.funding.filter((payment) => payment.time >= since);
@@ -228,6 +240,7 @@ export function createExchange(venue: SimVenue, options: ExchangeOptions = {}): 
       accounts.clear();
       ctx.locks.clear();
       ctx.paths.reset();
+      candleScripts.clear();
       lastStepSecond = Number.NEGATIVE_INFINITY;
       lastFundingPeriod = fundingPeriod(ctx.now());
     },

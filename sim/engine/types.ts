@@ -3,6 +3,7 @@
  * into calls on `Exchange` (engine/exchange.ts) and its results into each venue's real JSON shapes and error codes.
  * All quantities and prices are decimal strings; arithmetic uses big.js.
  */
+import type { CandleScript } from "./candle-scripts.ts";
 import type { PriceScenario } from "./scenarios.ts";
 
 export type SimVenue = "binance" | "bybit";
@@ -261,6 +262,9 @@ export interface SimExchange {
   bookTop(market: SimMarket, symbol: string): { bidPrice: string; bidQty: string; askPrice: string; askQty: string };
   /** Candles oldest first, the last one containing `endTime` (default now). */
   klines(market: SimMarket, symbol: string, intervalMs: number, limit: number, endTime?: number): Candle[];
+  /** Exact candles for one symbol at one interval, ending at the last closed candle (candle-scripts.ts). */
+  scriptCandles(script: CandleScript): void;
+  clearCandleScript(market: SimMarket, symbol: string): void;
   fundingRate(symbol: string): string;
   /** Open contracts in the base asset: a seeded market-wide amount plus the simulator's own accounts' longs. */
   openInterest(symbol: string): string;

@@ -19,9 +19,11 @@ const backtest = createRoute({
   // A few hundred reviews in one request, and the venue's candles: counted like the other costly actions.
   middleware: [rateLimit("sensitive")],
   description:
-    "Spot portfolios: one review per candle over the venue's latest candles (at most 500, at most 90 days), with the " +
-    "portfolio's tokens, limits and virtual capital, the built-in strategy, the review's planner and hard guards, " +
-    "fills at the next candle's open and the paper broker's fee. Nothing is placed or saved.",
+    "One review per candle over the venue's latest candles (at most 500, at most 90 days), with the portfolio's " +
+    "tokens, limits and virtual capital, the built-in strategy, the review's planner and hard guards, fills at the " +
+    "next candle's open and the paper broker's fees. Futures portfolios: positions with leverage, margin, SL/TP " +
+    "triggered on each candle's range (the stop-loss first when a candle reaches both), estimated liquidations and " +
+    "the venue's funding history where it has one. Nothing is placed or saved.",
   request: { params: PortfolioParam, body: { content: jsonContent(BacktestRequest), required: true } },
   responses: {
     200: { description: "The equity curve, trades and totals", content: jsonContent(BacktestResult) },

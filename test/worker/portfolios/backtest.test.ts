@@ -81,7 +81,7 @@ describe("paper backtest of the built-in strategy on the simulator's candles", (
     expect(Big(body.maxDrawdownPct).gte(0)).toBe(true);
   });
 
-  it("answers 4xx: bounds, futures portfolios, another user's portfolio", async () => {
+  it("answers 4xx: bounds, another user's portfolio; a futures portfolio gets a futures backtest", async () => {
     const app = accountsApp();
     const { user, keyId } = await trader(app, "binance", { spot: { USDT: "10000" }, futuresWallet: "10000" });
     const spot = await newPortfolio(user, spotPortfolio(keyId, { paper: true }));
@@ -92,9 +92,10 @@ describe("paper backtest of the built-in strategy on the simulator's candles", (
     expect(tooMany.status).toBe(400);
 
     const futures = await newPortfolio(user, futuresPortfolio(keyId, { paper: true }));
-    const notSpot = await user.post(`/api/portfolios/${futures}/backtest`, { interval: "4h", candles: 10 });
-    expect(notSpot.status).toBe(422);
-    expect(notSpot.body).toMatchObject({ error: { code: "backtest_spot_only" } });
+    const perpetual = await user.post(`/api/portfolios/${futures}/backtest`, { interval: "4h", candles: 10 });
+    expect(perpetual.status, perpetual.text).toBe(200);
+    expect(perpetual.body).toMatchObject({ market: "futures", cashToken: "USDT", holdings: [] });
+    expect(perpetual.body.equityCurve).toHaveLength(10);
 
     const stranger = await trader(app, "binance");
     const foreign = await stranger.user.post(`/api/portfolios/${spot}/backtest`, { interval: "4h", candles: 10 });

@@ -73,6 +73,7 @@ export type ReplayResult = Schemas["ReplayResult"];
 export type ReplayOrder = Schemas["ReplayOrder"];
 export type ReplaySource = Schemas["ReplaySource"];
 export type BacktestResult = Schemas["BacktestResult"];
+export type BacktestTrade = Schemas["BacktestTrade"];
 export type RunRequested = Schemas["RunRequested"];
 export type ApprovalRequest = Schemas["ApprovalRequest"];
 export type ApprovalItem = ApprovalRequest["decisions"][number];

@@ -5728,7 +5728,7 @@ export interface paths {
         put?: never;
         /**
          * Paper backtest of the built-in strategy on recent candles
-         * @description Spot portfolios: one review per candle over the venue's latest candles (at most 500, at most 90 days), with the portfolio's tokens, limits and virtual capital, the built-in strategy, the review's planner and hard guards, fills at the next candle's open and the paper broker's fee. Nothing is placed or saved.
+         * @description One review per candle over the venue's latest candles (at most 500, at most 90 days), with the portfolio's tokens, limits and virtual capital, the built-in strategy, the review's planner and hard guards, fills at the next candle's open and the paper broker's fees. Futures portfolios: positions with leverage, margin, SL/TP triggered on each candle's range (the stop-loss first when a candle reaches both), estimated liquidations and the venue's funding history where it has one. Nothing is placed or saved.
          */
         post: {
             parameters: {
@@ -10380,6 +10380,8 @@ export interface components {
             instructions?: string;
         };
         BacktestResult: {
+            /** @enum {string} */
+            market: "spot" | "futures";
             interval: components["schemas"]["BacktestInterval"];
             /** Format: date-time */
             from: string;
@@ -10387,7 +10389,7 @@ export interface components {
             to: string;
             cashToken: string;
             /**
-             * @description The paper broker's spot fee, of the asset received
+             * @description The paper broker's fee: spot, of the asset received; futures, its taker rate of the notional
              * @example 0.001
              */
             feeRate: string;
@@ -10411,7 +10413,7 @@ export interface components {
                 equity: string;
             }[];
             trades: components["schemas"]["BacktestTrade"][];
-            /** @description What is held at the end; the cash token at 1 */
+            /** @description Spot: what is held at the end, the cash token at 1; futures: empty (see positions) */
             holdings: {
                 asset: string;
                 /** @example 0.001 */
@@ -10419,6 +10421,8 @@ export interface components {
                 /** @example 0.001 */
                 lastClose: string;
             }[];
+            futures: components["schemas"]["BacktestFutures"];
+            notes: components["schemas"]["BacktestNote"][];
         };
         /** @enum {string} */
         BacktestInterval: "1h" | "4h" | "1d";
@@ -10435,7 +10439,72 @@ export interface components {
             /** @example 0.001 */
             fee: string;
             feeAsset: string;
+            trigger: components["schemas"]["BacktestTrigger"];
+            /** @enum {string|null} */
+            action: "OPEN" | "INCREASE" | "REDUCE" | "CLOSE" | null;
+            /** @enum {string|null} */
+            positionSide: "long" | "short" | null;
+            /** @example 0.001 */
+            realizedPnl: string | null;
         };
+        /** @enum {string} */
+        BacktestTrigger: "review" | "stop_loss" | "take_profit" | "liquidation";
+        BacktestFutures: {
+            /**
+             * @description Of the notional, market orders and triggered stops
+             * @example 0.001
+             */
+            takerFeeRate: string;
+            /**
+             * @description Of the notional, limit orders filled at their price
+             * @example 0.001
+             */
+            makerFeeRate: string;
+            stopLossHits: number;
+            takeProfitHits: number;
+            liquidations: number;
+            /**
+             * @description Funding paid (positive) or received (negative), in USDT
+             * @example 0.001
+             */
+            fundingPaid: string;
+            fundingPayments: number;
+            /** @description Items of the strategy's decisions the guards refused */
+            refusals: components["schemas"]["BacktestRefusal"][];
+            /** @description Positions still open at the end */
+            positions: components["schemas"]["BacktestPosition"][];
+        } | null;
+        BacktestRefusal: {
+            /** Format: date-time */
+            at: string;
+            symbol: string;
+            /** @enum {string} */
+            action: "OPEN" | "INCREASE" | "REDUCE" | "CLOSE" | "HOLD";
+            code: components["schemas"]["RefusalCode"];
+            reason: string;
+        };
+        BacktestPosition: {
+            symbol: string;
+            /** @enum {string} */
+            side: "long" | "short";
+            /** @example 0.001 */
+            size: string;
+            /** @example 0.001 */
+            entryPrice: string;
+            leverage: number;
+            /** @example 0.001 */
+            margin: string;
+            /** @example 0.001 */
+            stopLoss: string | null;
+            /** @example 0.001 */
+            takeProfit: string | null;
+            /** @example 0.001 */
+            liquidationPrice: string | null;
+            /** @example 0.001 */
+            unrealizedPnl: string;
+        };
+        /** @enum {string} */
+        BacktestNote: "stop_loss_first" | "funding_charged" | "funding_partial" | "funding_unavailable" | "liquidation_estimated" | "candle_indicators";
         BacktestRequest: {
             interval?: components["schemas"]["BacktestInterval"];
             /**

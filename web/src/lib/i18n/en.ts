@@ -910,7 +910,8 @@ export const en = {
   "backtest.title": "Backtest",
   "backtest.intro":
     "The built-in strategy on the venue's latest candles, on paper: one review per candle with this portfolio's tokens, limits and virtual capital, fills at the next candle's open with the paper fee. Nothing is placed or saved.",
-  "backtest.spotOnly": "Backtests cover spot portfolios for now.",
+  "backtest.futuresIntro":
+    "Futures: positions keep the leverage, stop-loss and take-profit the plan gave them; each candle's high and low can trigger them or a liquidation.",
   "backtest.interval": "Candle length",
   "backtest.candles": "Candles",
   "backtest.candlesHint": "At most 500 and 90 days.",
@@ -927,6 +928,36 @@ export const en = {
   "backtest.tradesCaption": "Backtest trades",
   "backtest.noTrades": "The strategy made no trades in this period.",
   "backtest.fee": "Fee",
+  "backtest.trigger": "Filled by",
+  "backtest.realizedPnl": "Realized PnL",
+  "backtest.stopLossHits": "Stop-loss hits",
+  "backtest.takeProfitHits": "Take-profit hits",
+  "backtest.liquidations": "Liquidations",
+  "backtest.fundingPaid": "Funding paid",
+  "backtest.fundingNotAvailable": "not available",
+  "backtest.refusalCount": "Refused by the guards",
+  "backtest.refusalsTitle": "Refused by the guards and limits",
+  "backtest.positionsCaption": "Positions still open at the end",
+  "backtest.notesTitle": "How this backtest counts",
+  "backtest.unrealizedPnl": "Unrealized PnL",
+  "backtestMark.stop_loss": "SL",
+  "backtestMark.take_profit": "TP",
+  "backtestMark.liquidation": "Liq.",
+  "backtestTrigger.review": "Review",
+  "backtestTrigger.stop_loss": "Stop-loss",
+  "backtestTrigger.take_profit": "Take-profit",
+  "backtestTrigger.liquidation": "Liquidation",
+  "backtestNote.stop_loss_first":
+    "A candle that reaches both the stop-loss and the take-profit counts the stop-loss (the candle does not say which came first, so the worse case); a candle that opens past a stop fills it at the open.",
+  "backtestNote.liquidation_estimated":
+    "Liquidation is estimated from the entry and leverage (isolated margin, 0.5 % maintenance) and loses the position's margin.",
+  "backtestNote.funding_charged":
+    "Funding is charged from the exchange's funding history at each funding time a position is held through.",
+  "backtestNote.funding_partial":
+    "The exchange's funding history does not cover the whole period: funding times it does not cover are left out.",
+  "backtestNote.funding_unavailable": "The exchange's funding history could not be read: funding is left out.",
+  "backtestNote.candle_indicators":
+    "The trend rule reads these candles rather than hourly ones, so its 24- and 72-candle slopes span longer periods than in live reviews.",
   "backtestInterval.1h": "1 hour",
   "backtestInterval.4h": "4 hours",
   "backtestInterval.1d": "1 day",

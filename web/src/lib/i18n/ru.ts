@@ -922,7 +922,8 @@ export const ru: Record<MessageKey, string> = {
   "backtest.title": "Бэктест",
   "backtest.intro":
     "Встроенная стратегия на последних свечах биржи, на бумаге: один обзор на свечу с токенами, лимитами и виртуальным капиталом этого портфеля, исполнение по открытию следующей свечи с бумажной комиссией. Ничего не выставляется и не сохраняется.",
-  "backtest.spotOnly": "Пока бэктест доступен только для спотовых портфелей.",
+  "backtest.futuresIntro":
+    "Фьючерсы: у позиций те плечо, стоп-лосс и тейк-профит, что задал план; максимум и минимум каждой свечи могут их сработать или вызвать ликвидацию.",
   "backtest.interval": "Длина свечи",
   "backtest.candles": "Свечей",
   "backtest.candlesHint": "Не более 500 и 90 дней.",
@@ -939,6 +940,36 @@ export const ru: Record<MessageKey, string> = {
   "backtest.tradesCaption": "Сделки бэктеста",
   "backtest.noTrades": "За этот период стратегия не совершила сделок.",
   "backtest.fee": "Комиссия",
+  "backtest.trigger": "Чем исполнено",
+  "backtest.realizedPnl": "Реализованный PnL",
+  "backtest.stopLossHits": "Срабатываний стоп-лосса",
+  "backtest.takeProfitHits": "Срабатываний тейк-профита",
+  "backtest.liquidations": "Ликвидаций",
+  "backtest.fundingPaid": "Уплачено фандинга",
+  "backtest.fundingNotAvailable": "недоступно",
+  "backtest.refusalCount": "Отклонено проверками",
+  "backtest.refusalsTitle": "Отклонено проверками и лимитами",
+  "backtest.positionsCaption": "Позиции, открытые в конце",
+  "backtest.notesTitle": "Как считает этот бэктест",
+  "backtest.unrealizedPnl": "Нереализованный PnL",
+  "backtestMark.stop_loss": "SL",
+  "backtestMark.take_profit": "TP",
+  "backtestMark.liquidation": "Ликв.",
+  "backtestTrigger.review": "Обзор",
+  "backtestTrigger.stop_loss": "Стоп-лосс",
+  "backtestTrigger.take_profit": "Тейк-профит",
+  "backtestTrigger.liquidation": "Ликвидация",
+  "backtestNote.stop_loss_first":
+    "Если свеча достигает и стоп-лосса, и тейк-профита, засчитывается стоп-лосс (по свече не видно, что было раньше, поэтому худший случай); если свеча открывается за стопом, он исполняется по цене открытия.",
+  "backtestNote.liquidation_estimated":
+    "Цена ликвидации оценивается по входу и плечу (изолированная маржа, поддерживающая 0,5 %); при ликвидации теряется маржа позиции.",
+  "backtestNote.funding_charged":
+    "Фандинг списывается по истории биржи в каждый момент фандинга, когда позиция открыта.",
+  "backtestNote.funding_partial":
+    "История фандинга биржи покрывает не весь период: непокрытые моменты фандинга не учтены.",
+  "backtestNote.funding_unavailable": "Историю фандинга биржи прочитать не удалось: фандинг не учтён.",
+  "backtestNote.candle_indicators":
+    "Правило тренда читает эти свечи, а не часовые, поэтому его наклоны за 24 и 72 свечи охватывают более долгий срок, чем в живых обзорах.",
   "backtestInterval.1h": "1 час",
   "backtestInterval.4h": "4 часа",
   "backtestInterval.1d": "1 день",

@@ -14,3 +14,14 @@ export function backtestCurve(result: BacktestResult): EquityCurve {
     })),
   };
 }
+
+type StopTrigger = "stop_loss" | "take_profit" | "liquidation";
+
+/** The trades a futures position's stop-loss, take-profit or liquidation filled, to mark on the equity curve. */
+export function backtestMarkers(result: BacktestResult): { at: string; trigger: StopTrigger; tone: "good" | "bad" }[] {
+  return result.trades.flatMap((trade) =>
+    trade.trigger === "review"
+      ? []
+      : [{ at: trade.at, trigger: trade.trigger, tone: trade.trigger === "take_profit" ? "good" : "bad" }],
+  );
+}
