@@ -5,6 +5,15 @@ import type { BacktestResult } from "../../shared/api/portfolio-backtest.ts";
 
 export type EquityPoint = { at: string; equity: Big };
 
+const HOUR_MS = 3_600_000;
+/** A candle's length per backtest interval. */
+export const INTERVAL_MS = { "1h": HOUR_MS, "4h": 4 * HOUR_MS, "1d": 24 * HOUR_MS } as const;
+
+/** The candles that have closed by `now`, oldest first: the one still open has no close to review yet. */
+export function closedCandles<T extends { openTime: number }>(klines: T[], step: number, now: number): T[] {
+  return klines.filter((k) => k.openTime + step <= now).sort((a, b) => a.openTime - b.openTime);
+}
+
 /** A candle's close, as the time of the review that reads it (the next candle's open). */
 export function closeTime(times: number[], i: number): string {
   const open = times[i] as number;

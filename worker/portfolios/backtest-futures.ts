@@ -15,7 +15,7 @@ import { FUNDING_INTERVAL_MS } from "../exchanges/paper/paper-funding.ts";
 import { DEFAULT_PAPER_SETTINGS } from "../exchanges/paper/paper-gateway.ts";
 import { ApiError } from "../http/api-error.ts";
 import { marketContext } from "../market/indicators.ts";
-import { closeTime, equityTotals } from "./backtest-equity.ts";
+import { closedCandles, closeTime, equityTotals, INTERVAL_MS } from "./backtest-equity.ts";
 import { type BookOrder, FuturesBook } from "./backtest-futures-book.ts";
 import { futuresLimits, inputHeader } from "./engine/decision-input-builder.ts";
 import { planOrders } from "./engine/planner.ts";
@@ -33,8 +33,6 @@ import { type PortfolioRow, storedTokens } from "./store.ts";
  * times it does not cover are left out and the result says so.
  */
 
-const HOUR_MS = 3_600_000;
-const INTERVAL_MS = { "1h": HOUR_MS, "4h": 4 * HOUR_MS, "1d": 24 * HOUR_MS } as const;
 /** A review reads at most this many candles up to its close, as the live review's market context (200 hourly). */
 const CONTEXT_CANDLES = 200;
 
@@ -77,7 +75,7 @@ async function loadRoutes(
         gateway.market("linear", symbol),
         gateway.klines("linear", symbol, request.interval, request.candles + CONTEXT_CANDLES),
       ]);
-      const candles = klines.filter((k) => k.openTime + step <= now).sort((a, b) => a.openTime - b.openTime);
+      const candles = closedCandles(klines, step, now);
       return { token, symbol, market, candles, index: new Map(candles.map((k, i) => [k.openTime, i])), funding: null };
     }),
   );

@@ -6,7 +6,7 @@ import type { SpotDecisionInput } from "../ai/decision-input.ts";
 import type { ExchangeGateway, Kline, Market, Ticker } from "../exchanges/contract.ts";
 import { DEFAULT_PAPER_SETTINGS } from "../exchanges/paper/paper-gateway.ts";
 import { ApiError } from "../http/api-error.ts";
-import { closeTime, equityTotals } from "./backtest-equity.ts";
+import { closedCandles, closeTime, equityTotals, INTERVAL_MS } from "./backtest-equity.ts";
 import { inputHeader, spotLimits } from "./engine/decision-input-builder.ts";
 import { planOrders } from "./engine/planner.ts";
 import { type PortfolioRow, storedTokens } from "./store.ts";
@@ -41,14 +41,17 @@ export async function backtestSpot(
 }
 
 async function loadRoutes(gateway: ExchangeGateway, row: PortfolioRow, request: BacktestRequest): Promise<Route[]> {
+  const now = Date.now();
   return Promise.all(
     storedTokens(row).map(async ({ token }) => {
       const symbol = `${token}${row.cashToken}`;
+      // One more than asked: the candle still open is left out, and the window is the last closed ones.
       const [market, klines] = await Promise.all([
         gateway.market("spot", symbol),
-        gateway.klines("spot", symbol, request.interval, request.candles),
+        gateway.klines("spot", symbol, request.interval, request.candles + 1),
       ]);
-      return { token, symbol, market, candles: new Map(klines.map((k) => [k.openTime, k])) };
+      const closed = closedCandles(klines, INTERVAL_MS[request.interval], now).slice(-request.candles);
+      return { token, symbol, market, candles: new Map(closed.map((k) => [k.openTime, k])) };
     }),
   );
 }

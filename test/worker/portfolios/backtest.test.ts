@@ -45,6 +45,8 @@ describe("paper backtest of the built-in strategy on the simulator's candles", (
     expect(reply.status, reply.text).toBe(200);
     const body = reply.body as unknown as Backtest;
     expect(body.equityCurve).toHaveLength(48);
+    // Closed candles only: the last review is at the last close, which has already happened.
+    expect(Date.parse(body.equityCurve.at(-1)?.at ?? "")).toBeLessThanOrEqual(Date.now());
     expect(body.equityCurve[0]?.equity).toBe("10000.00000000");
     expect(body.trades.length).toBeGreaterThan(0);
 
