@@ -1,4 +1,5 @@
 import createClient from "openapi-fetch";
+import { isLocale, type Locale, translate } from "#lib/i18n/translate.ts";
 import type { components, paths } from "./schema";
 
 /** The only way the UI talks to the worker: typed from the OpenAPI document (`npm run api:generate`). */
@@ -90,12 +91,28 @@ export type AllocationItem = Schemas["AllocationItem"];
 
 /** A message for people from whatever the call failed with (error envelope, network failure). */
 export function describeError(error: unknown): string {
+  const wait = retryAfterSeconds(error);
+  if (wait !== null) return translate(pageLocale(), "common.rateLimited", { seconds: wait });
   if (error && typeof error === "object" && "error" in error) {
     const envelope = (error as ApiError).error;
     if (envelope?.message) return envelope.message;
   }
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** The page's language (the layout keeps `<html lang>` in step with the reader's choice); English outside a page. */
+function pageLocale(): Locale {
+  const lang = globalThis.document?.documentElement.lang;
+  return isLocale(lang) ? lang : "en";
+}
+
+/** For a 429 `rate_limited` answer, the seconds its Retry-After asked to wait; null for anything else. */
+export function retryAfterSeconds(error: unknown): number | null {
+  if (errorCode(error) !== "rate_limited") return null;
+  const details = (error as ApiError).error.details as { retryAfterSeconds?: unknown } | undefined;
+  const seconds = details?.retryAfterSeconds;
+  return typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) : 1;
 }
 
 /** The envelope's machine-readable code (`validation_failed`, `two_factor_required`, …), if there is one. */

@@ -1,4 +1,6 @@
+import { t } from "#lib/i18n/locale.svelte.ts";
 import { describeError } from "./client.ts";
+import { RateLimitRetry } from "./rate-limit-retry.ts";
 
 export type CursorPage<T> = { items: T[]; nextCursor: string | null };
 type PageLoader<T> = (cursor: string | undefined) => Promise<{ data?: CursorPage<T>; error?: unknown }>;
@@ -17,6 +19,7 @@ export class CursorPages<T> {
   #cursors: (string | undefined)[] = [undefined];
   #request = 0;
   readonly #load: PageLoader<T>;
+  readonly #limited = new RateLimitRetry();
 
   constructor(load: PageLoader<T>) {
     this.#load = load;
@@ -57,6 +60,7 @@ export class CursorPages<T> {
 
   async #show(page: number): Promise<void> {
     const request = ++this.#request;
+    this.#limited.cancel();
     this.loading = true;
     // A failure stays on show until a read succeeds (live refreshes would otherwise make it blink).
     try {
@@ -64,9 +68,11 @@ export class CursorPages<T> {
       // A later request (another page, a refresh) wins over an earlier one that answered late.
       if (request !== this.#request) return;
       if (error !== undefined || !data) {
-        this.error = describeError(error);
+        const wait = this.#limited.schedule(error, () => void this.#show(page));
+        this.error = wait === null ? describeError(error) : t("common.rateLimitedRetrying", { seconds: wait });
         return;
       }
+      this.#limited.succeeded();
       this.items = data.items;
       this.#nextCursor = data.nextCursor;
       this.page = page;

@@ -1,4 +1,6 @@
+import { t } from "#lib/i18n/locale.svelte.ts";
 import { describeError } from "./client.ts";
+import { RateLimitRetry } from "./rate-limit-retry.ts";
 
 type Loader<T> = () => Promise<{ data?: T; error?: unknown }>;
 
@@ -8,6 +10,7 @@ export class Resource<T> {
   error = $state<string | null>(null);
   loading = $state(false);
   readonly #load: Loader<T>;
+  readonly #limited = new RateLimitRetry();
 
   constructor(load: Loader<T>) {
     this.#load = load;
@@ -22,11 +25,15 @@ export class Resource<T> {
   async reload(): Promise<void> {
     this.loading = true;
     try {
+      this.#limited.cancel();
       const { data, error } = await this.#load();
-      if (error !== undefined) this.error = describeError(error);
-      else {
+      if (error !== undefined) {
+        const wait = this.#limited.schedule(error, () => void this.reload());
+        this.error = wait === null ? describeError(error) : t("common.rateLimitedRetrying", { seconds: wait });
+      } else {
         this.data = data ?? null;
         this.error = null;
+        this.#limited.succeeded();
       }
     } catch (err) {
       this.error = describeError(err);

@@ -14,6 +14,8 @@ export const en = {
   "common.loading": "Loading…",
   "common.failed": "Something went wrong: {message}",
   "common.retry": "Retry",
+  "common.rateLimited": "Too many requests at once: try again in {seconds} s",
+  "common.rateLimitedRetrying": "Too many requests at once: trying again by itself in {seconds} s",
   "common.cancel": "Cancel",
   "common.back": "Back",
   "common.save": "Save",

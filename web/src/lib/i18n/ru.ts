@@ -15,6 +15,8 @@ export const ru: Record<MessageKey, string> = {
   "common.loading": "Загрузка…",
   "common.failed": "Что-то пошло не так: {message}",
   "common.retry": "Повторить",
+  "common.rateLimited": "Слишком много запросов сразу: попробуйте снова через {seconds} с",
+  "common.rateLimitedRetrying": "Слишком много запросов сразу: повторим сами через {seconds} с",
   "common.cancel": "Отмена",
   "common.back": "Назад",
   "common.save": "Сохранить",
