@@ -6,6 +6,7 @@ import {
   futuresPlan,
   holdPrice,
   OPENAI,
+  reviewCompleted,
   scriptDecisions,
   setUpTrader,
   spotBuy,
@@ -89,7 +90,7 @@ test.beforeAll(async ({ browser, request }) => {
     paperCapital: "12345.67",
   });
   await startPortfolio(page, spotId);
-  await completed(page, spotId);
+  await reviewCompleted(page, spotId, 60_000);
   futuresId = await createPortfolio(page, {
     name: "Futures figures",
     exchangeKeyId: trader.keyId,
@@ -102,7 +103,7 @@ test.beforeAll(async ({ browser, request }) => {
     futures: { positionMode: "one_way", marginMode: "cross", maxLeverage: 5 },
   });
   await startPortfolio(page, futuresId);
-  await completed(page, futuresId);
+  await reviewCompleted(page, futuresId, 60_000);
   traderState = await context.storageState();
   await context.close();
 
@@ -114,18 +115,6 @@ test.beforeAll(async ({ browser, request }) => {
 });
 
 /** Waits until the portfolio's start review is over, so its page has fills, holdings and a run to open. */
-async function completed(page: Page, id: string) {
-  await expect
-    .poll(
-      async () => {
-        const runs = await page.request.get(`/api/portfolios/${id}/runs`);
-        const body = (await runs.json()) as { runs?: { status: string }[] };
-        return body.runs?.[0]?.status ?? "none";
-      },
-      { timeout: 60_000 },
-    )
-    .toBe("completed");
-}
 
 type Visit = { name: string; path: () => string; admin?: boolean; open?: (page: Page) => Promise<void> };
 

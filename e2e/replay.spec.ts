@@ -3,6 +3,7 @@ import {
   createPortfolio,
   holdPrice,
   OPENAI,
+  reviewCompleted,
   SIM,
   scriptDecisions,
   setUpTrader,
@@ -51,15 +52,7 @@ test("a review replayed with a tighter order cap shows what would have changed, 
     paper: true,
   });
   await startPortfolio(page, id);
-  await expect
-    .poll(
-      async () => {
-        const list = await page.request.get(`/api/portfolios/${id}/runs?limit=1`);
-        return ((await list.json()) as { runs: { status: string }[] }).runs[0]?.status;
-      },
-      { timeout: 30_000 },
-    )
-    .toBe("completed");
+  await reviewCompleted(page, id);
 
   await page.goto(`/portfolios/${id}`);
   // Found by its id, so the same locator holds once the page is in Russian.
@@ -150,15 +143,7 @@ test("a review replayed by the portfolio's AI with other instructions shows who 
     paper: true,
   });
   await startPortfolio(page, id);
-  await expect
-    .poll(
-      async () => {
-        const list = await page.request.get(`/api/portfolios/${id}/runs?limit=1`);
-        return ((await list.json()) as { runs: { status: string }[] }).runs[0]?.status;
-      },
-      { timeout: 30_000 },
-    )
-    .toBe("completed");
+  await reviewCompleted(page, id);
   // With web search on, the replay's request costs at least the cap (0.01 USD a search), so the next one is refused.
   const patched = await page.request.patch(`/api/portfolios/${id}`, {
     headers: { Origin: new URL(page.url()).origin },

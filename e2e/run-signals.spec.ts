@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 import {
   createPortfolio,
   OPENAI,
+  reviewCompleted,
   scriptDecisions,
   setUpTrader,
   spotPlan,
@@ -42,15 +43,7 @@ test("a review's page lists the news and sentiment signals its decision saw, on 
     paper: true,
   });
   await startPortfolio(page, id);
-  await expect
-    .poll(
-      async () => {
-        const list = await page.request.get(`/api/portfolios/${id}/runs?limit=1`);
-        return ((await list.json()) as { runs: { status: string }[] }).runs[0]?.status;
-      },
-      { timeout: 30_000 },
-    )
-    .toBe("completed");
+  await reviewCompleted(page, id);
 
   await page.goto(`/portfolios/${id}`);
   const first = page

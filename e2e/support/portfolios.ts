@@ -69,6 +69,17 @@ export async function startPortfolio(page: Page, id: string): Promise<void> {
   expect(started.status(), await started.text()).toBe(200);
 }
 
+/** The status of the portfolio's latest review ("none" before its first). */
+export async function lastRunStatus(page: Page, id: string): Promise<string> {
+  const list = await page.request.get(`/api/portfolios/${id}/runs?limit=1`);
+  return ((await list.json()) as { runs?: { status: string }[] }).runs?.[0]?.status ?? "none";
+}
+
+/** Waits for the portfolio's latest review (the first one, after startPortfolio) to complete. */
+export async function reviewCompleted(page: Page, id: string, timeout = 30_000): Promise<void> {
+  await expect.poll(() => lastRunStatus(page, id), { timeout }).toBe("completed");
+}
+
 export { futuresPlan, OPENAI, spotBuy, spotPlan } from "../../test/support/scripted-decisions.ts";
 
 /** A futures OPEN action (see futuresAction). */
