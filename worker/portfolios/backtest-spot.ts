@@ -195,29 +195,17 @@ function fillPrice(side: "buy" | "sell", limit: string | null, next: Kline): Big
 /** The paper broker's spot fill: the fee is taken from what is received. Never more than the book holds. */
 function fill(book: Book, route: Route, side: "buy" | "sell", quantity: Big, price: Big, at: string) {
   const held = book.assets.get(route.token) as Big;
+  const notional = quantity.times(price);
+  if (quantity.lte(0) || (side === "buy" ? notional.gt(book.cash) : quantity.gt(held))) return null;
+  // A buy pays its fee in the asset bought, a sale in the cash received; feeValue is the fee in cash.
+  const fee = (side === "buy" ? quantity : notional).times(FEE_RATE).round(8, Big.roundUp);
   if (side === "buy") {
-    const cost = quantity.times(price);
-    if (cost.gt(book.cash) || quantity.lte(0)) return null;
-    const fee = quantity.times(FEE_RATE).round(8, Big.roundUp);
-    book.cash = book.cash.minus(cost);
+    book.cash = book.cash.minus(notional);
     book.assets.set(route.token, held.plus(quantity).minus(fee));
-    const trade = {
-      at,
-      symbol: route.symbol,
-      side,
-      quantity: quantity.toFixed(),
-      price: price.toFixed(),
-      fee: fee.toFixed(),
-      feeAsset: route.token,
-      ...SPOT_TRADE,
-    };
-    return { trade, feeValue: fee.times(price) };
+  } else {
+    book.cash = book.cash.plus(notional).minus(fee);
+    book.assets.set(route.token, held.minus(quantity));
   }
-  if (quantity.gt(held) || quantity.lte(0)) return null;
-  const proceeds = quantity.times(price);
-  const fee = proceeds.times(FEE_RATE).round(8, Big.roundUp);
-  book.cash = book.cash.plus(proceeds).minus(fee);
-  book.assets.set(route.token, held.minus(quantity));
   const trade = {
     at,
     symbol: route.symbol,
@@ -225,8 +213,8 @@ function fill(book: Book, route: Route, side: "buy" | "sell", quantity: Big, pri
     quantity: quantity.toFixed(),
     price: price.toFixed(),
     fee: fee.toFixed(),
-    feeAsset: route.market.quote,
+    feeAsset: side === "buy" ? route.token : route.market.quote,
     ...SPOT_TRADE,
   };
-  return { trade, feeValue: fee };
+  return { trade, feeValue: side === "buy" ? fee.times(price) : fee };
 }
