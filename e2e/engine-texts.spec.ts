@@ -126,6 +126,8 @@ test("a built-in strategy's reviews, orders and pause read in Russian, with no E
         await expect(page.getByTestId("run-summary").first()).toContainText("Просадка");
         await expect(page.getByTestId("run-summary").last()).toContainText("Ребалансировка к целям");
         await expect(page.getByTestId("run-rationale")).toContainText("при цели");
+        // The decision's own enums too: "buy"/"sell" read as words of the page's language.
+        await expect(page.getByTestId("run-decision").first()).toContainText(/Покупка|Продажа/);
         await expect(page.getByTestId("order-reason").filter({ hasText: "Отклонён вами." }).first()).toBeVisible();
         await expect(page.getByTestId("order-reason").filter({ hasText: "Одобрен вами." }).first()).toBeVisible();
         // biome-ignore lint/performance/useDomNodeTextContent: what the reader sees; collapsed raw JSON is not shown.
@@ -134,6 +136,7 @@ test("a built-in strategy's reviews, orders and pause read in Russian, with no E
       } else {
         await expect(notice).toContainText("Drawdown of");
         await expect(page.getByTestId("run-summary").last()).toContainText("Rebalance toward targets");
+        await expect(page.getByTestId("run-decision").first()).toContainText(/Buy|Sell/);
       }
       await page.screenshot({ path: `artifacts/screenshots/engine-texts-${locale}-desktop.png`, fullPage: true });
       await page.setViewportSize(PHONE);

@@ -842,6 +842,7 @@ export const en = {
   "orderAction.CLOSE": "Close",
   "orderAction.INCREASE": "Increase",
   "orderAction.REDUCE": "Reduce",
+  "orderAction.HOLD": "Hold",
   "orderAction.kill": "Kill switch",
   "orderStatus.pending_approval": "Awaiting approval",
   "orderStatus.planned": "Planned",

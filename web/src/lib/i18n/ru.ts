@@ -854,6 +854,7 @@ export const ru: Record<MessageKey, string> = {
   "orderAction.CLOSE": "Закрытие",
   "orderAction.INCREASE": "Увеличение",
   "orderAction.REDUCE": "Сокращение",
+  "orderAction.HOLD": "Удержание",
   "orderAction.kill": "Аварийная остановка",
   "orderStatus.pending_approval": "Ждёт одобрения",
   "orderStatus.planned": "Запланирован",
