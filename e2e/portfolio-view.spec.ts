@@ -229,7 +229,7 @@ test("paper futures: a review opens a position, shown with its stop-loss and tak
   await expect(opened).toContainText("SL 95");
   await expect(opened).toContainText("placed");
   await expect(opened.getByTestId("order-status")).toHaveText("Filled");
-  await expect(second.getByRole("table", { name: "Decision of review #2" })).toContainText("LONG");
+  await expect(second.getByRole("table", { name: "Decision of review #2" })).toContainText("OpenLong");
   await shot("portfolio-view-futures");
 });
 
