@@ -4,7 +4,7 @@ import { createLogger } from "../../../worker/http/logger.ts";
 import { enqueueNotification, OUTBOX_RETENTION_MS, pruneOutbox } from "../../../worker/notifications/outbox.ts";
 import { encryptPayload } from "../../../worker/notifications/web-push.ts";
 import { signIn, testApp, userId } from "../identity/support.ts";
-import { deliverAt, outboxOf, simBot, simHook, simPushSubscription } from "./support.ts";
+import { addWebhook, deliverAt, outboxOf, simBot, simHook, simPushSubscription, WEBHOOK_SECRET } from "./support.ts";
 
 const ALL = [
   "approval_waiting",
@@ -15,7 +15,6 @@ const ALL = [
   "key_unverified",
   "daily_summary",
 ];
-const SECRET = "whsec-0123456789abcdef-test";
 
 describe("RFC 8291 Web Push encryption", () => {
   it("produces the RFC's Appendix A message from its keys and salt", async () => {
@@ -44,18 +43,18 @@ describe("RFC 8291 Web Push encryption", () => {
 describe("notification channels", () => {
   it("sends a signed webhook test the receiver verifies, and never shows the secret again", async () => {
     const user = await signIn(testApp());
-    const hook = await simHook(SECRET);
+    const hook = await simHook(WEBHOOK_SECRET);
     const saved = await user.put("/api/notifications/channels", {
       channel: "webhook",
       enabled: true,
       events: ALL,
       url: hook.url,
-      secret: SECRET,
+      secret: WEBHOOK_SECRET,
     });
     expect(saved.status, saved.text).toBe(200);
     expect(saved.body).toMatchObject({ channel: "webhook", enabled: true, target: hook.url, secret: "••••test" });
     const listed = await user.get("/api/notifications");
-    expect(listed.text).not.toContain(SECRET);
+    expect(listed.text).not.toContain(WEBHOOK_SECRET);
     expect(listed.body.vapidPublicKey).toBe(env.VAPID_PUBLIC_KEY);
 
     const test = await user.post("/api/notifications/channels/webhook/test");
@@ -69,13 +68,7 @@ describe("notification channels", () => {
 
     // A receiver holding another secret refuses the signature: the test says so instead of pretending.
     const other = await simHook("another-secret-0123456789");
-    await user.put("/api/notifications/channels", {
-      channel: "webhook",
-      enabled: true,
-      events: [],
-      url: other.url,
-      secret: SECRET,
-    });
+    await addWebhook(user, other.url, []);
     const refused = await user.post("/api/notifications/channels/webhook/test");
     expect(refused.body).toMatchObject({ delivered: false, error: expect.stringContaining("answered 401") });
     expect((await other.received())[0]).toMatchObject({ verified: false, status: 401 });
@@ -94,7 +87,7 @@ describe("notification channels", () => {
         enabled: true,
         events: [],
         url,
-        secret: SECRET,
+        secret: WEBHOOK_SECRET,
       });
       expect(reply.status, url).toBe(400);
       expect(reply.body.error).toMatchObject({ code: "validation_failed" });
@@ -104,14 +97,8 @@ describe("notification channels", () => {
   it("retries a failed delivery with exponential backoff until the receiver takes it, once per (event, channel)", async () => {
     const user = await signIn(testApp());
     const id = await userId(user);
-    const hook = await simHook(SECRET, 2);
-    await user.put("/api/notifications/channels", {
-      channel: "webhook",
-      enabled: true,
-      events: ["key_unverified"],
-      url: hook.url,
-      secret: SECRET,
-    });
+    const hook = await simHook(WEBHOOK_SECRET, 2);
+    await addWebhook(user, hook.url, ["key_unverified"]);
     const start = new Date(Date.now() + 3_600_000);
     const event = {
       userId: id,
@@ -210,13 +197,13 @@ describe("notification channels", () => {
 
   it("turns a channel off, changes its events and removes it", async () => {
     const user = await signIn(testApp());
-    const hook = await simHook(SECRET);
+    const hook = await simHook(WEBHOOK_SECRET);
     await user.put("/api/notifications/channels", {
       channel: "webhook",
       enabled: true,
       events: ALL,
       url: hook.url,
-      secret: SECRET,
+      secret: WEBHOOK_SECRET,
     });
     const off = await user.call("PATCH", "/api/notifications/channels/webhook", {
       body: { enabled: false, events: ["daily_summary", "daily_summary"] },
@@ -229,8 +216,14 @@ describe("notification channels", () => {
 
   it("keeps a channel's language: English unless chosen, changed without the secret, kept when replaced", async () => {
     const user = await signIn(testApp());
-    const hook = await simHook(SECRET);
-    const channel = { channel: "webhook", enabled: true, events: ["daily_summary"], url: hook.url, secret: SECRET };
+    const hook = await simHook(WEBHOOK_SECRET);
+    const channel = {
+      channel: "webhook",
+      enabled: true,
+      events: ["daily_summary"],
+      url: hook.url,
+      secret: WEBHOOK_SECRET,
+    };
     expect((await user.put("/api/notifications/channels", channel)).body).toMatchObject({ language: "en" });
     const changed = await user.call("PATCH", "/api/notifications/channels/webhook", { body: { language: "ru" } });
     expect(changed.body).toMatchObject({ language: "ru", events: ["daily_summary"] });
@@ -251,14 +244,8 @@ describe("notification channels", () => {
   it("keeps delivered rows for the deliveries list for 30 days, then prunes them", async () => {
     const user = await signIn(testApp());
     const id = await userId(user);
-    const hook = await simHook(SECRET);
-    await user.put("/api/notifications/channels", {
-      channel: "webhook",
-      enabled: true,
-      events: ["key_unverified"],
-      url: hook.url,
-      secret: SECRET,
-    });
+    const hook = await simHook(WEBHOOK_SECRET);
+    await addWebhook(user, hook.url, ["key_unverified"]);
     // Forty days ago, so pruning at that time + 30 days touches no other test's rows (the database is shared).
     const old = new Date(Date.now() - 40 * 86_400_000);
     const event = { userId: id, type: "key_unverified" as const, key: crypto.randomUUID(), params: {} };

@@ -9,9 +9,7 @@ import { createLogger } from "../../../worker/http/logger.ts";
 import { deliverDueNotifications } from "../../../worker/notifications/delivery.ts";
 import { enqueueNotification } from "../../../worker/notifications/outbox.ts";
 import { signIn, type TestApp, testApp, userId } from "../identity/support.ts";
-import { deliverAt, outboxOf, simHook } from "./support.ts";
-
-const SECRET = "whsec-0123456789abcdef-test";
+import { addWebhook, deliverAt, outboxOf, simHook, WEBHOOK_SECRET } from "./support.ts";
 
 /** The app as the runtime calls it, with an execution context whose waitUntil work is awaited before answering. */
 function appWithContext(identity: Partial<IdentityDeps> = {}): TestApp {
@@ -31,14 +29,8 @@ describe("immediate notification delivery", () => {
   it("sends each row once when the cron's pass and a user's immediate passes run at the same time", async () => {
     const user = await signIn(testApp());
     const owner = await userId(user);
-    const hook = await simHook(SECRET);
-    await user.put("/api/notifications/channels", {
-      channel: "webhook",
-      enabled: true,
-      events: ["key_unverified"],
-      url: hook.url,
-      secret: SECRET,
-    });
+    const hook = await simHook(WEBHOOK_SECRET);
+    await addWebhook(user, hook.url, ["key_unverified"]);
     // An hour ahead, so no other test's cron pass finds these rows due (the database is shared).
     const at = new Date(Date.now() + 3_600_000);
     const log = createLogger("error");
@@ -74,14 +66,14 @@ describe("immediate notification delivery", () => {
   it("delivers what a route queued once it has answered, in the channel's language, with the machine fields kept", async () => {
     const unavailable = async () => ({ outcome: "unavailable" as const, reason: "The exchange did not answer." });
     const user = await signIn(appWithContext({ verifyExchangeKey: unavailable }));
-    const hook = await simHook(SECRET);
+    const hook = await simHook(WEBHOOK_SECRET);
     await user.put("/api/notifications/channels", {
       channel: "webhook",
       enabled: true,
       events: ["key_unverified"],
       language: "ru",
       url: hook.url,
-      secret: SECRET,
+      secret: WEBHOOK_SECRET,
     });
     const saved = await user.post("/api/keys/exchange", {
       venue: "binance",

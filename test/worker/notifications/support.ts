@@ -4,11 +4,27 @@ import { openDatabase } from "../../../worker/db/client.ts";
 import { createLogger } from "../../../worker/http/logger.ts";
 import { type DeliveryTally, deliverDueNotifications } from "../../../worker/notifications/delivery.ts";
 import { control } from "../accounts/support.ts";
+import type { Caller } from "../identity/support.ts";
 
 /**
  * Notification tests reach the simulator's stand-ins over HTTP: signed webhook receivers, Telegram's Bot API and a
  * Web Push service that decrypts what it gets (sim/notifications/routes.ts).
  */
+
+/** The signing secret the tests' webhook channels share with their simulator receivers. */
+export const WEBHOOK_SECRET = "whsec-0123456789abcdef-test";
+
+/** Sets up the user's webhook channel, on, for these events, signed with WEBHOOK_SECRET. */
+export async function addWebhook(user: Caller, url: string, events: string[]): Promise<void> {
+  const reply = await user.put("/api/notifications/channels", {
+    channel: "webhook",
+    enabled: true,
+    events,
+    url,
+    secret: WEBHOOK_SECRET,
+  });
+  if (reply.status !== 200) throw new Error(`webhook channel not set up: ${reply.status} ${reply.text}`);
+}
 
 export type HookDelivery = { verified: boolean; eventId: string | null; body: Record<string, unknown>; status: number };
 
