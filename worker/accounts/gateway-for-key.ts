@@ -23,9 +23,15 @@ type KeyTarget = typeof exchangeKeys.$inferSelect;
 
 /**
  * A signed gateway for one of the caller's keys. Ownership and verification are checked first, so another user's
- * key is simply "not found" and an unverified key is refused before its secret is ever decrypted.
+ * key is simply "not found" and an unverified key is refused before its secret is ever decrypted. `priceReuseMs`: as
+ * for `marketDataGateway`.
  */
-export async function gatewayForKey(services: AccountServices, userId: string, keyId: string): Promise<KeyedGateway> {
+export async function gatewayForKey(
+  services: AccountServices,
+  userId: string,
+  keyId: string,
+  priceReuseMs = 0,
+): Promise<KeyedGateway> {
   const key = await ownedKey(services.db, userId, keyId);
   if (key.status !== "verified")
     throw new ApiError(
@@ -46,13 +52,14 @@ export async function gatewayForKey(services: AccountServices, userId: string, k
     credentials: { apiKey: credentials.apiKey, apiSecret: credentials.apiSecret },
     extraHosts: services.extraHosts,
     timeoutMs: services.exchangeTimeoutMs,
+    priceReuseMs,
   });
   return { keyId, venue: credentials.venue, gateway };
 }
 
 /**
  * An unsigned gateway for public market data, in a key's environment or on live when no key is named; `priceReuseMs`
- * lets it reuse prices other gateways of the isolate read that recently (the paper broker).
+ * lets it reuse prices other gateways of the isolate read that recently (the engine's brokers).
  */
 export async function marketDataGateway(
   services: AccountServices,

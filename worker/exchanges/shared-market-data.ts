@@ -14,9 +14,9 @@ import type {
  * at once (one Durable Object each) ask for the same candles and prices, and the venue's weight budget is per IP.
  * Candles are kept briefly (the newest hourly candle moving for a minute does not change an analysis). Prices and
  * book tops are shared while an identical request is in flight, so a price is never older than the request that
- * asked for it, unless the gateway was made with `priceReuseMs`: the paper broker's market data reuses a price for a
- * second (a paper review already matches its calls against one second of prices), since a thousand paper reviews in
- * a minute would otherwise spend the IP's weight budget on identical reads.
+ * asked for it, unless the gateway was made with `priceReuseMs`: the engine's brokers reuse a price for a second (a
+ * review reads prices at several steps a few milliseconds apart), since a thousand reviews in a minute would otherwise
+ * spend the IP's weight budget on identical reads.
  */
 
 const KLINES_TTL_MS = 60_000;

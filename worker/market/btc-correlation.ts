@@ -26,7 +26,25 @@ function hourlyReturns(klines: Kline[]): Map<number, number> {
   return returns;
 }
 
+/**
+ * Answers by candle arrays already seen: the isolate shares one array of a symbol's candles for a minute
+ * (shared-market-data.ts), so every review in that minute asks for the same pair, and the log returns were most of a
+ * review's market-context CPU.
+ */
+const seen = new WeakMap<Kline[], WeakMap<Kline[], BtcCorrelation | null>>();
+
 export function btcCorrelation(token: Kline[], btc: Kline[]): BtcCorrelation | null {
+  let byBtc = seen.get(token);
+  if (!byBtc) {
+    byBtc = new WeakMap();
+    seen.set(token, byBtc);
+  }
+  if (!byBtc.has(btc)) byBtc.set(btc, correlate(token, btc));
+  const found = byBtc.get(btc) ?? null;
+  return found && { ...found };
+}
+
+function correlate(token: Kline[], btc: Kline[]): BtcCorrelation | null {
   const x = hourlyReturns(token);
   const y = hourlyReturns(btc);
   const times = [...x.keys()]

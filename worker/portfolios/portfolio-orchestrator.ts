@@ -23,6 +23,7 @@ import { type EngineServices, engineServices } from "./engine/engine-services.ts
 import { readPositions } from "./engine/holdings.ts";
 import { Mutex } from "./engine/mutex.ts";
 import { syncPortfolio } from "./engine/order-sync.ts";
+import { cachedPaperStore } from "./engine/paper-account-store.ts";
 import { type PauseReason, pausePortfolio } from "./engine/pause.ts";
 import { executeRun, RETRY_AT } from "./engine/review-run.ts";
 import { toOrderView } from "./order-store.ts";
@@ -69,6 +70,11 @@ export type WakeOutcome = "running" | "resuming" | "due" | "scheduled" | "idle";
 export class PortfolioOrchestrator extends DurableObject<Env> {
   readonly #mutex = new Mutex();
   readonly #paperLock = new Mutex();
+  /** The paper account between calls: only this object writes it. */
+  readonly #paperAccount = cachedPaperStore({
+    get: (key) => this.ctx.storage.get(key),
+    put: (key, value) => this.ctx.storage.put(key, value),
+  });
   #driving: Promise<void> | null = null;
   /** Every query this object sends to D1, counted (a review logs its share). */
   readonly #queries = newQueryCount();
@@ -407,6 +413,7 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
       storage: { get: (key) => storage.get(key), put: (key, value) => storage.put(key, value) },
       lock: this.#mutex,
       paperLock: this.#paperLock,
+      paperAccount: this.#paperAccount,
       controlCount: () => this.#controls,
       notificationsQueued: (userId) => this.#queuedFor.add(userId),
     });

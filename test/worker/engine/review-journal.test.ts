@@ -5,6 +5,7 @@ import { openDatabase } from "../../../worker/db/client.ts";
 import { countedD1, newQueryCount, type QueryCount } from "../../../worker/db/counted-d1.ts";
 import { engineServices } from "../../../worker/portfolios/engine/engine-services.ts";
 import { Mutex } from "../../../worker/portfolios/engine/mutex.ts";
+import { cachedPaperStore } from "../../../worker/portfolios/engine/paper-account-store.ts";
 import { executeRun, type RunOutcome } from "../../../worker/portfolios/engine/review-run.ts";
 import { addFault, clearFaults, holdPrice } from "../accounts/support.ts";
 import { settledRun, spotPortfolio, startSettled } from "../portfolios/support.ts";
@@ -55,9 +56,13 @@ async function countedReview(portfolioId: string, seq: number, beforeStep?: (n: 
         if (/^select\b[\s\S]*"tokens"[\s\S]*from "portfolios"/i.test(sql)) rowReads++;
       }),
     );
+    const storage = {
+      get: (key: string) => state.storage.get(key),
+      put: (key: string, value: unknown) => state.storage.put(key, value),
+    };
     const services = engineServices(env, portfolioId, {
       db,
-      storage: { get: (key) => state.storage.get(key), put: (key, value) => state.storage.put(key, value) },
+      storage,
       lock: {
         run: (work) =>
           lock.run(async () => {
@@ -70,6 +75,7 @@ async function countedReview(portfolioId: string, seq: number, beforeStep?: (n: 
           }),
       } as Mutex,
       paperLock: new Mutex(),
+      paperAccount: cachedPaperStore(storage),
       controlCount: () => controls,
       notificationsQueued: () => {},
     });

@@ -117,20 +117,36 @@ export function newPaperAccount(input: {
   });
 }
 
+/**
+ * Where the account is kept. `load` may answer the same object to later loads (the portfolio's Durable Object keeps it
+ * in memory): a caller never changes what it loaded, and `save` keeps the object it is given, which its caller then
+ * leaves alone too.
+ */
 export interface PaperStore {
   load(): Promise<PaperAccount | null>;
   save(account: PaperAccount): Promise<void>;
 }
 
-/** Keeps the account in memory (tests, the bench); copies on both sides so no caller shares state with it. */
+/**
+ * Keeps the account in memory (tests, the bench). It answers a deeply frozen copy, so a gateway that changed what it
+ * loaded would throw here instead of corrupting a store that shares the object.
+ */
 export function memoryPaperStore(initial?: PaperAccount): PaperStore {
   let saved: PaperAccount | null = initial ? structuredClone(initial) : null;
   return {
     async load() {
-      return saved ? structuredClone(saved) : null;
+      return saved ? deepFreeze(structuredClone(saved)) : null;
     },
     async save(account) {
       saved = PaperAccount.parse(structuredClone(account));
     },
   };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }

@@ -17,6 +17,7 @@ import { matchRestingOrders } from "./paper-matching.ts";
 import { closeOrder, isOpen, type PaperContext, pruneClosedOrders, toOrder } from "./paper-orders.ts";
 import { placePaperOrder } from "./paper-placement.ts";
 import { loadQuotes, type Quote, type Quotes } from "./paper-quotes.ts";
+import { changeableCopy, fingerprint } from "./paper-snapshot.ts";
 import { spotBalances } from "./paper-spot.ts";
 import { cancelPaperStops, conditionalViews, setPaperStops, triggerStops } from "./paper-stops.ts";
 
@@ -157,8 +158,8 @@ export function createPaperGateway(options: PaperGatewayOptions): ExchangeGatewa
   /**
    * One call on the account: load it, read which prices it needs, fetch them, match lazily, run `change` on a copy
    * and save once if anything moved. Load to save runs one call at a time per store (the load itself is awaited, so
-   * calls whose prices arrive together would otherwise save over each other); the account is loaded once per call,
-   * since loading a large account is most of a call's CPU. A refused change keeps the fills lazy matching made.
+   * calls whose prices arrive together would otherwise save over each other); the account is loaded once per call.
+   * A refused change keeps the fills lazy matching made.
    */
   const session = async <T>(
     extra: Extra,
@@ -176,13 +177,15 @@ export function createPaperGateway(options: PaperGatewayOptions): ExchangeGatewa
     });
 
   const apply = async <T>(
-    account: PaperAccount,
+    stored: PaperAccount,
     quotes: Quotes,
     funding: { due: FundingDue | null; history: FundingHistory },
     change: (account: PaperAccount, ctx: PaperContext, quotes: Quotes) => T,
   ): Promise<T> => {
-    const before = JSON.stringify(account);
+    const before = fingerprint(stored);
     const ctx: PaperContext = { venue, settings, now: now() };
+    // What was loaded stays as it was (paper-snapshot.ts): lazy matching works on a copy, the change on another.
+    const account = settles ? changeableCopy(stored) : stored;
     // Funding first: it was due before anything this call fills or changes.
     const wasFlat = !holdsPositions(account);
     if (settles) {
@@ -190,7 +193,7 @@ export function createPaperGateway(options: PaperGatewayOptions): ExchangeGatewa
       matchRestingOrders(account, ctx, quotes);
       triggerStops(account, ctx, quotes.linear);
     }
-    const draft = structuredClone(account);
+    const draft = changeableCopy(account);
     let outcome: Outcome<T>;
     try {
       outcome = { ok: true, value: change(draft, ctx, quotes) };
@@ -199,14 +202,14 @@ export function createPaperGateway(options: PaperGatewayOptions): ExchangeGatewa
     }
     if (!settles) {
       if (!outcome.ok) throw outcome.error;
-      if (JSON.stringify(draft) !== before)
+      if (fingerprint(draft) !== before)
         throw new ExchangeError("not_supported", "This view of the paper account cannot change it.", { venue });
       return outcome.value;
     }
     const next = outcome.ok ? draft : account;
     startFunding(next, wasFlat, ctx.now);
     pruneClosedOrders(next);
-    if (JSON.stringify(next) !== before) await store.save(next);
+    if (fingerprint(next) !== before) await store.save(next);
     if (!outcome.ok) throw outcome.error;
     return outcome.value;
   };

@@ -97,10 +97,11 @@ export function executeFill(
 
 /** Drops the oldest closed orders beyond MAX_CLOSED_ORDERS; open orders are always kept. */
 export function pruneClosedOrders(account: PaperAccount): void {
-  const closed = Object.values(account.orders)
-    .filter((order) => !isOpen(order))
-    .sort((a, b) => a.updatedAt - b.updatedAt);
-  for (const order of closed.slice(0, Math.max(0, closed.length - MAX_CLOSED_ORDERS))) {
+  const closed = Object.values(account.orders).filter((order) => !isOpen(order));
+  // Sorting is left for the calls that have something to drop.
+  if (closed.length <= MAX_CLOSED_ORDERS) return;
+  closed.sort((a, b) => a.updatedAt - b.updatedAt);
+  for (const order of closed.slice(0, closed.length - MAX_CLOSED_ORDERS)) {
     delete account.orders[order.clientOrderId];
   }
 }

@@ -1,6 +1,6 @@
 import { gatewayForKey, marketDataGateway } from "../../accounts/gateway-for-key.ts";
 import type { ExchangeGateway } from "../../exchanges/contract.ts";
-import { newPaperAccount, type PaperAccount, type PaperStore } from "../../exchanges/paper/paper-account.ts";
+import { newPaperAccount } from "../../exchanges/paper/paper-account.ts";
 import { createPaperGateway } from "../../exchanges/paper/paper-gateway.ts";
 import type { PortfolioRow } from "../store.ts";
 import type { EngineServices } from "./engine-services.ts";
@@ -27,7 +27,9 @@ export function brokers(services: EngineServices, row: PortfolioRow): Brokers {
   let live: Promise<ExchangeGateway> | null = null;
   let paper: Promise<ExchangeGateway> | null = null;
   const liveGateway = () => {
-    live ??= gatewayForKey(services, row.userId, row.exchangeKeyId).then((keyed) => keyed.gateway);
+    // A review reads prices at its snapshot, plan, placement and record: those within a second of another read (a
+    // review without an AI takes well under one) reuse it, as the paper broker does, instead of spending weight.
+    live ??= gatewayForKey(services, row.userId, row.exchangeKeyId, PRICE_REUSE_MS).then((keyed) => keyed.gateway);
     return live;
   };
   const paperGateway = () => {
@@ -36,7 +38,7 @@ export function brokers(services: EngineServices, row: PortfolioRow): Brokers {
     paper ??= marketDataGateway(services, row.userId, row.venue, row.exchangeKeyId, PRICE_REUSE_MS).then((market) =>
       serialized(
         // One gateway per review or sync: its calls share the prices they match against for a second.
-        createPaperGateway({ venue: row.venue, market, store: paperStore(services), quoteReuseMs: PRICE_REUSE_MS }),
+        createPaperGateway({ venue: row.venue, market, store: services.paperAccount, quoteReuseMs: PRICE_REUSE_MS }),
         services.paperLock,
       ),
     );
@@ -45,7 +47,7 @@ export function brokers(services: EngineServices, row: PortfolioRow): Brokers {
   const paperView = () =>
     marketDataGateway(services, row.userId, row.venue, row.exchangeKeyId, PRICE_REUSE_MS).then((market) =>
       serialized(
-        createPaperGateway({ venue: row.venue, market, store: paperStore(services), settle: false }),
+        createPaperGateway({ venue: row.venue, market, store: services.paperAccount, settle: false }),
         services.paperLock,
       ),
     );
@@ -56,8 +58,7 @@ export function brokers(services: EngineServices, row: PortfolioRow): Brokers {
   };
 }
 
-const PAPER_ACCOUNT = "paper-account";
-/** How long a paper review may use prices read for it or for another portfolio: as long as it reuses its own. */
+/** How long a review may use prices read for it or for another portfolio on the same venue host. */
 const PRICE_REUSE_MS = 1_000;
 
 /** Every call of the gateway holds the lock, so two calls never read and write the paper account across each other. */
@@ -71,13 +72,6 @@ function serialized(gateway: ExchangeGateway, lock: Mutex): ExchangeGateway {
   });
 }
 
-export function paperStore(services: EngineServices): PaperStore {
-  return {
-    load: async () => ((await services.storage.get(PAPER_ACCOUNT)) as PaperAccount | undefined) ?? null,
-    save: (account) => services.storage.put(PAPER_ACCOUNT, account),
-  };
-}
-
 /**
  * Opens the paper account with the portfolio's capital in the cash token (spot) or as USDT margin (futures), unless
  * it exists. Answers whether it had to open one.
@@ -87,7 +81,7 @@ export async function ensurePaperAccount(
   row: PortfolioRow,
   capital: string,
 ): Promise<boolean> {
-  const store = paperStore(services);
+  const store = services.paperAccount;
   if (await store.load()) return false;
   const account =
     row.market === "spot"

@@ -2,6 +2,7 @@ import type { AccountServices } from "../../accounts/gateway-for-key.ts";
 import type { AiSettings } from "../../ai/providers.ts";
 import { readConfig } from "../../config.ts";
 import type { Database } from "../../db/client.ts";
+import type { PaperStore } from "../../exchanges/paper/paper-account.ts";
 import { createLogger, type Logger } from "../../http/logger.ts";
 import type { Mutex } from "./mutex.ts";
 
@@ -19,6 +20,8 @@ export type EngineServices = AccountServices & {
   exclusive<T>(work: () => Promise<T>): Promise<T>;
   /** Serializes calls to the paper broker, whose account is read, matched and written back per call. */
   paperLock: Mutex;
+  /** The paper account, kept by the object (paper-account-store.ts). */
+  paperAccount: PaperStore;
   /**
    * How many controls and syncs the object has carried out (counted once each has saved what it changes): a review
    * reads its portfolio again before its next step when this moved.
@@ -46,6 +49,7 @@ export function engineServices(
     storage: EngineStorage;
     lock: Mutex;
     paperLock: Mutex;
+    paperAccount: PaperStore;
     controlCount: () => number;
     notificationsQueued: (userId: string) => void;
   },
@@ -62,6 +66,7 @@ export function engineServices(
     storage: parts.storage,
     exclusive: (work) => parts.lock.run(work),
     paperLock: parts.paperLock,
+    paperAccount: parts.paperAccount,
     controlCount: parts.controlCount,
     notificationsQueued: parts.notificationsQueued,
   };

@@ -5,7 +5,7 @@ import type { ExchangeGateway } from "../../exchanges/contract.ts";
 import { readLedger, valueLedger } from "../ledger.ts";
 import { type PortfolioRow, storedTokens } from "../store.ts";
 import { gatewayMarket, portfolioSymbols } from "../validation.ts";
-import { brokers, paperStore } from "./broker.ts";
+import { brokers } from "./broker.ts";
 import type { EngineServices } from "./engine-services.ts";
 import { ledgerPrices, tickersOf } from "./snapshot.ts";
 
@@ -18,7 +18,7 @@ export async function readPositions(services: EngineServices, row: PortfolioRow)
   const at = services.now().toISOString();
   const ledger = readLedger(row.ledger);
   // A paper portfolio has no virtual account before its first start: it holds nothing yet.
-  if (row.paper && !(await paperStore(services).load())) return { holdings: [], positions: [], stops: [], at };
+  if (row.paper && !(await services.paperAccount.load())) return { holdings: [], positions: [], stops: [], at };
   const broker = await brokers(services, row).view();
   return withExchangeErrors(async () => {
     const symbols = portfolioSymbols(row);

@@ -112,6 +112,8 @@ type Journal = {
   run: RunRow;
   row: PortfolioRow;
   notes: RunNote[];
+  /** How many of `notes` the run's row holds: notes are only added, so a step that added none leaves them alone. */
+  notesSaved: number;
   durations: Record<string, number>;
   /** Made once per run: every step talks to the same brokers (a paper broker's calls share their prices). */
   brokers?: Brokers;
@@ -170,11 +172,13 @@ export async function executeRun(services: EngineServices, request: NewRun): Pro
   if (run.status === "completed" || run.status === "failed" || run.status === "aborted") return run.status;
   if (run.status === "awaiting_approval" && run.step === "approval") return "awaiting_approval";
   const rawRow = firstRaw(rowResult);
+  const notes = run.notes ? (JSON.parse(run.notes) as RunNote[]) : [];
   const journal: Journal = {
     services,
     run,
     row: (rawRow ? readPortfolioRow(rawRow) : null) as PortfolioRow,
-    notes: run.notes ? (JSON.parse(run.notes) as RunNote[]) : [],
+    notes,
+    notesSaved: notes.length,
     durations: run.durations ? (JSON.parse(run.durations) as Record<string, number>) : {},
     controlsSeen,
     stale: false,
@@ -256,11 +260,12 @@ async function save(journal: Journal, { next, saves }: StepResult): Promise<void
       // "record" has already marked the run completed with its result, in the same batch.
       ...(next === "done" ? {} : { status: next === "approval" ? "awaiting_approval" : "running" }),
       durations: JSON.stringify(journal.durations),
-      notes: JSON.stringify(journal.notes),
+      notes: journal.notes.length === journal.notesSaved ? undefined : JSON.stringify(journal.notes),
     }),
     portfolioVersionStatement(d1, row.id),
     ...nextReads,
   ]);
+  journal.notesSaved = journal.notes.length;
   if (notify.length) services.notificationsQueued(row.userId);
   const base = saves.length + notify.length;
   if (nextReads.length) journal.prefetched = { step: next, controls, results: results.slice(base + 2) };

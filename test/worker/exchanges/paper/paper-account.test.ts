@@ -8,7 +8,13 @@ import {
   type PaperOrder,
 } from "../../../../worker/exchanges/paper/paper-account.ts";
 import { DEFAULT_PAPER_SETTINGS } from "../../../../worker/exchanges/paper/paper-gateway.ts";
-import { executeFill, type PaperContext, pruneClosedOrders } from "../../../../worker/exchanges/paper/paper-orders.ts";
+import {
+  closeOrder,
+  executeFill,
+  type PaperContext,
+  pruneClosedOrders,
+} from "../../../../worker/exchanges/paper/paper-orders.ts";
+import { changeableCopy, fingerprint } from "../../../../worker/exchanges/paper/paper-snapshot.ts";
 import { dec } from "./harness.ts";
 
 // The stored document on its own, without the simulator.
@@ -56,13 +62,20 @@ describe("paper account", () => {
     expect(PaperAccount.safeParse({ ...account, futuresWallet: 500 }).success).toBe(false);
   });
 
-  it("memory store hands out copies, so a caller's edits do not leak into it", async () => {
+  it("memory store hands out frozen copies: a caller cannot change what it loaded, only save a new account", async () => {
     const store = memoryPaperStore(newPaperAccount({ venue: "binance", spot: { USDT: "1" }, futuresWallet: "0" }));
     const loaded = await store.load();
     if (!loaded) throw new Error("expected an account");
-    loaded.futuresWallet = "99";
+    expect(() => {
+      loaded.futuresWallet = "99";
+    }).toThrow(TypeError);
+    expect(() => {
+      (loaded.spot.USDT as { free: string }).free = "2";
+    }).toThrow(TypeError);
     expect((await store.load())?.futuresWallet).toBe("0");
-    await store.save(loaded);
+    const changed = { ...structuredClone(loaded), futuresWallet: "99" };
+    await store.save(changed);
+    changed.futuresWallet = "100";
     expect((await store.load())?.futuresWallet).toBe("99");
     expect(await memoryPaperStore().load()).toBeNull();
   });
@@ -82,5 +95,55 @@ describe("paper account", () => {
     expect(Object.keys(account.orders)).toHaveLength(500);
     expect(account.orders["o-19"]).toBeUndefined();
     expect(account.orders["o-519"]?.status).toBe("filled");
+  });
+
+  it("a changeable copy shares only closed orders and fills, and the fingerprint sees every change a call makes", () => {
+    const ctx: PaperContext = { venue: "binance", settings: DEFAULT_PAPER_SETTINGS, now: 0 };
+    const account = newPaperAccount({ venue: "binance", spot: { USDT: "100000" }, futuresWallet: "0" });
+    for (let i = 0; i < MAX_FILLS + 10; i++) {
+      const order = spotBuy(`o-${i}`, i);
+      account.orders[order.clientOrderId] = order;
+      executeFill(account, { ...ctx, now: i }, order, Big("2"), Big("1"), false);
+    }
+    pruneClosedOrders(account);
+    const resting = { ...spotBuy("rest", 600), type: "limit" as const, price: "1", timeInForce: "gtc" as const };
+    account.orders.rest = resting;
+    const before = fingerprint(account);
+    const kept = structuredClone(account);
+
+    const copy = changeableCopy(account);
+    expect(fingerprint(copy)).toBe(before);
+    expect(copy).toEqual(account);
+    // Shared: a closed order and a fill, which nothing changes once written. Copied: everything else.
+    expect(copy.orders["o-509"]).toBe(account.orders["o-509"]);
+    expect(copy.fills[0]).toBe(account.fills[0]);
+    expect(copy.fills).not.toBe(account.fills);
+    expect(copy.orders.rest).not.toBe(account.orders.rest);
+    expect(copy.spot.USDT).not.toBe(account.spot.USDT);
+
+    // Each kind of change a call makes moves the fingerprint and leaves the original as it was.
+    const changes: [string, (a: PaperAccount) => void][] = [
+      ["a balance", (a) => ((a.spot.USDT as { free: string }).free = "1")],
+      [
+        "a new fill",
+        (a) => executeFill(a, { ...ctx, now: 700 }, a.orders.rest as PaperOrder, Big("1"), Big("0.5"), true),
+      ],
+      ["an order closing", (a) => closeOrder(a, a.orders.rest as PaperOrder, "canceled", 700)],
+      ["a prune", (a) => delete a.orders["o-10"]],
+      [
+        "a pruned fill and a new one",
+        (a) => {
+          a.fills.shift();
+          executeFill(a, { ...ctx, now: 700 }, a.orders.rest as PaperOrder, Big("1"), Big("0.5"), true);
+        },
+      ],
+      ["the next id", (a) => (a.nextId += 1)],
+    ];
+    for (const [what, change] of changes) {
+      const changed = changeableCopy(account);
+      change(changed);
+      expect(fingerprint(changed), what).not.toBe(before);
+      expect(account, what).toEqual(kept);
+    }
   });
 });
