@@ -69,6 +69,9 @@ export const Ticker = z
     last: DecimalString,
     bid: DecimalString.nullable(),
     ask: DecimalString.nullable(),
+    /** What the best bid and ask offer, when the venue's ticker says (both venues do). */
+    bidQty: DecimalString.nullable().optional(),
+    askQty: DecimalString.nullable().optional(),
     mark: DecimalString.nullable(),
     fundingRate: DecimalString.nullable(),
     time: z.number().int(),

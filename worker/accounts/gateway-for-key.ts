@@ -3,6 +3,7 @@ import type { Database } from "../db/client.ts";
 import { exchangeKeys } from "../db/schema.ts";
 import type { ExchangeGateway, Venue } from "../exchanges/contract.ts";
 import { createGateway } from "../exchanges/gateway.ts";
+import type { PriceReuse } from "../exchanges/shared-market-data.ts";
 import { ApiError } from "../http/api-error.ts";
 import { openCredentialsOf, storedBaseUrls } from "../keys/exchange-credentials.ts";
 import type { Keyring } from "../keys/keyring.ts";
@@ -23,14 +24,14 @@ type KeyTarget = typeof exchangeKeys.$inferSelect;
 
 /**
  * A signed gateway for one of the caller's keys. Ownership and verification are checked first, so another user's
- * key is simply "not found" and an unverified key is refused before its secret is ever decrypted. `priceReuseMs`: as
+ * key is simply "not found" and an unverified key is refused before its secret is ever decrypted. `priceReuse`: as
  * for `marketDataGateway`.
  */
 export async function gatewayForKey(
   services: AccountServices,
   userId: string,
   keyId: string,
-  priceReuseMs = 0,
+  priceReuse?: PriceReuse,
 ): Promise<KeyedGateway> {
   const key = await ownedKey(services.db, userId, keyId);
   if (key.status !== "verified")
@@ -52,21 +53,21 @@ export async function gatewayForKey(
     credentials: { apiKey: credentials.apiKey, apiSecret: credentials.apiSecret },
     extraHosts: services.extraHosts,
     timeoutMs: services.exchangeTimeoutMs,
-    priceReuseMs,
+    priceReuse,
   });
   return { keyId, venue: credentials.venue, gateway };
 }
 
 /**
- * An unsigned gateway for public market data, in a key's environment or on live when no key is named; `priceReuseMs`
- * lets it reuse prices other gateways of the isolate read that recently (the engine's brokers).
+ * An unsigned gateway for public market data, in a key's environment or on live when no key is named; `priceReuse`
+ * lets it reuse prices read shortly before (the engine's brokers).
  */
 export async function marketDataGateway(
   services: AccountServices,
   userId: string,
   venue: Venue,
   keyId: string | undefined,
-  priceReuseMs = 0,
+  priceReuse?: PriceReuse,
 ): Promise<ExchangeGateway> {
   if (!keyId) return createGateway({ venue, environment: "live", credentials: null });
   const key = await ownedKey(services.db, userId, keyId);
@@ -79,7 +80,7 @@ export async function marketDataGateway(
     credentials: null,
     extraHosts: services.extraHosts,
     timeoutMs: services.exchangeTimeoutMs,
-    priceReuseMs,
+    priceReuse,
   });
 }
 

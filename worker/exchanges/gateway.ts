@@ -5,7 +5,7 @@ import type { Environment, ExchangeGateway, MarketBaseUrls, MarketType, Venue } 
 import { marketBaseUrl, resolveBaseUrls } from "./endpoints.ts";
 import { VenueHttp } from "./http.ts";
 import { RateLimiter } from "./rate-limiter.ts";
-import { withSharedMarketData } from "./shared-market-data.ts";
+import { type PriceReuse, withSharedMarketData } from "./shared-market-data.ts";
 
 export type GatewayOptions = {
   venue: Venue;
@@ -20,8 +20,8 @@ export type GatewayOptions = {
   allowLocalUrls?: boolean;
   extraHosts?: readonly string[];
   fetch?: typeof fetch;
-  /** How long a price or book top read by another gateway of the isolate may be reused (worker/exchanges/shared-market-data.ts). */
-  priceReuseMs?: number;
+  /** Whether and how long a price or book top read before may be reused (worker/exchanges/shared-market-data.ts). */
+  priceReuse?: PriceReuse;
 };
 
 /** What the factory hands a venue adapter: resolved URLs, settings and the shared transport per host. */
@@ -76,11 +76,7 @@ export function createGateway(options: GatewayOptions): ExchangeGateway {
   const gateway = options.venue === "binance" ? createBinanceGateway(options, deps) : createBybitGateway(options, deps);
   // A test's own fetch is its own world: nothing is shared with other gateways.
   if (options.fetch) return gateway;
-  return withSharedMarketData(
-    gateway,
-    `${options.venue}|${baseUrls.spot}|${baseUrls.linear}`,
-    options.priceReuseMs ?? 0,
-  );
+  return withSharedMarketData(gateway, `${options.venue}|${baseUrls.spot}|${baseUrls.linear}`, options.priceReuse);
 }
 
 /** Forget learnt clock offsets and rate-limit blocks (tests, or after changing a key's environment). */

@@ -14,9 +14,9 @@ import type {
  * at once (one Durable Object each) ask for the same candles and prices, and the venue's weight budget is per IP.
  * Candles are kept briefly (the newest hourly candle moving for a minute does not change an analysis). Prices and
  * book tops are shared while an identical request is in flight, so a price is never older than the request that
- * asked for it, unless the gateway was made with `priceReuseMs`: the engine's brokers reuse a price for a second (a
- * review reads prices at several steps a few milliseconds apart), since a thousand reviews in a minute would otherwise
- * spend the IP's weight budget on identical reads.
+ * asked for it, unless the gateway was made with a `PriceReuse`: a review reads prices at several steps a few
+ * milliseconds apart, and a thousand paper reviews in a minute would otherwise spend the IP's weight budget on
+ * identical reads.
  */
 
 const KLINES_TTL_MS = 60_000;
@@ -27,7 +27,13 @@ type Entry<T> = { promise: Promise<T>; expiresAt: number };
 const klines = new Map<string, Entry<Kline[]>>();
 /** Settled funding history: paper portfolios due at the same funding time ask for the same window. */
 const fundingHistory = new Map<string, Entry<FundingRateRecord[]>>();
-/** Prices kept for gateways made with `priceReuseMs`; others never read them. */
+/**
+ * How long a gateway may reuse a price or book top read before: only its own reads (`gateway`: a live review, whose
+ * next review must see the price after a move) or any gateway's of the isolate with the same reuse (`isolate`: paper).
+ */
+export type PriceReuse = { ms: number; across: "gateway" | "isolate" };
+
+/** Prices kept for gateways whose reuse is across the isolate; others never read them. */
 const recentPrices = new Map<string, Entry<unknown>>();
 const inFlight = new Map<string, Promise<unknown>>();
 
@@ -54,22 +60,44 @@ function shared<T>(key: string, load: () => Promise<T>): Promise<T> {
 }
 
 /**
- * The gateway with its public reads shared; `host` names the venue endpoints (venue and base URLs). A price another
- * gateway read less than `priceReuseMs` ago is reused (0: only one still in flight).
+ * The gateway with its public reads shared; `host` names the venue endpoints (venue and base URLs). Without `reuse`,
+ * a price is shared only while its request is in flight.
  */
-export function withSharedMarketData(gateway: ExchangeGateway, host: string, priceReuseMs = 0): ExchangeGateway {
+export function withSharedMarketData(gateway: ExchangeGateway, host: string, reuse?: PriceReuse): ExchangeGateway {
   const key = (...parts: (string | number)[]) => [host, ...parts].join("|");
+  const kept = reuse?.across === "gateway" ? new Map<string, Entry<unknown>>() : recentPrices;
   const price = <T>(name: string, load: () => Promise<T>): Promise<T> =>
-    priceReuseMs > 0
-      ? remember(recentPrices as Map<string, Entry<T>>, name, priceReuseMs, () => shared(name, load))
+    reuse && reuse.ms > 0
+      ? remember(kept as Map<string, Entry<T>>, name, reuse.ms, () => shared(name, load))
       : shared(name, load);
+  // A ticker that carries the sizes at its best bid and ask is the book's top (Binance answers both from bookTicker,
+  // Bybit's tickers carry bid1/ask1): kept as one, a review's decision input reads no book its prices already had.
+  const keepBookTops = (market: MarketType, tickers: Ticker[], expiresAt: number) => {
+    for (const t of tickers) {
+      if (!t.bid || !t.ask || !t.bidQty || !t.askQty) continue;
+      const top: OrderBookTop = {
+        symbol: t.symbol,
+        bidPrice: t.bid,
+        bidQty: t.bidQty,
+        askPrice: t.ask,
+        askQty: t.askQty,
+        time: t.time,
+      };
+      kept.set(key("book", market, t.symbol), { promise: Promise.resolve(top), expiresAt });
+    }
+  };
   const reads: Partial<ExchangeGateway> = {
     klines: (market: MarketType, symbol: string, interval: KlineInterval, limit: number) =>
       remember(klines, key("klines", market, symbol, interval, limit), KLINES_TTL_MS, () =>
         gateway.klines(market, symbol, interval, limit),
       ),
     tickers: (market: MarketType, symbols: string[]) =>
-      price<Ticker[]>(key("tickers", market, [...symbols].sort().join(",")), () => gateway.tickers(market, symbols)),
+      price<Ticker[]>(key("tickers", market, [...symbols].sort().join(",")), async () => {
+        const asked = Date.now();
+        const tickers = await gateway.tickers(market, symbols);
+        if (reuse && reuse.ms > 0) keepBookTops(market, tickers, asked + reuse.ms);
+        return tickers;
+      }),
     orderBookTop: (market: MarketType, symbol: string) =>
       price<OrderBookTop>(key("book", market, symbol), () => gateway.orderBookTop(market, symbol)),
     // Funding and open interest are public and read by every futures review: shared like prices.

@@ -189,6 +189,8 @@ export function createBinanceGateway(options: GatewayOptions, deps: GatewayDeps)
           last: Big(price.price).toFixed(),
           bid: book ? Big(book.bidPrice).toFixed() : null,
           ask: book ? Big(book.askPrice).toFixed() : null,
+          bidQty: book ? Big(book.bidQty).toFixed() : null,
+          askQty: book ? Big(book.askQty).toFixed() : null,
           mark: premium ? Big(premium.markPrice).toFixed() : null,
           fundingRate: premium ? Big(premium.lastFundingRate).toFixed() : null,
           time: premium?.time ?? price.time ?? now,

@@ -22,6 +22,12 @@ type Request<S extends z.ZodType> = {
   idempotent: boolean;
   /** Treat the "not modified" retCodes as success (the result is then null). */
   noChangeIsSuccess?: boolean;
+  /**
+   * A read several calls make at once (position/list: positions, stops and position mode in one snapshot): an
+   * identical one still in flight is joined instead of sent again, unless a write was sent since it started. Its
+   * callers only read the answer.
+   */
+  joinInFlight?: boolean;
 };
 
 /**
@@ -34,6 +40,8 @@ export class BybitRest {
   readonly #http: Record<MarketType, VenueHttp>;
   /** Rate limits are per UID and endpoint; a short digest of the key tells accounts apart without storing it. */
   readonly #identity: string;
+  /** Joinable reads in flight by URL; a write forgets them, so a read after it is sent afresh. */
+  readonly #reads = new Map<string, Promise<Answer<unknown>>>();
 
   constructor(deps: GatewayDeps, credentials: Credentials | null) {
     this.#deps = deps;
@@ -80,6 +88,25 @@ export class BybitRest {
     const credentials = this.#requireCredentials(request.operation);
     const query = encodeQuery(params);
     const url = `${this.#deps.baseUrl(request.market)}${request.path}${query ? `?${query}` : ""}`;
+    if (!request.joinInFlight) return this.#signedGet(request, credentials, url, query, category);
+    const pending = this.#reads.get(url) as Promise<Answer<z.infer<S>>> | undefined;
+    if (pending) return pending;
+    const answer = this.#signedGet(request, credentials, url, query, category);
+    this.#reads.set(url, answer);
+    const forget = () => {
+      if (this.#reads.get(url) === answer) this.#reads.delete(url);
+    };
+    answer.then(forget, forget);
+    return answer;
+  }
+
+  #signedGet<S extends z.ZodType>(
+    request: Request<S>,
+    credentials: Credentials,
+    url: string,
+    query: string,
+    category: string | undefined,
+  ): Promise<Answer<z.infer<S>>> {
     return this.#http[request.market].call({
       limiterKey: `${this.#identity}|${request.path}|${category ?? ""}`,
       method: "GET",
@@ -99,6 +126,7 @@ export class BybitRest {
     body: Record<string, unknown>,
   ): Promise<Answer<z.infer<S> | null>> {
     const credentials = this.#requireCredentials(request.operation);
+    this.#reads.clear();
     // Serialized once: these exact bytes are both signed and sent.
     const json = JSON.stringify(body);
     const url = `${this.#deps.baseUrl(request.market)}${request.path}`;

@@ -2,6 +2,7 @@ import { gatewayForKey, marketDataGateway } from "../../accounts/gateway-for-key
 import type { ExchangeGateway } from "../../exchanges/contract.ts";
 import { newPaperAccount } from "../../exchanges/paper/paper-account.ts";
 import { createPaperGateway } from "../../exchanges/paper/paper-gateway.ts";
+import type { PriceReuse } from "../../exchanges/shared-market-data.ts";
 import type { PortfolioRow } from "../store.ts";
 import type { EngineServices } from "./engine-services.ts";
 import type { Mutex } from "./mutex.ts";
@@ -27,15 +28,16 @@ export function brokers(services: EngineServices, row: PortfolioRow): Brokers {
   let live: Promise<ExchangeGateway> | null = null;
   let paper: Promise<ExchangeGateway> | null = null;
   const liveGateway = () => {
-    // A review reads prices at its snapshot, plan, placement and record: those within a second of another read (a
-    // review without an AI takes well under one) reuse it, as the paper broker does, instead of spending weight.
-    live ??= gatewayForKey(services, row.userId, row.exchangeKeyId, PRICE_REUSE_MS).then((keyed) => keyed.gateway);
+    // A review reads prices at its snapshot, plan, placement and record: within a second of its own read (a review
+    // without an AI takes well under one) it reuses it instead of spending weight. Only its own: a review started
+    // right after a move must see the new price.
+    live ??= gatewayForKey(services, row.userId, row.exchangeKeyId, LIVE_PRICES).then((keyed) => keyed.gateway);
     return live;
   };
   const paperGateway = () => {
     // Prices are reused across the isolate's paper reviews for a second, as one review reuses its own: a thousand
     // paper portfolios due at once would otherwise spend the venue's weight budget per IP on identical reads.
-    paper ??= marketDataGateway(services, row.userId, row.venue, row.exchangeKeyId, PRICE_REUSE_MS).then((market) =>
+    paper ??= marketDataGateway(services, row.userId, row.venue, row.exchangeKeyId, PAPER_PRICES).then((market) =>
       serialized(
         // One gateway per review or sync: its calls share the prices they match against for a second.
         createPaperGateway({ venue: row.venue, market, store: services.paperAccount, quoteReuseMs: PRICE_REUSE_MS }),
@@ -45,7 +47,7 @@ export function brokers(services: EngineServices, row: PortfolioRow): Brokers {
     return paper;
   };
   const paperView = () =>
-    marketDataGateway(services, row.userId, row.venue, row.exchangeKeyId, PRICE_REUSE_MS).then((market) =>
+    marketDataGateway(services, row.userId, row.venue, row.exchangeKeyId, PAPER_PRICES).then((market) =>
       serialized(
         createPaperGateway({ venue: row.venue, market, store: services.paperAccount, settle: false }),
         services.paperLock,
@@ -58,8 +60,10 @@ export function brokers(services: EngineServices, row: PortfolioRow): Brokers {
   };
 }
 
-/** How long a review may use prices read for it or for another portfolio on the same venue host. */
+/** How long a review may use a price read before: a live review only its own, a paper one any on the venue host. */
 const PRICE_REUSE_MS = 1_000;
+const LIVE_PRICES: PriceReuse = { ms: PRICE_REUSE_MS, across: "gateway" };
+const PAPER_PRICES: PriceReuse = { ms: PRICE_REUSE_MS, across: "isolate" };
 
 /** Every call of the gateway holds the lock, so two calls never read and write the paper account across each other. */
 function serialized(gateway: ExchangeGateway, lock: Mutex): ExchangeGateway {

@@ -48,13 +48,19 @@ export type Traffic = { url: string; method: string; status: number; retCode: nu
 
 export function bybitGateway(
   account: SimAccount | null,
-  options: { timeoutMs?: number; recvWindowMs?: number } = {},
+  options: {
+    timeoutMs?: number;
+    recvWindowMs?: number;
+    /** Awaited after a request is recorded and before it is sent (to hold an answer back). */
+    beforeSend?: (url: string) => Promise<void>;
+  } = {},
 ): { gateway: ExchangeGateway; traffic: Traffic } {
   const traffic: Traffic = [];
   // A fetch of our own also gives every gateway its own transport (clock and rate-limit state).
   const observed = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const entry = { url: String(input), method: init?.method ?? "GET", status: 0, retCode: null as number | null };
     traffic.push(entry);
+    await options.beforeSend?.(entry.url);
     const response = await fetch(input, init);
     entry.status = response.status;
     try {

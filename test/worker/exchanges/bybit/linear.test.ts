@@ -187,6 +187,56 @@ describe("Bybit USDT perpetuals against the simulator", () => {
     expect(fills[0]?.feeAsset).toBe("USDT");
   });
 
+  it("position reads made at once share one request; a read after a write is sent afresh", async () => {
+    await setPrice("linear", "SOLUSDT", "180");
+    const account = await createAccount();
+    let release = () => {};
+    let held: Promise<void> | null = null;
+    const { gateway, traffic } = bybitGateway(account, {
+      beforeSend: (url) => (url.includes("/v5/position/list") && held ? held : Promise.resolve()),
+    });
+    const positionReads = () => traffic.filter((t) => t.url.includes("/v5/position/list")).length;
+    await gateway.placeOrder({
+      market: "linear",
+      symbol: "SOLUSDT",
+      side: "buy",
+      type: "market",
+      quantity: "1",
+      clientOrderId: clientId("join-open"),
+    });
+
+    // A snapshot asks for positions, stops and the position mode together: one position/list request answers all.
+    const [positions, stops, mode] = await Promise.all([
+      gateway.positions(),
+      gateway.conditionalOrders(),
+      gateway.positionMode(),
+    ]);
+    expect(positionReads()).toBe(1);
+    expect(positions).toEqual([expect.objectContaining({ symbol: "SOLUSDT", size: "1" })]);
+    expect(stops).toEqual([]);
+    expect(mode).toBe("one_way");
+    // Reads one after the other are each sent: nothing is kept once answered.
+    await gateway.positions();
+    expect(positionReads()).toBe(2);
+
+    // A read still in flight when a write is sent is not joined by a read made after the write.
+    held = new Promise((resolve) => {
+      release = resolve;
+    });
+    const beforeWrite = gateway.positions();
+    await expect.poll(positionReads).toBe(3);
+    await gateway.setLeverage("SOLUSDT", 7);
+    const afterWrite = gateway.positions();
+    const joined = gateway.positions();
+    await expect.poll(positionReads).toBe(4);
+    held = null;
+    release();
+    const [, after, again] = await Promise.all([beforeWrite, afterWrite, joined]);
+    expect(positionReads()).toBe(4);
+    expect(after).toEqual([expect.objectContaining({ symbol: "SOLUSDT", leverage: 7 })]);
+    expect(again).toEqual(after);
+  });
+
   it("rests, lists and cancels a limit order; hedge-mode legs use positionIdx 1/2", async () => {
     await setPrice("linear", "ETHUSDT", "3500");
     const account = await createAccount();

@@ -7997,6 +7997,10 @@ export interface components {
             /** @example 0.001 */
             ask: string | null;
             /** @example 0.001 */
+            bidQty?: string | null;
+            /** @example 0.001 */
+            askQty?: string | null;
+            /** @example 0.001 */
             mark: string | null;
             /** @example 0.001 */
             fundingRate: string | null;
