@@ -71,10 +71,7 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
   readonly #mutex = new Mutex();
   readonly #paperLock = new Mutex();
   /** The paper account between calls: only this object writes it. */
-  readonly #paperAccount = cachedPaperStore({
-    get: (key) => this.ctx.storage.get(key),
-    put: (key, value) => this.ctx.storage.put(key, value),
-  });
+  readonly #paperAccount = cachedPaperStore(this.ctx.storage);
   #driving: Promise<void> | null = null;
   /** Every query this object sends to D1, counted (a review logs its share). */
   readonly #queries = newQueryCount();

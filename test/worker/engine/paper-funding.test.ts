@@ -27,7 +27,8 @@ import {
 
 const READ_ONLY = { permissions: { read: true, spot: false, futures: false }, futuresWallet: "0", spot: {} };
 const EIGHT_HOURS = 8 * 3_600_000;
-const PAPER_ACCOUNT = "paper-account";
+/** The paper account without its closed orders and fills (worker/portfolios/engine/paper-account-store.ts). */
+const PAPER_ACCOUNT = "paper-current";
 
 type Portfolio = { equity: string; performance: { equity: string; pnl: string; funding: string } };
 

@@ -75,7 +75,7 @@ async function countedReview(portfolioId: string, seq: number, beforeStep?: (n: 
           }),
       } as Mutex,
       paperLock: new Mutex(),
-      paperAccount: cachedPaperStore(storage),
+      paperAccount: cachedPaperStore(state.storage),
       controlCount: () => controls,
       notificationsQueued: () => {},
     });

@@ -15,8 +15,9 @@ import {
 } from "../contract.ts";
 
 /**
- * The whole state of one virtual account, stored as one document: the paper gateway loads it, changes it and saves it
- * once per call. Money is decimal strings, as on the wire.
+ * The whole state of one virtual account: the paper gateway loads it, changes a copy and saves that once per call
+ * (a store may keep the parts apart: worker/portfolios/engine/paper-account-store.ts). Money is decimal strings, as on
+ * the wire.
  */
 
 const Holding = z.object({ free: DecimalString, locked: DecimalString });
@@ -74,8 +75,16 @@ export const PaperAccount = z.object({
   marginMode: z.record(z.string(), MarginMode),
   /** Keyed by `positionKey(symbol, positionSide)`. */
   positions: z.record(z.string(), PaperPosition),
-  /** Keyed by client order id: ids are unique across the whole paper account. */
+  /**
+   * Open orders, keyed by client order id (ids are unique across the whole paper account); during a call also the
+   * ones it closed, which it then files under `closedOrders` (paper-orders.ts).
+   */
   orders: z.record(z.string(), PaperOrder),
+  /**
+   * Closed orders, kept for getOrder and duplicate checks. They never change once closed, so a call works without
+   * going through them: filing or pruning replaces the record instead of changing it (copies share it).
+   */
+  closedOrders: z.record(z.string(), PaperOrder).default({}),
   /** Oldest first, at most MAX_FILLS. */
   fills: z.array(PaperFill),
   conditionals: z.array(PaperConditional),

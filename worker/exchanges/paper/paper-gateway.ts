@@ -14,7 +14,14 @@ import {
 import { changeLeverage, changeMarginMode, changePositionMode, checkLeverage } from "./paper-futures-settings.ts";
 import { futuresWalletView, positionViews } from "./paper-linear.ts";
 import { matchRestingOrders } from "./paper-matching.ts";
-import { closeOrder, isOpen, type PaperContext, pruneClosedOrders, toOrder } from "./paper-orders.ts";
+import {
+  closeOrder,
+  fileClosedOrders,
+  isOpen,
+  type PaperContext,
+  toOrder,
+  withClosedOrdersFiled,
+} from "./paper-orders.ts";
 import { placePaperOrder } from "./paper-placement.ts";
 import { loadQuotes, type Quote, type Quotes } from "./paper-quotes.ts";
 import { changeableCopy, fingerprint } from "./paper-snapshot.ts";
@@ -132,7 +139,7 @@ export function createPaperGateway(options: PaperGatewayOptions): ExchangeGatewa
         venue,
       });
     }
-    return account;
+    return withClosedOrdersFiled(account);
   };
 
   // Quotes of the same symbols asked again within `quoteReuseMs` (one review's calls) are read once.
@@ -208,14 +215,14 @@ export function createPaperGateway(options: PaperGatewayOptions): ExchangeGatewa
     }
     const next = outcome.ok ? draft : account;
     startFunding(next, wasFlat, ctx.now);
-    pruneClosedOrders(next);
+    fileClosedOrders(next);
     if (fingerprint(next) !== before) await store.save(next);
     if (!outcome.ok) throw outcome.error;
     return outcome.value;
   };
 
   const findOrder = (account: PaperAccount, type: MarketType, symbol: string, clientOrderId: string) => {
-    const order = account.orders[clientOrderId];
+    const order = account.orders[clientOrderId] ?? account.closedOrders[clientOrderId];
     return order && order.market === type && order.symbol === symbol ? order : null;
   };
 

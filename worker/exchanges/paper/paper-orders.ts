@@ -95,13 +95,36 @@ export function executeFill(
   else order.status = "partially_filled";
 }
 
-/** Drops the oldest closed orders beyond MAX_CLOSED_ORDERS; open orders are always kept. */
-export function pruneClosedOrders(account: PaperAccount): void {
-  const closed = Object.values(account.orders).filter((order) => !isOpen(order));
-  // Sorting is left for the calls that have something to drop.
-  if (closed.length <= MAX_CLOSED_ORDERS) return;
-  closed.sort((a, b) => a.updatedAt - b.updatedAt);
-  for (const order of closed.slice(0, closed.length - MAX_CLOSED_ORDERS)) {
-    delete account.orders[order.clientOrderId];
+/**
+ * Moves the orders a call closed from `orders` to `closedOrders`, then drops the oldest closed orders beyond
+ * MAX_CLOSED_ORDERS. Either makes a new closed record: the old one may be shared with other copies of the account.
+ */
+export function fileClosedOrders(account: PaperAccount): void {
+  let filed: PaperAccount["closedOrders"] | null = null;
+  for (const id in account.orders) {
+    const order = account.orders[id] as PaperOrder;
+    if (isOpen(order)) continue;
+    filed ??= { ...account.closedOrders };
+    filed[id] = order;
+    delete account.orders[id];
   }
+  if (!filed) return;
+  const closed = Object.values(filed);
+  if (closed.length > MAX_CLOSED_ORDERS) {
+    closed.sort((a, b) => a.updatedAt - b.updatedAt);
+    filed = {};
+    for (const order of closed.slice(closed.length - MAX_CLOSED_ORDERS)) filed[order.clientOrderId] = order;
+  }
+  account.closedOrders = filed;
+}
+
+/**
+ * The account with its closed orders filed, for one stored before `closedOrders` existed (all orders under
+ * `orders`); the loaded object is left as it was.
+ */
+export function withClosedOrdersFiled(account: PaperAccount): PaperAccount {
+  if (account.closedOrders) return account;
+  const filed = { ...account, orders: { ...account.orders }, closedOrders: {} };
+  fileClosedOrders(filed);
+  return filed;
 }

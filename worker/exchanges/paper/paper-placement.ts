@@ -42,7 +42,7 @@ function checkReduction(account: PaperAccount, ctx: PaperContext, order: PaperOr
 }
 
 function checkClientOrderId(account: PaperAccount, ctx: PaperContext, clientOrderId: string): void {
-  if (!account.orders[clientOrderId]) return;
+  if (!account.orders[clientOrderId] && !account.closedOrders[clientOrderId]) return;
   throw new ExchangeError("duplicate_client_id", `Client order id ${clientOrderId} is already used on this account.`, {
     venue: ctx.venue,
   });

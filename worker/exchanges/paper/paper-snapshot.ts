@@ -5,42 +5,48 @@ import { isOpen } from "./paper-orders.ts";
  * A loaded account is a snapshot that no call changes: a store may hand the same object to later calls (the
  * portfolio's Durable Object keeps it in memory), so a call works on a copy and saves only when something moved.
  * Closed orders and fills never change once written (only open orders fill or close, and new fills are appended), so
- * copies share them and change detection counts them instead of comparing them: an account at its caps (500 fills,
- * 500 closed orders) then costs a call what a small one does.
+ * copies share them and change detection does not compare them: the closed record is replaced whenever an order is
+ * filed or pruned, and fills are told by their count and last trade id. An account at its caps (500 fills, 500
+ * closed orders) then costs a call what a small one does.
  */
 
-/** A copy a call may change: balances, positions, stops, funding and open orders copied, closed orders and fills shared. */
+/** A copy a call may change: balances, positions, stops, funding and open orders copied, the rest shared. */
 export function changeableCopy(account: PaperAccount): PaperAccount {
-  const { orders, fills, ...rest } = account;
+  const { orders, closedOrders, fills, ...rest } = account;
   const copied: PaperAccount["orders"] = {};
   for (const id in orders) {
     const order = orders[id] as PaperAccount["orders"][string];
     copied[id] = isOpen(order) ? structuredClone(order) : order;
   }
-  return { ...structuredClone(rest), orders: copied, fills: fills.slice() };
+  return { ...structuredClone(rest), orders: copied, closedOrders, fills: fills.slice() };
+}
+
+/** Each closed record's number: a new record (an order filed or pruned) gives a new fingerprint. */
+const records = new WeakMap<object, number>();
+let nextRecord = 0;
+
+function recordNumber(record: object): number {
+  let number = records.get(record);
+  if (number === undefined) {
+    number = ++nextRecord;
+    records.set(record, number);
+  }
+  return number;
 }
 
 /**
  * Equal for two accounts exactly when they hold the same state, given that closed orders and fills never change:
- * everything else as JSON, open orders in full, closed orders by count (an order closing changes the open ones, a
- * prune changes the count), fills by count and last trade id (a new fill takes a new id from `nextId`).
+ * everything else as JSON, the closed record by which one it is, fills by count and last trade id (a new fill takes
+ * a new id from `nextId`).
  */
 export function fingerprint(account: PaperAccount): string {
-  const open: PaperAccount["orders"] = {};
-  let closed = 0;
-  for (const id in account.orders) {
-    const order = account.orders[id] as PaperAccount["orders"][string];
-    if (isOpen(order)) open[id] = order;
-    else closed++;
-  }
   const fills = account.fills;
   const whole: Record<string, unknown> = {
     ...account,
-    orders: open,
+    closedOrders: recordNumber(account.closedOrders),
     fills: [fills.length, fills.at(-1)?.tradeId ?? null],
-    closed,
   };
-  // Top-level keys in one order: a copy lists `orders` and `fills` last.
+  // Top-level keys in one order: a copy lists `orders`, `closedOrders` and `fills` last.
   const sorted: Record<string, unknown> = {};
   for (const key of Object.keys(whole).sort()) sorted[key] = whole[key];
   return JSON.stringify(sorted);

@@ -1,30 +1,153 @@
-import type { PaperAccount, PaperStore } from "../../exchanges/paper/paper-account.ts";
-import type { EngineStorage } from "./engine-services.ts";
+import type { PaperAccount, PaperOrder, PaperStore } from "../../exchanges/paper/paper-account.ts";
+import { isOpen } from "../../exchanges/paper/paper-orders.ts";
 
-const PAPER_ACCOUNT = "paper-account";
+/** The part of the object's storage the paper account needs (Durable Object storage has it). */
+export type PaperStorage = {
+  get(keys: string[]): Promise<Map<string, unknown>>;
+  list(options: { prefix: string }): Promise<Map<string, unknown>>;
+  put(entries: Record<string, unknown>): Promise<void>;
+  delete(keys: string[]): Promise<number>;
+};
+
+/** Everything but closed orders and fills: the part nearly every save changes. */
+const CURRENT = "paper-current";
+/** One key per closed order and per fill: they never change once written, so a save writes only new ones. */
+const CLOSED = "paper-closed:";
+const FILL = "paper-fill:";
+/** The whole account as one value, as earlier versions kept it: read once, then written in the layout above. */
+const LEGACY = "paper-account";
+/** Durable Object storage takes at most 128 keys per put or delete. */
+const KEYS_PER_CALL = 128;
 
 /**
  * The paper account in the portfolio's Durable Object storage, kept in memory by the object between calls: a review
  * makes many calls on its broker, and reading a full account back from storage (up to 500 fills and 500 closed
- * orders) cost more than the rest of a call. Only this object writes the key, so the copy in memory is current; a
+ * orders) cost more than the rest of a call. Only this object writes these keys, so the copy in memory is current; a
  * save that fails forgets it, and a load that a save overtook keeps nothing.
+ *
+ * A save writes the current part whole and only the closed orders and fills storage does not hold yet (deleting the
+ * ones the account dropped): writing the whole account each time cost more than the rest of a call. Its puts and
+ * deletes are issued without awaiting in between, so the object's storage commits them together.
  */
-export function cachedPaperStore(storage: EngineStorage): PaperStore {
+export function cachedPaperStore(storage: PaperStorage): PaperStore {
   let cached: PaperAccount | null | undefined;
   let generation = 0;
+  /** The closed orders' and fills' keys storage holds, as last read or written; null: not known. */
+  let stored: Set<string> | null = null;
+
+  const read = async (): Promise<{ account: PaperAccount | null; keys: Set<string> | null }> => {
+    const found = await storage.get([CURRENT, LEGACY]);
+    const current = found.get(CURRENT) as PaperAccount | undefined;
+    if (!current) return { account: (found.get(LEGACY) as PaperAccount | undefined) ?? null, keys: null };
+    const [closed, fills] = await Promise.all([storage.list({ prefix: CLOSED }), storage.list({ prefix: FILL })]);
+    const closedOrders: PaperAccount["closedOrders"] = {};
+    for (const order of closed.values() as Iterable<PaperOrder>) closedOrders[order.clientOrderId] = order;
+    // Keys sort by the fill's sequence (fillKey), so the list comes back oldest first.
+    const account = { ...current, closedOrders, fills: [...fills.values()] as PaperAccount["fills"] };
+    return { account, keys: new Set([...closed.keys(), ...fills.keys()]) };
+  };
+
   return {
     async load() {
       if (cached !== undefined) return cached;
       const seen = generation;
-      const account = ((await storage.get(PAPER_ACCOUNT)) as PaperAccount | undefined) ?? null;
-      if (seen === generation) cached = account;
+      const { account, keys } = await read();
+      if (seen === generation) {
+        cached = account;
+        stored = keys;
+      }
       return account;
     },
     async save(account) {
       const own = ++generation;
       cached = undefined;
-      await storage.put(PAPER_ACCOUNT, account);
-      if (own === generation) cached = account;
+      // Unknown after a failed save or an earlier layout: what storage holds is listed, so nothing dropped stays.
+      const previous = stored ?? (await storedHistory(storage));
+      stored = null;
+      const puts: Record<string, unknown> = {};
+      const fresh: string[] = [];
+      let kept = 0;
+      const history = (key: string, value: unknown) => {
+        if (previous.has(key)) kept++;
+        else {
+          puts[key] = value;
+          fresh.push(key);
+        }
+      };
+      for (const order of closedOrders(account))
+        history(
+          keyOf(order, () => `${CLOSED}${order.clientOrderId}`),
+          order,
+        );
+      for (const fill of account.fills)
+        history(
+          keyOf(fill, () => fillKey(fill.tradeId)),
+          fill,
+        );
+      puts[CURRENT] = { ...account, orders: openOrders(account), closedOrders: {}, fills: [] };
+      // Every key storage holds is still in the account (the usual case), or the dropped ones are found and deleted.
+      let next: Set<string>;
+      let deletes: string[] = [];
+      if (kept === previous.size) next = fresh.length ? new Set([...previous, ...fresh]) : previous;
+      else {
+        next = new Set(fresh);
+        for (const order of closedOrders(account)) next.add(keyOf(order, () => `${CLOSED}${order.clientOrderId}`));
+        for (const fill of account.fills) next.add(keyOf(fill, () => fillKey(fill.tradeId)));
+        deletes = [...previous].filter((key) => !next.has(key));
+      }
+      const writes: Promise<unknown>[] = [];
+      for (const part of chunks(Object.entries(puts))) writes.push(storage.put(Object.fromEntries(part)));
+      for (const part of chunks(deletes)) writes.push(storage.delete(part));
+      await Promise.all(writes);
+      if (own === generation) {
+        cached = account;
+        stored = next;
+      }
     },
   };
+}
+
+/** The history keys in storage, and the whole-account key of the earlier layout (dropped by the next save). */
+async function storedHistory(storage: PaperStorage): Promise<Set<string>> {
+  const [closed, fills] = await Promise.all([storage.list({ prefix: CLOSED }), storage.list({ prefix: FILL })]);
+  return new Set([LEGACY, ...closed.keys(), ...fills.keys()]);
+}
+
+/** The closed orders, filed or (in an account stored before they were) still among the open ones. */
+function* closedOrders(account: PaperAccount): Generator<PaperOrder> {
+  yield* Object.values(account.closedOrders ?? {});
+  for (const order of Object.values(account.orders)) if (!isOpen(order)) yield order;
+}
+
+function openOrders(account: PaperAccount): PaperAccount["orders"] {
+  const open: PaperAccount["orders"] = {};
+  for (const id in account.orders) {
+    const order = account.orders[id] as PaperOrder;
+    if (isOpen(order)) open[id] = order;
+  }
+  return open;
+}
+
+/** Closed orders and fills are shared by every copy of the account, so each one's key is made once. */
+const keys = new WeakMap<object, string>();
+
+function keyOf(record: object, make: () => string): string {
+  let key = keys.get(record);
+  if (key === undefined) {
+    key = make();
+    keys.set(record, key);
+  }
+  return key;
+}
+
+/** Trade ids are `paper-<n>` with n increasing: padded, the keys sort oldest first. */
+function fillKey(tradeId: string): string {
+  const sequence = /^paper-(\d+)$/.exec(tradeId)?.[1];
+  return `${FILL}${sequence ? sequence.padStart(16, "0") : tradeId}`;
+}
+
+function chunks<T>(items: T[]): T[][] {
+  const parts: T[][] = [];
+  for (let i = 0; i < items.length; i += KEYS_PER_CALL) parts.push(items.slice(i, i + KEYS_PER_CALL));
+  return parts;
 }

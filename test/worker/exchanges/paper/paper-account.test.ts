@@ -11,8 +11,9 @@ import { DEFAULT_PAPER_SETTINGS } from "../../../../worker/exchanges/paper/paper
 import {
   closeOrder,
   executeFill,
+  fileClosedOrders,
   type PaperContext,
-  pruneClosedOrders,
+  withClosedOrdersFiled,
 } from "../../../../worker/exchanges/paper/paper-orders.ts";
 import { changeableCopy, fingerprint } from "../../../../worker/exchanges/paper/paper-snapshot.ts";
 import { dec } from "./harness.ts";
@@ -91,10 +92,31 @@ describe("paper account", () => {
     expect(account.fills).toHaveLength(MAX_FILLS);
     expect(account.fills[0]?.clientOrderId).toBe("o-20");
     expect(account.spot.XRP?.free).toBe(dec(Big("0.999").times(MAX_FILLS + 20)));
-    pruneClosedOrders(account);
-    expect(Object.keys(account.orders)).toHaveLength(500);
-    expect(account.orders["o-19"]).toBeUndefined();
-    expect(account.orders["o-519"]?.status).toBe("filled");
+    const shared = account.closedOrders;
+    fileClosedOrders(account);
+    expect(account.orders).toEqual({});
+    expect(Object.keys(account.closedOrders)).toHaveLength(500);
+    expect(account.closedOrders["o-19"]).toBeUndefined();
+    expect(account.closedOrders["o-519"]?.status).toBe("filled");
+    // A new record: the one before may be shared by other copies of the account.
+    expect(shared).toEqual({});
+  });
+
+  it("files the closed orders of an account stored before they were kept apart, leaving the loaded one as it was", () => {
+    const ctx: PaperContext = { venue: "binance", settings: DEFAULT_PAPER_SETTINGS, now: 0 };
+    const account = newPaperAccount({ venue: "binance", spot: { USDT: "100000" }, futuresWallet: "0" });
+    const filled = spotBuy("done", 1);
+    account.orders.done = filled;
+    executeFill(account, ctx, filled, Big("2"), Big("1"), false);
+    account.orders.rest = { ...spotBuy("rest", 2), type: "limit", price: "1", timeInForce: "gtc" };
+    const { closedOrders: _none, ...stored } = structuredClone(account);
+    const earlier = stored as PaperAccount;
+    const kept = structuredClone(earlier);
+    const filed = withClosedOrdersFiled(earlier);
+    expect(Object.keys(filed.orders)).toEqual(["rest"]);
+    expect(Object.keys(filed.closedOrders)).toEqual(["done"]);
+    expect(earlier).toEqual(kept);
+    expect(withClosedOrdersFiled(filed)).toBe(filed);
   });
 
   it("a changeable copy shares only closed orders and fills, and the fingerprint sees every change a call makes", () => {
@@ -105,7 +127,7 @@ describe("paper account", () => {
       account.orders[order.clientOrderId] = order;
       executeFill(account, { ...ctx, now: i }, order, Big("2"), Big("1"), false);
     }
-    pruneClosedOrders(account);
+    fileClosedOrders(account);
     const resting = { ...spotBuy("rest", 600), type: "limit" as const, price: "1", timeInForce: "gtc" as const };
     account.orders.rest = resting;
     const before = fingerprint(account);
@@ -115,7 +137,8 @@ describe("paper account", () => {
     expect(fingerprint(copy)).toBe(before);
     expect(copy).toEqual(account);
     // Shared: a closed order and a fill, which nothing changes once written. Copied: everything else.
-    expect(copy.orders["o-509"]).toBe(account.orders["o-509"]);
+    expect(copy.closedOrders).toBe(account.closedOrders);
+    expect(copy.closedOrders["o-509"]).toBeDefined();
     expect(copy.fills[0]).toBe(account.fills[0]);
     expect(copy.fills).not.toBe(account.fills);
     expect(copy.orders.rest).not.toBe(account.orders.rest);
@@ -129,7 +152,13 @@ describe("paper account", () => {
         (a) => executeFill(a, { ...ctx, now: 700 }, a.orders.rest as PaperOrder, Big("1"), Big("0.5"), true),
       ],
       ["an order closing", (a) => closeOrder(a, a.orders.rest as PaperOrder, "canceled", 700)],
-      ["a prune", (a) => delete a.orders["o-10"]],
+      [
+        "an order closed and filed, another pruned",
+        (a) => {
+          closeOrder(a, a.orders.rest as PaperOrder, "canceled", 700);
+          fileClosedOrders(a);
+        },
+      ],
       [
         "a pruned fill and a new one",
         (a) => {
