@@ -145,6 +145,7 @@ describe("the object's paper account store", () => {
     const traded = await tradedAccount(300);
     const storage = countingStorage();
     await cachedPaperStore(storage).save(traded);
+    storage.deleted = [];
     // 300 closed orders, 300 fills and the current part, in puts of at most 128 keys.
     expect(storage.written).toHaveLength(601);
 
@@ -153,6 +154,12 @@ describe("the object's paper account store", () => {
     const loaded = (await store.load()) as PaperAccount;
     expect(loaded).toEqual(traded);
     expect(loaded.fills.map((f) => f.tradeId)).toEqual(traded.fills.map((f) => f.tradeId));
+
+    // A call that changed no history (a copy shares it): only the current part is written.
+    storage.written = [];
+    await store.save({ ...loaded, futuresWallet: "1" });
+    expect(storage.written).toEqual(["paper-current"]);
+    expect(storage.deleted).toEqual([]);
 
     // One more fill and closed order, the oldest fill dropped: the current part and the two new keys are written.
     const next = structuredClone(loaded);
@@ -164,7 +171,6 @@ describe("the object's paper account store", () => {
     next.fills.push({ ...last, clientOrderId: "extra", tradeId: "paper-99999" });
     const dropped = next.fills.shift() as PaperAccount["fills"][number];
     storage.written = [];
-    storage.deleted = [];
     await store.save(next);
     expect(storage.written.sort()).toEqual(["paper-closed:extra", "paper-current", "paper-fill:0000000000099999"]);
     expect(storage.deleted).toEqual([`paper-fill:${dropped.tradeId.replace("paper-", "").padStart(16, "0")}`]);

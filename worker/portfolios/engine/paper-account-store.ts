@@ -34,6 +34,8 @@ export function cachedPaperStore(storage: PaperStorage): PaperStore {
   let generation = 0;
   /** The closed orders' and fills' keys storage holds, as last read or written; null: not known. */
   let stored: Set<string> | null = null;
+  /** The account those keys were written from (or read into): one with the same history writes none of it. */
+  let storedFrom: PaperAccount | null = null;
 
   const read = async (): Promise<{ account: PaperAccount | null; keys: Set<string> | null }> => {
     const found = await storage.get([CURRENT, LEGACY]);
@@ -55,6 +57,7 @@ export function cachedPaperStore(storage: PaperStorage): PaperStore {
       if (seen === generation) {
         cached = account;
         stored = keys;
+        storedFrom = keys ? account : null;
       }
       return account;
     },
@@ -63,7 +66,9 @@ export function cachedPaperStore(storage: PaperStorage): PaperStore {
       cached = undefined;
       // Unknown after a failed save or an earlier layout: what storage holds is listed, so nothing dropped stays.
       const previous = stored ?? (await storedHistory(storage));
+      const unchanged = stored !== null && storedFrom !== null && sameHistory(storedFrom, account);
       stored = null;
+      storedFrom = null;
       const puts: Record<string, unknown> = {};
       const fresh: string[] = [];
       let kept = 0;
@@ -74,16 +79,11 @@ export function cachedPaperStore(storage: PaperStorage): PaperStore {
           fresh.push(key);
         }
       };
-      for (const order of closedOrders(account))
-        history(
-          keyOf(order, () => `${CLOSED}${order.clientOrderId}`),
-          order,
-        );
-      for (const fill of account.fills)
-        history(
-          keyOf(fill, () => fillKey(fill.tradeId)),
-          fill,
-        );
+      if (unchanged) kept = previous.size;
+      else {
+        for (const order of closedOrders(account)) history(keyOf(order, closedKey), order);
+        for (const fill of account.fills) history(keyOf(fill, fillKey), fill);
+      }
       puts[CURRENT] = { ...account, orders: openOrders(account), closedOrders: {}, fills: [] };
       // Every key storage holds is still in the account (the usual case), or the dropped ones are found and deleted.
       let next: Set<string>;
@@ -91,8 +91,8 @@ export function cachedPaperStore(storage: PaperStorage): PaperStore {
       if (kept === previous.size) next = fresh.length ? new Set([...previous, ...fresh]) : previous;
       else {
         next = new Set(fresh);
-        for (const order of closedOrders(account)) next.add(keyOf(order, () => `${CLOSED}${order.clientOrderId}`));
-        for (const fill of account.fills) next.add(keyOf(fill, () => fillKey(fill.tradeId)));
+        for (const order of closedOrders(account)) next.add(keyOf(order, closedKey));
+        for (const fill of account.fills) next.add(keyOf(fill, fillKey));
         deletes = [...previous].filter((key) => !next.has(key));
       }
       const writes: Promise<unknown>[] = [];
@@ -102,6 +102,7 @@ export function cachedPaperStore(storage: PaperStorage): PaperStore {
       if (own === generation) {
         cached = account;
         stored = next;
+        storedFrom = account;
       }
     },
   };
@@ -128,22 +129,38 @@ function openOrders(account: PaperAccount): PaperAccount["orders"] {
   return open;
 }
 
+/**
+ * Whether two accounts hold the same closed orders and fills. Copies share both (paper-snapshot.ts): filing or
+ * pruning replaces the closed record, and fills are only appended and dropped from the front, so the same record and
+ * the same first and last fill over the same count mean the same history.
+ */
+function sameHistory(a: PaperAccount, b: PaperAccount): boolean {
+  if (!a.closedOrders || a.closedOrders !== b.closedOrders) return false;
+  if (a.fills.length !== b.fills.length || a.fills[0] !== b.fills[0] || a.fills.at(-1) !== b.fills.at(-1)) return false;
+  for (const id in b.orders) if (!isOpen(b.orders[id] as PaperOrder)) return false;
+  return true;
+}
+
 /** Closed orders and fills are shared by every copy of the account, so each one's key is made once. */
 const keys = new WeakMap<object, string>();
 
-function keyOf(record: object, make: () => string): string {
+function keyOf<T extends object>(record: T, make: (record: T) => string): string {
   let key = keys.get(record);
   if (key === undefined) {
-    key = make();
+    key = make(record);
     keys.set(record, key);
   }
   return key;
 }
 
+function closedKey(order: PaperOrder): string {
+  return `${CLOSED}${order.clientOrderId}`;
+}
+
 /** Trade ids are `paper-<n>` with n increasing: padded, the keys sort oldest first. */
-function fillKey(tradeId: string): string {
-  const sequence = /^paper-(\d+)$/.exec(tradeId)?.[1];
-  return `${FILL}${sequence ? sequence.padStart(16, "0") : tradeId}`;
+function fillKey(fill: PaperAccount["fills"][number]): string {
+  const sequence = /^paper-(\d+)$/.exec(fill.tradeId)?.[1];
+  return `${FILL}${sequence ? sequence.padStart(16, "0") : fill.tradeId}`;
 }
 
 function chunks<T>(items: T[]): T[][] {
