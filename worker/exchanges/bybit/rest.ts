@@ -24,8 +24,8 @@ type Request<S extends z.ZodType> = {
   noChangeIsSuccess?: boolean;
   /**
    * A read several calls make at once (position/list: positions, stops and position mode in one snapshot): an
-   * identical one still in flight is joined instead of sent again, unless a write was sent since it started. Its
-   * callers only read the answer.
+   * identical one still in flight is joined instead of sent again, unless a write was sent since it started or is
+   * still in flight. Its callers only read the answer.
    */
   joinInFlight?: boolean;
 };
@@ -42,6 +42,8 @@ export class BybitRest {
   readonly #identity: string;
   /** Joinable reads in flight by URL; a write forgets them, so a read after it is sent afresh. */
   readonly #reads = new Map<string, Promise<Answer<unknown>>>();
+  /** Writes in flight: a read made meanwhile may not see them, so nobody joins it. */
+  #writing = 0;
 
   constructor(deps: GatewayDeps, credentials: Credentials | null) {
     this.#deps = deps;
@@ -88,7 +90,7 @@ export class BybitRest {
     const credentials = this.#requireCredentials(request.operation);
     const query = encodeQuery(params);
     const url = `${this.#deps.baseUrl(request.market)}${request.path}${query ? `?${query}` : ""}`;
-    if (!request.joinInFlight) return this.#signedGet(request, credentials, url, query, category);
+    if (!request.joinInFlight || this.#writing > 0) return this.#signedGet(request, credentials, url, query, category);
     const pending = this.#reads.get(url) as Promise<Answer<z.infer<S>>> | undefined;
     if (pending) return pending;
     const answer = this.#signedGet(request, credentials, url, query, category);
@@ -127,10 +129,11 @@ export class BybitRest {
   ): Promise<Answer<z.infer<S> | null>> {
     const credentials = this.#requireCredentials(request.operation);
     this.#reads.clear();
+    this.#writing++;
     // Serialized once: these exact bytes are both signed and sent.
     const json = JSON.stringify(body);
     const url = `${this.#deps.baseUrl(request.market)}${request.path}`;
-    return this.#http[request.market].call({
+    const answer = this.#http[request.market].call({
       limiterKey: `${this.#identity}|${request.path}|${typeof body.category === "string" ? body.category : ""}`,
       method: "POST",
       idempotent: request.idempotent,
@@ -148,6 +151,9 @@ export class BybitRest {
       }),
       parse: (response, text) => this.#parse(request, response, text),
       observe: (response) => this.#observe(request.market, response),
+    });
+    return answer.finally(() => {
+      this.#writing--;
     });
   }
 

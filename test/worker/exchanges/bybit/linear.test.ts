@@ -192,8 +192,12 @@ describe("Bybit USDT perpetuals against the simulator", () => {
     const account = await createAccount();
     let release = () => {};
     let held: Promise<void> | null = null;
+    let writeHeld: Promise<void> | null = null;
     const { gateway, traffic } = bybitGateway(account, {
-      beforeSend: (url) => (url.includes("/v5/position/list") && held ? held : Promise.resolve()),
+      beforeSend: (url) =>
+        (url.includes("/v5/position/list") && held) ||
+        (url.includes("/v5/position/set-leverage") && writeHeld) ||
+        Promise.resolve(),
     });
     const positionReads = () => traffic.filter((t) => t.url.includes("/v5/position/list")).length;
     await gateway.placeOrder({
@@ -235,6 +239,20 @@ describe("Bybit USDT perpetuals against the simulator", () => {
     expect(positionReads()).toBe(4);
     expect(after).toEqual([expect.objectContaining({ symbol: "SOLUSDT", leverage: 7 })]);
     expect(again).toEqual(after);
+
+    // Reads made while a write is in flight may not see it: each is sent on its own.
+    let releaseWrite = () => {};
+    writeHeld = new Promise((resolve) => {
+      releaseWrite = resolve;
+    });
+    const writing = gateway.setLeverage("SOLUSDT", 8);
+    await expect.poll(() => traffic.filter((t) => t.url.includes("/v5/position/set-leverage")).length).toBe(2);
+    const during = [gateway.positions(), gateway.positions()];
+    await expect.poll(positionReads).toBe(6);
+    writeHeld = null;
+    releaseWrite();
+    await Promise.all([writing, ...during]);
+    expect(await gateway.positions()).toEqual([expect.objectContaining({ leverage: 8 })]);
   });
 
   it("rests, lists and cancels a limit order; hedge-mode legs use positionIdx 1/2", async () => {
