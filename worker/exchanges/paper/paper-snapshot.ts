@@ -7,7 +7,7 @@ import { isOpen } from "./paper-orders.ts";
  * Closed orders and fills never change once written (only open orders fill or close, and new fills are appended), so
  * copies share them and change detection does not compare them: the closed record is replaced whenever an order is
  * filed or pruned, and fills are told by their count and last trade id. An account at its caps (500 fills, 500
- * closed orders) then costs a call what a small one does.
+ * closed orders) then costs a call little more than a small one.
  */
 
 /** A copy a call may change: balances, positions, stops, funding and open orders copied, the rest shared. */
