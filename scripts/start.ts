@@ -80,21 +80,29 @@ const wranglerArgs = ["dev", "--ip", "127.0.0.1", "--port", values.port, "--pers
 // wrangler dev (4.116) sometimes exits on its own mid-session with an empty "✘ [ERROR]": a dropped connection inside
 // its ProxyWorker is fatal there (cloudflare/workers-sdk#15317; non-fatal from 4.131.1, newer than the wrangler that
 // @cloudflare/vitest-pool-workers supports). The local state is on disk, so the server is started again on the same
-// port and state; an exit during startup (a real configuration error) or a sixth one ends `npm start`.
+// port and state; an exit before it ever answered (a real configuration error) or a sixth one ends `npm start`. It can
+// exit seconds after it first answered, so "started" means answered, not a time.
 const MAX_RESTARTS = 5;
-const STARTUP_MS = 30_000;
+const STARTUP_MS = 120_000;
 let stopping = false;
 let restarts = 0;
 let wrangler: ChildProcess;
 
 function startWrangler(): void {
   const startedAt = Date.now();
+  let answered = false;
   wrangler = spawn("wrangler", wranglerArgs, { stdio: ["inherit", "pipe", "pipe"], env });
+  waitFor(`${origin}/api/health`, STARTUP_MS).then(
+    () => {
+      answered = true;
+    },
+    () => undefined,
+  );
   if (wrangler.stdout) passWranglerOutput(wrangler.stdout, process.stdout);
   if (wrangler.stderr) passWranglerOutput(wrangler.stderr, process.stderr);
   wrangler.on("exit", async (code, signal) => {
     const upMs = Date.now() - startedAt;
-    if (!stopping && upMs > STARTUP_MS && restarts < MAX_RESTARTS) {
+    if (!stopping && answered && restarts < MAX_RESTARTS) {
       restarts += 1;
       const how = signal ?? `code ${code}`;
       console.error(
