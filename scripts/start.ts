@@ -77,11 +77,12 @@ const localVars = Object.entries(LOCAL_VARS).flatMap(([name, value]) => ["--var"
 const origin = `http://127.0.0.1:${values.port}`;
 const wranglerArgs = ["dev", "--ip", "127.0.0.1", "--port", values.port, "--persist-to", values.state, ...localVars];
 
-// wrangler dev (4.116) sometimes exits on its own mid-session with an empty "✘ [ERROR]": a dropped connection inside
-// its ProxyWorker is fatal there (cloudflare/workers-sdk#15317; non-fatal from 4.131.1, newer than the wrangler that
-// @cloudflare/vitest-pool-workers supports). The local state is on disk, so the server is started again on the same
-// port and state; an exit before it ever answered (a real configuration error) or a sixth one ends `npm start`. It can
-// exit seconds after it first answered, so "started" means answered, not a time.
+// wrangler dev before 4.131.1 exited on its own mid-session, with an empty "✘ [ERROR]", whenever one request failed
+// inside its ProxyWorker (a browser's aborted request, a reused connection closed at the wrong moment:
+// cloudflare/workers-sdk#15317); from 4.131.1 that request fails alone. The project's wrangler is 4.131.1, while
+// @cloudflare/vitest-pool-workers keeps its own 4.116 for the tests. Should wrangler dev still exit, the local state is
+// on disk, so the server is started again on the same port and state; an exit before it ever answered (a real
+// configuration error) or a sixth one ends `npm start`. "Started" means answered, not a time.
 const MAX_RESTARTS = 5;
 const STARTUP_MS = 120_000;
 let stopping = false;

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Venue } from "../../../worker/exchanges/contract.ts";
-import { createGateway } from "../../../worker/exchanges/gateway.ts";
 import { clearSharedMarketData, type PriceReuse } from "../../../worker/exchanges/shared-market-data.ts";
-import { setSimPrice, simUrl } from "../../support/simulator.ts";
+import { setSimPrice } from "../../support/simulator.ts";
+import { marketGateway } from "./paper/harness.ts";
 
 // Gateways of one isolate share public reads (worker/exchanges/shared-market-data.ts). A price may be reused only as
 // its gateway was told: a live review reuses its own reads, never another review's, so a review started right after a
@@ -12,14 +12,7 @@ import { setSimPrice, simUrl } from "../../support/simulator.ts";
 const MINUTE = 60_000;
 
 function gateway(priceReuse?: PriceReuse, venue: Venue = "binance") {
-  return createGateway({
-    venue,
-    environment: "custom",
-    customBaseUrls: { spot: simUrl(), linear: simUrl() },
-    allowLocalUrls: true,
-    credentials: null,
-    priceReuse,
-  });
+  return marketGateway(venue, priceReuse);
 }
 
 async function last(from: ReturnType<typeof gateway>): Promise<string> {

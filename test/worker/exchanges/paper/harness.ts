@@ -9,6 +9,7 @@ import {
   type PaperStore,
 } from "../../../../worker/exchanges/paper/paper-account.ts";
 import { createPaperGateway, type PaperSettings } from "../../../../worker/exchanges/paper/paper-gateway.ts";
+import type { PriceReuse } from "../../../../worker/exchanges/shared-market-data.ts";
 import { setSimPrice, simControl, simUrl } from "../../../support/simulator.ts";
 
 /**
@@ -21,13 +22,15 @@ export const VENUES = ["binance", "bybit"] as const satisfies readonly Venue[];
 /** Default slippage (5 bps) as the factor a taker's book price is multiplied by. */
 export const SLIPPED = { buy: Big("1.0005"), sell: Big("0.9995") } as const;
 
-export function marketGateway(venue: Venue): ExchangeGateway {
+/** The simulator's public market data, as an unsigned gateway reads it (`priceReuse` as a review's gateway has it). */
+export function marketGateway(venue: Venue, priceReuse?: PriceReuse): ExchangeGateway {
   return createGateway({
     venue,
     environment: "custom",
     customBaseUrls: { spot: simUrl(), linear: simUrl() },
     allowLocalUrls: true,
     credentials: null,
+    priceReuse,
   });
 }
 
