@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 
 type OpenApiDoc = {
   openapi: string;
-  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  paths: Record<string, Record<string, { responses: Record<string, { description?: string }> }>>;
 };
 
 describe("OpenAPI document", () => {
@@ -19,6 +19,11 @@ describe("OpenAPI document", () => {
         expect(success, `${method} ${path} documents its success`).toHaveLength(1);
         const errorStatuses = Object.keys(operation.responses).filter((s) => Number(s) >= 400);
         expect(errorStatuses.length, `${method} ${path} documents its errors`).toBeGreaterThan(0);
+        for (const status of errorStatuses) {
+          const description = operation.responses[status]?.description ?? "";
+          expect(description, `${method} ${path} says what its ${status} means`).toMatch(/\w{3,}.*\w/);
+          expect(description, `${method} ${path} says what its ${status} means`).not.toBe("Error");
+        }
       }
     }
   });

@@ -5682,7 +5682,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error */
+                /** @description Understood, but it cannot be done (the code says why) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -5691,7 +5691,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error */
+                /** @description A stored key it needs cannot be decrypted (key_unreadable, ai_key_unreadable): enter the key again */
                 424: {
                     headers: {
                         [name: string]: unknown;
