@@ -1,5 +1,4 @@
 import type { PaperAccount, PaperOrder, PaperStore } from "../../exchanges/paper/paper-account.ts";
-import { isOpen } from "../../exchanges/paper/paper-orders.ts";
 
 /** The part of the object's storage the paper account needs (Durable Object storage has it). */
 export type PaperStorage = {
@@ -81,17 +80,18 @@ export function cachedPaperStore(storage: PaperStorage): PaperStore {
       };
       if (unchanged) kept = previous.size;
       else {
-        for (const order of closedOrders(account)) history(keyOf(order, closedKey), order);
+        for (const order of Object.values(account.closedOrders)) history(keyOf(order, closedKey), order);
         for (const fill of account.fills) history(keyOf(fill, fillKey), fill);
       }
-      puts[CURRENT] = { ...account, orders: openOrders(account), closedOrders: {}, fills: [] };
+      // The gateway files closed orders before it saves (paper-orders.ts), so `orders` holds the open ones.
+      puts[CURRENT] = { ...account, closedOrders: {}, fills: [] };
       // Every key storage holds is still in the account (the usual case), or the dropped ones are found and deleted.
       let next: Set<string>;
       let deletes: string[] = [];
       if (kept === previous.size) next = fresh.length ? new Set([...previous, ...fresh]) : previous;
       else {
         next = new Set(fresh);
-        for (const order of closedOrders(account)) next.add(keyOf(order, closedKey));
+        for (const order of Object.values(account.closedOrders)) next.add(keyOf(order, closedKey));
         for (const fill of account.fills) next.add(keyOf(fill, fillKey));
         deletes = [...previous].filter((key) => !next.has(key));
       }
@@ -114,31 +114,14 @@ async function storedHistory(storage: PaperStorage): Promise<Set<string>> {
   return new Set([LEGACY, ...closed.keys(), ...fills.keys()]);
 }
 
-/** The closed orders, filed or (in an account stored before they were) still among the open ones. */
-function* closedOrders(account: PaperAccount): Generator<PaperOrder> {
-  yield* Object.values(account.closedOrders ?? {});
-  for (const order of Object.values(account.orders)) if (!isOpen(order)) yield order;
-}
-
-function openOrders(account: PaperAccount): PaperAccount["orders"] {
-  const open: PaperAccount["orders"] = {};
-  for (const id in account.orders) {
-    const order = account.orders[id] as PaperOrder;
-    if (isOpen(order)) open[id] = order;
-  }
-  return open;
-}
-
 /**
  * Whether two accounts hold the same closed orders and fills. Copies share both (paper-snapshot.ts): filing or
  * pruning replaces the closed record, and fills are only appended and dropped from the front, so the same record and
  * the same first and last fill over the same count mean the same history.
  */
 function sameHistory(a: PaperAccount, b: PaperAccount): boolean {
-  if (!a.closedOrders || a.closedOrders !== b.closedOrders) return false;
-  if (a.fills.length !== b.fills.length || a.fills[0] !== b.fills[0] || a.fills.at(-1) !== b.fills.at(-1)) return false;
-  for (const id in b.orders) if (!isOpen(b.orders[id] as PaperOrder)) return false;
-  return true;
+  if (a.closedOrders !== b.closedOrders || a.fills.length !== b.fills.length) return false;
+  return a.fills[0] === b.fills[0] && a.fills.at(-1) === b.fills.at(-1);
 }
 
 /** Closed orders and fills are shared by every copy of the account, so each one's key is made once. */
