@@ -1,11 +1,13 @@
 import Big from "big.js";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createGateway } from "../../../worker/exchanges/gateway.ts";
-import { dumpAccount, holdPrice, simUrl, VENUES } from "../accounts/support.ts";
-import { spotPortfolio, startSettled } from "../portfolios/support.ts";
+import { addFault, clearFaults, control, dumpAccount, holdPrice, simUrl, VENUES } from "../accounts/support.ts";
+import { settledRun, spotPortfolio, startSettled } from "../portfolios/support.ts";
 import {
+  eventually,
   newPortfolio,
   OPENAI,
+  rows,
   runNow,
   scriptedTrader,
   settleVenue,
@@ -235,5 +237,73 @@ describe.each(VENUES)("%s spot reviews", (venue) => {
       "time,symbol,side,price,quantity,fee,fee_asset,maker,client_order_id,trade_id",
     );
     expect(fills.text).toContain("ETHUSDT,buy,");
+  });
+});
+
+afterEach(async () => {
+  await clearFaults();
+});
+
+/** How many requests of `path` ("GET /api/v3/order") the simulator answered for this key. */
+async function requestsOf(apiKey: string, path: string): Promise<number> {
+  const stats = await control<{ keys: Record<string, Record<string, number>> }>("GET", "/stats");
+  return stats.keys[apiKey]?.[path] ?? 0;
+}
+
+describe("what reconcile reads again", () => {
+  it("does not ask Binance again about orders whose placement answer gave their state", async () => {
+    await holdPrice("binance", "spot", "ETHUSDT", "2500");
+    await holdPrice("binance", "spot", "BTCUSDT", "60000");
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    await t.decide(spotPlan([spotBuy("ETHUSDT", "1", "2500"), spotBuy("BTCUSDT", "0.01", "60000", "59000")]));
+    const id = await newPortfolio(
+      t.user,
+      spotPortfolio(t.keyId, {
+        tokens: [
+          { token: "ETH", minAllocation: 0 },
+          { token: "BTC", minAllocation: 0 },
+        ],
+        decisionSource: OPENAI,
+      }),
+    );
+    const { run } = await startSettled(t.user, id);
+    // The market order filled in its answer, the limit rests on the book: reconcile had nothing to ask.
+    expect((run.orders as unknown as Order[]).map((o) => o.status)).toEqual(["filled", "open"]);
+    expect(await requestsOf(t.account.apiKey, "GET /api/v3/order")).toBe(0);
+    const fills = (await t.user.get(`/api/portfolios/${id}/fills`)).body.fills as Fill[];
+    expect(fills.reduce((sum, f) => sum.plus(f.quantity), Big(0)).eq(1)).toBe(true);
+    await expectLedgerMatchesVenue(t.user, id, t.account.apiKey);
+  });
+
+  it("reads a Bybit market order again when its placement could not read it back, and records its fill", async () => {
+    await holdPrice("bybit", "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader("bybit", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    await t.decide(spotPlan([]));
+    const id = await newPortfolio(
+      t.user,
+      spotPortfolio(t.keyId, { tokens: [{ token: "ETH", minAllocation: 0 }], decisionSource: OPENAI }),
+    );
+    await startSettled(t.user, id);
+
+    await t.script({ decision: { result: spotPlan([spotBuy("ETHUSDT", "1", "2500")]) }, delayMs: 1_500 });
+    const requested = await t.user.post(`/api/portfolios/${id}/runs`);
+    expect(requested.status).toBe(202);
+    await eventually(async () => {
+      const [row] = await rows<{ step: string }>("SELECT step FROM portfolio_runs WHERE id = ?", requested.body.runId);
+      return row?.step === "decide" ? true : undefined;
+    }, "the review to wait for its decision");
+    // Every read-back after the create fails (three attempts, each tried three times), so placement reports the
+    // order only as accepted; the next read of it is reconcile's.
+    const fault = { type: "error_after_accept", pathPrefix: "/v5/order/realtime", status: 500 } as const;
+    await addFault("bybit", { ...fault, apiKey: t.account.apiKey }, 9);
+    const run = await settledRun(t.user, id, requested.body.runId as string);
+
+    expect(run.status).toBe("completed");
+    const faults = await control<{ faults: { apiKey?: string }[] }>("GET", "/faults");
+    expect(faults.faults.filter((f) => f.apiKey === t.account.apiKey)).toEqual([]);
+    expect((run.orders as unknown as Order[]).map((o) => [o.status, o.filledQuantity])).toEqual([["filled", "1"]]);
+    const fills = (await t.user.get(`/api/portfolios/${id}/fills`)).body.fills as Fill[];
+    expect(fills.reduce((sum, f) => sum.plus(f.quantity), Big(0)).eq(1)).toBe(true);
+    await expectLedgerMatchesVenue(t.user, id, t.account.apiKey);
   });
 });

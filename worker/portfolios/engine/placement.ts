@@ -39,29 +39,35 @@ type Applied = { marginMode?: MarginMode | "unsupported"; leverage?: number };
 /**
  * Places the queue. Updates that need not precede a request (a venue's answer, a refusal) wait in `saves` and go with
  * the next order's `sending` mark, or with the caller's batch; when placing fails they are written before the error
- * goes on.
+ * goes on. Answers the ids of the orders whose state the venue gave in its answer to them.
  */
-export async function placeOrders(context: PlaceContext, orders: OrderRow[], saves: Saves): Promise<void> {
+export async function placeOrders(context: PlaceContext, orders: OrderRow[], saves: Saves): Promise<Set<string>> {
+  const answered = new Set<string>();
   const queue = orders.filter((o) => o.status === "planned" || o.status === "sending").sort((a, b) => a.leg - b.leg);
-  if (queue.length === 0) return;
+  if (queue.length === 0) return answered;
   try {
     const broker = await context.brokers.current();
     const market = queue[0]?.market ?? "spot";
     const tickers = await tickersOf(broker, market, [...new Set(queue.map((o) => o.symbol))]);
-    for (const order of queue) await placeOne(context, broker, order, tickers.get(order.symbol)?.last ?? null, saves);
+    for (const order of queue) {
+      const answer = await placeOne(context, broker, order, tickers.get(order.symbol)?.last ?? null, saves);
+      if (answer && settledByAnswer(answer)) answered.add(order.id);
+    }
+    return answered;
   } catch (error) {
     await saveAll(context.services.db.$client, saves.splice(0)).catch(() => undefined);
     throw error;
   }
 }
 
+/** Sends one order; answers the venue's view of it when the venue gave one. */
 async function placeOne(
   context: PlaceContext,
   broker: ExchangeGateway,
   order: OrderRow,
   last: string | null,
   saves: Saves,
-): Promise<void> {
+): Promise<Order | null> {
   const { services } = context;
   const d1 = services.db.$client;
   const refuse = (reason: EngineText) =>
@@ -69,29 +75,29 @@ async function placeOne(
   // Sent before a restart: its fate is on the venue, found by client order id, never by sending it again.
   if (order.status === "sending") {
     await refreshOrders(context, [order], saves);
-    return;
+    return null;
   }
   const drift = driftReason(order, last);
   if (drift) {
     refuse(drift);
-    return;
+    return null;
   }
   if (order.market === "linear" && !order.reduceOnly) {
     // Margin mode and leverage are changes on the venue too: none for a portfolio that no longer runs.
     if ((await portfolioStatusStatement(d1, order.portfolioId).first("status")) !== "active") {
       refuse(STOPPED);
-      return;
+      return null;
     }
     const ready = await prepareFutures(context, broker, order);
-    if (!ready) return;
+    if (!ready) return null;
   }
   const sentAt = services.now();
   const results = await d1.batch([...saves.splice(0), markSendingWhileActiveStatement(d1, order, sentAt)]);
   if (!results.at(-1)?.meta.changes) {
     refuse(STOPPED);
-    return;
+    return null;
   }
-  await sendMarked(context, broker, order, sentAt, saves);
+  return sendMarked(context, broker, order, sentAt, saves);
 }
 
 /** Spot orders carry the price the decision was based on and how far it may move before the order is dropped. */
@@ -204,9 +210,15 @@ export async function sendOrder(context: SyncContext, broker: ExchangeGateway, o
 /**
  * Sends an order saved as `sending` once, and records the venue's answer (or looks it up when none came). The
  * answer of a placed order goes into `saves` (until then the order reads `sending`, which is looked up, never resent);
- * the rest is written at once.
+ * the rest is written at once. Answers the venue's view of the order, or null when it gave none.
  */
-async function sendMarked(context: SyncContext, broker: ExchangeGateway, order: OrderRow, sentAt: Date, saves: Saves) {
+async function sendMarked(
+  context: SyncContext,
+  broker: ExchangeGateway,
+  order: OrderRow,
+  sentAt: Date,
+  saves: Saves,
+): Promise<Order | null> {
   const { services } = context;
   const write = (changes: Parameters<typeof orderUpdate>[2]) =>
     orderUpdate(services.db.$client, order.id, changes).run();
@@ -230,7 +242,7 @@ async function sendMarked(context: SyncContext, broker: ExchangeGateway, order: 
         ...reasonColumns(engineText("order_venue_failed", { detail: error.message }, error.message)),
         updatedAt: services.now(),
       });
-      return;
+      return null;
     }
     placed = await lookUp(broker, order);
     if (!placed) {
@@ -245,10 +257,20 @@ async function sendMarked(context: SyncContext, broker: ExchangeGateway, order: 
         ),
         updatedAt: services.now(),
       });
-      return;
+      return null;
     }
   }
   await afterFill(context, broker, answered(context, order, placed, sentAt, saves), placed);
+  return placed;
+}
+
+/**
+ * Whether the venue's answer to an order is its state for now: final, or a limit order resting on the book, which
+ * only the market changes later (the order sync reads it then). A market order not yet filled is read again, as is
+ * one Bybit reported only as accepted because it could not read it back.
+ */
+function settledByAnswer(answer: Order): boolean {
+  return answer.type === "limit" || !(answer.status === "open" || answer.status === "partially_filled");
 }
 
 async function lookUp(broker: ExchangeGateway, order: OrderRow): Promise<Order | null> {

@@ -126,6 +126,11 @@ type Journal = {
    * and controls touch orders sent or waiting for approval), so "place" need not read them back.
    */
   planned?: OrderRow[];
+  /**
+   * Orders "place" sent in this invocation whose answer was their state (worker/portfolios/engine/placement.ts):
+   * "reconcile" does not ask the venue again moments later; the order sync follows them from there.
+   */
+  answered?: Set<string>;
   /** The object's count of its own controls and syncs when `row` was known to be current. */
   controlsSeen: number;
   /** The last save found the row changed by a control or an edit: it is read again before the next step. */
@@ -547,7 +552,7 @@ async function placeStep(journal: Journal): Promise<StepResult> {
   journal.planned = undefined;
   const context = { ...syncContext(journal), run, input: savedInput(journal) };
   const saves: Saves = [];
-  await placeOrders(context, orders, saves);
+  journal.answered = await placeOrders(context, orders, saves);
   const stops = JSON.parse(run.plannedStops ?? "[]") as FuturesStopsIntent[];
   if (stops.length) {
     await applyStops(context, stops);
@@ -571,11 +576,12 @@ async function reconcileStep(journal: Journal, [ordersResult, pendingResult]: D1
   const context = syncContext(journal);
   const orders = readTrackedOrders(ordersResult);
   const saves: Saves = [];
+  const answered = journal.answered;
   const refreshed = new Map(
     (
       await refreshOrders(
         context,
-        orders.filter((o) => LIVE.has(o.status)),
+        orders.filter((o) => LIVE.has(o.status) && !answered?.has(o.id)),
         saves,
       )
     ).map((o) => [o.id, o]),
