@@ -309,6 +309,8 @@ type SequentialFigures = {
   hotAreas: [string, number][];
   /** The busiest functions (self time), ms per run. */
   hotPlaces: [string, number][];
+  /** Packages' and the runtime's self time by the project function that called them, ms per run. */
+  hotCallers: [string, number][];
   /** D1 round trips and statements per run, as the object counted them. */
   queries: ReviewQueries[];
   requestsPerRun: number;
@@ -416,6 +418,7 @@ async function measureSequential(
   const isolateMs: number[] = [];
   const areas = new Map<string, number>();
   const places = new Map<string, number>();
+  const callers = new Map<string, number>();
   if (stoppedBecause === null) {
     const { port, target } = bench.worker.inspector;
     const profiler = await openIsolateProfiler(port, target, codeAreas(bench.worker.bundleFile));
@@ -436,6 +439,7 @@ async function measureSequential(
         isolateMs.push(profile.busyMs);
         addUp(areas, profile.byArea);
         addUp(places, profile.byPlace);
+        addUp(callers, profile.byCaller);
       }
     } finally {
       profiler.close();
@@ -443,6 +447,7 @@ async function measureSequential(
   }
   const hotAreas = topPerRun(areas, options.top, isolateMs.length);
   const hotPlaces = topPerRun(places, options.top, isolateMs.length);
+  const hotCallers = topPerRun(callers, options.top, isolateMs.length);
   return {
     portfolioId,
     runs: samples.length,
@@ -455,6 +460,7 @@ async function measureSequential(
     isolateMs,
     hotAreas,
     hotPlaces,
+    hotCallers,
     queries,
     requestsPerRun: requests.total / Math.max(1, samples.length),
     refused: refused(requests),
@@ -606,6 +612,7 @@ function sequentialLines(sequential: SequentialFigures | null): string[] {
       `    Worker isolate CPU per run (V8 profile, ${sequential.isolateMs.length} more runs): median ${fixed(median(sequential.isolateMs))} ms, p90 ${fixed(percentile(sequential.isolateMs, 0.9))} ms`,
       `    where it went (self ms per run): ${sequential.hotAreas.map(([area, ms]) => `${area} ${fixed(ms, 2)}`).join("; ")}`,
       `    busiest functions (self ms per run): ${sequential.hotPlaces.map(([place, ms]) => `${place} ${fixed(ms, 2)}`).join("; ")}`,
+      `    packages and runtime modules by the project function that called them (self ms per run): ${sequential.hotCallers.map(([caller, ms]) => `${caller} ${fixed(ms, 2)}`).join("; ")}`,
     );
   }
   if (sequential.stoppedBecause) lines.push(`    stopped early: ${sequential.stoppedBecause}`);

@@ -15,7 +15,7 @@ import path from "node:path";
 /** What `Profiler.stop` answers (Chrome DevTools Protocol), the parts used here. */
 type CallFrame = { functionName: string; url: string; lineNumber: number; columnNumber: number };
 type CpuProfile = {
-  nodes: { id: number; callFrame: CallFrame }[];
+  nodes: { id: number; callFrame: CallFrame; children?: number[] }[];
   samples: number[];
   timeDeltas: number[];
 };
@@ -27,6 +27,11 @@ export type IsolateProfile = {
   byArea: Map<string, number>;
   /** Busy ms by function (name, original file and line), self time only. */
   byPlace: Map<string, number>;
+  /**
+   * Self time of packages and the runtime's modules (zod, big.js, D1's binding) by the nearest project function up
+   * the stack that called them, as "area ← place": which of the project's calls they cost.
+   */
+  byCaller: Map<string, number>;
 };
 
 export type IsolateProfiler = {
@@ -112,10 +117,27 @@ export async function openIsolateProfiler(
   };
 }
 
+const PROJECT = /^(worker|shared)\//;
+
 function summarize(profile: CpuProfile, locate: Locate): IsolateProfile {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
   const byArea = new Map<string, number>();
   const byPlace = new Map<string, number>();
+  const byCaller = new Map<string, number>();
+  /** The first project frame at or above a node, as a place; null when the stack has none. */
+  const callers = new Map<number, string | null>();
+  const callerOf = (id: number): string | null => {
+    const known = callers.get(id);
+    if (known !== undefined) return known;
+    const frame = nodes.get(id);
+    const here = frame ? locate(frame) : null;
+    const parent = parents.get(id);
+    const found = here && PROJECT.test(here.area) ? here.place : parent === undefined ? null : callerOf(parent);
+    callers.set(id, found);
+    return found;
+  };
   let busyUs = 0;
   profile.samples.forEach((nodeId, i) => {
     const frame = nodes.get(nodeId);
@@ -125,8 +147,13 @@ function summarize(profile: CpuProfile, locate: Locate): IsolateProfile {
     const { area, place } = locate(frame);
     byArea.set(area, (byArea.get(area) ?? 0) + us / 1000);
     byPlace.set(place, (byPlace.get(place) ?? 0) + us / 1000);
+    if (!PROJECT.test(area) && frame.url) {
+      const caller = callerOf(nodeId) ?? "(no project frame)";
+      const key = `${area} ← ${caller}`;
+      byCaller.set(key, (byCaller.get(key) ?? 0) + us / 1000);
+    }
   });
-  return { busyMs: busyUs / 1000, byArea, byPlace };
+  return { busyMs: busyUs / 1000, byArea, byPlace, byCaller };
 }
 
 /** Adds one profile's entries into a running total. */

@@ -46,8 +46,24 @@ export type LedgerFill = {
   feeAsset: string;
 };
 
+/**
+ * Ledgers read lately, by their JSON: a review reads the same ledger in several steps, and validating it each time
+ * cost more than the rest of reading it. Frozen, so a caller that changed one instead of making a new one (as
+ * `applyFill` does) would fail at once rather than alter what other readers get.
+ */
+const recentLedgers = new Map<string, PortfolioLedger>();
+const RECENT_LEDGERS = 32;
+
 export function readLedger(json: string | null): PortfolioLedger | null {
-  return json === null ? null : PortfolioLedger.parse(JSON.parse(json));
+  if (json === null) return null;
+  const known = recentLedgers.get(json);
+  if (known) return known;
+  const ledger = PortfolioLedger.parse(JSON.parse(json));
+  Object.freeze(ledger.kind === "spot" ? ledger.assets : ledger.positions);
+  Object.freeze(ledger);
+  if (recentLedgers.size >= RECENT_LEDGERS) recentLedgers.delete(recentLedgers.keys().next().value as string);
+  recentLedgers.set(json, ledger);
+  return ledger;
 }
 
 export function positionKey(symbol: string, positionSide: string): string {

@@ -1,6 +1,6 @@
 import Big from "big.js";
 import { describe, expect, it } from "vitest";
-import { applyFill, type PortfolioLedger, valueLedger } from "../../../worker/portfolios/ledger.ts";
+import { applyFill, type PortfolioLedger, readLedger, valueLedger } from "../../../worker/portfolios/ledger.ts";
 
 /** The ledger's arithmetic: what a portfolio owns after its fills, and what that is worth (exact decimals). */
 
@@ -79,5 +79,30 @@ describe("portfolio ledger", () => {
     expect(both.kind === "futures" && both.positions).toEqual({ "SOLUSDT:long": "1", "SOLUSDT:short": "-2" });
     // Down 10: the long loses 10, the short gains 20.
     expect(valueLedger(both, { SOLUSDT: "90" }).equity.toFixed()).toBe("1010");
+  });
+
+  it("reads a stored ledger once per JSON, frozen, and fills still make new ones from it", () => {
+    const json = JSON.stringify({ kind: "futures", asset: "USDT", cash: "500", positions: { "BTCUSDT:both": "0.01" } });
+    const ledger = readLedger(json);
+    expect(readLedger(json)).toBe(ledger);
+    if (ledger?.kind !== "futures") throw new Error("not read as futures");
+    expect(() => {
+      (ledger.positions as Record<string, string>)["BTCUSDT:both"] = "1";
+    }).toThrow(TypeError);
+    expect(() => {
+      (ledger as { cash: string }).cash = "0";
+    }).toThrow(TypeError);
+    const after = applyFill(
+      ledger,
+      fill({ symbol: "BTCUSDT", base: "BTC", price: "60000", quantity: "0.01", fee: "0.6", feeAsset: "USDT" }),
+    );
+    expect(after).toMatchObject({ cash: "-100.6", positions: { "BTCUSDT:both": "0.02" } });
+    expect(readLedger(json)).toEqual({
+      kind: "futures",
+      asset: "USDT",
+      cash: "500",
+      positions: { "BTCUSDT:both": "0.01" },
+    });
+    expect(() => readLedger(JSON.stringify({ kind: "spot", assets: { USDT: "ten" } }))).toThrow();
   });
 });

@@ -1,4 +1,4 @@
-import { gatewayForKey, marketDataGateway } from "../../accounts/gateway-for-key.ts";
+import { gatewayForKey, type KeyRow, marketDataGateway } from "../../accounts/gateway-for-key.ts";
 import type { ExchangeGateway } from "../../exchanges/contract.ts";
 import { newPaperAccount } from "../../exchanges/paper/paper-account.ts";
 import { createPaperGateway } from "../../exchanges/paper/paper-gateway.ts";
@@ -24,20 +24,21 @@ export type Brokers = {
   view(): Promise<ExchangeGateway>;
 };
 
-export function brokers(services: EngineServices, row: PortfolioRow): Brokers {
+/** `key`: the portfolio's key row if the caller read it already (a review reads it with its first batch). */
+export function brokers(services: EngineServices, row: PortfolioRow, key?: KeyRow): Brokers {
   let live: Promise<ExchangeGateway> | null = null;
   let paper: Promise<ExchangeGateway> | null = null;
   const liveGateway = () => {
     // A review reads prices at its snapshot, plan, placement and record: within a second of its own read (a review
     // without an AI takes well under one) it reuses it instead of spending weight. Only its own: a review started
     // right after a move must see the new price.
-    live ??= gatewayForKey(services, row.userId, row.exchangeKeyId, LIVE_PRICES).then((keyed) => keyed.gateway);
+    live ??= gatewayForKey(services, row.userId, row.exchangeKeyId, LIVE_PRICES, key).then((keyed) => keyed.gateway);
     return live;
   };
   const paperGateway = () => {
     // Prices are reused across the isolate's paper reviews for a second, as one review reuses its own: a thousand
     // paper portfolios due at once would otherwise spend the venue's weight budget per IP on identical reads.
-    paper ??= marketDataGateway(services, row.userId, row.venue, row.exchangeKeyId, PAPER_PRICES).then((market) =>
+    paper ??= marketDataGateway(services, row.userId, row.venue, row.exchangeKeyId, PAPER_PRICES, key).then((market) =>
       serialized(
         // One gateway per review or sync: its calls share the prices they match against for a second.
         createPaperGateway({ venue: row.venue, market, store: services.paperAccount, quoteReuseMs: PRICE_REUSE_MS }),
@@ -47,7 +48,7 @@ export function brokers(services: EngineServices, row: PortfolioRow): Brokers {
     return paper;
   };
   const paperView = () =>
-    marketDataGateway(services, row.userId, row.venue, row.exchangeKeyId, PAPER_PRICES).then((market) =>
+    marketDataGateway(services, row.userId, row.venue, row.exchangeKeyId, PAPER_PRICES, key).then((market) =>
       serialized(
         createPaperGateway({ venue: row.venue, market, store: services.paperAccount, settle: false }),
         services.paperLock,

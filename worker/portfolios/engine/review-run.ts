@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { type EngineText, engineText } from "../../../shared/api/engine-messages.ts";
 import type { RunNote, RunStep } from "../../../shared/api/portfolio-runs.ts";
 import { DEFAULT_PAPER_CAPITAL } from "../../../shared/api/portfolios.ts";
+import { type KeyRow, portfolioKeyStatement, readKeyRow } from "../../accounts/gateway-for-key.ts";
 import { type DecisionInput, DecisionInput as DecisionInputSchema } from "../../ai/decision-input.ts";
 import type { Decision } from "../../ai/decision-schema.ts";
 import type { FuturesStopsIntent } from "../../ai/intents.ts";
@@ -117,6 +118,8 @@ type Journal = {
   durations: Record<string, number>;
   /** Made once per run: every step talks to the same brokers (a paper broker's calls share their prices). */
   brokers?: Brokers;
+  /** The portfolio's exchange key as the first batch read it, for the brokers. */
+  key?: KeyRow;
   /** The saved decision input, read once. */
   input?: DecisionInput;
   /** The decision made in this invocation (a resumed run reads it from the journal). */
@@ -163,13 +166,14 @@ export async function executeRun(services: EngineServices, request: NewRun): Pro
   const controlsSeen = services.controlCount();
   const now = services.now();
   // A new run starts at "cancel": its read goes with this first batch (and is left unused by a resumed run).
-  const [, , , , runResult, rowResult, liveResult] = await d1.batch([
+  const [, , , , runResult, rowResult, liveResult, keyResult] = await d1.batch([
     insertRunStatement(d1, request),
     startRunStatement(d1, request.id, now),
     ...expireApprovalStatements(d1, request, now, EXPIRED_APPROVAL),
     runStatement(d1, request.portfolioId, request.id),
     portfolioStatement(d1, request.portfolioId),
     liveOrdersStatement(d1, request.portfolioId),
+    portfolioKeyStatement(d1, request.portfolioId),
   ]);
   const rawRun = firstRaw(runResult);
   if (!rawRun) throw new ApiError("not_found", "No such run.");
@@ -185,6 +189,7 @@ export async function executeRun(services: EngineServices, request: NewRun): Pro
     notes,
     notesSaved: notes.length,
     durations: run.durations ? (JSON.parse(run.durations) as Record<string, number>) : {},
+    key: readKeyRow(firstRaw(keyResult)),
     controlsSeen,
     stale: false,
     prefetched: liveResult && { step: "cancel", controls: controlsSeen, results: [liveResult] },
@@ -295,7 +300,7 @@ async function readAgainIfChanged(journal: Journal): Promise<void> {
 }
 
 function syncContext(journal: Journal): SyncContext {
-  journal.brokers ??= brokers(journal.services, journal.row);
+  journal.brokers ??= brokers(journal.services, journal.row, journal.key);
   return { services: journal.services, row: journal.row, brokers: journal.brokers, notes: journal.notes };
 }
 
