@@ -82,6 +82,17 @@ export function latestRun(db: D1Reader, portfolioId: string): { id: string; seq:
   );
 }
 
+/** Whether the run sent an order, or canceled one of its portfolio's, while it ran. */
+export function tradedIn(db: D1Reader, runId: string): boolean {
+  const found = db.get<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM portfolio_orders o JOIN portfolio_runs r ON r.portfolio_id = o.portfolio_id
+      WHERE r.id = ? AND (o.sent_at BETWEEN r.started_at AND r.finished_at
+        OR (o.status = 'canceled' AND o.updated_at BETWEEN r.started_at AND r.finished_at))`,
+    runId,
+  );
+  return (found?.n ?? 0) > 0;
+}
+
 export function runStatus(db: D1Reader, runId: string): string | null {
   return db.get<{ status: string }>("SELECT status FROM portfolio_runs WHERE id = ?", runId)?.status ?? null;
 }

@@ -52,6 +52,7 @@ import {
   runProgress,
   runStatus,
   sequentialCandidate,
+  tradedIn,
 } from "./engine-runs.ts";
 import { addUp, codeAreas, openIsolateProfiler, topPerRun } from "./isolate-profile.ts";
 import { type LocalWorker, startLocalWorker } from "./local-worker.ts";
@@ -305,6 +306,9 @@ type SequentialFigures = {
   idleMsPerSecond: number;
   /** Per run of a second, profiled pass: busy time of the Worker's own isolate (bench/isolate-profile.ts). */
   isolateMs: number[];
+  /** The same, of the runs that sent or canceled an order (tradedIn), and of those that did not. */
+  tradingMs: number[];
+  holdingMs: number[];
   /** Where the isolate's time went (self time by package or project folder), ms per run, over the profiled pass. */
   hotAreas: [string, number][];
   /** The busiest functions (self time), ms per run. */
@@ -416,6 +420,8 @@ async function measureSequential(
 
   // A second pass under the V8 profiler (it adds its own CPU to the process, so the passes are kept apart).
   const isolateMs: number[] = [];
+  const tradingMs: number[] = [];
+  const holdingMs: number[] = [];
   const areas = new Map<string, number>();
   const places = new Map<string, number>();
   const callers = new Map<string, number>();
@@ -437,6 +443,8 @@ async function measureSequential(
         if ((await waitForRun(bench, runId)) !== "completed") notCompleted++;
         const profile = await profiler.stop();
         isolateMs.push(profile.busyMs);
+        // A review that sends or cancels orders (on the venue or in the paper broker) does more than one that holds.
+        (tradedIn(bench.reader, runId) ? tradingMs : holdingMs).push(profile.busyMs);
         addUp(areas, profile.byArea);
         addUp(places, profile.byPlace);
         addUp(callers, profile.byCaller);
@@ -458,6 +466,8 @@ async function measureSequential(
     wallMs: samples.map((s) => s.wallMs),
     idleMsPerSecond: schedstat ? idle.threads : idle.ticks,
     isolateMs,
+    tradingMs,
+    holdingMs,
     hotAreas,
     hotPlaces,
     hotCallers,
@@ -545,6 +555,9 @@ async function liveGroup(bench: Bench, user: BenchUser, count: number): Promise<
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
 
+const spread = (values: number[]) =>
+  values.length ? `median ${fixed(median(values))} ms, p90 ${fixed(percentile(values, 0.9))} ms` : "none";
+
 function perRunOf(burst: BurstFigures) {
   return (n: number) => (burst.progress.finished > 0 ? n / burst.progress.finished : Number.NaN);
 }
@@ -610,6 +623,7 @@ function sequentialLines(sequential: SequentialFigures | null): string[] {
   if (sequential.isolateMs.length > 0) {
     lines.push(
       `    Worker isolate CPU per run (V8 profile, ${sequential.isolateMs.length} more runs): median ${fixed(median(sequential.isolateMs))} ms, p90 ${fixed(percentile(sequential.isolateMs, 0.9))} ms`,
+      `      of the ${sequential.tradingMs.length} runs that sent or canceled orders: ${spread(sequential.tradingMs)}; of the ${sequential.holdingMs.length} that did not: ${spread(sequential.holdingMs)}`,
       `    where it went (self ms per run): ${sequential.hotAreas.map(([area, ms]) => `${area} ${fixed(ms, 2)}`).join("; ")}`,
       `    busiest functions (self ms per run): ${sequential.hotPlaces.map(([place, ms]) => `${place} ${fixed(ms, 2)}`).join("; ")}`,
       `    packages and runtime modules by the project function that called them (self ms per run): ${sequential.hotCallers.map(([caller, ms]) => `${caller} ${fixed(ms, 2)}`).join("; ")}`,
@@ -630,6 +644,7 @@ function tickBlock(title: string, tick: TickFigures, sequential: SequentialFigur
     sequential && sequential.isolateMs.length > 0
       ? [
           `Worker isolate CPU per run (V8 profile):   median ${fixed(median(sequential.isolateMs))} ms, p90 ${fixed(percentile(sequential.isolateMs, 0.9))} ms  (${sequential.isolateMs.length} sequential runs; D1 and the runtime excluded)`,
+          `  runs that sent or canceled orders (${sequential.tradingMs.length}): ${spread(sequential.tradingMs)}; the others (${sequential.holdingMs.length}): ${spread(sequential.holdingMs)}`,
         ]
       : [];
   return {
