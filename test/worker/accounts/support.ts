@@ -46,6 +46,11 @@ export async function control<T>(method: string, path: string, body?: unknown): 
   return JSON.parse(text) as T;
 }
 
+/** What the simulator answered to one API key's signed requests so far, per "METHOD path" (sim/request-stats.ts). */
+export async function keyRequests(apiKey: string): Promise<Record<string, number>> {
+  return (await control<{ keys: Record<string, Record<string, number>> }>("GET", "/stats")).keys[apiKey] ?? {};
+}
+
 export type SimAccount = { apiKey: string; apiSecret: string };
 
 export function simAccount(

@@ -1,7 +1,16 @@
 import Big from "big.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGateway } from "../../../worker/exchanges/gateway.ts";
-import { addFault, clearFaults, control, dumpAccount, holdPrice, simUrl, VENUES } from "../accounts/support.ts";
+import {
+  addFault,
+  clearFaults,
+  control,
+  dumpAccount,
+  holdPrice,
+  keyRequests,
+  simUrl,
+  VENUES,
+} from "../accounts/support.ts";
 import { settledRun, spotPortfolio, startSettled } from "../portfolios/support.ts";
 import {
   eventually,
@@ -244,12 +253,6 @@ afterEach(async () => {
   await clearFaults();
 });
 
-/** How many requests of `path` ("GET /api/v3/order") the simulator answered for this key. */
-async function requestsOf(apiKey: string, path: string): Promise<number> {
-  const stats = await control<{ keys: Record<string, Record<string, number>> }>("GET", "/stats");
-  return stats.keys[apiKey]?.[path] ?? 0;
-}
-
 describe("what reconcile reads again", () => {
   it("does not ask Binance again about orders whose placement answer gave their state", async () => {
     await holdPrice("binance", "spot", "ETHUSDT", "2500");
@@ -269,7 +272,7 @@ describe("what reconcile reads again", () => {
     const { run } = await startSettled(t.user, id);
     // The market order filled in its answer, the limit rests on the book: reconcile had nothing to ask.
     expect((run.orders as unknown as Order[]).map((o) => o.status)).toEqual(["filled", "open"]);
-    expect(await requestsOf(t.account.apiKey, "GET /api/v3/order")).toBe(0);
+    expect((await keyRequests(t.account.apiKey))["GET /api/v3/order"] ?? 0).toBe(0);
     const fills = (await t.user.get(`/api/portfolios/${id}/fills`)).body.fills as Fill[];
     expect(fills.reduce((sum, f) => sum.plus(f.quantity), Big(0)).eq(1)).toBe(true);
     await expectLedgerMatchesVenue(t.user, id, t.account.apiKey);

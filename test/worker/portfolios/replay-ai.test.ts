@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import {
   accountsApp,
   connectKey,
-  control,
   errorOf,
   holdPrice,
+  keyRequests,
   simAccount,
   simUrl,
   simUrlAsLocalhost,
@@ -46,11 +46,6 @@ type Replay = {
 type SpendRow = { run_id: string; ai_share_id: string | null; model: string; usage: string; cost_usd: string | null };
 
 const responsesOf = async (aiKey: string) => (await simRequests(aiKey)).filter((r) => r.path === "/v1/responses");
-
-/** What the simulator answered to one API key's signed requests, per path (sim/request-stats.ts). */
-async function keyRequests(apiKey: string): Promise<Record<string, number>> {
-  return (await control<{ keys: Record<string, Record<string, number>> }>("GET", "/stats")).keys[apiKey] ?? {};
-}
 
 const spendRows = (portfolioId: string) =>
   rows<SpendRow>(

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import Big from "big.js";
 import { describe, expect, it } from "vitest";
-import { control, holdPrice } from "../accounts/support.ts";
+import { holdPrice, keyRequests } from "../accounts/support.ts";
 import {
   futuresAction,
   futuresPlan,
@@ -24,11 +24,6 @@ type Replay = {
   recorded: (Order & { status: string })[];
   diff: { change: string; symbol: string; fields: string[]; recorded: Order | null; replay: Order | null }[];
 };
-
-/** What the simulator answered to one API key's signed requests, per path (sim/request-stats.ts). */
-async function keyRequests(apiKey: string): Promise<Record<string, number>> {
-  return (await control<{ keys: Record<string, Record<string, number>> }>("GET", "/stats")).keys[apiKey] ?? {};
-}
 
 /** A started spot portfolio whose first review bought 1 ETH at market and 0.01 BTC with a limit at 59 000. */
 async function reviewedPortfolio() {
