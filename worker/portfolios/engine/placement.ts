@@ -266,8 +266,8 @@ async function sendMarked(
 
 /**
  * Whether the venue's answer to an order is its state for now: final, or a limit order resting on the book, which
- * only the market changes later (the order sync reads it then). A market order not yet filled is read again, as is
- * one Bybit reported only as accepted because it could not read it back.
+ * only the market changes later (the order sync reads it then). A market order not yet filled is read again, which
+ * covers one Bybit could only report as accepted (its read-back failed); a limit one reported so is left to the sync.
  */
 function settledByAnswer(answer: Order): boolean {
   return answer.type === "limit" || !(answer.status === "open" || answer.status === "partially_filled");
