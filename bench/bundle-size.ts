@@ -4,12 +4,11 @@
 // locales made it in. Source maps are written beside the bundle and not counted. Goal: ≤ 130 KiB gzip.
 //
 //   npm run bench:bundle -- --top 15
-import { execFile } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
-import { offlineEnv } from "../scripts/process.ts";
+import { dryRun } from "./dry-run.ts";
 
 /** The parts of esbuild's metafile read here; paths are relative to wrangler's working directory, the project root. */
 type Metafile = { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
@@ -22,7 +21,7 @@ const top = Number(values.top);
 
 const outdir = path.join(ROOT, "dist/bundle");
 rmSync(outdir, { recursive: true, force: true });
-const wranglerOutput = await dryRun(outdir);
+const wranglerOutput = await dryRun(outdir, { metafile: true });
 const metafile = JSON.parse(readFileSync(path.join(outdir, "bundle-meta.json"), "utf8")) as Metafile;
 
 let raw = 0;
@@ -77,19 +76,4 @@ function owner(input: string): string {
   if (name > 0) return parts.slice(name, parts[name]?.startsWith("@") ? name + 2 : name + 1).join("/");
   // worker/app.ts → worker; worker/exchanges/binance/rest.ts → worker/exchanges
   return parts.slice(0, Math.min(2, parts.length - 1)).join("/") || input;
-}
-
-/** `wrangler deploy --dry-run` into `outdir` with its metafile; resolves with wrangler's output, shown only on failure. */
-function dryRun(outdir: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "wrangler",
-      ["deploy", "--dry-run", "--outdir", outdir, "--metafile"],
-      { cwd: ROOT, env: offlineEnv() },
-      (error, stdout, stderr) => {
-        if (error) reject(new Error(`wrangler deploy --dry-run failed:\n${stdout}${stderr}`));
-        else resolve(stdout + stderr);
-      },
-    );
-  });
 }

@@ -1,7 +1,6 @@
 // The worker as wrangler would deploy it, run by Miniflare directly (no `wrangler dev` in between): the bundle from
 // `wrangler deploy --dry-run`, wrangler.toml's compatibility settings and bindings, a fresh D1 with every migration
 // applied, and SQLite-backed Durable Objects. Used by benches that drive the engine at scale.
-import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -10,7 +9,7 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { unstable_readConfig } from "wrangler";
-import { offlineEnv } from "../scripts/process.ts";
+import { dryRun } from "./dry-run.ts";
 
 // Miniflare's own binding types come from @cloudflare/workers-types, which this Node project does not load: the
 // parts the benches use are spelled out here. Miniflare's Node-side proxies (`db`, `durableObject`) answer some calls
@@ -72,7 +71,7 @@ export async function startLocalWorker(
   const outdir = path.join(scratch, "bundle");
   const config = unstable_readConfig({ config: path.join(ROOT, "wrangler.toml") }) as unknown as WranglerConfig;
   try {
-    await bundle(outdir);
+    await dryRun(outdir);
     const sqliteClasses = new Set(config.migrations.flatMap((m) => m.new_sqlite_classes ?? []));
     const durableObjects = Object.fromEntries(
       config.durable_objects.bindings.map((b) => [
@@ -167,21 +166,6 @@ function d1DatabaseFile(persist: string): string {
   const files = readdirSync(dir).filter((name) => name.endsWith(".sqlite") && name !== "metadata.sqlite");
   if (files.length !== 1) throw new Error(`expected one D1 database file in ${dir}, found ${files.length}`);
   return path.join(dir, files[0] as string);
-}
-
-/** `wrangler deploy --dry-run` (what a deploy would upload); its output is shown only when it fails. */
-function bundle(outdir: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "wrangler",
-      ["deploy", "--dry-run", "--outdir", outdir],
-      { env: offlineEnv() },
-      (error, stdout, stderr) => {
-        if (error) reject(new Error(`wrangler deploy --dry-run failed:\n${stdout}${stderr}`));
-        else resolve();
-      },
-    );
-  });
 }
 
 /** drizzle-kit's files in order, statement by statement (`--> statement-breakpoint` separates them). */
