@@ -326,8 +326,9 @@ export const portfolios = sqliteTable(
 
 /**
  * Review runs: the journal of one review. The portfolio's Durable Object is the only writer; `step` is where a
- * restarted object resumes, and every step's output is saved before the next one starts. JSON columns hold the
- * decision input, the prompt, the provider's raw answer and the decision as they were.
+ * restarted object resumes, and every step's output is saved before the next one starts (the built-in strategy's
+ * decision, made again the same if lost, with the plan). JSON columns hold the decision input, the prompt, the
+ * provider's raw answer and the decision as they were.
  */
 export const portfolioRuns = sqliteTable(
   "portfolio_runs",

@@ -37,6 +37,8 @@ type Review = {
   queries: QueryCount;
   /** Statements that read a portfolio's whole row. */
   rowReads: number;
+  /** Each round trip's statements, in order (a batch is one round trip). */
+  trips: string[][];
 };
 
 /**
@@ -47,6 +49,7 @@ type Review = {
 async function countedReview(portfolioId: string, seq: number, beforeStep?: (n: number) => Promise<void>) {
   const queries = newQueryCount();
   let rowReads = 0;
+  const trips: string[][] = [];
   let controls = 0;
   let steps = 0;
   const lock = new Mutex();
@@ -54,6 +57,9 @@ async function countedReview(portfolioId: string, seq: number, beforeStep?: (n: 
     const db = openDatabase(
       countedD1(env.DB, queries, (sql) => {
         if (/^select\b[\s\S]*"tokens"[\s\S]*from "portfolios"/i.test(sql)) rowReads++;
+        // The count has already taken the statement's round trip when it reports the statement.
+        const trip = queries.roundTrips - 1;
+        trips[trip] = [...(trips[trip] ?? []), sql];
       }),
     );
     const storage = {
@@ -87,7 +93,7 @@ async function countedReview(portfolioId: string, seq: number, beforeStep?: (n: 
       requestedAt: new Date(),
     });
   });
-  return { outcome, queries, rowReads } satisfies Review;
+  return { outcome, queries, rowReads, trips } satisfies Review;
 }
 
 async function ethPortfolio(t: ScriptedTrader, overrides: Record<string, unknown> = {}) {
@@ -123,6 +129,59 @@ describe("a review's trips to D1", () => {
     // and the next step's reads), one per order sent (its `sending` mark, with the previous order's answer), one to
     // read the recorded trades, and the AI key, read by its own module: 12.
     expect(review.queries.roundTrips).toBeLessThanOrEqual(12);
+  });
+});
+
+describe("the built-in strategy's decision", () => {
+  const BUILTIN = { decisionSource: { provider: "builtin" }, tokens: [{ token: "ETH", minAllocation: 30 }] };
+  /** The round trip that saved the run's decision (an UPDATE of the run setting "decision"). */
+  const decisionTrip = (review: Review) =>
+    review.trips.find((trip) => trip.some((sql) => /^update "portfolio_runs" set[\s\S]*"decision" = \?/i.test(sql)));
+
+  it("is saved in the plan's batch, with the planned orders, not in a round trip of its own", async () => {
+    await holdPrice("binance", "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    const id = await ethPortfolio(t, BUILTIN);
+    await startSettled(t.user, id);
+
+    const review = await countedReview(id, 2);
+    expect(review.outcome).toBe("completed");
+    const [run] = await rows<{ provider: string; decision: string | null; step: string }>(
+      "SELECT provider, decision, step FROM portfolio_runs WHERE portfolio_id = ? AND seq = 2",
+      id,
+    );
+    expect(run).toMatchObject({ provider: "builtin", step: "done" });
+    expect(JSON.parse(run?.decision ?? "null")).toMatchObject({ summary: expect.any(String) });
+    const trip = decisionTrip(review);
+    expect(trip?.some((sql) => /^insert into "portfolio_orders"/i.test(sql))).toBe(true);
+    // The decision's writes come first, then the plan's.
+    expect(trip?.findIndex((sql) => /"decision" = \?/.test(sql))).toBe(0);
+  });
+
+  it("a review that ends before its plan is saved keeps the decision on the run", async () => {
+    await holdPrice("binance", "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    const id = await ethPortfolio(t, BUILTIN);
+    await startSettled(t.user, id);
+
+    // Steps taking the lock: cancel (1), snapshot (2), plan (3): the stop lands after the decision, before the plan.
+    const review = await countedReview(id, 2, async (step) => {
+      if (step === 3) await env.DB.prepare("UPDATE portfolios SET status = 'stopped' WHERE id = ?").bind(id).run();
+    });
+    expect(review.outcome).toBe("aborted");
+    const [run] = await rows<{ status: string; decision: string | null; summary: string | null }>(
+      "SELECT status, decision, summary FROM portfolio_runs WHERE portfolio_id = ? AND seq = 2",
+      id,
+    );
+    expect(run?.status).toBe("aborted");
+    expect(JSON.parse(run?.decision ?? "null")).toMatchObject({ summary: expect.any(String) });
+    // Saved with the run's ending, in its one batch.
+    expect(decisionTrip(review)?.at(-1)).toMatch(/^update "portfolio_runs" set[\s\S]*"status" = \?/i);
+    // Nothing planned, nothing sent (the start's review left the one order the venue holds).
+    const planned =
+      "SELECT o.id FROM portfolio_orders o JOIN portfolio_runs r ON r.id = o.run_id WHERE r.portfolio_id = ? AND r.seq = 2";
+    expect(await rows(planned, id)).toEqual([]);
+    expect((await venueOrders(t.account)).filter((o) => o.clientOrderId.includes("-r2-"))).toEqual([]);
   });
 });
 

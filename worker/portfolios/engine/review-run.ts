@@ -43,7 +43,6 @@ import {
   runStatement,
   runUpdate,
   startRunStatement,
-  updateRun,
 } from "../run-store.ts";
 import { spreadMs } from "../schedule.ts";
 import {
@@ -88,7 +87,8 @@ import { depegReason, pegReadings } from "./stablecoin-peg.ts";
  * Each step's own writes and the journal's next step are saved in one D1 batch (one round trip, atomic), which also
  * reads the portfolio's version. The portfolio's row is read again before a step only when that version moved (a
  * control or a settings edit was saved) or the object ran a control or sync of its own since: the row a step sees is
- * as current as if it had been read before it, for one round trip per review instead of one per step.
+ * as current as if it had been read before it, for one round trip per review instead of one per step. The built-in
+ * strategy's decision (no wait, nothing asked) is saved with the plan's batch, as if it were part of the plan.
  */
 
 export type RunOutcome = "completed" | "failed" | "aborted" | "awaiting_approval";
@@ -142,10 +142,16 @@ type Journal = {
   dayStart?: { midnight: number; equity: string | null };
   /** The next step's reads, sent with the last batch, and the object's control count before they were sent. */
   prefetched?: { step: RunStep; controls: number; results: D1Result[] };
+  /** Writes of a step that saved nothing of its own (`StepResult.withNext`), sent first in the next batch. */
+  carried?: Saves;
 };
 
-/** What a step did: where the run goes next, its writes (saved with the journal), and work that must follow them. */
-type StepResult = { next: RunStep; saves: Saves; afterSave?: () => Promise<void> };
+/**
+ * What a step did: where the run goes next, its writes (saved with the journal), and work that must follow them.
+ * `withNext`: the step is saved with the next one, in that step's batch; only for a step that, if the review is
+ * interrupted before that batch, runs again to the same result without asking anything of anyone.
+ */
+type StepResult = { next: RunStep; saves: Saves; afterSave?: () => Promise<void>; withNext?: true };
 
 /**
  * A step: what it reads from D1 before its work (sent with the previous step's batch, and used when no control or
@@ -235,6 +241,10 @@ async function runStep(journal: Journal, step: Exclude<RunStep, "done">): Promis
   const read = prefetched ?? (statements.length ? await journal.services.db.$client.batch(statements) : []);
   const result = await work(journal, read);
   journal.durations[step] = (journal.durations[step] ?? 0) + (Date.now() - started);
+  if (result.withNext) {
+    journal.carried = [...(journal.carried ?? []), ...result.saves];
+    return result.next;
+  }
   await save(journal, result);
   await result.afterSave?.();
   return result.next;
@@ -253,9 +263,10 @@ function prefetchedFor(journal: Journal, step: RunStep): D1Result[] | null {
  * version (status, updatedAt, ledger), so the next step knows whether the row it holds is still current, and what the
  * next step reads.
  */
-async function save(journal: Journal, { next, saves }: StepResult): Promise<void> {
+async function save(journal: Journal, { next, saves: own }: StepResult): Promise<void> {
   const { services, run, row } = journal;
   const d1 = services.db.$client;
+  const saves = [...takeCarried(journal), ...own];
   const nextReads = next === "done" || next === "approval" ? [] : (STEPS[next].reads?.(journal) ?? []);
   const controls = services.controlCount();
   // Waiting for the owner: the notification is queued in the same batch, so it exists exactly when the wait does.
@@ -286,6 +297,13 @@ async function save(journal: Journal, { next, saves }: StepResult): Promise<void
   // with `updatedAt`, and then the whole row is read again before the next step.
   if (version.updatedAt.getTime() !== row.updatedAt.getTime()) journal.stale = true;
   journal.row = { ...row, status: version.status, ledger: version.ledger };
+}
+
+/** The writes a step left for the next batch (and forgets them: they are sent once). */
+function takeCarried(journal: Journal): Saves {
+  const carried = journal.carried ?? [];
+  journal.carried = undefined;
+  return carried;
 }
 
 /** The row read again when a save saw it change, or when the object carried out a control or a sync since. */
@@ -516,8 +534,12 @@ async function decideStep(journal: Journal): Promise<StepResult> {
         rationaleMessages: JSON.stringify(result.texts.rationale),
       }
     : { summary: result.decision.summary };
+  const saves = [runUpdate(d1, run.id, { ...common, decision, ...texts })];
+  // The built-in strategy by the portfolio's choice asks nothing, and decides the same again from the saved input:
+  // its decision is saved with the plan, one round trip fewer.
+  if (!asked && !fallback) return { next: "plan", saves, withNext: true };
   // Saved once, with the step: a restarted run finds the decision (or the fallback's) and never asks again.
-  return { next: "plan", saves: [runUpdate(d1, run.id, { ...common, decision, ...texts })] };
+  return { next: "plan", saves };
 }
 
 async function planStep(journal: Journal): Promise<StepResult> {
@@ -658,15 +680,20 @@ async function finish(
   status: "completed" | "failed" | "aborted",
   fields: { summary?: EngineText; errorCode?: string; error?: EngineText },
 ): Promise<RunOutcome> {
-  await updateRun(journal.services.db, journal.run.id, {
-    status,
-    finishedAt: journal.services.now(),
-    notes: JSON.stringify(journal.notes),
-    durations: JSON.stringify(journal.durations),
-    ...(fields.summary ? summaryColumns(fields.summary) : {}),
-    ...(fields.errorCode ? { errorCode: fields.errorCode } : {}),
-    ...(fields.error ? errorMessageColumns(fields.error) : {}),
-  });
+  const d1 = journal.services.db.$client;
+  // A decision made but not saved yet (its step saves with the next) is kept on the run that ended after it.
+  await d1.batch([
+    ...takeCarried(journal),
+    runUpdate(d1, journal.run.id, {
+      status,
+      finishedAt: journal.services.now(),
+      notes: JSON.stringify(journal.notes),
+      durations: JSON.stringify(journal.durations),
+      ...(fields.summary ? summaryColumns(fields.summary) : {}),
+      ...(fields.errorCode ? { errorCode: fields.errorCode } : {}),
+      ...(fields.error ? errorMessageColumns(fields.error) : {}),
+    }),
+  ]);
   return status;
 }
 
