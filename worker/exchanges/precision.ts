@@ -20,27 +20,33 @@ function toStepString(value: Big, step: string): string {
   return value.toFixed(decimalsOf(step));
 }
 
-/** Largest multiple of `step` that is ≤ value. */
-export function floorToStep(value: string, step: string): string {
+/**
+ * `value` as a multiple of `step`, rounded with `rm`, written with the step's decimals. A step of 1, 0.1, 0.01…
+ * (most venues' ticks and steps) is a number of decimals to round to; any other (0.5, 0.05, 10) is divided into the
+ * value first, which big.js does by long division to 20 places, many times the cost.
+ */
+function roundToMultiple(value: string, step: string, rm: Big.RoundingMode): string {
   const s = Big(step);
   if (s.lte(0)) return Big(value).toFixed();
-  return toStepString(Big(value).div(s).round(0, Big.roundDown).times(s), step);
+  const decimals = decimalsOf(step);
+  const rounded = s.eq(`1e-${decimals}`) ? Big(value).round(decimals, rm) : Big(value).div(s).round(0, rm).times(s);
+  return rounded.toFixed(decimals);
+}
+
+/** Largest multiple of `step` that is ≤ value. */
+export function floorToStep(value: string, step: string): string {
+  return roundToMultiple(value, step, Big.roundDown);
 }
 
 /** Smallest multiple of `step` that is ≥ value. */
 export function ceilToStep(value: string, step: string): string {
-  const s = Big(step);
-  if (s.lte(0)) return Big(value).toFixed();
-  return toStepString(Big(value).div(s).round(0, Big.roundUp).times(s), step);
+  return roundToMultiple(value, step, Big.roundUp);
 }
 
 export type RoundingMode = "nearest" | "down" | "up";
 
 export function roundToTick(price: string, tick: string, mode: RoundingMode = "nearest"): string {
-  const t = Big(tick);
-  if (t.lte(0)) return Big(price).toFixed();
-  const rm = mode === "down" ? Big.roundDown : mode === "up" ? Big.roundUp : Big.roundHalfUp;
-  return toStepString(Big(price).div(t).round(0, rm).times(t), tick);
+  return roundToMultiple(price, tick, mode === "down" ? Big.roundDown : mode === "up" ? Big.roundUp : Big.roundHalfUp);
 }
 
 /**

@@ -1,3 +1,4 @@
+import Big from "big.js";
 import { describe, expect, it } from "vitest";
 import type { Market } from "../../../worker/exchanges/contract.ts";
 import {
@@ -55,6 +56,45 @@ describe("decimal rounding", () => {
     expect(roundToTick("101.009", "0.01", "down")).toBe("101.00");
     expect(roundToTick("101.001", "0.01", "up")).toBe("101.01");
     expect(roundToTick("101.00", "0.01", "up")).toBe("101.00");
+  });
+
+  it("rounds to a step of 1, 0.1, 0.01… exactly as dividing by the step would", () => {
+    // The reference: divide by the step, round to a whole number of steps, multiply back (the general path).
+    const reference = (value: string, step: string, rm: Big.RoundingMode) =>
+      Big(value).div(step).round(0, rm).times(step).toFixed(decimalsOf(step));
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed;
+    };
+    // Values at many magnitudes, with more decimals than any step, plus halves and exact multiples.
+    const values = ["101.005", "0.0005", "2.5", "3", "0.000015", "99999.995", "1e-9", "12345678.9876543"];
+    for (let i = 0; i < 300; i++)
+      values.push(
+        Big(next())
+          .div(10 ** (next() % 12))
+          .toFixed(),
+      );
+    let compared = 0;
+    for (const step of ["1", "0.1", "0.01", "0.0010", "0.00001", "0.00000001"]) {
+      for (const value of values) {
+        expect(floorToStep(value, step), `floor ${value} to ${step}`).toBe(reference(value, step, Big.roundDown));
+        expect(ceilToStep(value, step), `ceil ${value} to ${step}`).toBe(reference(value, step, Big.roundUp));
+        expect(roundToTick(value, step), `round ${value} to ${step}`).toBe(reference(value, step, Big.roundHalfUp));
+        compared++;
+      }
+    }
+    expect(compared).toBe(6 * values.length);
+    expect(roundToTick("99999.995", "0.01")).toBe("100000.00");
+    expect(floorToStep("0.0005", "0.001")).toBe("0.000");
+  });
+
+  it("rounds to other steps (0.05, 0.5, 10) by dividing", () => {
+    expect(roundToTick("101.024", "0.05")).toBe("101.00");
+    expect(roundToTick("101.025", "0.05")).toBe("101.05");
+    expect(roundToTick("101.01", "0.05", "up")).toBe("101.05");
+    expect(floorToStep("1234", "10")).toBe("1230");
+    expect(ceilToStep("1231", "10")).toBe("1240");
   });
 
   it("rounds stop prices in the protective direction", () => {
