@@ -274,9 +274,11 @@ function decisionOf(text: string | null): Decision | null {
   return parsed.success ? parsed.data : null;
 }
 
+const EngineMessages = z.array(EngineMessage);
+
 /** A JSON list of messages (the built-in strategy's rationale); null when absent or unreadable. */
 function storedEngineMessages(text: string | null): EngineMessage[] | null {
-  const parsed = z.array(EngineMessage).safeParse(parseJson(text));
+  const parsed = EngineMessages.safeParse(parseJson(text));
   return parsed.success ? parsed.data : null;
 }
 

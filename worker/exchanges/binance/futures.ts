@@ -14,7 +14,7 @@ import { ExchangeError, isExchangeError } from "../errors.ts";
 import { roundStopPrice } from "../precision.ts";
 import { loadMarket } from "./markets.ts";
 import type { BinanceRest } from "./rest.ts";
-import { AlgoOrder, AlgoOrders, DualSidePosition, FuturesAccount, PositionRisk } from "./wire.ts";
+import { AlgoOrder, AlgoOrders, DualSidePosition, FuturesAccount, type PositionRisk, PositionRisks } from "./wire.ts";
 
 /**
  * USDⓈ-M account state and protective orders. Since 2025-12-09 STOP_MARKET / TAKE_PROFIT_MARKET live only in the
@@ -54,7 +54,7 @@ export async function positions(rest: BinanceRest, symbol?: string): Promise<Pos
     path: "/fapi/v2/positionRisk",
     params: { symbol },
     signed: true,
-    schema: z.array(PositionRisk),
+    schema: PositionRisks,
   });
   return rows.filter((r) => !Big(r.positionAmt).eq(0)).map(toPosition);
 }

@@ -35,16 +35,18 @@ import { BinanceRest } from "./rest.ts";
 import {
   BookTickers,
   FuturesOrder,
-  FuturesTrade,
+  FuturesTrades,
   Klines,
   PremiumIndexes,
   PriceTickers,
   SpotAccount,
   SpotOrder,
-  SpotTrade,
+  SpotTrades,
 } from "./wire.ts";
 
 const venue = "binance" as const;
+/** Open orders, each read by `withFees` (its fields depend on the market): built once, not per call. */
+const RAW_ORDERS = z.array(z.unknown());
 
 const READ_OPS = ["markets", "ticker", "klines", "orderBookTop"] as const;
 const ORDER_OPS = ["placeOrder", "cancelOrder", "getOrder", "openOrders", "fills"] as const;
@@ -125,7 +127,7 @@ export function createBinanceGateway(options: GatewayOptions, deps: GatewayDeps)
         path: "/api/v3/myTrades",
         params: { symbol, orderId },
         signed: true,
-        schema: z.array(SpotTrade),
+        schema: SpotTrades,
       });
       return spotTradeFees(trades);
     }
@@ -134,7 +136,7 @@ export function createBinanceGateway(options: GatewayOptions, deps: GatewayDeps)
       path: "/fapi/v1/userTrades",
       params: { symbol, orderId },
       signed: true,
-      schema: z.array(FuturesTrade),
+      schema: FuturesTrades,
     });
     return futuresTradeFees(trades);
   };
@@ -314,7 +316,7 @@ export function createBinanceGateway(options: GatewayOptions, deps: GatewayDeps)
           path: market === "spot" ? "/api/v3/openOrders" : "/fapi/v1/openOrders",
           params: { symbol },
           signed: true,
-          schema: z.array(z.unknown()),
+          schema: RAW_ORDERS,
         }),
       );
       return Promise.all(raw.map((o) => withFees(market, o)));
@@ -355,7 +357,7 @@ async function spotFills(rest: BinanceRest, symbol: string, since: number): Prom
       path: "/api/v3/myTrades",
       params,
       signed: true,
-      schema: z.array(SpotTrade),
+      schema: SpotTrades,
     });
     fills.push(...trades.filter((t) => t.time >= since).map(fromSpotTrade));
     const last = trades.at(-1);
@@ -377,7 +379,7 @@ async function futuresFills(rest: BinanceRest, symbol: string, since: number): P
       path: "/fapi/v1/userTrades",
       params: { symbol, startTime: start, endTime: end, limit: 1000 },
       signed: true,
-      schema: z.array(FuturesTrade),
+      schema: FuturesTrades,
     });
     fills.push(...trades.map(fromFuturesTrade));
     const last = trades.at(-1);

@@ -133,6 +133,8 @@ export const SpotTrade = z.object({
   isBuyer: z.boolean(),
   isMaker: z.boolean(),
 });
+/** GET /api/v3/myTrades. List schemas are built once here: a zod schema costs CPU to build, per call it showed. */
+export const SpotTrades = z.array(SpotTrade);
 export type SpotTrade = z.infer<typeof SpotTrade>;
 
 export const FuturesOrder = z.object({
@@ -166,6 +168,8 @@ export const FuturesTrade = z.object({
   maker: z.boolean(),
   time: z.number(),
 });
+/** GET /fapi/v1/userTrades. */
+export const FuturesTrades = z.array(FuturesTrade);
 export type FuturesTrade = z.infer<typeof FuturesTrade>;
 
 export const FuturesAccount = z.object({
@@ -198,6 +202,8 @@ export const PositionRisk = z.object({
   marginType: z.string(),
   positionSide: z.enum(["BOTH", "LONG", "SHORT"]),
 });
+/** GET /fapi/v2/positionRisk. */
+export const PositionRisks = z.array(PositionRisk);
 export type PositionRisk = z.infer<typeof PositionRisk>;
 
 export const DualSidePosition = z.object({ dualSidePosition: z.boolean() });
