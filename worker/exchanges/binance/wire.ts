@@ -133,7 +133,7 @@ export const SpotTrade = z.object({
   isBuyer: z.boolean(),
   isMaker: z.boolean(),
 });
-/** GET /api/v3/myTrades. List schemas are built once here: a zod schema costs CPU to build, per call it showed. */
+/** GET /api/v3/myTrades. List schemas are built once, here: built per call, they showed in a review's profile. */
 export const SpotTrades = z.array(SpotTrade);
 export type SpotTrade = z.infer<typeof SpotTrade>;
 
