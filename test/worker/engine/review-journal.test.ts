@@ -132,6 +132,56 @@ describe("a review's trips to D1", () => {
   });
 });
 
+describe("reconcile's journal entry", () => {
+  const recordTrip = (review: Review) => review.trips.findIndex((trip) => trip.some((sql) => EQUITY_POINT.test(sql)));
+  const EQUITY_POINT = /^insert into "equity_snapshots"/i;
+  const RECONCILE_READ = /^select\b[\s\S]*from "portfolio_orders" where "run_id" = \?/i;
+
+  it("is saved with the record's batch when reconcile found nothing to record", async () => {
+    await holdPrice("binance", "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    // The counted review places one limit that rests on the book: nothing fills, nothing to record.
+    await t.decide(spotPlan([]), spotPlan([spotBuy("ETHUSDT", "0.2", "2500", "2400")]));
+    const id = await ethPortfolio(t);
+    await startSettled(t.user, id);
+
+    const review = await countedReview(id, 2);
+    expect(review.outcome).toBe("completed");
+    const record = recordTrip(review);
+    // Reconcile's reads went with the placement's last batch; the next round trip is the record's.
+    expect(review.trips[record - 1]?.some((sql) => RECONCILE_READ.test(sql))).toBe(true);
+    const [run] = await rows<{ status: string; step: string; durations: string }>(
+      "SELECT status, step, durations FROM portfolio_runs WHERE portfolio_id = ? AND seq = 2",
+      id,
+    );
+    expect(run).toMatchObject({ status: "completed", step: "done" });
+    expect(Object.keys(JSON.parse(run?.durations ?? "{}"))).toContain("reconcile");
+    const orders = await rows<{ status: string }>(
+      "SELECT o.status FROM portfolio_orders o JOIN portfolio_runs r ON r.id = o.run_id WHERE r.portfolio_id = ? AND r.seq = 2",
+      id,
+    );
+    expect(orders.map((o) => o.status)).toEqual(["open"]);
+  });
+
+  it("is saved on its own, with the trades, when reconcile recorded some", async () => {
+    await holdPrice("binance", "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    // The counted review's market buy fills: its trade is recorded by reconcile, before the record step runs.
+    await t.decide(spotPlan([]), spotPlan([spotBuy("ETHUSDT", "0.2", "2500")]));
+    const id = await ethPortfolio(t);
+    await startSettled(t.user, id);
+
+    const review = await countedReview(id, 2);
+    expect(review.outcome).toBe("completed");
+    const record = recordTrip(review);
+    const trades = review.trips.findIndex((trip) => trip.some((sql) => /^insert into "portfolio_fills"/i.test(sql)));
+    expect(trades).toBeGreaterThan(-1);
+    expect(trades).toBeLessThan(record);
+    const [fills] = await rows<{ n: number }>("SELECT count(*) AS n FROM portfolio_fills WHERE portfolio_id = ?", id);
+    expect(fills?.n).toBe(1);
+  });
+});
+
 describe("the built-in strategy's decision", () => {
   const BUILTIN = { decisionSource: { provider: "builtin" }, tokens: [{ token: "ETH", minAllocation: 30 }] };
   /** The round trip that saved the run's decision (an UPDATE of the run setting "decision"). */

@@ -149,7 +149,7 @@ type Journal = {
 /**
  * What a step did: where the run goes next, its writes (saved with the journal), and work that must follow them.
  * `withNext`: the step is saved with the next one, in that step's batch; only for a step that, if the review is
- * interrupted before that batch, runs again to the same result without asking anything of anyone.
+ * interrupted before that batch, runs again without placing, canceling or paying for anything.
  */
 type StepResult = { next: RunStep; saves: Saves; afterSave?: () => Promise<void>; withNext?: true };
 
@@ -616,7 +616,10 @@ async function reconcileStep(journal: Journal, [ordersResult, pendingResult]: D1
   const latest = orders.map((o) => refreshed.get(o.id) ?? o);
   await recordTrades(context, latest, saves);
   await protectFilledEntries(context, readTrackedOrders(pendingResult), latest);
-  return { next: "record", saves };
+  // Nothing to record (every order rests or was recorded in placement): the journal moves on with the record's batch,
+  // one round trip fewer; interrupted before it, reconcile only reads the orders' states again (SL/TP it placed are
+  // saved on their orders at once).
+  return saves.length ? { next: "record", saves } : { next: "record", saves, withNext: true };
 }
 
 async function recordStep(journal: Journal): Promise<StepResult> {
