@@ -86,6 +86,8 @@ async function tradedAccount(count: number): Promise<PaperAccount> {
     grown.closedOrders[id] = { ...structuredClone(template), clientOrderId: id, exchangeOrderId: `paper-${1000 + i}` };
     grown.fills.push({ ...fill, clientOrderId: id, tradeId: `paper-${1000 + i}` });
   }
+  // Ids the broker gives next come after those.
+  grown.nextId = 1000 + count + 1;
   return grown;
 }
 
@@ -179,6 +181,57 @@ describe("the object's paper account store", () => {
     expect(reread).toEqual(next);
     expect(Object.keys(reread.orders)).toHaveLength(1);
     expect(reread.closedOrders.extra?.status).toBe("filled");
+  });
+
+  it("at the caps, a call's save writes and deletes only what it changed, and storage holds the account after each", async () => {
+    const traded = await tradedAccount(500);
+    const storage = countingStorage();
+    await cachedPaperStore(storage).save(traded);
+    const store = cachedPaperStore(storage);
+    const gateway = createPaperGateway({ venue: "binance", market: marketGateway("binance"), store });
+    const fillKey = (tradeId: string) => `paper-fill:${tradeId.replace("paper-", "").padStart(16, "0")}`;
+    for (let i = 0; i < 4; i++) {
+      const before = (await store.load()) as PaperAccount;
+      storage.written = [];
+      storage.deleted = [];
+      const placed = await gateway.placeOrder({
+        market: "spot",
+        symbol: "ADAUSDT",
+        side: "buy",
+        type: "market",
+        quantity: "100",
+        clientOrderId: clientId("cap"),
+      });
+      expect(placed.status).toBe("filled");
+      const after = (await store.load()) as PaperAccount;
+      // One closed order and one fill in; the oldest of each out (500 of each kept).
+      const fill = after.fills.at(-1) as PaperAccount["fills"][number];
+      const droppedOrders = Object.keys(before.closedOrders).filter((id) => !after.closedOrders[id]);
+      expect(droppedOrders).toHaveLength(1);
+      expect(storage.written.sort()).toEqual([
+        `paper-closed:${placed.clientOrderId}`,
+        "paper-current",
+        fillKey(fill.tradeId),
+      ]);
+      expect(storage.deleted.sort()).toEqual(
+        [
+          `paper-closed:${droppedOrders[0]}`,
+          fillKey((before.fills[0] as PaperAccount["fills"][number]).tradeId),
+        ].sort(),
+      );
+      expect(after.fills).toHaveLength(500);
+      expect(Object.keys(after.closedOrders)).toHaveLength(500);
+      // What a restarted object would read is what this one holds.
+      expect(await cachedPaperStore(storage).load()).toEqual(after);
+    }
+    // The resting limit canceled: one closed order in and one out, no fill.
+    const [resting] = Object.values(((await store.load()) as PaperAccount).orders);
+    storage.written = [];
+    storage.deleted = [];
+    await gateway.cancelOrder("spot", "ADAUSDT", (resting as PaperOrder).clientOrderId);
+    expect(storage.written.sort()).toEqual([`paper-closed:${(resting as PaperOrder).clientOrderId}`, "paper-current"]);
+    expect(storage.deleted).toHaveLength(1);
+    expect(await cachedPaperStore(storage).load()).toEqual(await store.load());
   });
 
   it("reads an account stored whole by an earlier version, and its next save moves it to the new layout", async () => {

@@ -98,24 +98,97 @@ export function executeFill(
 /**
  * Moves the orders a call closed from `orders` to `closedOrders`, then drops the oldest closed orders beyond
  * MAX_CLOSED_ORDERS. Either makes a new closed record: the old one may be shared with other copies of the account.
+ * The record is copied key by key and pruned in place: a record of hundreds of keys is a dictionary, which object
+ * spread copies many times slower, and sorting it to drop one or two orders cost as much again. The new record
+ * remembers what it added and dropped (`closedOrdersSince`), so a store writes only that.
  */
 export function fileClosedOrders(account: PaperAccount): void {
   let filed: PaperAccount["closedOrders"] | null = null;
+  const added: PaperOrder[] = [];
+  let count = 0;
   for (const id in account.orders) {
     const order = account.orders[id] as PaperOrder;
     if (isOpen(order)) continue;
-    filed ??= { ...account.closedOrders };
+    if (!filed) {
+      filed = {};
+      for (const closedId in account.closedOrders) {
+        filed[closedId] = account.closedOrders[closedId] as PaperOrder;
+        count++;
+      }
+    }
+    if (!Object.hasOwn(filed, id)) count++;
     filed[id] = order;
+    added.push(order);
     delete account.orders[id];
   }
   if (!filed) return;
-  const closed = Object.values(filed);
-  if (closed.length > MAX_CLOSED_ORDERS) {
-    closed.sort((a, b) => a.updatedAt - b.updatedAt);
-    filed = {};
-    for (const order of closed.slice(closed.length - MAX_CLOSED_ORDERS)) filed[order.clientOrderId] = order;
-  }
+  const dropped = dropOldest(filed, count - MAX_CLOSED_ORDERS);
+  filings.set(filed, { parent: closedRecordId(account.closedOrders), added, dropped });
   account.closedOrders = filed;
+}
+
+/** Each closed record's number, for telling records apart without holding on to them. */
+const recordIds = new WeakMap<object, number>();
+let lastRecordId = 0;
+
+export function closedRecordId(record: PaperAccount["closedOrders"]): number {
+  let id = recordIds.get(record);
+  if (id === undefined) {
+    id = ++lastRecordId;
+    recordIds.set(record, id);
+  }
+  return id;
+}
+
+/** How a record filed by `fileClosedOrders` differs from the one it was made from (by number: not kept alive). */
+const filings = new WeakMap<object, { parent: number; added: PaperOrder[]; dropped: PaperOrder[] }>();
+
+/**
+ * The closed orders `to` holds and `from` does not, and the other way round: known when `to` is `from` or was filed
+ * from it, else null (the caller compares the records whole).
+ */
+export function closedOrdersSince(
+  from: PaperAccount["closedOrders"],
+  to: PaperAccount["closedOrders"],
+): { added: PaperOrder[]; dropped: PaperOrder[] } | null {
+  if (from === to) return { added: [], dropped: [] };
+  const filing = filings.get(to);
+  if (!filing || filing.parent !== closedRecordId(from)) return null;
+  // An order filed and dropped by the same filing was never in `from`: nothing to add or drop.
+  const droppedNow = new Set(filing.dropped);
+  return {
+    added: filing.added.filter((order) => !droppedNow.has(order)),
+    dropped: filing.dropped.filter((order) => !filing.added.includes(order)),
+  };
+}
+
+/** Deletes the `excess` orders that closed first (by `updatedAt`; the one filed first among equals), and answers them. */
+function dropOldest(closed: PaperAccount["closedOrders"], excess: number): PaperOrder[] {
+  const dropped: PaperOrder[] = [];
+  // A few at a time (the usual case) by scanning; many (a lowered cap) by sorting once.
+  if (excess > 8) {
+    const oldest = Object.entries(closed).sort(([, a], [, b]) => a.updatedAt - b.updatedAt);
+    for (const [id, order] of oldest.slice(0, excess)) {
+      dropped.push(order);
+      delete closed[id];
+    }
+    return dropped;
+  }
+  for (let left = excess; left > 0; left--) {
+    let oldestId: string | null = null;
+    let oldestAt = Number.POSITIVE_INFINITY;
+    for (const id in closed) {
+      const at = (closed[id] as PaperOrder).updatedAt;
+      if (at < oldestAt) {
+        oldestAt = at;
+        oldestId = id;
+      }
+    }
+    if (oldestId === null) break;
+    dropped.push(closed[oldestId] as PaperOrder);
+    delete closed[oldestId];
+  }
+  return dropped;
 }
 
 /**

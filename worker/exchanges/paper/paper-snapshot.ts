@@ -1,5 +1,5 @@
 import type { PaperAccount } from "./paper-account.ts";
-import { isOpen } from "./paper-orders.ts";
+import { closedRecordId, isOpen } from "./paper-orders.ts";
 
 /**
  * A loaded account is a snapshot that no call changes: a store may hand the same object to later calls (the
@@ -21,19 +21,6 @@ export function changeableCopy(account: PaperAccount): PaperAccount {
   return { ...structuredClone(rest), orders: copied, closedOrders, fills: fills.slice() };
 }
 
-/** Each closed record's number: a new record (an order filed or pruned) gives a new fingerprint. */
-const records = new WeakMap<object, number>();
-let nextRecord = 0;
-
-function recordNumber(record: object): number {
-  let number = records.get(record);
-  if (number === undefined) {
-    number = ++nextRecord;
-    records.set(record, number);
-  }
-  return number;
-}
-
 /**
  * Equal for two accounts exactly when they hold the same state, given that closed orders and fills never change:
  * everything else as JSON, the closed record by which one it is, fills by count and last trade id (a new fill takes
@@ -43,7 +30,7 @@ export function fingerprint(account: PaperAccount): string {
   const fills = account.fills;
   const whole: Record<string, unknown> = {
     ...account,
-    closedOrders: recordNumber(account.closedOrders),
+    closedOrders: closedRecordId(account.closedOrders),
     fills: [fills.length, fills.at(-1)?.tradeId ?? null],
   };
   // Top-level keys in one order: a copy lists `orders`, `closedOrders` and `fills` last.

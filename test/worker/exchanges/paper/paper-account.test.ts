@@ -9,6 +9,7 @@ import {
 } from "../../../../worker/exchanges/paper/paper-account.ts";
 import { DEFAULT_PAPER_SETTINGS } from "../../../../worker/exchanges/paper/paper-gateway.ts";
 import {
+  closedOrdersSince,
   closeOrder,
   executeFill,
   fileClosedOrders,
@@ -100,6 +101,66 @@ describe("paper account", () => {
     expect(account.closedOrders["o-519"]?.status).toBe("filled");
     // A new record: the one before may be shared by other copies of the account.
     expect(shared).toEqual({});
+  });
+
+  it("drops the closed orders that closed first, the one filed first among equals, as a stable sort would", () => {
+    const closed = (id: string, at: number): PaperOrder => ({ ...spotBuy(id, at), status: "canceled", updatedAt: at });
+    // A small deterministic generator: the same cases on every run.
+    let seed = 7;
+    const next = (below: number) => {
+      seed = (seed * 48271) % 2147483647;
+      return seed % below;
+    };
+    for (let round = 0; round < 40; round++) {
+      const account = newPaperAccount({ venue: "binance", spot: { USDT: "100" }, futuresWallet: "0" });
+      const stored = 480 + next(21);
+      for (let i = 0; i < stored; i++) account.closedOrders[`c-${i}`] = closed(`c-${i}`, next(300));
+      // One to twenty closed by this call: past the cap by a few (scanned) or by many (sorted).
+      const closing = 1 + next(20);
+      for (let i = 0; i < closing; i++) account.orders[`n-${i}`] = closed(`n-${i}`, next(400));
+      const everything = [...Object.values(account.closedOrders), ...Object.values(account.orders)];
+      const shared = account.closedOrders;
+      const sharedKeys = Object.keys(shared);
+
+      fileClosedOrders(account);
+
+      const kept = everything
+        .slice()
+        .sort((a, b) => a.updatedAt - b.updatedAt)
+        .slice(-500)
+        .map((o) => o.clientOrderId);
+      expect(Object.keys(account.closedOrders).sort()).toEqual(kept.sort());
+      expect(account.orders).toEqual({});
+      expect(Object.keys(shared)).toEqual(sharedKeys);
+    }
+  });
+
+  it("a filed record tells what it added and dropped since the record it was filed from, and only that one", () => {
+    const closed = (id: string, at: number): PaperOrder => ({ ...spotBuy(id, at), status: "canceled", updatedAt: at });
+    const account = newPaperAccount({ venue: "binance", spot: { USDT: "100" }, futuresWallet: "0" });
+    for (let i = 0; i < 500; i++) account.orders[`c-${i}`] = closed(`c-${i}`, 100 + i);
+    fileClosedOrders(account);
+    const base = account.closedOrders;
+    expect(closedOrdersSince(base, base)).toEqual({ added: [], dropped: [] });
+
+    // Two closed by a call, and one that closed before everything kept: filed and dropped at once, so in neither list.
+    account.orders.late = closed("late", 1);
+    account.orders["n-1"] = closed("n-1", 700);
+    account.orders["n-2"] = closed("n-2", 701);
+    fileClosedOrders(account);
+    const since = closedOrdersSince(base, account.closedOrders);
+    expect(since?.added.map((o) => o.clientOrderId)).toEqual(["n-1", "n-2"]);
+    expect(since?.dropped.map((o) => o.clientOrderId)).toEqual(["c-0", "c-1"]);
+    expect(Object.keys(account.closedOrders)).toHaveLength(500);
+    expect(account.closedOrders.late).toBeUndefined();
+
+    // Not known from a record it was not filed from: a copy of the parent, or one two filings back.
+    expect(closedOrdersSince({ ...base }, account.closedOrders)).toBeNull();
+    const once = account.closedOrders;
+    account.orders["n-3"] = closed("n-3", 702);
+    fileClosedOrders(account);
+    expect(closedOrdersSince(base, account.closedOrders)).toBeNull();
+    expect(closedOrdersSince(once, account.closedOrders)?.added.map((o) => o.clientOrderId)).toEqual(["n-3"]);
   });
 
   it("files the closed orders of an account stored before they were kept apart, leaving the loaded one as it was", () => {
