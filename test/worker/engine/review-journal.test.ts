@@ -133,8 +133,8 @@ describe("a review's trips to D1", () => {
 });
 
 describe("reconcile's journal entry", () => {
-  const recordTrip = (review: Review) => review.trips.findIndex((trip) => trip.some((sql) => EQUITY_POINT.test(sql)));
   const EQUITY_POINT = /^insert into "equity_snapshots"/i;
+  const recordTrip = (review: Review) => review.trips.findIndex((trip) => trip.some((sql) => EQUITY_POINT.test(sql)));
   const RECONCILE_READ = /^select\b[\s\S]*from "portfolio_orders" where "run_id" = \?/i;
 
   it("is saved with the record's batch when reconcile found nothing to record", async () => {

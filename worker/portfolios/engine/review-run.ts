@@ -149,7 +149,8 @@ type Journal = {
 /**
  * What a step did: where the run goes next, its writes (saved with the journal), and work that must follow them.
  * `withNext`: the step is saved with the next one, in that step's batch; only for a step that, if the review is
- * interrupted before that batch, runs again without placing, canceling or paying for anything.
+ * interrupted before that batch, can run again without repeating an order, a cancel or a paid request (anything of
+ * the kind it sent was saved at once).
  */
 type StepResult = { next: RunStep; saves: Saves; afterSave?: () => Promise<void>; withNext?: true };
 

@@ -115,7 +115,7 @@ describe("paper account", () => {
       const account = newPaperAccount({ venue: "binance", spot: { USDT: "100" }, futuresWallet: "0" });
       const stored = 480 + next(21);
       for (let i = 0; i < stored; i++) account.closedOrders[`c-${i}`] = closed(`c-${i}`, next(300));
-      // One to twenty closed by this call: past the cap by a few (scanned) or by many (sorted).
+      // One to twenty closed by this call: up to twenty past the cap.
       const closing = 1 + next(20);
       for (let i = 0; i < closing; i++) account.orders[`n-${i}`] = closed(`n-${i}`, next(400));
       const everything = [...Object.values(account.closedOrders), ...Object.values(account.orders)];
