@@ -14,6 +14,8 @@ const TOKENS = JSON.stringify([
   { token: "BTC", minAllocation: 10, targetAllocation: null, maxAllocation: null },
   { token: "ETH", minAllocation: 10, targetAllocation: null, maxAllocation: null },
 ]);
+/** The Binance spot symbols every bench portfolio trades. */
+export const BENCH_SYMBOLS = ["BTCUSDT", "ETHUSDT"];
 const LEDGER = JSON.stringify({ kind: "spot", assets: { USDT: CAPITAL, BTC: "0", ETH: "0" } });
 const ROWS_PER_BATCH = 100;
 
@@ -33,6 +35,25 @@ export async function createSimAccount(simUrl: string): Promise<SimAccount> {
   });
   if (!response.ok) throw new Error(`simulator account: ${response.status} ${await response.text()}`);
   return (await response.json()) as SimAccount;
+}
+
+/**
+ * Holds each symbol's simulated Binance spot price where it is now (`hold`), or lets it move on from there again.
+ * Held, a resting limit never fills: a portfolio below its floors then cancels and places orders in every review.
+ */
+export async function holdPrices(simUrl: string, symbols: string[], hold: boolean): Promise<void> {
+  for (const symbol of symbols) {
+    const instrument = { venue: "binance", market: "spot", symbol };
+    const now = await fetch(`${simUrl}/control/prices?${new URLSearchParams(instrument)}`);
+    if (!now.ok) throw new Error(`simulator price of ${symbol}: ${now.status} ${await now.text()}`);
+    const { price } = (await now.json()) as { price: string };
+    const set = await fetch(`${simUrl}/control/prices`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...instrument, price, hold }),
+    });
+    if (!set.ok) throw new Error(`simulator hold of ${symbol}: ${set.status} ${await set.text()}`);
+  }
 }
 
 export async function addKeyThroughApi(

@@ -195,7 +195,7 @@ export function medianStepDurations(db: D1Reader, group: RunGroup): Record<strin
 
 /**
  * A running portfolio of the group for runs one at a time: the fewest failed runs in a row (three pause it), then
- * one whose latest run completed.
+ * one whose latest run completed, then one with orders resting (below its floors: its reviews cancel and place).
  */
 export function sequentialCandidate(db: D1Reader, prefix: string): string | null {
   return (
@@ -203,6 +203,7 @@ export function sequentialCandidate(db: D1Reader, prefix: string): string | null
       `SELECT p.id FROM portfolios p WHERE p.name LIKE ? AND p.status = 'active'
        ORDER BY p.failed_runs_in_a_row,
          (SELECT status FROM portfolio_runs r WHERE r.portfolio_id = p.id ORDER BY seq DESC LIMIT 1) = 'completed' DESC,
+         EXISTS (SELECT 1 FROM portfolio_orders o WHERE o.portfolio_id = p.id AND o.status IN ('open', 'partially_filled')) DESC,
          p.name
        LIMIT 1`,
       pattern(prefix),

@@ -14,15 +14,18 @@
 //   written into D1 as started and kept paused until their tick; 0 skips it. --sequential: runs made one at a time
 //   for the CPU median (half as many for live); --batch: runs per utime+stime sample. The simulator keeps Binance's
 //   default limits (6000 weight a minute per IP): every phase starts on a fresh minute of that budget.
-// The sequential runs are made twice: once for the process counters, once under the profiler (which adds CPU of its own).
+// The sequential runs are made twice: once for the process counters, once under the profiler (which adds CPU of its own),
+// on a portfolio with orders resting and the simulator's prices held meanwhile, so every one cancels and places orders.
 // --top: how many areas and functions the profile lists. D1 queries per review come from the worker's own count (its
 // "review finished" debug line: round trips, a batch being one, and statements), so the worker logs at debug here.
 import { parseArgs } from "node:util";
 import {
   addKeyThroughApi,
+  BENCH_SYMBOLS,
   type BenchUser,
   createSimAccount,
   forgetSchedules,
+  holdPrices,
   insertPortfolios,
   insertSealedKeys,
   portfolioObject,
@@ -366,6 +369,22 @@ async function measureSequential(
   if (runs === 0) return null;
   const portfolioId = sequentialCandidate(bench.reader, prefix);
   if (!portfolioId) return null;
+  // Prices held, the candidate's resting orders stay unfilled: every review measured cancels and places orders,
+  // whatever the simulated market does at the hour the bench runs.
+  await holdPrices(bench.simUrl, BENCH_SYMBOLS, true);
+  try {
+    return await sequentialRuns(bench, portfolioId, user, runs);
+  } finally {
+    await holdPrices(bench.simUrl, BENCH_SYMBOLS, false);
+  }
+}
+
+async function sequentialRuns(
+  bench: Bench,
+  portfolioId: string,
+  user: BenchUser,
+  runs: number,
+): Promise<SequentialFigures> {
   const object = await portfolioObject(bench.worker, portfolioId);
   // A fresh minute of Binance weight, so the reviews are not refused by the budget the burst spent.
   await ready(bench);
