@@ -1,5 +1,4 @@
 import Big from "big.js";
-import * as z from "zod";
 import type {
   Balance,
   Capabilities,
@@ -35,18 +34,18 @@ import { BinanceRest } from "./rest.ts";
 import {
   BookTickers,
   FuturesOrder,
+  FuturesOrders,
   FuturesTrades,
   Klines,
   PremiumIndexes,
   PriceTickers,
   SpotAccount,
   SpotOrder,
+  SpotOrders,
   SpotTrades,
 } from "./wire.ts";
 
 const venue = "binance" as const;
-/** Open orders, each read by `withFees` (its fields depend on the market): built once, not per call. */
-const RAW_ORDERS = z.array(z.unknown());
 
 const READ_OPS = ["markets", "ticker", "klines", "orderBookTop"] as const;
 const ORDER_OPS = ["placeOrder", "cancelOrder", "getOrder", "openOrders", "fills"] as const;
@@ -141,21 +140,25 @@ export function createBinanceGateway(options: GatewayOptions, deps: GatewayDeps)
     return futuresTradeFees(trades);
   };
 
-  /** Order JSON → contract order; commissions come from the order's trades when it has traded. */
-  const withFees = async (market: MarketType, raw: unknown): Promise<Order> => {
+  /**
+   * An order answer → contract order; commissions come from the order's trades when it has traded. `raw` was read
+   * with the market's own schema (`orderSchema`, `ordersSchema`) by the request that fetched it: not parsed again.
+   */
+  const withFees = async (market: MarketType, raw: SpotOrder | FuturesOrder): Promise<Order> => {
     const now = rests[market].now();
     if (market === "spot") {
-      const o = SpotOrder.parse(raw);
+      const o = raw as SpotOrder;
       const fees = Big(o.executedQty).gt(0) && !o.fills ? await tradesForOrder("spot", o.symbol, o.orderId) : undefined;
       return fromSpotOrder(o, fees, now);
     }
-    const o = FuturesOrder.parse(raw);
+    const o = raw as FuturesOrder;
     const fees = Big(o.executedQty).gt(0) ? await tradesForOrder("linear", o.symbol, o.orderId) : [];
     return fromFuturesOrder(o, fees, now);
   };
 
   const orderPath = (market: MarketType) => (market === "spot" ? "/api/v3/order" : "/fapi/v1/order");
   const orderSchema = (market: MarketType) => (market === "spot" ? SpotOrder : FuturesOrder);
+  const ordersSchema = (market: MarketType) => (market === "spot" ? SpotOrders : FuturesOrders);
 
   return {
     venue,
@@ -272,9 +275,9 @@ export function createBinanceGateway(options: GatewayOptions, deps: GatewayDeps)
               : null,
         }),
       );
-      if (request.market === "spot") return fromSpotOrder(SpotOrder.parse(raw), undefined, rest.now());
+      if (request.market === "spot") return fromSpotOrder(raw as SpotOrder, undefined, rest.now());
       // The order exists now: a failure to read its commissions must not look like a failed placement.
-      return withFees("linear", raw).catch(() => fromFuturesOrder(FuturesOrder.parse(raw), [], rest.now()));
+      return withFees("linear", raw).catch(() => fromFuturesOrder(raw as FuturesOrder, [], rest.now()));
     },
 
     async cancelOrder(market, symbol, clientOrderId): Promise<Order> {
@@ -316,7 +319,7 @@ export function createBinanceGateway(options: GatewayOptions, deps: GatewayDeps)
           path: market === "spot" ? "/api/v3/openOrders" : "/fapi/v1/openOrders",
           params: { symbol },
           signed: true,
-          schema: RAW_ORDERS,
+          schema: ordersSchema(market),
         }),
       );
       return Promise.all(raw.map((o) => withFees(market, o)));

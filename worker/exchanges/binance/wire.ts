@@ -120,6 +120,8 @@ export const SpotOrder = z.object({
   fills: z.array(SpotFill).optional(),
 });
 export type SpotOrder = z.infer<typeof SpotOrder>;
+/** GET /api/v3/openOrders. */
+export const SpotOrders = z.array(SpotOrder);
 
 export const SpotTrade = z.object({
   symbol: z.string(),
@@ -155,6 +157,8 @@ export const FuturesOrder = z.object({
   updateTime: z.number().optional(),
 });
 export type FuturesOrder = z.infer<typeof FuturesOrder>;
+/** GET /fapi/v1/openOrders. */
+export const FuturesOrders = z.array(FuturesOrder);
 
 export const FuturesTrade = z.object({
   symbol: z.string(),

@@ -516,6 +516,20 @@ describe("binance error taxonomy", () => {
     expect(tail).toEqual(["400 /api/v3/account", "200 /api/v3/time", "200 /api/v3/account"]);
   });
 
+  it("an open-orders answer not in the order shape → exchange_unavailable naming the field, on both markets", async () => {
+    const garbled = gatewayFor(account, {
+      rewrite: (response) =>
+        /\/openOrders$/.test(new URL(response.url).pathname)
+          ? Response.json([{ symbol: "BTCUSDT", orderId: 1, status: "NEW" }])
+          : response,
+    });
+    for (const market of ["spot", "linear"] as const) {
+      const error = await caught(() => garbled.openOrders(market, "BTCUSDT"));
+      expect(error).toMatchObject({ kind: "exchange_unavailable" });
+      expect(String(error.message)).toMatch(/unexpected response shape \(0\.clientOrderId\)/);
+    }
+  });
+
   it("exchange unavailable: a 5xx read is retried, and reported when it persists", async () => {
     await addFault({
       apiKey: account.apiKey,
