@@ -10,13 +10,17 @@ export type SimAccount = { apiKey: string; apiSecret: string };
 export type BenchUser = { id: string; cookie: string };
 
 const CAPITAL = "10000";
-const TOKENS = JSON.stringify([
-  { token: "BTC", minAllocation: 10, targetAllocation: null, maxAllocation: null },
-  { token: "ETH", minAllocation: 10, targetAllocation: null, maxAllocation: null },
-]);
+const CASH = "USDT";
+const BENCH_TOKENS = ["BTC", "ETH"];
+const TOKENS = JSON.stringify(
+  BENCH_TOKENS.map((token) => ({ token, minAllocation: 10, targetAllocation: null, maxAllocation: null })),
+);
 /** The Binance spot symbols every bench portfolio trades. */
-export const BENCH_SYMBOLS = ["BTCUSDT", "ETHUSDT"];
-const LEDGER = JSON.stringify({ kind: "spot", assets: { USDT: CAPITAL, BTC: "0", ETH: "0" } });
+export const BENCH_SYMBOLS = BENCH_TOKENS.map((token) => `${token}${CASH}`);
+const LEDGER = JSON.stringify({
+  kind: "spot",
+  assets: { [CASH]: CAPITAL, ...Object.fromEntries(BENCH_TOKENS.map((token) => [token, "0"])) },
+});
 const ROWS_PER_BATCH = 100;
 
 export async function signIn(worker: LocalWorker, email: string): Promise<BenchUser> {
@@ -31,7 +35,7 @@ export async function createSimAccount(simUrl: string): Promise<SimAccount> {
   const response = await fetch(`${simUrl}/control/accounts`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ venue: "binance", spot: { USDT: CAPITAL }, futuresWallet: "0" }),
+    body: JSON.stringify({ venue: "binance", spot: { [CASH]: CAPITAL }, futuresWallet: "0" }),
   });
   if (!response.ok) throw new Error(`simulator account: ${response.status} ${await response.text()}`);
   return (await response.json()) as SimAccount;
@@ -165,7 +169,7 @@ export async function insertPortfolios(
         `INSERT INTO portfolios (id, user_id, exchange_key_id, venue, name, market, cash_token, tokens, review_interval,
            decision_provider, instructions, execution_mode, paper, status, starting_equity, started_at, paper_capital,
            ledger, equity, equity_at, peak_equity, failed_runs_in_a_row, created_at, updated_at)
-         VALUES (?, ?, ?, 'binance', ?, 'spot', 'USDT', ?, '1h', 'builtin', '', 'automatic', ?, ?, ?, ?, ?, ?, ?, ?, ?,
+         VALUES (?, ?, ?, 'binance', ?, 'spot', ?, ?, '1h', 'builtin', '', 'automatic', ?, ?, ?, ?, ?, ?, ?, ?, ?,
            0, ?, ?)`,
       )
       .bind(
@@ -173,6 +177,7 @@ export async function insertPortfolios(
         options.userId,
         options.keyIds[i],
         `${options.namePrefix} ${i + 1}`,
+        CASH,
         TOKENS,
         options.paper ? 1 : 0,
         started ? (options.status ?? "active") : "draft",
