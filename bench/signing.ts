@@ -51,6 +51,7 @@ async function startSigningWorker(): Promise<SigningWorker> {
     const app = unstable_readConfig({ config: path.join(ROOT, "wrangler.toml") }) as unknown as {
       compatibility_date?: string;
       minify?: boolean;
+      keep_names?: boolean;
     };
     // CCXT's exchange base statically imports modules that only its other exchanges and transports use: protobufjs
     // (an optional peer dependency, not installed) and undici (Node's HTTP client, which needs node:sqlite). Neither
@@ -67,6 +68,7 @@ async function startSigningWorker(): Promise<SigningWorker> {
         compatibility_date: app.compatibility_date,
         compatibility_flags: ["nodejs_compat"],
         minify: app.minify ?? false,
+        keep_names: app.keep_names ?? true,
         alias: { "protobufjs/minimal": stub, "protobufjs/minimal.js": stub, undici: stub },
       }),
     );
