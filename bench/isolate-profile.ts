@@ -10,7 +10,7 @@ import path from "node:path";
 // The V8 sampler only records while the isolate runs; a sample's time delta spans any gap before it. So a sample
 // counts its delta up to `CAP_US` (a few sampling intervals), and a gap beyond that counts as not running. Against a
 // Worker that only spins, this read within −8 % … +21 % of the process CPU of the same work without the profiler
-// (two runs).
+// (two runs). `npm run bench:profile-check` shows how it counts work cut by waits, as a review's is.
 
 /** What `Profiler.stop` answers (Chrome DevTools Protocol), the parts used here. */
 type CallFrame = { functionName: string; url: string; lineNumber: number; columnNumber: number };
@@ -23,6 +23,13 @@ type CpuProfile = {
 export type IsolateProfile = {
   /** Busy time of the isolate in ms (samples other than "(idle)", each counted up to the cap). */
   busyMs: number;
+  /**
+   * The same with each sample counted up to the sampler's actual period (`tickUs`), which would charge a wait nothing.
+   * bench/profile-check.ts compares the two: this one loses samples after waits, so the figures use `busyMs`.
+   */
+  perTickMs: number;
+  /** The sampler's actual period in µs, the median gap between samples not parted by a wait. */
+  tickUs: number;
   /** Busy ms by where the code came from (see `codeAreas`), self time only. */
   byArea: Map<string, number>;
   /** Busy ms by function (name, original file and line), self time only. */
@@ -138,12 +145,17 @@ function summarize(profile: CpuProfile, locate: Locate): IsolateProfile {
     callers.set(id, found);
     return found;
   };
-  let busyUs = 0;
-  profile.samples.forEach((nodeId, i) => {
+  const busy = profile.samples.flatMap((nodeId, i) => {
     const frame = nodes.get(nodeId);
-    if (!frame || frame.functionName === "(idle)") return;
-    const us = Math.min(profile.timeDeltas[i] ?? 0, CAP_US);
+    return frame && frame.functionName !== "(idle)" ? [{ nodeId, frame, deltaUs: profile.timeDeltas[i] ?? 0 }] : [];
+  });
+  const tickUs = samplerTick(busy.map((sample) => sample.deltaUs));
+  let busyUs = 0;
+  let perTickUs = 0;
+  for (const { nodeId, frame, deltaUs } of busy) {
+    const us = Math.min(deltaUs, CAP_US);
     busyUs += us;
+    perTickUs += Math.min(deltaUs, tickUs);
     const { area, place } = locate(frame);
     byArea.set(area, (byArea.get(area) ?? 0) + us / 1000);
     byPlace.set(place, (byPlace.get(place) ?? 0) + us / 1000);
@@ -152,8 +164,14 @@ function summarize(profile: CpuProfile, locate: Locate): IsolateProfile {
       const key = `${area} ← ${caller}`;
       byCaller.set(key, (byCaller.get(key) ?? 0) + us / 1000);
     }
-  });
-  return { busyMs: busyUs / 1000, byArea, byPlace, byCaller };
+  }
+  return { busyMs: busyUs / 1000, perTickMs: perTickUs / 1000, tickUs, byArea, byPlace, byCaller };
+}
+
+/** The sampler's actual period: the median gap between samples that did not follow a wait (gaps up to `CAP_US`). */
+function samplerTick(deltasUs: number[]): number {
+  const close = deltasUs.filter((us) => us <= CAP_US).sort((a, b) => a - b);
+  return close.length ? (close[Math.floor(close.length / 2)] as number) : INTERVAL_US;
 }
 
 /** Adds one profile's entries into a running total. */

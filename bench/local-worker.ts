@@ -147,7 +147,7 @@ export async function startLocalWorker(
 }
 
 /** A TCP port nothing listens on right now (the kernel's pick, released at once). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
