@@ -1,6 +1,6 @@
 // How far to trust the Worker CPU that bench/isolate-profile.ts reads from V8's sampling profiler when the work is cut
 // by waits, as a review's is (D1 round trips, venue requests). The same spin runs in one stretch and split by waits,
-// and each case is read three ways: the workerd process's CPU without the profiler (it also runs local D1 and the
+// and each case is read three ways: the workerd process's CPU with the profiler stopped (it also runs local D1 and the
 // runtime), the profile as the engine bench counts it (each sample up to 400 µs), and the profile with each sample
 // counted up to the sampler's actual tick (which would charge a wait nothing). Prints numbers; asserts nothing.
 //
@@ -8,7 +8,8 @@
 //
 // How to read it: a count that is right adds, for work split by N D1 round trips, what N round trips alone cost
 // ("waits alone"); work split by timers (the machine idle meanwhile) should read as the one stretch does, and the
-// process's CPU says what the split work really cost. The cases take turns, so a slower minute weighs on all alike.
+// process's CPU says what the split work really cost. The cases take turns, so a slower minute weighs on all alike,
+// and each is read by the process and by the profile back to back.
 import { parseArgs } from "node:util";
 import { Miniflare } from "miniflare";
 import { median } from "./engine-runs.ts";
@@ -95,15 +96,9 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const idlePerMs = (cpu() - idleBefore) / (performance.now() - idleFrom);
 
-  // The process's CPU first, with no profiler attached (it slows the isolate), then the profiled pass.
+  // Each case runs once with the profiler stopped (read by the process's counters; the profiler slows the isolate)
+  // and once under it, back to back, so both see the isolate's code in the same state.
   const processMs = CASES.map((): number[] => []);
-  for (let i = 0; i < reps; i++)
-    for (const [k, c] of CASES.entries()) {
-      const before = cpu();
-      const from = performance.now();
-      await call(c.stretches, stepsOf(c), c.wait);
-      processMs[k]?.push(cpu() - before - idlePerMs * (performance.now() - from));
-    }
   const profiled = CASES.map(() => ({ capped: [] as number[], perTick: [] as number[], tickUs: [] as number[] }));
   const profiler = await openIsolateProfiler(inspectorPort, "core:user:", (frame) => ({
     area: frame.functionName || "(anonymous)",
@@ -112,6 +107,10 @@ try {
   try {
     for (let i = 0; i < reps; i++)
       for (const [k, c] of CASES.entries()) {
+        const before = cpu();
+        const from = performance.now();
+        await call(c.stretches, stepsOf(c), c.wait);
+        processMs[k]?.push(cpu() - before - idlePerMs * (performance.now() - from));
         await profiler.start();
         await call(c.stretches, stepsOf(c), c.wait);
         const profile = await profiler.stop();
