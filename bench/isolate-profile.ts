@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import path from "node:path";
+import { median } from "./engine-runs.ts";
 
 // CPU of one Worker's V8 isolate, from a sampling profile taken over workerd's inspector (the protocol DevTools uses
 // for `wrangler dev` profiles). Unlike the process's counters, it leaves out what workerd runs in other isolates —
@@ -170,8 +171,8 @@ function summarize(profile: CpuProfile, locate: Locate): IsolateProfile {
 
 /** The sampler's actual period: the median gap between samples that did not follow a wait (gaps up to `CAP_US`). */
 function samplerTick(deltasUs: number[]): number {
-  const close = deltasUs.filter((us) => us <= CAP_US).sort((a, b) => a - b);
-  return close.length ? (close[Math.floor(close.length / 2)] as number) : INTERVAL_US;
+  const close = deltasUs.filter((us) => us <= CAP_US);
+  return close.length ? median(close) : INTERVAL_US;
 }
 
 /** Adds one profile's entries into a running total. */

@@ -10,8 +10,10 @@
 // ("waits alone"); work split by timers (the machine idle meanwhile) should read as the one stretch does, and the
 // process's CPU says what the split work really cost. The cases take turns, so a slower minute weighs on all alike,
 // and each is read by the process and by the profile back to back.
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { Miniflare } from "miniflare";
+import { unstable_readConfig } from "wrangler";
 import { median } from "./engine-runs.ts";
 import { openIsolateProfiler } from "./isolate-profile.ts";
 import { freePort } from "./local-worker.ts";
@@ -63,13 +65,17 @@ const CASES: Case[] = [
   { label: "1000 stretches, a 1 ms timer after each", stretches: 1000, spins: true, wait: "timer" },
 ];
 
+// The app's compatibility date, so the check runs on the runtime behaviour the app gets.
+const APP = unstable_readConfig({ config: path.join(import.meta.dirname, "..", "wrangler.toml") }) as unknown as {
+  compatibility_date?: string;
+};
 const inspectorPort = await freePort();
 const mf = new Miniflare({
   modules: true,
   script: SCRIPT,
   inspectorPort,
   d1Databases: { DB: "profile-check" },
-  compatibilityDate: "2026-07-01",
+  compatibilityDate: APP.compatibility_date,
 });
 try {
   const origin = (await mf.ready).origin;
@@ -78,7 +84,9 @@ try {
   const cpu = () => threadsCpuMs(pid) ?? Number.NaN;
   const call = async (stretches: number, n: number, wait: string) => {
     const response = await mf.dispatchFetch(`${origin}/?stretches=${stretches}&n=${n}&wait=${wait}`);
-    await response.text();
+    const body = await response.text();
+    // A failed case would be timed as if it had done its work.
+    if (!response.ok) throw new Error(`check worker: ${response.status} ${body}`);
   };
   // Spin steps per ms of the process's CPU, from a few long spins once the isolate is warm.
   for (let i = 0; i < 3; i++) await call(1, 1_000_000, "none");
