@@ -460,6 +460,9 @@ export const portfolioOrders = sqliteTable(
     exchangeOrderId: text("exchange_order_id"),
     filledQuantity: text("filled_quantity").notNull().default("0"),
     averagePrice: text("average_price"),
+    // Final, and its recorded fills add up to its filled quantity: recording trades no longer reads it, or its fills,
+    // outside the recent window it re-reads (worker/portfolios/trade-window.ts), so that read stays short.
+    fillsComplete: integer("fills_complete", { mode: "boolean" }).notNull().default(false),
     notionalUsd: text("notional_usd"),
     // The planned intent and the model's item, for the run log.
     intent: text("intent"),
@@ -472,6 +475,8 @@ export const portfolioOrders = sqliteTable(
     index("portfolio_orders_run_idx").on(table.runId, table.leg),
     index("portfolio_orders_portfolio_status_idx").on(table.portfolioId, table.status, table.createdAt),
     index("portfolio_orders_status_idx").on(table.status),
+    index("portfolio_orders_trades_idx").on(table.portfolioId, table.symbol, table.fillsComplete),
+    index("portfolio_orders_symbol_updated_idx").on(table.portfolioId, table.symbol, table.updatedAt),
   ],
 );
 
@@ -501,6 +506,7 @@ export const portfolioFills = sqliteTable(
     // A venue's trade ids are unique per symbol: each trade moves the ledger once.
     uniqueIndex("portfolio_fills_trade").on(table.portfolioId, table.symbol, table.tradeId),
     index("portfolio_fills_portfolio_time_idx").on(table.portfolioId, table.time),
+    index("portfolio_fills_symbol_time_idx").on(table.portfolioId, table.symbol, table.time),
   ],
 );
 

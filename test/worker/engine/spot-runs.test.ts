@@ -149,6 +149,15 @@ describe.each(VENUES)("%s spot reviews", (venue) => {
     const eth = orders.find((o) => o.clientOrderId === `${prefix}r1-1`);
     expect(btc).toMatchObject({ status: "filled", filledQuantity: "0.01" });
     expect(eth).toMatchObject({ status: "canceled", reason: "Not filled before the next review; canceled." });
+    // Both have every trade recorded (the canceled one has none): recording trades reads neither again.
+    const marks = await rows<{ client_order_id: string; fills_complete: number }>(
+      `SELECT "client_order_id", "fills_complete" FROM "portfolio_orders" WHERE "portfolio_id" = ? ORDER BY "leg"`,
+      id,
+    );
+    expect(marks.map((m) => [m.client_order_id, m.fills_complete])).toEqual([
+      [`${prefix}r1-0`, 1],
+      [`${prefix}r1-1`, 1],
+    ]);
     expect(second.notes).toEqual(
       expect.arrayContaining([expect.objectContaining({ kind: "cancel", symbol: "ETHUSDT" })]),
     );

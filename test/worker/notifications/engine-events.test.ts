@@ -177,6 +177,60 @@ describe("notifications from the engine", () => {
     expect(JSON.parse(hit?.params ?? "{}")).toMatchObject({ portfolioId: id, symbol: "DOGEUSDT", quantity: "1000" });
   });
 
+  it("tells a stop-loss hit against an entry older than what recording trades reads again", async () => {
+    await holdPrice("binance", "linear", "DOGEUSDT", "0.2");
+    const t = await scriptedTrader("binance", { spot: {}, futuresWallet: "10000" });
+    await telegramChannel(t.user, ["stop_loss_hit"]);
+    await t.decide(
+      futuresPlan([
+        futuresAction({
+          symbol: "DOGEUSDT",
+          action: "OPEN",
+          side: "LONG",
+          quantity: "1000",
+          leverage: 2,
+          stopLoss: "0.196",
+        }),
+      ]),
+    );
+    const id = await newPortfolio(
+      t.user,
+      futuresPortfolio(t.keyId, { decisionSource: OPENAI, tokens: [{ token: "DOGE", minAllocation: 0 }] }),
+    );
+    const { run } = await startSettled(t.user, id);
+    expect((run.orders as unknown as { stopsStatus: string }[])[0]).toMatchObject({ stopsStatus: "placed" });
+    // The entry's row made two days old: marked complete, it falls outside the window recording trades reads again
+    // (back to the last recorded trade). Its trade keeps the venue's time, so the venue's list and the record agree.
+    const twoDaysAgo = Date.now() - 2 * 86_400_000;
+    const aged = await env.DB.prepare(
+      `UPDATE "portfolio_orders" SET "created_at" = ?1, "sent_at" = ?1, "updated_at" = ?1
+       WHERE "portfolio_id" = ?2 AND "fills_complete" = 1`,
+    )
+      .bind(twoDaysAgo, id)
+      .run();
+    expect(aged.meta.changes).toBe(1);
+
+    await holdPrice("binance", "linear", "DOGEUSDT", "0.19");
+    await settleVenue("binance");
+    await eventually(
+      async () => ((await dumpAccount(t.account.apiKey)).positions.some((p) => Big(p.size).gt(0)) ? undefined : true),
+      "the venue's stop-loss to close the position",
+    );
+    await cronTick(Date.UTC(2026, 11, 1, 12, 3, 0));
+    const { results: fills } = await env.DB.prepare(
+      `SELECT "order_id", "side" FROM "portfolio_fills" WHERE "portfolio_id" = ? ORDER BY "time"`,
+    )
+      .bind(id)
+      .all<{ order_id: string; side: string }>();
+    expect(fills.map((f) => [f.order_id === "external", f.side])).toEqual([
+      [false, "buy"],
+      [true, "sell"],
+    ]);
+    const hit = (await outboxOf(await userId(t.user))).find((r) => r.type === "stop_loss_hit");
+    expect(JSON.parse(hit?.params ?? "{}")).toMatchObject({ portfolioId: id, symbol: "DOGEUSDT", quantity: "1000" });
+    await holdPrice("binance", "linear", "DOGEUSDT", "0.2");
+  });
+
   it("tells a take-profit close apart from a stop-loss hit", async () => {
     await holdPrice("binance", "linear", "DOGEUSDT", "0.2");
     const t = await scriptedTrader("binance", { spot: {}, futuresWallet: "10000" });

@@ -1,8 +1,9 @@
 import Big from "big.js";
 import { enqueueStatement, type NotificationEventInput } from "../../notifications/outbox.ts";
 import { pauseReasonParams } from "../../notifications/pause-reasons.ts";
-import type { BookedOrder, TrackedOrder } from "../order-store.ts";
+import type { TrackedOrder } from "../order-store.ts";
 import type { PortfolioRow } from "../store.ts";
+import type { BookedOrder } from "../trade-window.ts";
 import type { PauseReason } from "./pause.ts";
 
 /**

@@ -12,17 +12,11 @@ import { isPortfolioOrder } from "../client-order-ids.ts";
 import { reasonColumns, runNote } from "../engine-text-columns.ts";
 import { applyFill, readLedger } from "../ledger.ts";
 import {
-  type BookedOrder,
-  bookedOrdersStatement,
   insertFillStatements,
   liveOrdersStatement,
   ordersWithPendingStopsStatement,
   orderUpdate,
-  type RecordedFill,
-  readBookedOrders,
-  readRecordedFills,
   readTrackedOrders,
-  recordedFillsStatement,
   type TrackedOrder,
 } from "../order-store.ts";
 import {
@@ -33,10 +27,21 @@ import {
   readPortfolioRow,
   readPortfolioVersion,
 } from "../store.ts";
+import {
+  type BookedOrder,
+  bookedOrdersStatement,
+  fillsCompleteStatement,
+  type RecordedFill,
+  readBookedOrders,
+  readRecordedFills,
+  recordedFillsStatement,
+  stopEntriesStatement,
+  type TradeWindow,
+} from "../trade-window.ts";
 import { gatewayMarket, portfolioSymbols } from "../validation.ts";
 import { type Brokers, brokers } from "./broker.ts";
 import type { EngineServices } from "./engine-services.ts";
-import { fillStatements } from "./notifications.ts";
+import { fillStatements, type StopsOfOrder } from "./notifications.ts";
 import { type RiskWatchOutcome, watchRisk } from "./risk-watch.ts";
 
 /**
@@ -60,6 +65,11 @@ export type Saves = D1PreparedStatement[];
 export const UNKNOWN_GIVE_UP_MS = 10 * 60_000;
 /** Trades are re-read with this overlap; recorded trade ids are skipped. */
 const TRADE_OVERLAP_MS = 5 * 60_000;
+/**
+ * How far before its start the record is read (trade-window.ts): the overlap, and as much again for the venue's clock
+ * against ours (a venue refuses signed requests more than a minute off its clock, so that is ample).
+ */
+const WINDOW_MARGIN_MS = 2 * TRADE_OVERLAP_MS;
 
 export type SyncContext = {
   services: EngineServices;
@@ -83,6 +93,11 @@ const GONE_FROM_VENUE = engineText("order_gone_from_venue", {}, "The venue no lo
 
 const FINAL = new Set(["filled", "canceled", "expired", "rejected", "failed"]);
 
+/** A final order with nothing filled has no trade to record: marked so at once, it never holds the window back. */
+export function unfilledFinal(status: string, filledQuantity: string): { fillsComplete?: true } {
+  return FINAL.has(status) && Big(filledQuantity).eq(0) ? { fillsComplete: true } : {};
+}
+
 /** The order row's new columns from the venue's view of it. */
 function fromVenue(order: TrackedOrder, venue: Order, now: Date): Partial<TrackedOrder> {
   const status = venue.status === "rejected" ? "failed" : venue.status;
@@ -97,6 +112,7 @@ function fromVenue(order: TrackedOrder, venue: Order, now: Date): Partial<Tracke
     ...(order.stopsStatus === "pending" && FINAL.has(status) && Big(venue.filledQuantity).eq(0)
       ? { stopsStatus: "none" as const }
       : {}),
+    ...unfilledFinal(status, venue.filledQuantity),
     updatedAt: now,
   };
 }
@@ -311,7 +327,8 @@ function venueOrderOf(order: TrackedOrder): Order {
  * batch, which must run before the object's lock is let go (the ledger was read under it). `orders` are the latest
  * rows of the orders they name (their updates may still be in `saves`). A trade is recorded once per symbol and trade
  * id, whichever way it was first seen. A final order whose trades the venue does not list in full gets one remainder
- * fill at its average price, after which its later trades are ignored (never counted twice).
+ * fill at its average price, after which its later trades are ignored (never counted twice). A final order whose
+ * trades are all recorded is marked so, in the same batch: from then on only a recent window of the record is read.
  */
 export async function recordTrades(context: SyncContext, orders: TrackedOrder[], saves: Saves): Promise<void> {
   const { row, services } = context;
@@ -322,21 +339,30 @@ export async function recordTrades(context: SyncContext, orders: TrackedOrder[],
   if (symbols.size === 0) return;
 
   const list = [...symbols];
+  const window: TradeWindow = { portfolioId: row.id, symbols: list, futures, marginMs: WINDOW_MARGIN_MS };
   // The ledger is read here, under the object's lock, since it is moved by what is read: never from a copy.
   const [portfolioResult, fillsResult, oursResult] = await d1.batch([
     portfolioVersionStatement(d1, row.id),
-    recordedFillsStatement(d1, row.id, list),
-    bookedOrdersStatement(d1, row.id, list),
+    recordedFillsStatement(d1, window),
+    bookedOrdersStatement(
+      d1,
+      window,
+      orders.map((o) => o.id),
+    ),
   ]);
   const raw = portfolioResult?.results?.[0] as Record<string, unknown> | undefined;
   let ledger = readLedger(raw ? readPortfolioVersion(raw).ledger : null);
   if (!ledger) return;
   const latest = new Map<string, BookedOrder>(orders.map((o) => [o.id, o]));
-  // An order the venue has just answered for the first time is not booked in D1 yet: its latest row counts.
+  // An order the venue has just answered for the first time is not booked in D1 yet: its latest row counts. A mark
+  // saved since the caller read its row stands (marks are only ever set).
   const booked = readBookedOrders(oursResult);
   const known = new Set(booked.map((o) => o.id));
-  const allOurs = [
-    ...booked.map((o) => latest.get(o.id) ?? o),
+  const allOurs: BookedOrder[] = [
+    ...booked.map((o) => {
+      const mine = latest.get(o.id);
+      return mine ? { ...mine, fillsComplete: mine.fillsComplete || o.fillsComplete } : o;
+    }),
     ...orders.filter((o) => !known.has(o.id) && o.exchangeOrderId && symbols.has(o.symbol)),
   ];
   const allRecorded = readRecordedFills(fillsResult);
@@ -344,7 +370,10 @@ export async function recordTrades(context: SyncContext, orders: TrackedOrder[],
   for (const symbol of list) {
     const recorded = allRecorded.filter((f) => f.symbol === symbol);
     const ours = allOurs.filter((o) => o.symbol === symbol);
-    const needing = ours.filter((o) => o.exchangeOrderId && Big(o.filledQuantity).gt(counted(o, recorded)));
+    // A marked order's fills may lie before the window: it is never counted again.
+    const needing = ours.filter(
+      (o) => !o.fillsComplete && o.exchangeOrderId && Big(o.filledQuantity).gt(counted(o, recorded)),
+    );
     if (needing.length === 0 && !futures) continue;
     const since = tradesSince(row, needing, recorded);
     // Trades come from the broker that made them: paper and live orders never share a trade list.
@@ -355,13 +384,24 @@ export async function recordTrades(context: SyncContext, orders: TrackedOrder[],
       const broker = await context.brokers.forOrder({ paper });
       trades.push(...(await readTrades(broker, gatewayMarket(row.market), symbol, since)));
     }
-    for (const fill of pickTrades({ row, trades, ours, needing, recorded, futures })) {
+    for (const fill of pickTrades({ row, trades, since, ours, needing, recorded, futures })) {
       fills.push(fill);
       ledger = applyFill(ledger, ledgerFillOf(row, fill, ours));
     }
   }
+  const complete = allOurs.filter(
+    (o) => !o.fillsComplete && FINAL.has(o.status) && counted(o, [...allRecorded, ...fills]).gte(o.filledQuantity),
+  );
+  if (complete.length > 0)
+    saves.push(
+      fillsCompleteStatement(
+        d1,
+        complete.map((o) => o.id),
+      ),
+    );
   if (fills.length === 0) return;
-  const notify = fillStatements(d1, row, orders, allOurs, fills, services.now());
+  const entries = await stopEntries(d1, row.id, fills, allOurs);
+  const notify = fillStatements(d1, row, orders, entries, fills, services.now());
   saves.push(
     ...insertFillStatements(d1, fills),
     portfolioUpdate(d1, row.id, { ledger: JSON.stringify(ledger) }),
@@ -372,6 +412,23 @@ export async function recordTrades(context: SyncContext, orders: TrackedOrder[],
 }
 
 type FillInsert = typeof portfolioFills.$inferInsert;
+
+/**
+ * The entries a trade no order of ours made is judged against (notifications.ts `triggeredStop`): the latest filled
+ * entry with SL/TP on each side of its symbol may be older than the window, so it is read when there is such a trade.
+ */
+async function stopEntries(
+  d1: D1Database,
+  portfolioId: string,
+  fills: FillInsert[],
+  ours: BookedOrder[],
+): Promise<StopsOfOrder[]> {
+  const symbols = [...new Set(fills.filter((f) => f.orderId === "external").map((f) => f.symbol))];
+  if (symbols.length === 0) return ours;
+  const known = new Set(ours.map((o) => o.id));
+  const older = readBookedOrders(await stopEntriesStatement(d1, portfolioId, symbols).all());
+  return [...ours, ...older.filter((o) => !known.has(o.id))];
+}
 
 /** Quantity already recorded for an order: its own fills and trades first seen before the order was identified. */
 function counted(order: BookedOrder, recorded: Pick<RecordedFill, "orderId" | "exchangeOrderId" | "quantity">[]): Big {
@@ -406,6 +463,7 @@ async function readTrades(broker: ExchangeGateway, market: "spot" | "linear", sy
 type TradePick = {
   row: PortfolioRow;
   trades: Fill[];
+  since: number;
   ours: BookedOrder[];
   needing: BookedOrder[];
   recorded: RecordedFill[];
@@ -418,9 +476,10 @@ function pickTrades(input: TradePick): FillInsert[] {
   const byExchangeId = new Map(ours.filter((o) => o.exchangeOrderId).map((o) => [o.exchangeOrderId as string, o]));
   const closedOut = new Set(recorded.filter((f) => f.tradeId.endsWith(":rest")).map((f) => f.orderId));
   const out: FillInsert[] = [];
-  const startedAt = row.startedAt?.getTime() ?? 0;
   for (const trade of trades) {
-    if (trade.time < startedAt || seen.has(trade.tradeId)) continue;
+    // Trades before `since` (never before the portfolio started) were not asked for, and the record before it was
+    // not read: one there could not be told from a recorded one, so it is not taken.
+    if (trade.time < input.since || seen.has(trade.tradeId)) continue;
     const order = byExchangeId.get(trade.exchangeOrderId);
     // Spot trades that no order of ours made are the owner's own, not the portfolio's.
     if (!order && !input.futures) continue;

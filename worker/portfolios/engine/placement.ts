@@ -8,7 +8,7 @@ import { isExchangeError } from "../../exchanges/errors.ts";
 import { reasonColumns, runNote } from "../engine-text-columns.ts";
 import { markSendingWhileActiveStatement, type OrderRow, orderUpdate } from "../order-store.ts";
 import { portfolioStatusStatement } from "../store.ts";
-import { protectOrder, refreshOrders, type Saves, type SyncContext } from "./order-sync.ts";
+import { protectOrder, refreshOrders, type Saves, type SyncContext, unfilledFinal } from "./order-sync.ts";
 import { legClientOrderId, type RunRef } from "./planner.ts";
 import { tickersOf } from "./snapshot.ts";
 
@@ -294,6 +294,7 @@ function answered(context: SyncContext, order: OrderRow, venue: Order, sentAt: D
     exchangeOrderId: venue.exchangeOrderId,
     filledQuantity: venue.filledQuantity,
     averagePrice: venue.averagePrice,
+    ...unfilledFinal(status, venue.filledQuantity),
     sentAt,
     updatedAt: context.services.now(),
   } as const;
