@@ -14,6 +14,8 @@ export const MARKET_TTL_MS = 60 * 60_000;
 
 type CacheEntry = { loadedAt: number; complete: boolean; bySymbol: Map<string, Market> };
 const cache = new Map<string, CacheEntry>();
+/** Reads in flight, shared (as Bybit's are): reviews starting together in a cold isolate ask exchangeInfo once. */
+const inFlight = new Map<string, Promise<Market[]>>();
 
 /** Drops cached instruments (all, or one host's). */
 export function forgetMarkets(baseUrl?: string): void {
@@ -27,7 +29,7 @@ export function forgetMarkets(baseUrl?: string): void {
 export async function loadMarkets(rest: BinanceRest, refresh = false): Promise<Market[]> {
   const entry = fresh(rest);
   if (entry?.complete && !refresh) return [...entry.bySymbol.values()];
-  const markets = await fetchMarkets(rest);
+  const markets = await sharedFetch(rest);
   const bySymbol = new Map(markets.map((m) => [m.symbol, m]));
   cache.set(key(rest), { loadedAt: Date.now(), complete: true, bySymbol });
   return markets;
@@ -37,13 +39,23 @@ export async function loadMarket(rest: BinanceRest, symbol: string, refresh = fa
   const cached = fresh(rest)?.bySymbol.get(symbol);
   if (cached && !refresh) return cached;
   // Spot accepts `symbols=[...]`, so one symbol costs a small document; fapi exchangeInfo has no symbol filter.
-  const markets = rest.market === "spot" ? await fetchMarkets(rest, [symbol]) : await loadMarkets(rest, true);
+  const markets = rest.market === "spot" ? await sharedFetch(rest, [symbol]) : await loadMarkets(rest, true);
   const market = markets.find((m) => m.symbol === symbol);
   if (!market) {
     throw new ExchangeError("bad_symbol", `Binance ${rest.market} has no market ${symbol}.`, { venue: "binance" });
   }
   remember(rest, market);
   return market;
+}
+
+function sharedFetch(rest: BinanceRest, symbols?: string[]): Promise<Market[]> {
+  const name = `${key(rest)}|${symbols?.join(",") ?? "*"}`;
+  let pending = inFlight.get(name);
+  if (!pending) {
+    pending = fetchMarkets(rest, symbols).finally(() => inFlight.delete(name));
+    inFlight.set(name, pending);
+  }
+  return pending;
 }
 
 async function fetchMarkets(rest: BinanceRest, symbols?: string[]): Promise<Market[]> {

@@ -1,5 +1,6 @@
 import Big from "big.js";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { refreshBinanceMarkets } from "../../../../worker/exchanges/binance/gateway.ts";
 import { encodeParams, type Params, signPayload, signRequest } from "../../../../worker/exchanges/binance/signing.ts";
 import type { ExchangeGateway, MarketType, OrderRequest } from "../../../../worker/exchanges/contract.ts";
 import {
@@ -52,6 +53,27 @@ describe("binance spot against the simulator", () => {
     expect(markets.find((m) => m.symbol === "HALTUSDT")?.status).toBe("halted");
     expect(await gw.market("spot", "ETHUSDT")).toMatchObject({ tickSize: "0.01", stepSize: "0.0001" });
     expect(await caught(() => gw.market("spot", "NOPEUSDT"))).toMatchObject({ kind: "bad_symbol" });
+  });
+
+  it("asks exchangeInfo once for instruments read together by several gateways of a cold isolate", async () => {
+    refreshBinanceMarkets(simUrl());
+    const traffic: Traffic = [];
+    const [first, second] = [gatewayFor(account, { traffic }), gatewayFor(account, { traffic })];
+    const [btc, sameBtc, linear, sameLinear] = await Promise.all([
+      first.market("spot", "BTCUSDT"),
+      second.market("spot", "BTCUSDT"),
+      first.markets("linear"),
+      second.markets("linear"),
+    ]);
+    expect(sameBtc).toEqual(btc);
+    expect(sameLinear).toEqual(linear);
+    expect(linear.length).toBeGreaterThan(0);
+    const asked = traffic.filter((t) => t.path.endsWith("/exchangeInfo")).map((t) => t.path);
+    expect(asked.sort()).toEqual(["/api/v3/exchangeInfo", "/fapi/v1/exchangeInfo"]);
+    // Settled, a read that misses the cache asks again (nothing is left in flight).
+    refreshBinanceMarkets(simUrl());
+    await first.market("spot", "BTCUSDT");
+    expect(traffic.filter((t) => t.path === "/api/v3/exchangeInfo")).toHaveLength(2);
   });
 
   it("reads tickers, top of book and klines (oldest first)", async () => {
