@@ -46,6 +46,37 @@ function postUpdate(user: Caller, update: unknown, secretToken: string | null) {
   });
 }
 
+type Trader = Awaited<ReturnType<typeof scriptedTrader>>;
+
+/** A Binance futures portfolio whose start opened a 1 000 DOGE long at 0.2 with these stops, placed on the venue. */
+async function dogeLong(events: string[], stops: { stopLoss: string; takeProfit?: string }) {
+  await holdPrice("binance", "linear", "DOGEUSDT", "0.2");
+  const t = await scriptedTrader("binance", { spot: {}, futuresWallet: "10000" });
+  await telegramChannel(t.user, events);
+  await t.decide(
+    futuresPlan([
+      futuresAction({ symbol: "DOGEUSDT", action: "OPEN", side: "LONG", quantity: "1000", leverage: 2, ...stops }),
+    ]),
+  );
+  const id = await newPortfolio(
+    t.user,
+    futuresPortfolio(t.keyId, { decisionSource: OPENAI, tokens: [{ token: "DOGE", minAllocation: 0 }] }),
+  );
+  const { run } = await startSettled(t.user, id);
+  expect((run.orders as unknown as { stopsStatus: string }[])[0]).toMatchObject({ stopsStatus: "placed" });
+  return { t, id };
+}
+
+/** Moves DOGE to `price` and waits until the venue's `stop` has closed the position. */
+async function closedByVenue(t: Trader, price: string, stop: string) {
+  await holdPrice("binance", "linear", "DOGEUSDT", price);
+  await settleVenue("binance");
+  await eventually(
+    async () => ((await dumpAccount(t.account.apiKey)).positions.some((p) => Big(p.size).gt(0)) ? undefined : true),
+    `the venue's ${stop} to close the position`,
+  );
+}
+
 describe("notifications from the engine", () => {
   it("asks for approval on Telegram; only the signed button of the owner's chat approves, through the approval service", async () => {
     await holdPrice("binance", "spot", "ETHUSDT", "2500");
@@ -144,33 +175,8 @@ describe("notifications from the engine", () => {
   });
 
   it("tells the owner when the venue's stop-loss closes a futures position", async () => {
-    await holdPrice("binance", "linear", "DOGEUSDT", "0.2");
-    const t = await scriptedTrader("binance", { spot: {}, futuresWallet: "10000" });
-    await telegramChannel(t.user, ["stop_loss_hit"]);
-    await t.decide(
-      futuresPlan([
-        futuresAction({
-          symbol: "DOGEUSDT",
-          action: "OPEN",
-          side: "LONG",
-          quantity: "1000",
-          leverage: 2,
-          stopLoss: "0.196",
-        }),
-      ]),
-    );
-    const id = await newPortfolio(
-      t.user,
-      futuresPortfolio(t.keyId, { decisionSource: OPENAI, tokens: [{ token: "DOGE", minAllocation: 0 }] }),
-    );
-    const { run } = await startSettled(t.user, id);
-    expect((run.orders as unknown as { stopsStatus: string }[])[0]).toMatchObject({ stopsStatus: "placed" });
-    await holdPrice("binance", "linear", "DOGEUSDT", "0.19");
-    await settleVenue("binance");
-    await eventually(
-      async () => ((await dumpAccount(t.account.apiKey)).positions.some((p) => Big(p.size).gt(0)) ? undefined : true),
-      "the venue's stop-loss to close the position",
-    );
+    const { t, id } = await dogeLong(["stop_loss_hit"], { stopLoss: "0.196" });
+    await closedByVenue(t, "0.19", "stop-loss");
     await cronTick(Date.UTC(2026, 11, 1, 12, 3, 0));
     const owner = await userId(t.user);
     const hit = (await outboxOf(owner)).find((r) => r.type === "stop_loss_hit");
@@ -178,27 +184,7 @@ describe("notifications from the engine", () => {
   });
 
   it("tells a stop-loss hit against an entry older than what recording trades reads again", async () => {
-    await holdPrice("binance", "linear", "DOGEUSDT", "0.2");
-    const t = await scriptedTrader("binance", { spot: {}, futuresWallet: "10000" });
-    await telegramChannel(t.user, ["stop_loss_hit"]);
-    await t.decide(
-      futuresPlan([
-        futuresAction({
-          symbol: "DOGEUSDT",
-          action: "OPEN",
-          side: "LONG",
-          quantity: "1000",
-          leverage: 2,
-          stopLoss: "0.196",
-        }),
-      ]),
-    );
-    const id = await newPortfolio(
-      t.user,
-      futuresPortfolio(t.keyId, { decisionSource: OPENAI, tokens: [{ token: "DOGE", minAllocation: 0 }] }),
-    );
-    const { run } = await startSettled(t.user, id);
-    expect((run.orders as unknown as { stopsStatus: string }[])[0]).toMatchObject({ stopsStatus: "placed" });
+    const { t, id } = await dogeLong(["stop_loss_hit"], { stopLoss: "0.196" });
     // The entry's row made two days old: marked complete, it falls outside the window recording trades reads again
     // (back to the last recorded trade). Its trade keeps the venue's time, so the venue's list and the record agree.
     const twoDaysAgo = Date.now() - 2 * 86_400_000;
@@ -210,12 +196,7 @@ describe("notifications from the engine", () => {
       .run();
     expect(aged.meta.changes).toBe(1);
 
-    await holdPrice("binance", "linear", "DOGEUSDT", "0.19");
-    await settleVenue("binance");
-    await eventually(
-      async () => ((await dumpAccount(t.account.apiKey)).positions.some((p) => Big(p.size).gt(0)) ? undefined : true),
-      "the venue's stop-loss to close the position",
-    );
+    await closedByVenue(t, "0.19", "stop-loss");
     await cronTick(Date.UTC(2026, 11, 1, 12, 3, 0));
     const { results: fills } = await env.DB.prepare(
       `SELECT "order_id", "side" FROM "portfolio_fills" WHERE "portfolio_id" = ? ORDER BY "time"`,
@@ -232,34 +213,8 @@ describe("notifications from the engine", () => {
   });
 
   it("tells a take-profit close apart from a stop-loss hit", async () => {
-    await holdPrice("binance", "linear", "DOGEUSDT", "0.2");
-    const t = await scriptedTrader("binance", { spot: {}, futuresWallet: "10000" });
-    await telegramChannel(t.user, ["stop_loss_hit", "take_profit_hit"]);
-    await t.decide(
-      futuresPlan([
-        futuresAction({
-          symbol: "DOGEUSDT",
-          action: "OPEN",
-          side: "LONG",
-          quantity: "1000",
-          leverage: 2,
-          stopLoss: "0.196",
-          takeProfit: "0.21",
-        }),
-      ]),
-    );
-    const id = await newPortfolio(
-      t.user,
-      futuresPortfolio(t.keyId, { decisionSource: OPENAI, tokens: [{ token: "DOGE", minAllocation: 0 }] }),
-    );
-    const { run } = await startSettled(t.user, id);
-    expect((run.orders as unknown as { stopsStatus: string }[])[0]).toMatchObject({ stopsStatus: "placed" });
-    await holdPrice("binance", "linear", "DOGEUSDT", "0.215");
-    await settleVenue("binance");
-    await eventually(
-      async () => ((await dumpAccount(t.account.apiKey)).positions.some((p) => Big(p.size).gt(0)) ? undefined : true),
-      "the venue's take-profit to close the position",
-    );
+    const { t, id } = await dogeLong(["stop_loss_hit", "take_profit_hit"], { stopLoss: "0.196", takeProfit: "0.21" });
+    await closedByVenue(t, "0.215", "take-profit");
     await cronTick(Date.UTC(2026, 11, 1, 12, 3, 0));
     const owner = await userId(t.user);
     const closes = (await outboxOf(owner)).filter((r) => r.type.endsWith("_hit"));
