@@ -14,14 +14,21 @@ export type D1Reader = {
 };
 
 /** node:sqlite is experimental in Node 22 and warns once on load; that line says nothing about the bench. */
-export async function openD1Reader(file: string): Promise<D1Reader> {
+export async function loadSqlite(): Promise<typeof import("node:sqlite")> {
   const emitWarning = process.emitWarning;
   process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
     if (String(warning instanceof Error ? warning.message : warning).includes("SQLite")) return;
     (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
   }) as typeof process.emitWarning;
-  const { DatabaseSync: Database } = await import("node:sqlite");
-  process.emitWarning = emitWarning;
+  try {
+    return await import("node:sqlite");
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
+export async function openD1Reader(file: string): Promise<D1Reader> {
+  const { DatabaseSync: Database } = await loadSqlite();
   const db: DatabaseSync = new Database(file, { readOnly: true });
   return {
     all: <T>(sql: string, ...params: SQLInputValue[]) => whenNotBusy(() => db.prepare(sql).all(...params) as T[]),

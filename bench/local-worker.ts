@@ -169,15 +169,18 @@ function d1DatabaseFile(persist: string): string {
 }
 
 /** drizzle-kit's files in order, statement by statement (`--> statement-breakpoint` separates them). */
-async function applyMigrations(db: D1, dir: string): Promise<void> {
-  const files = readdirSync(dir)
+export function migrationStatements(dir = path.join(ROOT, "migrations")): string[] {
+  return readdirSync(dir)
     .filter((name) => name.endsWith(".sql"))
-    .sort();
-  for (const file of files) {
-    const statements = readFileSync(path.join(dir, file), "utf8")
-      .split("--> statement-breakpoint")
-      .map((s) => s.trim())
-      .filter(Boolean);
-    for (const statement of statements) await db.prepare(statement).run();
-  }
+    .sort()
+    .flatMap((file) =>
+      readFileSync(path.join(dir, file), "utf8")
+        .split("--> statement-breakpoint")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
+}
+
+async function applyMigrations(db: D1, dir: string): Promise<void> {
+  for (const statement of migrationStatements(dir)) await db.prepare(statement).run();
 }

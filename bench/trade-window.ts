@@ -9,8 +9,6 @@
 // Each case is one portfolio on two symbols with `history` final orders, all marked complete, one fill each, spread
 // over the 90 days before yesterday, and two orders resting now (sent a minute ago), which recording trades is handed.
 // Spot reads from the resting orders' send time; futures also from the last recorded fill (yesterday's).
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { parseArgs } from "node:util";
 import { columnList } from "../worker/db/rows.ts";
@@ -22,9 +20,9 @@ import {
   recordedFillsStatement,
   type TradeWindow,
 } from "../worker/portfolios/trade-window.ts";
-import { median } from "./engine-runs.ts";
+import { loadSqlite, median } from "./engine-runs.ts";
+import { migrationStatements } from "./local-worker.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
 const DAY_MS = 86_400_000;
 // order-sync.ts's margin: twice the 5-minute overlap trades are re-read with.
 const MARGIN_MS = 10 * 60_000;
@@ -72,21 +70,10 @@ function windowed(window: TradeWindow, handed: string[]): Statement[] {
 }
 
 async function openDatabase(): Promise<DatabaseSync> {
-  // node:sqlite is experimental in Node 22 and warns once on load.
-  const emitWarning = process.emitWarning;
-  process.emitWarning = (() => {}) as typeof process.emitWarning;
-  const { DatabaseSync: Database } = await import("node:sqlite");
-  process.emitWarning = emitWarning;
+  const { DatabaseSync: Database } = await loadSqlite();
   // Only the two tables are seeded: their parents (users, portfolios, runs) would change nothing read here.
   const db = new Database(":memory:", { enableForeignKeyConstraints: false });
-  const dir = path.join(ROOT, "migrations");
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith(".sql"))
-    .sort()) {
-    for (const statement of readFileSync(path.join(dir, file), "utf8").split("--> statement-breakpoint")) {
-      if (statement.trim()) db.exec(statement);
-    }
-  }
+  for (const statement of migrationStatements()) db.exec(statement);
   return db;
 }
 

@@ -389,8 +389,9 @@ export async function recordTrades(context: SyncContext, orders: TrackedOrder[],
       ledger = applyFill(ledger, ledgerFillOf(row, fill, ours));
     }
   }
+  const recordedNow = [...allRecorded, ...fills];
   const complete = allOurs.filter(
-    (o) => !o.fillsComplete && FINAL.has(o.status) && counted(o, [...allRecorded, ...fills]).gte(o.filledQuantity),
+    (o) => !o.fillsComplete && FINAL.has(o.status) && counted(o, recordedNow).gte(o.filledQuantity),
   );
   if (complete.length > 0)
     saves.push(
