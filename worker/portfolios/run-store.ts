@@ -22,7 +22,7 @@ import { type OrderRow, ordersOfRuns, toOrderView } from "./order-store.ts";
 /** Reading and writing the run journal (portfolio_runs). Only the portfolio's Durable Object writes. */
 
 export type RunRow = typeof portfolioRuns.$inferSelect;
-type RunColumns = Partial<Omit<typeof portfolioRuns.$inferInsert, "id" | "portfolioId" | "seq">>;
+export type RunColumns = Partial<Omit<typeof portfolioRuns.$inferInsert, "id" | "portfolioId" | "seq">>;
 
 export async function runById(db: Database, portfolioId: string, runId: string): Promise<RunRow> {
   const row = await db

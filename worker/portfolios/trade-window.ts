@@ -113,22 +113,28 @@ export function recordedFillsStatement(d1: D1Database, window: TradeWindow): D1P
 }
 
 /**
- * Orders of ours on the window's symbols that the venue knows: the open ones, those updated in the window, and
- * `orderIds` (the orders recording was handed, which it must see as they are booked).
+ * The orders recording is handed, which it must see as they are booked: by id, or every order of one run (a review's
+ * reconcile, whose read goes ahead of it with the run's orders).
  */
-export function bookedOrdersStatement(d1: D1Database, window: TradeWindow, orderIds: string[]): D1PreparedStatement {
+export type Handed = string[] | { runId: string };
+
+/** Orders of ours on the window's symbols that the venue knows: the open ones, those updated in the window, and `handed`. */
+export function bookedOrdersStatement(d1: D1Database, window: TradeWindow, handed: Handed): D1PreparedStatement {
   const symbols = window.symbols.map((_, i) => symbolParam(i)).join(", ");
   const booked = `SELECT ${BOOKED_COLUMNS} FROM "portfolio_orders" WHERE "portfolio_id" = ?1 AND "exchange_order_id" IS NOT NULL`;
   const updated = window.symbols.map(
     (_, i) => `${booked} AND "symbol" = ${symbolParam(i)} AND "updated_at" >= ${windowStart(i)}`,
   );
-  const handed = `?${window.symbols.length + 3}`;
+  const param = `?${window.symbols.length + 3}`;
+  const byRun = !Array.isArray(handed);
   const sql = [
     `${booked} AND "symbol" IN (${symbols}) AND "fills_complete" = 0`,
     ...updated,
-    `${booked} AND "symbol" IN (${symbols}) AND "id" IN (SELECT "value" FROM json_each(${handed}))`,
+    `${booked} AND "symbol" IN (${symbols}) AND ${byRun ? `"run_id" = ${param}` : `"id" IN (SELECT "value" FROM json_each(${param}))`}`,
   ].join(" UNION ");
-  return d1.prepare(`${windowsCte(window)} ${sql}`).bind(...params(window), JSON.stringify(orderIds));
+  return d1
+    .prepare(`${windowsCte(window)} ${sql}`)
+    .bind(...params(window), byRun ? handed.runId : JSON.stringify(handed));
 }
 
 /**

@@ -1,13 +1,15 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import Big from "big.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../../worker/db/client.ts";
 import { countedD1, newQueryCount, type QueryCount } from "../../../worker/db/counted-d1.ts";
-import { engineServices } from "../../../worker/portfolios/engine/engine-services.ts";
+import { type EngineServices, engineServices } from "../../../worker/portfolios/engine/engine-services.ts";
 import { Mutex } from "../../../worker/portfolios/engine/mutex.ts";
+import { syncPortfolio } from "../../../worker/portfolios/engine/order-sync.ts";
 import { cachedPaperStore } from "../../../worker/portfolios/engine/paper-account-store.ts";
 import { executeRun, type RunOutcome } from "../../../worker/portfolios/engine/review-run.ts";
-import { addFault, clearFaults, holdPrice } from "../accounts/support.ts";
+import { addFault, clearFaults, dumpAccount, holdPrice } from "../accounts/support.ts";
 import { settledRun, spotPortfolio, startSettled } from "../portfolios/support.ts";
 import {
   engineStub,
@@ -17,6 +19,7 @@ import {
   rows,
   type ScriptedTrader,
   scriptedTrader,
+  settleVenue,
   spotBuy,
   spotPlan,
   venueOrders,
@@ -44,9 +47,13 @@ type Review = {
 /**
  * One review of a started portfolio run by `executeRun` itself, inside the portfolio's object (its storage and
  * paper account), with every D1 query counted; `beforeStep` runs inside the object's lock before each step that takes
- * it (every step but "decide").
+ * it (every step but "decide"), and counts as a control of the object.
  */
-async function countedReview(portfolioId: string, seq: number, beforeStep?: (n: number) => Promise<void>) {
+async function countedReview(
+  portfolioId: string,
+  seq: number,
+  beforeStep?: (n: number, services: EngineServices) => Promise<void>,
+) {
   const queries = newQueryCount();
   let rowReads = 0;
   const trips: string[][] = [];
@@ -74,7 +81,7 @@ async function countedReview(portfolioId: string, seq: number, beforeStep?: (n: 
           lock.run(async () => {
             steps++;
             if (beforeStep) {
-              await beforeStep(steps);
+              await beforeStep(steps, services);
               controls++;
             }
             return work();
@@ -182,6 +189,83 @@ describe("reconcile's journal entry", () => {
   });
 });
 
+describe("recording a run's trades", () => {
+  const WINDOW_READ = /^with "windows"/i;
+  const RECONCILE_READ = /^select\b[\s\S]*from "portfolio_orders" where "run_id" = \?/i;
+
+  /** An asset of the portfolio by its ledger and on the venue (it claimed the whole account and alone trades it). */
+  async function holding(id: string, apiKey: string, asset: string) {
+    const [row] = await rows<{ ledger: string }>("SELECT ledger FROM portfolios WHERE id = ?", id);
+    const ledger = JSON.parse(row?.ledger ?? "{}") as { assets: Record<string, string> };
+    const { balances } = (await dumpAccount(apiKey)) as unknown as {
+      balances: { asset: string; free: string; locked: string }[];
+    };
+    const venue = balances.find((b) => b.asset === asset);
+    return { ledger: Big(ledger.assets[asset] ?? "0"), venue: venue ? Big(venue.free).plus(venue.locked) : Big(0) };
+  }
+
+  it("reads the record with reconcile's reads, in the placement's last batch, not in a round trip of its own", async () => {
+    await holdPrice("binance", "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    // The counted review's market buy fills: its trade is recorded by reconcile.
+    await t.decide(spotPlan([]), spotPlan([spotBuy("ETHUSDT", "0.2", "2500")]));
+    const id = await ethPortfolio(t);
+    await startSettled(t.user, id);
+
+    const review = await countedReview(id, 2);
+    expect(review.outcome).toBe("completed");
+    const reads = review.trips.filter((trip) => trip.some((sql) => WINDOW_READ.test(sql)));
+    expect(reads).toHaveLength(1);
+    // With the order's answer and reconcile's read of the run's orders.
+    expect(reads[0]?.some((sql) => /^update "portfolio_orders"/i.test(sql))).toBe(true);
+    expect(reads[0]?.some((sql) => RECONCILE_READ.test(sql))).toBe(true);
+    const fills = await rows<{ quantity: string }>("SELECT quantity FROM portfolio_fills WHERE portfolio_id = ?", id);
+    expect(fills.map((f) => f.quantity)).toEqual(["0.2"]);
+    const eth = await holding(id, t.account.apiKey, "ETH");
+    expect(eth.ledger.gt(0)).toBe(true);
+    expect(eth.ledger.eq(eth.venue)).toBe(true);
+  });
+
+  it("reads it again after a sync of the object recorded trades between placement and reconcile", async () => {
+    await holdPrice("binance", "spot", "ETHUSDT", "2500");
+    await holdPrice("binance", "spot", "BTCUSDT", "60000");
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    // The counted review buys ETH at market and rests a BTC limit at 58 000.
+    await t.decide(
+      spotPlan([]),
+      spotPlan([spotBuy("ETHUSDT", "0.2", "2500"), spotBuy("BTCUSDT", "0.01", "60000", "58000")]),
+    );
+    const id = await ethPortfolio(t, {
+      tokens: [
+        { token: "ETH", minAllocation: 0 },
+        { token: "BTC", minAllocation: 0 },
+      ],
+    });
+    await startSettled(t.user, id);
+
+    // Steps taking the lock: cancel (1), snapshot (2), plan (3), place (4), reconcile (5). Before reconcile the BTC
+    // limit fills and the object's sync records it, moving the ledger that the placement's last batch read.
+    const review = await countedReview(id, 2, async (step, services) => {
+      if (step !== 5) return;
+      await holdPrice("binance", "spot", "BTCUSDT", "57900");
+      await settleVenue("binance");
+      expect((await syncPortfolio(services, id)).refreshed).toBe(1);
+    });
+    expect(review.outcome).toBe("completed");
+    const fills = await rows<{ symbol: string }>(
+      "SELECT symbol FROM portfolio_fills WHERE portfolio_id = ? ORDER BY symbol",
+      id,
+    );
+    expect(fills.map((f) => f.symbol)).toEqual(["BTCUSDT", "ETHUSDT"]);
+    // Reconcile recorded the ETH trade on the ledger the sync left: the BTC the sync booked is still there.
+    for (const asset of ["ETH", "BTC"]) {
+      const { ledger, venue } = await holding(id, t.account.apiKey, asset);
+      expect(venue.gt(0), asset).toBe(true);
+      expect(ledger.eq(venue), `${asset}: ledger ${ledger}, venue ${venue}`).toBe(true);
+    }
+  });
+});
+
 describe("the built-in strategy's decision", () => {
   const BUILTIN = { decisionSource: { provider: "builtin" }, tokens: [{ token: "ETH", minAllocation: 30 }] };
   /** The round trip that saved the run's decision (an UPDATE of the run setting "decision"). */
@@ -204,8 +288,10 @@ describe("the built-in strategy's decision", () => {
     expect(JSON.parse(run?.decision ?? "null")).toMatchObject({ summary: expect.any(String) });
     const trip = decisionTrip(review);
     expect(trip?.some((sql) => /^insert into "portfolio_orders"/i.test(sql))).toBe(true);
-    // The decision's writes come first, then the plan's.
-    expect(trip?.findIndex((sql) => /"decision" = \?/.test(sql))).toBe(0);
+    // In one update of the run with the plan's stops and the journal's next step.
+    const updates = trip?.filter((sql) => /^update "portfolio_runs"/i.test(sql)) ?? [];
+    expect(updates).toHaveLength(1);
+    expect(updates[0]).toMatch(/"decision" = \?[\s\S]*"planned_stops" = \?[\s\S]*"step" = \?/);
   });
 
   it("a review that ends before its plan is saved keeps the decision on the run", async () => {

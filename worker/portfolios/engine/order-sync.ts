@@ -31,6 +31,7 @@ import {
   type BookedOrder,
   bookedOrdersStatement,
   fillsCompleteStatement,
+  type Handed,
   type RecordedFill,
   readBookedOrders,
   readRecordedFills,
@@ -329,8 +330,14 @@ function venueOrderOf(order: TrackedOrder): Order {
  * id, whichever way it was first seen. A final order whose trades the venue does not list in full gets one remainder
  * fill at its average price, after which its later trades are ignored (never counted twice). A final order whose
  * trades are all recorded is marked so, in the same batch: from then on only a recent window of the record is read.
+ * `ahead`: what it reads of D1, read with the caller's own reads (recordReadStatements), used when it covers them.
  */
-export async function recordTrades(context: SyncContext, orders: TrackedOrder[], saves: Saves): Promise<void> {
+export async function recordTrades(
+  context: SyncContext,
+  orders: TrackedOrder[],
+  saves: Saves,
+  ahead?: RecordRead,
+): Promise<void> {
   const { row, services } = context;
   const d1 = services.db.$client;
   const futures = row.market === "futures";
@@ -339,24 +346,31 @@ export async function recordTrades(context: SyncContext, orders: TrackedOrder[],
   if (symbols.size === 0) return;
 
   const list = [...symbols];
-  const window: TradeWindow = { portfolioId: row.id, symbols: list, futures, marginMs: WINDOW_MARGIN_MS };
-  // The ledger is read here, under the object's lock, since it is moved by what is read: never from a copy.
-  const [portfolioResult, fillsResult, oursResult] = await d1.batch([
-    portfolioVersionStatement(d1, row.id),
-    recordedFillsStatement(d1, window),
-    bookedOrdersStatement(
-      d1,
-      window,
-      orders.map((o) => o.id),
-    ),
-  ]);
-  const raw = portfolioResult?.results?.[0] as Record<string, unknown> | undefined;
-  let ledger = readLedger(raw ? readPortfolioVersion(raw).ledger : null);
+  const covered = ahead && list.every((s) => ahead.symbols.includes(s)) && orders.every((o) => o.runId === ahead.runId);
+  let read: { ledger: string | null; results: D1Result[] };
+  if (covered) read = ahead;
+  else {
+    // The ledger is read here, under the object's lock, since it is moved by what is read: never from a copy.
+    const [portfolioResult, ...results] = await d1.batch([
+      portfolioVersionStatement(d1, row.id),
+      ...recordReadStatements(
+        d1,
+        row,
+        list,
+        orders.map((o) => o.id),
+      ),
+    ]);
+    const raw = portfolioResult?.results?.[0] as Record<string, unknown> | undefined;
+    read = { ledger: raw ? readPortfolioVersion(raw).ledger : null, results };
+  }
+  const [fillsResult, oursResult] = read.results;
+  let ledger = readLedger(read.ledger);
   if (!ledger) return;
   const latest = new Map<string, BookedOrder>(orders.map((o) => [o.id, o]));
   // An order the venue has just answered for the first time is not booked in D1 yet: its latest row counts. A mark
-  // saved since the caller read its row stands (marks are only ever set).
-  const booked = readBookedOrders(oursResult);
+  // saved since the caller read its row stands (marks are only ever set). Rows of symbols not recorded here (a read
+  // ahead covers them all) are left alone.
+  const booked = readBookedOrders(oursResult).filter((o) => symbols.has(o.symbol));
   const known = new Set(booked.map((o) => o.id));
   const allOurs: BookedOrder[] = [
     ...booked.map((o) => {
@@ -365,7 +379,7 @@ export async function recordTrades(context: SyncContext, orders: TrackedOrder[],
     }),
     ...orders.filter((o) => !known.has(o.id) && o.exchangeOrderId && symbols.has(o.symbol)),
   ];
-  const allRecorded = readRecordedFills(fillsResult);
+  const allRecorded = readRecordedFills(fillsResult).filter((f) => symbols.has(f.symbol));
   const fills: FillInsert[] = [];
   for (const symbol of list) {
     const recorded = allRecorded.filter((f) => f.symbol === symbol);
@@ -413,6 +427,29 @@ export async function recordTrades(context: SyncContext, orders: TrackedOrder[],
 }
 
 type FillInsert = typeof portfolioFills.$inferInsert;
+
+/**
+ * Recording's reads of D1 sent ahead of it (recordReadStatements), for `symbols` and every order of the run `runId`,
+ * with the ledger as it stood then, under the object's lock: used only when nothing has run in between that could
+ * have moved either (a review's step, engine/review-run.ts).
+ */
+export type RecordRead = { symbols: string[]; runId: string; ledger: string | null; results: D1Result[] };
+
+/** What recording trades reads of the record for `symbols`, `handed` among the orders (trade-window.ts). */
+export function recordReadStatements(
+  d1: D1Database,
+  row: PortfolioRow,
+  symbols: string[],
+  handed: Handed,
+): D1PreparedStatement[] {
+  const window: TradeWindow = {
+    portfolioId: row.id,
+    symbols,
+    futures: row.market === "futures",
+    marginMs: WINDOW_MARGIN_MS,
+  };
+  return [recordedFillsStatement(d1, window), bookedOrdersStatement(d1, window, handed)];
+}
 
 /**
  * The entries a trade no order of ours made is judged against (notifications.ts `triggeredStop`): the latest filled

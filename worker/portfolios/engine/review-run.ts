@@ -34,6 +34,7 @@ import {
   expireApprovalStatements,
   insertRunStatement,
   type NewRun,
+  type RunColumns,
   type RunRow,
   readHistoryOrder,
   readHistoryRun,
@@ -66,6 +67,7 @@ import { approvalWaitingStatement } from "./notifications.ts";
 import {
   cancelLeftovers,
   protectFilledEntries,
+  recordReadStatements,
   recordTrades,
   refreshOrders,
   type Saves,
@@ -144,15 +146,24 @@ type Journal = {
   prefetched?: { step: RunStep; controls: number; results: D1Result[] };
   /** Writes of a step that saved nothing of its own (`StepResult.withNext`), sent first in the next batch. */
   carried?: Saves;
+  /** That step's changes to the run's row, saved with the next batch's own update of it. */
+  carriedRun?: RunColumns;
 };
 
 /**
- * What a step did: where the run goes next, its writes (saved with the journal), and work that must follow them.
+ * What a step did: where the run goes next, its writes (saved with the journal), its changes to the run's row (saved
+ * in the journal's own update of that row, one statement), and work that must follow them.
  * `withNext`: the step is saved with the next one, in that step's batch; only for a step that, if the review is
  * interrupted before that batch, can run again without repeating an order, a cancel or a paid request (anything of
  * the kind it sent was saved at once).
  */
-type StepResult = { next: RunStep; saves: Saves; afterSave?: () => Promise<void>; withNext?: true };
+type StepResult = {
+  next: RunStep;
+  saves: Saves;
+  run?: RunColumns;
+  afterSave?: () => Promise<void>;
+  withNext?: true;
+};
 
 /**
  * A step: what it reads from D1 before its work (sent with the previous step's batch, and used when no control or
@@ -244,6 +255,7 @@ async function runStep(journal: Journal, step: Exclude<RunStep, "done">): Promis
   journal.durations[step] = (journal.durations[step] ?? 0) + (Date.now() - started);
   if (result.withNext) {
     journal.carried = [...(journal.carried ?? []), ...result.saves];
+    journal.carriedRun = { ...journal.carriedRun, ...result.run };
     return result.next;
   }
   await save(journal, result);
@@ -264,10 +276,11 @@ function prefetchedFor(journal: Journal, step: RunStep): D1Result[] | null {
  * version (status, updatedAt, ledger), so the next step knows whether the row it holds is still current, and what the
  * next step reads.
  */
-async function save(journal: Journal, { next, saves: own }: StepResult): Promise<void> {
+async function save(journal: Journal, { next, saves: own, run: changes }: StepResult): Promise<void> {
   const { services, run, row } = journal;
   const d1 = services.db.$client;
-  const saves = [...takeCarried(journal), ...own];
+  const carried = takeCarried(journal);
+  const saves = [...carried.saves, ...own];
   const nextReads = next === "done" || next === "approval" ? [] : (STEPS[next].reads?.(journal) ?? []);
   const controls = services.controlCount();
   // Waiting for the owner: the notification is queued in the same batch, so it exists exactly when the wait does.
@@ -278,8 +291,10 @@ async function save(journal: Journal, { next, saves: own }: StepResult): Promise
     ...saves,
     ...notify,
     runUpdate(d1, run.id, {
+      ...carried.run,
+      ...changes,
       step: next,
-      // "record" has already marked the run completed with its result, in the same batch.
+      // "record" marks the run completed with its result, in this same update.
       ...(next === "done" ? {} : { status: next === "approval" ? "awaiting_approval" : "running" }),
       durations: JSON.stringify(journal.durations),
       notes: journal.notes.length === journal.notesSaved ? undefined : JSON.stringify(journal.notes),
@@ -301,9 +316,10 @@ async function save(journal: Journal, { next, saves: own }: StepResult): Promise
 }
 
 /** The writes a step left for the next batch (and forgets them: they are sent once). */
-function takeCarried(journal: Journal): Saves {
-  const carried = journal.carried ?? [];
+function takeCarried(journal: Journal): { saves: Saves; run: RunColumns | undefined } {
+  const carried = { saves: journal.carried ?? [], run: journal.carriedRun };
   journal.carried = undefined;
+  journal.carriedRun = undefined;
   return carried;
 }
 
@@ -434,10 +450,9 @@ async function snapshotStep(
     signals: readSignals(signalsResult, tokens, services.now()),
   });
   const saved = JSON.stringify(input);
-  saves.push(runUpdate(d1, run.id, { input: saved, equityBefore: snapshot.equity }));
   journal.run = { ...run, input: saved, equityBefore: snapshot.equity };
   journal.input = input;
-  return { next: "decide", saves };
+  return { next: "decide", saves, run: { input: saved, equityBefore: snapshot.equity } };
 }
 
 /**
@@ -535,12 +550,12 @@ async function decideStep(journal: Journal): Promise<StepResult> {
         rationaleMessages: JSON.stringify(result.texts.rationale),
       }
     : { summary: result.decision.summary };
-  const saves = [runUpdate(d1, run.id, { ...common, decision, ...texts })];
+  const changes = { ...common, decision, ...texts };
   // The built-in strategy by the portfolio's choice asks nothing, and decides the same again from the saved input:
   // its decision is saved with the plan, one round trip fewer.
-  if (!asked && !fallback) return { next: "plan", saves, withNext: true };
+  if (!asked && !fallback) return { next: "plan", saves: [], run: changes, withNext: true };
   // Saved once, with the step: a restarted run finds the decision (or the fallback's) and never asks again.
-  return { next: "plan", saves };
+  return { next: "plan", saves: [], run: changes };
 }
 
 async function planStep(journal: Journal): Promise<StepResult> {
@@ -564,7 +579,8 @@ async function planStep(journal: Journal): Promise<StepResult> {
   // With the step saved, or not at all (then "plan" runs again): every order exists before anything is sent.
   return {
     next: nextAfterPlan(row, plan.orders),
-    saves: [...insertOrderStatements(d1, plan.orders), runUpdate(d1, run.id, { plannedStops, planTickers })],
+    saves: insertOrderStatements(d1, plan.orders),
+    run: { plannedStops, planTickers },
   };
 }
 
@@ -584,23 +600,32 @@ async function placeStep(journal: Journal): Promise<StepResult> {
   const stops = JSON.parse(run.plannedStops ?? "[]") as FuturesStopsIntent[];
   if (stops.length) {
     await applyStops(context, stops);
-    saves.push(runUpdate(d1, run.id, { plannedStops: "[]" }));
     journal.run = { ...run, plannedStops: "[]" };
   }
   // Approved in part: the rest still waits (placement leaves orders waiting for approval as they are).
   const next = orders.some((o) => o.status === "pending_approval") ? "approval" : "reconcile";
-  return { next, saves };
+  return { next, saves, run: stops.length ? { plannedStops: "[]" } : undefined };
 }
 
 const LIVE = new Set<OrderRow["status"]>(["open", "partially_filled", "unknown", "sending"]);
 
-/** The run's orders, and the portfolio's filled entries still waiting for their SL/TP. */
+/**
+ * The run's orders, the portfolio's filled entries still waiting for their SL/TP, and what recording the run's trades
+ * reads (for every symbol of the portfolio: which of them filled is known only once the venue has answered).
+ */
 function reconcileReads({ services, run, row }: Journal): D1PreparedStatement[] {
   const d1 = services.db.$client;
-  return [trackedOrdersOfRunStatement(d1, run.id), ordersWithPendingStopsStatement(d1, row.id)];
+  return [
+    trackedOrdersOfRunStatement(d1, run.id),
+    ordersWithPendingStopsStatement(d1, row.id),
+    ...recordReadStatements(d1, row, portfolioSymbols(row), { runId: run.id }),
+  ];
 }
 
-async function reconcileStep(journal: Journal, [ordersResult, pendingResult]: D1Result[]): Promise<StepResult> {
+async function reconcileStep(
+  journal: Journal,
+  [ordersResult, pendingResult, ...recordResults]: D1Result[],
+): Promise<StepResult> {
   const context = syncContext(journal);
   const orders = readTrackedOrders(ordersResult);
   const saves: Saves = [];
@@ -615,7 +640,14 @@ async function reconcileStep(journal: Journal, [ordersResult, pendingResult]: D1
     ).map((o) => [o.id, o]),
   );
   const latest = orders.map((o) => refreshed.get(o.id) ?? o);
-  await recordTrades(context, latest, saves);
+  // The row's ledger is current at a step's start: saved with the last batch, or read again since (readAgainIfChanged).
+  const ahead = {
+    symbols: portfolioSymbols(journal.row),
+    runId: journal.run.id,
+    ledger: journal.row.ledger,
+    results: recordResults,
+  };
+  await recordTrades(context, latest, saves, ahead);
   await protectFilledEntries(context, readTrackedOrders(pendingResult), latest);
   // Nothing to record (every order rests or was recorded in placement): the journal moves on with the record's batch,
   // one round trip fewer; interrupted before it, reconcile only reads the orders' states again (SL/TP it placed are
@@ -641,7 +673,6 @@ async function recordStep(journal: Journal): Promise<StepResult> {
     next: "done",
     saves: [
       equityPointStatement(d1, { portfolioId: row.id, at: now, equity, pnl, runId: run.id }),
-      runUpdate(d1, run.id, { status: "completed", finishedAt: now, equityAfter: equity }),
       portfolioUpdate(d1, row.id, {
         equity,
         equityAt: now,
@@ -651,6 +682,7 @@ async function recordStep(journal: Journal): Promise<StepResult> {
         failedRunsInARow: 0,
       }),
     ],
+    run: { status: "completed", finishedAt: now, equityAfter: equity },
     afterSave: breach
       ? () => pausePortfolio(services, { ...row, equity }, { code: "loss_limit", text: breach })
       : undefined,
@@ -686,9 +718,11 @@ async function finish(
 ): Promise<RunOutcome> {
   const d1 = journal.services.db.$client;
   // A decision made but not saved yet (its step saves with the next) is kept on the run that ended after it.
+  const carried = takeCarried(journal);
   await d1.batch([
-    ...takeCarried(journal),
+    ...carried.saves,
     runUpdate(d1, journal.run.id, {
+      ...carried.run,
       status,
       finishedAt: journal.services.now(),
       notes: JSON.stringify(journal.notes),
