@@ -157,6 +157,8 @@ describe("reconcile's journal entry", () => {
     const record = recordTrip(review);
     // Reconcile's reads went with the placement's last batch; the next round trip is the record's.
     expect(review.trips[record - 1]?.some((sql) => RECONCILE_READ.test(sql))).toBe(true);
+    // The venue answered that nothing filled: no read of the recorded trades at all.
+    expect(review.trips.flat().filter((sql) => /^with "windows"/i.test(sql))).toEqual([]);
     const [run] = await rows<{ status: string; step: string; durations: string }>(
       "SELECT status, step, durations FROM portfolio_runs WHERE portfolio_id = ? AND seq = 2",
       id,

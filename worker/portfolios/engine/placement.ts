@@ -39,10 +39,14 @@ type Applied = { marginMode?: MarginMode | "unsupported"; leverage?: number };
 /**
  * Places the queue. Updates that need not precede a request (a venue's answer, a refusal) wait in `saves` and go with
  * the next order's `sending` mark, or with the caller's batch; when placing fails they are written before the error
- * goes on. Answers the ids of the orders whose state the venue gave in its answer to them.
+ * goes on. Answers the venue's answers that gave the state of the order they answer, by order id.
  */
-export async function placeOrders(context: PlaceContext, orders: OrderRow[], saves: Saves): Promise<Set<string>> {
-  const answered = new Set<string>();
+export async function placeOrders(
+  context: PlaceContext,
+  orders: OrderRow[],
+  saves: Saves,
+): Promise<Map<string, Order>> {
+  const answered = new Map<string, Order>();
   const queue = orders.filter((o) => o.status === "planned" || o.status === "sending").sort((a, b) => a.leg - b.leg);
   if (queue.length === 0) return answered;
   try {
@@ -51,7 +55,7 @@ export async function placeOrders(context: PlaceContext, orders: OrderRow[], sav
     const tickers = await tickersOf(broker, market, [...new Set(queue.map((o) => o.symbol))]);
     for (const order of queue) {
       const answer = await placeOne(context, broker, order, tickers.get(order.symbol)?.last ?? null, saves);
-      if (answer && settledByAnswer(answer)) answered.add(order.id);
+      if (answer && settledByAnswer(answer)) answered.set(order.id, answer);
     }
     return answered;
   } catch (error) {

@@ -10,7 +10,7 @@ import type { FuturesStopsIntent } from "../../ai/intents.ts";
 import { buildPrompt } from "../../ai/prompt.ts";
 import { firstRaw, saveAll } from "../../db/rows.ts";
 import { portfolioOrders, portfolios } from "../../db/schema.ts";
-import type { ExchangeGateway, PositionMode } from "../../exchanges/contract.ts";
+import type { ExchangeGateway, Order, PositionMode } from "../../exchanges/contract.ts";
 import { isExchangeError } from "../../exchanges/errors.ts";
 import { ApiError } from "../../http/api-error.ts";
 import { redactedError } from "../../http/redacted-error.ts";
@@ -135,7 +135,12 @@ type Journal = {
    * Orders "place" sent in this invocation whose answer was their state (worker/portfolios/engine/placement.ts):
    * "reconcile" does not ask the venue again moments later; the order sync follows them from there.
    */
-  answered?: Set<string>;
+  answered?: Map<string, Order>;
+  /**
+   * Placement's answers showed nothing of the run filled: a spot run whose orders were all answered with nothing
+   * filled, or wait for approval. Its reconcile records no trade, so it reads no record ahead.
+   */
+  nothingFilled?: boolean;
   /** The object's count of its own controls and syncs when `row` was known to be current. */
   controlsSeen: number;
   /** The last save found the row changed by a control or an edit: it is read again before the next step. */
@@ -596,7 +601,14 @@ async function placeStep(journal: Journal): Promise<StepResult> {
   journal.planned = undefined;
   const context = { ...syncContext(journal), run, input: savedInput(journal) };
   const saves: Saves = [];
-  journal.answered = await placeOrders(context, orders, saves);
+  const answered = await placeOrders(context, orders, saves);
+  journal.answered = answered;
+  journal.nothingFilled =
+    journal.row.market === "spot" &&
+    orders.every((o) => {
+      const answer = answered.get(o.id);
+      return o.status === "pending_approval" || (answer !== undefined && Big(answer.filledQuantity).eq(0));
+    });
   const stops = JSON.parse(run.plannedStops ?? "[]") as FuturesStopsIntent[];
   if (stops.length) {
     await applyStops(context, stops);
@@ -611,14 +623,15 @@ const LIVE = new Set<OrderRow["status"]>(["open", "partially_filled", "unknown",
 
 /**
  * The run's orders, the portfolio's filled entries still waiting for their SL/TP, and what recording the run's trades
- * reads (for every symbol of the portfolio: which of them filled is known only once the venue has answered).
+ * reads (for every symbol of the portfolio: which of them filled is known only once the venue has answered), unless
+ * placement's answers showed that nothing filled.
  */
-function reconcileReads({ services, run, row }: Journal): D1PreparedStatement[] {
+function reconcileReads({ services, run, row, nothingFilled }: Journal): D1PreparedStatement[] {
   const d1 = services.db.$client;
   return [
     trackedOrdersOfRunStatement(d1, run.id),
     ordersWithPendingStopsStatement(d1, row.id),
-    ...recordReadStatements(d1, row, portfolioSymbols(row), { runId: run.id }),
+    ...(nothingFilled ? [] : recordReadStatements(d1, row, portfolioSymbols(row), { runId: run.id })),
   ];
 }
 
@@ -641,12 +654,14 @@ async function reconcileStep(
   );
   const latest = orders.map((o) => refreshed.get(o.id) ?? o);
   // The row's ledger is current at a step's start: saved with the last batch, or read again since (readAgainIfChanged).
-  const ahead = {
-    symbols: portfolioSymbols(journal.row),
-    runId: journal.run.id,
-    ledger: journal.row.ledger,
-    results: recordResults,
-  };
+  const ahead = recordResults.length
+    ? {
+        symbols: portfolioSymbols(journal.row),
+        runId: journal.run.id,
+        ledger: journal.row.ledger,
+        results: recordResults,
+      }
+    : undefined;
   await recordTrades(context, latest, saves, ahead);
   await protectFilledEntries(context, readTrackedOrders(pendingResult), latest);
   // Nothing to record (every order rests or was recorded in placement): the journal moves on with the record's batch,
