@@ -190,6 +190,8 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
 
   /** Settings changed (interval, status): the next run time follows. */
   async reschedule(portfolioId: string): Promise<void> {
+    // Counted as a control: a review's next step, and the schedule after a review, read the portfolio again.
+    this.#controls++;
     const services = await this.#services(portfolioId);
     await this.#schedule(services, portfolioId);
   }
@@ -275,15 +277,17 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
     const ticket = await this.#claim(services, portfolioId);
     // An unexpected failure (storage, D1) leaves the lease: the alarm's retry or the cron resumes the run (its
     // journal row is written again if it was lost).
-    const outcome = ticket
+    const end = ticket
       ? await executeRun(services, ticketRow(ticket, portfolioId)).finally(() => this.#deliverQueued())
       : null;
     if (ticket) await this.ctx.storage.delete("lease");
-    await this.#schedule(services, portfolioId);
+    // The schedule the review's last batch read stands unless a control or a reschedule ran since.
+    const known = end?.schedule?.controls === this.#controls ? end.schedule.row : undefined;
+    await this.#schedule(services, portfolioId, known);
     if (ticket)
       services.log.debug("review finished", {
         runId: ticket.runId,
-        outcome,
+        outcome: end?.outcome,
         d1RoundTrips: this.#queries.roundTrips - before.roundTrips,
         d1Statements: this.#queries.statements - before.statements,
       });
@@ -334,11 +338,14 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
     return taken;
   }
 
-  /** The alarm at the next slot (or now, when a run is queued); cleared when the portfolio does not run. */
-  async #schedule(services: EngineServices, portfolioId: string): Promise<void> {
+  /**
+   * The alarm at the next slot (or now, when a run is queued); cleared when the portfolio does not run. `known`: the
+   * portfolio's schedule as just read, when no control ran since.
+   */
+  async #schedule(services: EngineServices, portfolioId: string, known?: PortfolioSchedule): Promise<void> {
     const storage = this.ctx.storage;
     const d1 = services.db.$client;
-    const row = await portfolioSchedule(services.db, portfolioId);
+    const row = known ?? (await portfolioSchedule(services.db, portfolioId));
     if (row?.status !== "active" || !row.startedAt) {
       await storage.delete("nextRunAt");
       if (!(await storage.get("pending")) && !(await storage.get("lease"))) await storage.deleteAlarm();
@@ -369,8 +376,12 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
     });
   }
 
-  /** Work that holds the object's lock and changes the portfolio or its orders: a review in progress notices it. */
+  /**
+   * Work that holds the object's lock and changes the portfolio or its orders: a review in progress notices it. Counted
+   * when it is queued and when it is done, so one still on its way is noticed too (the schedule after a review).
+   */
   #control<T>(work: () => Promise<T>): Promise<T> {
+    this.#controls++;
     return this.#mutex.run(work).finally(() => {
       this.#controls++;
       this.#deliverQueued();

@@ -339,12 +339,16 @@ export type PortfolioSchedule = Pick<PortfolioRow, "id" | "status" | "startedAt"
 
 const SCHEDULE_COLUMNS = columnList(portfolios, ["id", "status", "startedAt", "reviewInterval", "nextRunAt"]);
 
-export async function portfolioSchedule(db: Database, id: string): Promise<PortfolioSchedule | null> {
-  const raw = await db.$client
-    .prepare(`SELECT ${SCHEDULE_COLUMNS} FROM "portfolios" WHERE "id" = ?`)
-    .bind(id)
-    .first<Record<string, unknown>>();
+export function portfolioScheduleStatement(d1: D1Database, id: string): D1PreparedStatement {
+  return d1.prepare(`SELECT ${SCHEDULE_COLUMNS} FROM "portfolios" WHERE "id" = ?`).bind(id);
+}
+
+export function readPortfolioSchedule(raw: Record<string, unknown> | undefined | null): PortfolioSchedule | null {
   return raw ? readRow(portfolios, raw) : null;
+}
+
+export async function portfolioSchedule(db: Database, id: string): Promise<PortfolioSchedule | null> {
+  return readPortfolioSchedule(await portfolioScheduleStatement(db.$client, id).first<Record<string, unknown>>());
 }
 
 /** The caller's portfolio's status (deleted ones are gone, as in `ownedPortfolio`). */

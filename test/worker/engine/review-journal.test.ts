@@ -8,7 +8,7 @@ import { type EngineServices, engineServices } from "../../../worker/portfolios/
 import { Mutex } from "../../../worker/portfolios/engine/mutex.ts";
 import { syncPortfolio } from "../../../worker/portfolios/engine/order-sync.ts";
 import { cachedPaperStore } from "../../../worker/portfolios/engine/paper-account-store.ts";
-import { executeRun, type RunOutcome } from "../../../worker/portfolios/engine/review-run.ts";
+import { executeRun, type RunEnd, type RunOutcome } from "../../../worker/portfolios/engine/review-run.ts";
 import { addFault, clearFaults, dumpAccount, holdPrice } from "../accounts/support.ts";
 import { settledRun, spotPortfolio, startSettled } from "../portfolios/support.ts";
 import {
@@ -20,6 +20,7 @@ import {
   type ScriptedTrader,
   scriptedTrader,
   settleVenue,
+  sleep,
   spotBuy,
   spotPlan,
   venueOrders,
@@ -37,6 +38,7 @@ afterEach(async () => {
 
 type Review = {
   outcome: RunOutcome;
+  end: RunEnd;
   queries: QueryCount;
   /** Statements that read a portfolio's whole row. */
   rowReads: number;
@@ -60,7 +62,7 @@ async function countedReview(
   let controls = 0;
   let steps = 0;
   const lock = new Mutex();
-  const outcome = await runInDurableObject(engineStub(portfolioId), (_object, state) => {
+  const end = await runInDurableObject(engineStub(portfolioId), (_object, state) => {
     const db = openDatabase(
       countedD1(env.DB, queries, (sql) => {
         if (/^select\b[\s\S]*"tokens"[\s\S]*from "portfolios"/i.test(sql)) rowReads++;
@@ -100,7 +102,7 @@ async function countedReview(
       requestedAt: new Date(),
     });
   });
-  return { outcome, queries, rowReads, trips } satisfies Review;
+  return { outcome: end.outcome, end, queries, rowReads, trips } satisfies Review;
 }
 
 async function ethPortfolio(t: ScriptedTrader, overrides: Record<string, unknown> = {}) {
@@ -133,9 +135,9 @@ describe("a review's trips to D1", () => {
     expect(orders.map((o) => o.status)).toEqual(["canceled", "filled", "open"]);
     expect(review.rowReads).toBe(1);
     // One batch to start (with the first step's read and the exchange key) and one per step (its writes, the journal,
-    // and the next step's reads), one per order sent (its `sending` mark, with the previous order's answer), one to
-    // read the recorded trades, and the AI key, read by its own module: 12.
-    expect(review.queries.roundTrips).toBeLessThanOrEqual(12);
+    // and the next step's reads, the recorded trades with reconcile's), one per order sent (its `sending` mark, with
+    // the previous order's answer), and the AI key, read by its own module: 11.
+    expect(review.queries.roundTrips).toBeLessThanOrEqual(11);
   });
 });
 
@@ -265,6 +267,62 @@ describe("recording a run's trades", () => {
       expect(venue.gt(0), asset).toBe(true);
       expect(ledger.eq(venue), `${asset}: ledger ${ledger}, venue ${venue}`).toBe(true);
     }
+  });
+});
+
+describe("the schedule after a review", () => {
+  const SCHEDULE_READ = /^select "id", "status", "started_at", "review_interval", "next_run_at" from "portfolios"/i;
+
+  it("is read with the record's batch and answered with the outcome, with the control count it was read at", async () => {
+    await holdPrice("binance", "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    await t.decide(spotPlan([]), spotPlan([spotBuy("ETHUSDT", "0.2", "2500")]));
+    const id = await ethPortfolio(t);
+    await startSettled(t.user, id);
+
+    // A control before every step that takes the lock: the count the schedule was read at is the last one.
+    const review = await countedReview(id, 2, async () => {});
+    expect(review.outcome).toBe("completed");
+    expect(review.trips.at(-1)?.some((sql) => SCHEDULE_READ.test(sql))).toBe(true);
+    expect(review.trips.flat().filter((sql) => SCHEDULE_READ.test(sql))).toHaveLength(1);
+    const [row] = await rows<{ status: string; review_interval: string; next_run_at: number | null }>(
+      "SELECT status, review_interval, next_run_at FROM portfolios WHERE id = ?",
+      id,
+    );
+    expect(review.end.schedule?.row).toMatchObject({
+      id,
+      status: row?.status,
+      reviewInterval: row?.review_interval,
+      nextRunAt: row?.next_run_at === null ? null : new Date(row?.next_run_at ?? 0),
+    });
+    // cancel, snapshot, plan, place, reconcile, record.
+    expect(review.end.schedule?.controls).toBe(6);
+  });
+
+  it("is not answered when the record's loss limit paused the portfolio after that batch", async () => {
+    await holdPrice("binance", "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    // The counted review buys 2 ETH; ETH falls before its record: a drawdown past 1 %.
+    await t.decide(spotPlan([]), spotPlan([spotBuy("ETHUSDT", "2", "2500")]));
+    const id = await ethPortfolio(t, {
+      risk: { maxOrderPct: null, maxExposurePct: null, maxDailyLossPct: null, maxDrawdownPct: "1" },
+    });
+    await startSettled(t.user, id);
+
+    // Steps taking the lock: cancel (1), snapshot (2), plan (3), place (4), reconcile (5), record (6).
+    const review = await countedReview(id, 2, async (step) => {
+      if (step !== 6) return;
+      await holdPrice("binance", "spot", "ETHUSDT", "2300");
+      // A review reuses a price it read for a second.
+      await sleep(1_100);
+    });
+    expect(review.outcome).toBe("completed");
+    expect(review.end.schedule).toBeUndefined();
+    const [row] = await rows<{ status: string; status_reason_code: string }>(
+      "SELECT status, status_reason_code FROM portfolios WHERE id = ?",
+      id,
+    );
+    expect(row).toEqual({ status: "paused", status_reason_code: "loss_limit" });
   });
 });
 

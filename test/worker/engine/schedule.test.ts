@@ -80,6 +80,8 @@ describe("scheduled reviews", () => {
     const next = nextRunAt({ portfolioId: id, interval: "1h", anchor: startedAt, after: Date.now() });
     expect(await alarmOf(id)).toBe(next);
     expect(next - startedAt).toBe(step + stableJitterMs(id, step));
+    // Mirrored on the portfolio for the cron and the owner, from the schedule the review's last batch read.
+    expect((await user.get(`/api/portfolios/${id}`)).body.nextRunAt).toBe(new Date(next).toISOString());
   });
 
   it("the cron wakes an overdue portfolio whose alarm was lost", async () => {

@@ -49,11 +49,14 @@ import { spreadMs } from "../schedule.ts";
 import {
   ownerEnabledStatement,
   type PortfolioRow,
+  type PortfolioSchedule,
   portfolioById,
+  portfolioScheduleStatement,
   portfolioStatement,
   portfolioUpdate,
   portfolioVersionStatement,
   readPortfolioRow,
+  readPortfolioSchedule,
   readPortfolioVersion,
   storedTokens,
 } from "../store.ts";
@@ -94,6 +97,13 @@ import { depegReason, pegReadings } from "./stablecoin-peg.ts";
  */
 
 export type RunOutcome = "completed" | "failed" | "aborted" | "awaiting_approval";
+
+/**
+ * How a review ended. A completed one also answers the portfolio's schedule as its last batch read it, and the object's
+ * count of controls and syncs when that batch was sent: the object schedules the next review from it, unless a control
+ * (a reschedule included) ran since, a round trip fewer.
+ */
+export type RunEnd = { outcome: RunOutcome; schedule?: { row: PortfolioSchedule; controls: number } };
 
 const LEFTOVER_REASON = engineText("order_leftover_canceled", {}, "Not filled before the next review; canceled.");
 const EXPIRED_APPROVAL = engineText("order_approval_expired", {}, "Not approved before the next review.");
@@ -149,6 +159,8 @@ type Journal = {
   dayStart?: { midnight: number; equity: string | null };
   /** The next step's reads, sent with the last batch, and the object's control count before they were sent. */
   prefetched?: { step: RunStep; controls: number; results: D1Result[] };
+  /** The portfolio's schedule as the run's last batch read it (RunEnd). */
+  schedule?: { row: PortfolioSchedule; controls: number };
   /** Writes of a step that saved nothing of its own (`StepResult.withNext`), sent first in the next batch. */
   carried?: Saves;
   /** That step's changes to the run's row, saved with the next batch's own update of it. */
@@ -184,7 +196,7 @@ type Step = {
  * has not ended is marked running, and earlier runs still waiting for approval expire (their orders with them), in
  * the same round trip that reads the run and the portfolio.
  */
-export async function executeRun(services: EngineServices, request: NewRun): Promise<RunOutcome> {
+export async function executeRun(services: EngineServices, request: NewRun): Promise<RunEnd> {
   const d1 = services.db.$client;
   const controlsSeen = services.controlCount();
   const now = services.now();
@@ -201,8 +213,8 @@ export async function executeRun(services: EngineServices, request: NewRun): Pro
   const rawRun = firstRaw(runResult);
   if (!rawRun) throw new ApiError("not_found", "No such run.");
   const run = readRunRow(rawRun);
-  if (run.status === "completed" || run.status === "failed" || run.status === "aborted") return run.status;
-  if (run.status === "awaiting_approval" && run.step === "approval") return "awaiting_approval";
+  if (run.status === "completed" || run.status === "failed" || run.status === "aborted") return { outcome: run.status };
+  if (run.status === "awaiting_approval" && run.step === "approval") return { outcome: "awaiting_approval" };
   const rawRow = firstRaw(rowResult);
   const notes = run.notes ? (JSON.parse(run.notes) as RunNote[]) : [];
   const journal: Journal = {
@@ -218,13 +230,16 @@ export async function executeRun(services: EngineServices, request: NewRun): Pro
     prefetched: liveResult && { step: "cancel", controls: controlsSeen, results: [liveResult] },
   };
   if (!rawRow)
-    return finish(journal, "aborted", {
-      summary: engineText("run_portfolio_gone", {}, "The portfolio no longer exists."),
-    });
+    return {
+      outcome: await finish(journal, "aborted", {
+        summary: engineText("run_portfolio_gone", {}, "The portfolio no longer exists."),
+      }),
+    };
   try {
-    return await advance(journal);
+    const outcome = await advance(journal);
+    return outcome === "completed" && journal.schedule ? { outcome, schedule: journal.schedule } : { outcome };
   } catch (error) {
-    return onError(journal, error);
+    return { outcome: await onError(journal, error) };
   }
 }
 
@@ -264,7 +279,11 @@ async function runStep(journal: Journal, step: Exclude<RunStep, "done">): Promis
     return result.next;
   }
   await save(journal, result);
-  await result.afterSave?.();
+  if (result.afterSave) {
+    // It may change the portfolio (a pause): the schedule read with the batch no longer stands.
+    journal.schedule = undefined;
+    await result.afterSave();
+  }
   return result.next;
 }
 
@@ -286,7 +305,13 @@ async function save(journal: Journal, { next, saves: own, run: changes }: StepRe
   const d1 = services.db.$client;
   const carried = takeCarried(journal);
   const saves = [...carried.saves, ...own];
-  const nextReads = next === "done" || next === "approval" ? [] : (STEPS[next].reads?.(journal) ?? []);
+  // The run's last batch reads the schedule the object sets the next review by.
+  const nextReads =
+    next === "done"
+      ? [portfolioScheduleStatement(d1, row.id)]
+      : next === "approval"
+        ? []
+        : (STEPS[next].reads?.(journal) ?? []);
   const controls = services.controlCount();
   // Waiting for the owner: the notification is queued in the same batch, so it exists exactly when the wait does.
   // The plan just saved says how many wait (a partial approval's second wait finds the event already queued).
@@ -310,7 +335,10 @@ async function save(journal: Journal, { next, saves: own, run: changes }: StepRe
   journal.notesSaved = journal.notes.length;
   if (notify.length) services.notificationsQueued(row.userId);
   const base = saves.length + notify.length;
-  if (nextReads.length) journal.prefetched = { step: next, controls, results: results.slice(base + 2) };
+  if (next === "done") {
+    const schedule = readPortfolioSchedule(firstRaw(results[base + 2]));
+    journal.schedule = schedule ? { row: schedule, controls } : undefined;
+  } else if (nextReads.length) journal.prefetched = { step: next, controls, results: results.slice(base + 2) };
   const raw = firstRaw(results[base + 1]);
   if (!raw) return;
   const version = readPortfolioVersion(raw);
