@@ -112,6 +112,16 @@ async function ethPortfolio(t: ScriptedTrader, overrides: Record<string, unknown
   );
 }
 
+/** A started ETH portfolio deciding with OpenAI (scripted): its start's review decides nothing, the next one `plan`. */
+async function startedEth(plan: ReturnType<typeof spotPlan>, overrides: Record<string, unknown> = {}) {
+  await holdPrice("binance", "spot", "ETHUSDT", "2500");
+  const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+  await t.decide(spotPlan([]), plan);
+  const id = await ethPortfolio(t, overrides);
+  await startSettled(t.user, id);
+  return { t, id };
+}
+
 type Order = { status: string; reason: string | null; clientOrderId: string };
 
 describe("a review's trips to D1", () => {
@@ -147,12 +157,8 @@ describe("reconcile's journal entry", () => {
   const RECONCILE_READ = /^select\b[\s\S]*from "portfolio_orders" where "run_id" = \?/i;
 
   it("is saved with the record's batch when reconcile found nothing to record", async () => {
-    await holdPrice("binance", "spot", "ETHUSDT", "2500");
-    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
     // The counted review places one limit that rests on the book: nothing fills, nothing to record.
-    await t.decide(spotPlan([]), spotPlan([spotBuy("ETHUSDT", "0.2", "2500", "2400")]));
-    const id = await ethPortfolio(t);
-    await startSettled(t.user, id);
+    const { id } = await startedEth(spotPlan([spotBuy("ETHUSDT", "0.2", "2500", "2400")]));
 
     const review = await countedReview(id, 2);
     expect(review.outcome).toBe("completed");
@@ -175,12 +181,8 @@ describe("reconcile's journal entry", () => {
   });
 
   it("is saved on its own, with the trades, when reconcile recorded some", async () => {
-    await holdPrice("binance", "spot", "ETHUSDT", "2500");
-    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
     // The counted review's market buy fills: its trade is recorded by reconcile, before the record step runs.
-    await t.decide(spotPlan([]), spotPlan([spotBuy("ETHUSDT", "0.2", "2500")]));
-    const id = await ethPortfolio(t);
-    await startSettled(t.user, id);
+    const { id } = await startedEth(spotPlan([spotBuy("ETHUSDT", "0.2", "2500")]));
 
     const review = await countedReview(id, 2);
     expect(review.outcome).toBe("completed");
@@ -209,12 +211,8 @@ describe("recording a run's trades", () => {
   }
 
   it("reads the record with reconcile's reads, in the placement's last batch, not in a round trip of its own", async () => {
-    await holdPrice("binance", "spot", "ETHUSDT", "2500");
-    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
     // The counted review's market buy fills: its trade is recorded by reconcile.
-    await t.decide(spotPlan([]), spotPlan([spotBuy("ETHUSDT", "0.2", "2500")]));
-    const id = await ethPortfolio(t);
-    await startSettled(t.user, id);
+    const { t, id } = await startedEth(spotPlan([spotBuy("ETHUSDT", "0.2", "2500")]));
 
     const review = await countedReview(id, 2);
     expect(review.outcome).toBe("completed");
@@ -274,11 +272,7 @@ describe("the schedule after a review", () => {
   const SCHEDULE_READ = /^select "id", "status", "started_at", "review_interval", "next_run_at" from "portfolios"/i;
 
   it("is read with the record's batch and answered with the outcome, with the control count it was read at", async () => {
-    await holdPrice("binance", "spot", "ETHUSDT", "2500");
-    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
-    await t.decide(spotPlan([]), spotPlan([spotBuy("ETHUSDT", "0.2", "2500")]));
-    const id = await ethPortfolio(t);
-    await startSettled(t.user, id);
+    const { id } = await startedEth(spotPlan([spotBuy("ETHUSDT", "0.2", "2500")]));
 
     // A control before every step that takes the lock: the count the schedule was read at is the last one.
     const review = await countedReview(id, 2, async () => {});
@@ -300,14 +294,10 @@ describe("the schedule after a review", () => {
   });
 
   it("is not answered when the record's loss limit paused the portfolio after that batch", async () => {
-    await holdPrice("binance", "spot", "ETHUSDT", "2500");
-    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
     // The counted review buys 2 ETH; ETH falls before its record: a drawdown past 1 %.
-    await t.decide(spotPlan([]), spotPlan([spotBuy("ETHUSDT", "2", "2500")]));
-    const id = await ethPortfolio(t, {
+    const { id } = await startedEth(spotPlan([spotBuy("ETHUSDT", "2", "2500")]), {
       risk: { maxOrderPct: null, maxExposurePct: null, maxDailyLossPct: null, maxDrawdownPct: "1" },
     });
-    await startSettled(t.user, id);
 
     // Steps taking the lock: cancel (1), snapshot (2), plan (3), place (4), reconcile (5), record (6).
     const review = await countedReview(id, 2, async (step) => {
@@ -426,11 +416,7 @@ describe("controls and edits between a review's steps", () => {
   });
 
   it("a stop the object carried out after a step was saved is seen by the next step", async () => {
-    await holdPrice("binance", "spot", "ETHUSDT", "2500");
-    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
-    await t.decide(spotPlan([]), spotPlan([spotBuy("ETHUSDT", "0.5", "2500")]));
-    const id = await ethPortfolio(t);
-    await startSettled(t.user, id);
+    const { t, id } = await startedEth(spotPlan([spotBuy("ETHUSDT", "0.5", "2500")]));
 
     // Steps taking the lock: cancel (1), snapshot (2), plan (3). The stop lands once "decide" has saved, as a stop
     // waiting for the lock would: no batch of the review reads it before "plan" starts.
@@ -443,11 +429,9 @@ describe("controls and edits between a review's steps", () => {
   });
 
   it("a stop saved while an order is on its way keeps the next order of the review from being sent", async () => {
-    await holdPrice("binance", "spot", "ETHUSDT", "2500");
-    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
-    await t.decide(spotPlan([]), spotPlan([spotBuy("ETHUSDT", "0.5", "2500"), spotBuy("ETHUSDT", "0.2", "2500")]));
-    const id = await ethPortfolio(t);
-    await startSettled(t.user, id);
+    const { t, id } = await startedEth(
+      spotPlan([spotBuy("ETHUSDT", "0.5", "2500"), spotBuy("ETHUSDT", "0.2", "2500")]),
+    );
     // The first order's answer is held (the engine gives up waiting after 1.5 s and looks it up by client order id).
     await addFault("binance", {
       type: "timeout_after_accept",
