@@ -400,8 +400,12 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
     this.#queuedFor.clear();
   }
 
-  /** A control saved before it waits for the lock (stop, kill): noticed by a review's next step already. */
+  /**
+   * A control saved before it waits for the lock (stop, kill): noticed by a review's next step already. Counted when it
+   * starts and when it is saved, as #control is.
+   */
   async #saved<T>(work: () => Promise<T>): Promise<T> {
+    this.#controls++;
     try {
       return await work();
     } finally {

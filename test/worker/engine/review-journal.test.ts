@@ -9,11 +9,12 @@ import { Mutex } from "../../../worker/portfolios/engine/mutex.ts";
 import { syncPortfolio } from "../../../worker/portfolios/engine/order-sync.ts";
 import { cachedPaperStore } from "../../../worker/portfolios/engine/paper-account-store.ts";
 import { executeRun, type RunEnd, type RunOutcome } from "../../../worker/portfolios/engine/review-run.ts";
-import { addFault, clearFaults, dumpAccount, holdPrice } from "../accounts/support.ts";
+import { addFault, clearFaults, holdPrice } from "../accounts/support.ts";
 import { settledRun, spotPortfolio, startSettled } from "../portfolios/support.ts";
 import {
   engineStub,
   eventually,
+  expectLedgerMatchesVenue,
   newPortfolio,
   OPENAI,
   rows,
@@ -199,17 +200,6 @@ describe("recording a run's trades", () => {
   const WINDOW_READ = /^with "windows"/i;
   const RECONCILE_READ = /^select\b[\s\S]*from "portfolio_orders" where "run_id" = \?/i;
 
-  /** An asset of the portfolio by its ledger and on the venue (it claimed the whole account and alone trades it). */
-  async function holding(id: string, apiKey: string, asset: string) {
-    const [row] = await rows<{ ledger: string }>("SELECT ledger FROM portfolios WHERE id = ?", id);
-    const ledger = JSON.parse(row?.ledger ?? "{}") as { assets: Record<string, string> };
-    const { balances } = (await dumpAccount(apiKey)) as unknown as {
-      balances: { asset: string; free: string; locked: string }[];
-    };
-    const venue = balances.find((b) => b.asset === asset);
-    return { ledger: Big(ledger.assets[asset] ?? "0"), venue: venue ? Big(venue.free).plus(venue.locked) : Big(0) };
-  }
-
   it("reads the record with reconcile's reads, in the placement's last batch, not in a round trip of its own", async () => {
     // The counted review's market buy fills: its trade is recorded by reconcile.
     const { t, id } = await startedEth(spotPlan([spotBuy("ETHUSDT", "0.2", "2500")]));
@@ -223,9 +213,8 @@ describe("recording a run's trades", () => {
     expect(reads[0]?.some((sql) => RECONCILE_READ.test(sql))).toBe(true);
     const fills = await rows<{ quantity: string }>("SELECT quantity FROM portfolio_fills WHERE portfolio_id = ?", id);
     expect(fills.map((f) => f.quantity)).toEqual(["0.2"]);
-    const eth = await holding(id, t.account.apiKey, "ETH");
-    expect(eth.ledger.gt(0)).toBe(true);
-    expect(eth.ledger.eq(eth.venue)).toBe(true);
+    const holdings = await expectLedgerMatchesVenue(t.user, id, t.account.apiKey);
+    expect(Big(holdings.find((h) => h.asset === "ETH")?.quantity ?? "0").gt(0)).toBe(true);
   });
 
   it("reads it again after a sync of the object recorded trades between placement and reconcile", async () => {
@@ -260,11 +249,9 @@ describe("recording a run's trades", () => {
     );
     expect(fills.map((f) => f.symbol)).toEqual(["BTCUSDT", "ETHUSDT"]);
     // Reconcile recorded the ETH trade on the ledger the sync left: the BTC the sync booked is still there.
-    for (const asset of ["ETH", "BTC"]) {
-      const { ledger, venue } = await holding(id, t.account.apiKey, asset);
-      expect(venue.gt(0), asset).toBe(true);
-      expect(ledger.eq(venue), `${asset}: ledger ${ledger}, venue ${venue}`).toBe(true);
-    }
+    const holdings = await expectLedgerMatchesVenue(t.user, id, t.account.apiKey);
+    for (const asset of ["ETH", "BTC"])
+      expect(Big(holdings.find((h) => h.asset === asset)?.quantity ?? "0").gt(0), asset).toBe(true);
   });
 });
 

@@ -1,19 +1,11 @@
 import Big from "big.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGateway } from "../../../worker/exchanges/gateway.ts";
-import {
-  addFault,
-  clearFaults,
-  control,
-  dumpAccount,
-  holdPrice,
-  keyRequests,
-  simUrl,
-  VENUES,
-} from "../accounts/support.ts";
+import { addFault, clearFaults, control, holdPrice, keyRequests, simUrl, VENUES } from "../accounts/support.ts";
 import { settledRun, spotPortfolio, startSettled } from "../portfolios/support.ts";
 import {
   eventually,
+  expectLedgerMatchesVenue,
   newPortfolio,
   OPENAI,
   rows,
@@ -28,21 +20,6 @@ import {
 
 type Order = { clientOrderId: string; status: string; reason: string | null; filledQuantity: string; quantity: string };
 type Fill = { orderId: string; price: string; quantity: string; fee: string; feeAsset: string; symbol: string };
-type Holding = { asset: string; quantity: string; onExchange: string };
-
-/** The portfolio claimed the whole account and is the only one trading it, so its ledger must equal the venue. */
-async function expectLedgerMatchesVenue(user: Parameters<typeof startSettled>[0], id: string, apiKey: string) {
-  const holdings = (await user.get(`/api/portfolios/${id}/positions`)).body.holdings as Holding[];
-  const venue = await dumpAccount(apiKey);
-  const balances = (venue as unknown as { balances: { asset: string; free: string; locked: string }[] }).balances;
-  for (const holding of holdings) {
-    const onVenue = balances.find((b) => b.asset === holding.asset);
-    const total = onVenue ? Big(onVenue.free).plus(onVenue.locked) : Big(0);
-    expect(Big(holding.quantity).eq(total), `${holding.asset}: ledger ${holding.quantity}, venue ${total}`).toBe(true);
-  }
-  return holdings;
-}
-
 describe.each(VENUES)("%s spot reviews", (venue) => {
   it("places a market and a limit order, refuses a bad item with its reason, records fills, ledger and equity", async () => {
     await holdPrice(venue, "spot", "ETHUSDT", "2500");

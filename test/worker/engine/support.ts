@@ -1,5 +1,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import Big from "big.js";
+import { expect } from "vitest";
 import worker from "../../../worker/index.ts";
 import { accountsApp, control, dumpAccount, type SimAccount, trader, type Venue } from "../accounts/support.ts";
 import { script, simAiKey } from "../ai/support.ts";
@@ -101,4 +103,19 @@ export async function eventually<T>(check: () => Promise<T | undefined>, what: s
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }
+}
+
+type Holding = { asset: string; quantity: string; onExchange: string };
+
+/** The portfolio claimed the whole account and is the only one trading it, so its ledger must equal the venue. */
+export async function expectLedgerMatchesVenue(user: Caller, id: string, apiKey: string) {
+  const holdings = (await user.get(`/api/portfolios/${id}/positions`)).body.holdings as Holding[];
+  const venue = await dumpAccount(apiKey);
+  const balances = (venue as unknown as { balances: { asset: string; free: string; locked: string }[] }).balances;
+  for (const holding of holdings) {
+    const onVenue = balances.find((b) => b.asset === holding.asset);
+    const total = onVenue ? Big(onVenue.free).plus(onVenue.locked) : Big(0);
+    expect(Big(holding.quantity).eq(total), `${holding.asset}: ledger ${holding.quantity}, venue ${total}`).toBe(true);
+  }
+  return holdings;
 }
