@@ -205,7 +205,7 @@ try {
     });
     const rawUrl =
       venue === "binance"
-        ? `${sim.url}/api/v3/ticker/price?symbol=BTCUSDT`
+        ? `${sim.url}/api/v3/ticker/24hr?symbol=BTCUSDT`
         : `${sim.url}/v5/market/tickers?category=spot&symbol=BTCUSDT`;
     await gateway.markets("spot"); // warm the markets cache (and learn the venue's advertised limits)
     const raw: number[] = [];

@@ -116,6 +116,80 @@ function bookTicker(market: SimMarket, c: EndpointContext) {
   return oneOrMany(c, rows);
 }
 
+const HOUR_MS = 3_600_000;
+
+/**
+ * `GET /api/v3/ticker/24hr`: the rolling day's statistics with the last price and the top of the book (FULL, the
+ * default), or the statistics alone (MINI). The day is read from the simulator's hourly candles.
+ */
+function ticker24hr(c: EndpointContext) {
+  const type = c.params.get("type") ?? "FULL";
+  if (type !== "FULL" && type !== "MINI") throw apiError(400, -1100, "Illegal characters found in parameter 'type'.");
+  const rows = symbolsOrAll("spot", c).map((symbol) => {
+    const candles = c.exchange.klines("spot", symbol, HOUR_MS, 24, undefined);
+    const last = new Big(c.exchange.price("spot", symbol));
+    const open = new Big(candles[0]?.open ?? last);
+    let high = last;
+    let low = last;
+    let volume = new Big(0);
+    let quoteVolume = new Big(0);
+    for (const k of candles) {
+      if (high.lt(k.high)) high = new Big(k.high);
+      if (low.gt(k.low)) low = new Big(k.low);
+      volume = volume.plus(k.volume);
+      quoteVolume = quoteVolume.plus(new Big(k.volume).times(k.close));
+    }
+    const day = {
+      openPrice: spot8(open),
+      highPrice: spot8(high),
+      lowPrice: spot8(low),
+      volume: spot8(volume),
+      quoteVolume: spot8(quoteVolume),
+      openTime: c.serverTime - 24 * HOUR_MS,
+      closeTime: c.serverTime,
+      // The simulator keeps no public trade ids: what Binance answers for a day without trades.
+      firstId: -1,
+      lastId: -1,
+      count: 0,
+    };
+    if (type === "MINI") {
+      const { openPrice, highPrice, lowPrice, ...rest } = day;
+      return { symbol, openPrice, highPrice, lowPrice, lastPrice: spot8(last), ...rest };
+    }
+    const top = c.exchange.bookTop("spot", symbol);
+    const change = last.minus(open);
+    return {
+      symbol,
+      priceChange: spot8(change),
+      priceChangePercent: open.eq(0) ? "0.000" : change.div(open).times(100).toFixed(3),
+      weightedAvgPrice: spot8(volume.eq(0) ? last : quoteVolume.div(volume)),
+      prevClosePrice: spot8(open),
+      lastPrice: spot8(last),
+      lastQty: spot8("0"),
+      bidPrice: spot8(top.bidPrice),
+      bidQty: spot8(top.bidQty),
+      askPrice: spot8(top.askPrice),
+      askQty: spot8(top.askQty),
+      ...day,
+    };
+  });
+  return oneOrMany(c, rows);
+}
+
+/** rest-api.md: 2 for one symbol or up to 20 in `symbols`, 40 up to 100, 80 beyond or for every symbol. */
+function ticker24hrWeight(params: Map<string, string>): number {
+  if (params.get("symbol")) return 2;
+  const listed = params.get("symbols");
+  let count = Number.POSITIVE_INFINITY;
+  try {
+    const parsed: unknown = listed ? JSON.parse(listed) : null;
+    if (Array.isArray(parsed)) count = parsed.length;
+  } catch {
+    // Refused by the handler; weighed as the whole market.
+  }
+  return count <= 20 ? 2 : count <= 100 ? 40 : 80;
+}
+
 const FUNDING_INTERVAL_MS = 8 * 3_600_000;
 
 function premiumIndex(c: EndpointContext) {
@@ -196,6 +270,9 @@ export function marketDataEndpoints(market: SimMarket): Endpoint[] {
       handle: (c) => bookTicker(market, c),
     },
     { ...base, method: "GET", path: `${prefix}/klines`, weight: spot ? 2 : 5, handle: (c) => klines(market, c) },
+    ...(spot
+      ? [{ ...base, method: "GET", path: "/api/v3/ticker/24hr", weight: ticker24hrWeight, handle: ticker24hr } as const]
+      : []),
     { ...base, method: "GET", path: `${prefix}/depth`, weight: spot ? 5 : 2, handle: (c) => depth(market, c) },
   ];
   if (!spot) {

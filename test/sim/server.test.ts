@@ -67,6 +67,67 @@ describe("simulator server", () => {
     expect(malformed.status).toBe(400);
   });
 
+  it("answers Binance's day ticker with the last price and the book (FULL) or without the book (MINI)", async () => {
+    await call("POST", "/control/prices", {
+      venue: "binance",
+      market: "spot",
+      symbol: "BTCUSDT",
+      price: "60000",
+      hold: true,
+    });
+    const get = async (query: string) => {
+      const res = await fetch(`${sim.url}/api/v3/ticker/24hr?${query}`);
+      return { status: res.status, weight: Number(res.headers.get("X-MBX-USED-WEIGHT-1M")), body: await res.json() };
+    };
+    const book = (await (await fetch(`${sim.url}/api/v3/ticker/bookTicker?symbol=BTCUSDT`)).json()) as Record<
+      string,
+      string
+    >;
+    const full = await get("symbol=BTCUSDT");
+    expect(Object.keys(full.body)).toEqual([
+      "symbol",
+      "priceChange",
+      "priceChangePercent",
+      "weightedAvgPrice",
+      "prevClosePrice",
+      "lastPrice",
+      "lastQty",
+      "bidPrice",
+      "bidQty",
+      "askPrice",
+      "askQty",
+      "openPrice",
+      "highPrice",
+      "lowPrice",
+      "volume",
+      "quoteVolume",
+      "openTime",
+      "closeTime",
+      "firstId",
+      "lastId",
+      "count",
+    ]);
+    expect(full.body).toMatchObject({
+      symbol: "BTCUSDT",
+      lastPrice: "60000.00000000",
+      bidPrice: book.bidPrice,
+      askPrice: book.askPrice,
+    });
+    expect(Number(full.body.highPrice)).toBeGreaterThanOrEqual(60000);
+    expect(Number(full.body.lowPrice)).toBeLessThanOrEqual(60000);
+    expect(full.body.closeTime - full.body.openTime).toBe(86_400_000);
+
+    const both = await get(`symbols=${encodeURIComponent('["BTCUSDT","ETHUSDT"]')}&type=MINI`);
+    expect(both.body.map((t: { symbol: string }) => t.symbol)).toEqual(["BTCUSDT", "ETHUSDT"]);
+    expect(both.body[0]).not.toHaveProperty("bidPrice");
+    expect(both.body[0]).toMatchObject({ lastPrice: "60000.00000000" });
+    // rest-api.md: 2 for up to 20 symbols, as for one.
+    expect(both.weight - full.weight).toBe(2);
+
+    expect(await get("symbol=NOPEUSDT")).toMatchObject({ status: 400, body: { code: -1121 } });
+    expect(await get("symbol=BTCUSDT&type=HUGE")).toMatchObject({ status: 400, body: { code: -1100 } });
+  });
+
   it("stores faults and limits in the shared state, and resets everything", async () => {
     expect(
       (

@@ -70,7 +70,7 @@ export function withSharedMarketData(gateway: ExchangeGateway, host: string, reu
     reuse && reuse.ms > 0
       ? remember(kept as Map<string, Entry<T>>, name, reuse.ms, () => shared(name, load))
       : shared(name, load);
-  // A ticker that carries the sizes at its best bid and ask is the book's top (Binance answers both from bookTicker,
+  // A ticker that carries the sizes at its best bid and ask is the book's top (Binance reads them with its prices,
   // Bybit's tickers carry bid1/ask1): kept as one, a review's decision input reads no book its prices already had.
   const keepBookTops = (market: MarketType, tickers: Ticker[], expiresAt: number) => {
     for (const t of tickers) {

@@ -33,6 +33,7 @@ import {
 import { BinanceRest } from "./rest.ts";
 import {
   BookTickers,
+  DayTickers,
   FuturesOrder,
   FuturesOrders,
   FuturesTrades,
@@ -119,6 +120,34 @@ export function createBinanceGateway(options: GatewayOptions, deps: GatewayDeps)
     }
   };
 
+  /** One request for last price and book: the day ticker answers both (weight 2 for up to 20 symbols, vs 4 + 4). */
+  const spotTickers = async (symbols: string[]): Promise<Ticker[]> => {
+    const params = symbols.length === 1 ? { symbol: symbols[0] } : { symbols };
+    const days = await spot.send({
+      method: "GET",
+      path: "/api/v3/ticker/24hr",
+      params,
+      signed: false,
+      schema: DayTickers,
+    });
+    const now = spot.now();
+    return symbols.map((symbol) => {
+      const day = days.find((d) => d.symbol === symbol);
+      if (!day) throw new ExchangeError("bad_symbol", `Binance spot has no ticker for ${symbol}.`, { venue });
+      return {
+        symbol,
+        last: Big(day.lastPrice).toFixed(),
+        bid: Big(day.bidPrice).toFixed(),
+        ask: Big(day.askPrice).toFixed(),
+        bidQty: Big(day.bidQty).toFixed(),
+        askQty: Big(day.askQty).toFixed(),
+        mark: null,
+        fundingRate: null,
+        time: now,
+      };
+    });
+  };
+
   const tradesForOrder = async (market: MarketType, symbol: string, orderId: string): Promise<Order["fees"]> => {
     if (market === "spot") {
       const trades = await spot.send({
@@ -171,19 +200,15 @@ export function createBinanceGateway(options: GatewayOptions, deps: GatewayDeps)
 
     async tickers(market, symbols): Promise<Ticker[]> {
       if (symbols.length === 0) return [];
-      const rest = rests[market];
-      const prefix = market === "spot" ? "/api/v3" : "/fapi/v1";
-      // Spot filters server-side with symbols=[...]; fapi takes one symbol or none (all, still cheap).
-      const params =
-        symbols.length === 1 ? { symbol: symbols[0] } : market === "spot" ? { symbols } : ({} as Record<string, never>);
+      if (market === "spot") return spotTickers(symbols);
+      // fapi takes one symbol or none (all, still cheap); its day ticker has no book, so price and book are read apart.
+      const params = symbols.length === 1 ? { symbol: symbols[0] } : ({} as Record<string, never>);
       const [prices, books, premiums] = await Promise.all([
-        rest.send({ method: "GET", path: `${prefix}/ticker/price`, params, signed: false, schema: PriceTickers }),
-        rest.send({ method: "GET", path: `${prefix}/ticker/bookTicker`, params, signed: false, schema: BookTickers }),
-        market === "linear"
-          ? rest.send({ method: "GET", path: "/fapi/v1/premiumIndex", params, signed: false, schema: PremiumIndexes })
-          : Promise.resolve([]),
+        linear.send({ method: "GET", path: "/fapi/v1/ticker/price", params, signed: false, schema: PriceTickers }),
+        linear.send({ method: "GET", path: "/fapi/v1/ticker/bookTicker", params, signed: false, schema: BookTickers }),
+        linear.send({ method: "GET", path: "/fapi/v1/premiumIndex", params, signed: false, schema: PremiumIndexes }),
       ]);
-      const now = rest.now();
+      const now = linear.now();
       return symbols.map((symbol) => {
         const price = prices.find((p) => p.symbol === symbol);
         if (!price) throw new ExchangeError("bad_symbol", `Binance ${market} has no ticker for ${symbol}.`, { venue });

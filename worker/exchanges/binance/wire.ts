@@ -62,6 +62,17 @@ export const BookTicker = z.object({
 });
 export const BookTickers = z.union([z.array(BookTicker), BookTicker.transform((t) => [t])]);
 
+/** `GET /api/v3/ticker/24hr` (FULL): the last price and the top of the book in one answer; the day's figures unread. */
+export const DayTicker = z.object({
+  symbol: z.string(),
+  lastPrice: Decimal,
+  bidPrice: Decimal,
+  bidQty: Decimal,
+  askPrice: Decimal,
+  askQty: Decimal,
+});
+export const DayTickers = z.union([z.array(DayTicker), DayTicker.transform((t) => [t])]);
+
 export const PremiumIndex = z.object({
   symbol: z.string(),
   markPrice: Decimal,

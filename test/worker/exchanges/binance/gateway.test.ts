@@ -93,6 +93,36 @@ describe("binance spot against the simulator", () => {
     expect(await caught(() => gw.tickers("spot", ["NOPEUSDT"]))).toMatchObject({ kind: "bad_symbol" });
   });
 
+  it("reads spot tickers in one request: the day ticker's last price and book are the venue's own", async () => {
+    await setPrice("spot", "BTCUSDT", "60000");
+    await setPrice("spot", "ETHUSDT", "2500");
+    const traffic: Traffic = [];
+    const tickers = await gatewayFor(account, { traffic }).tickers("spot", ["BTCUSDT", "ETHUSDT"]);
+    expect(traffic.map((t) => t.path)).toEqual(["/api/v3/ticker/24hr"]);
+    const symbols = encodeURIComponent(JSON.stringify(["BTCUSDT", "ETHUSDT"]));
+    const prices = (await (await fetch(`${simUrl()}/api/v3/ticker/price?symbols=${symbols}`)).json()) as {
+      symbol: string;
+      price: string;
+    }[];
+    const books = (await (await fetch(`${simUrl()}/api/v3/ticker/bookTicker?symbols=${symbols}`)).json()) as {
+      symbol: string;
+      bidPrice: string;
+      askPrice: string;
+      bidQty: string;
+      askQty: string;
+    }[];
+    for (const t of tickers) {
+      const price = prices.find((p) => p.symbol === t.symbol);
+      const book = books.find((b) => b.symbol === t.symbol);
+      expect(Big(t.last).eq(price?.price ?? "-1"), t.symbol).toBe(true);
+      expect(
+        [t.bid, t.ask, t.bidQty, t.askQty].map((v) => Big(v ?? "-1").toFixed()),
+        t.symbol,
+      ).toEqual([book?.bidPrice, book?.askPrice, book?.bidQty, book?.askQty].map((v) => Big(v ?? "-1").toFixed()));
+    }
+    expect(tickers.find((t) => t.symbol === "BTCUSDT")?.last).toBe("60000");
+  });
+
   it("reads balances and key permissions", async () => {
     const balances = await gw.balances();
     expect(balances).toEqual(
