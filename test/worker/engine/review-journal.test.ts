@@ -156,29 +156,59 @@ describe("reconcile's journal entry", () => {
   const EQUITY_POINT = /^insert into "equity_snapshots"/i;
   const recordTrip = (review: Review) => review.trips.findIndex((trip) => trip.some((sql) => EQUITY_POINT.test(sql)));
   const RECONCILE_READ = /^select\b[\s\S]*from "portfolio_orders" where "run_id" = \?/i;
+  const ORDER_ANSWER = /^update "portfolio_orders" set "status" = \?, "exchange_order_id" = \?/i;
+  const SENDING_MARK = /^update "portfolio_orders" set "status" = 'sending'/i;
 
-  it("is saved with the record's batch when reconcile found nothing to record", async () => {
+  it("is saved with the record's batch, with the placement's answers, when nothing filled", async () => {
     // The counted review places one limit that rests on the book: nothing fills, nothing to record.
     const { id } = await startedEth(spotPlan([spotBuy("ETHUSDT", "0.2", "2500", "2400")]));
 
     const review = await countedReview(id, 2);
     expect(review.outcome).toBe("completed");
     const record = recordTrip(review);
-    // Reconcile's reads went with the placement's last batch; the next round trip is the record's.
-    expect(review.trips[record - 1]?.some((sql) => RECONCILE_READ.test(sql))).toBe(true);
-    // The venue answered that nothing filled: no read of the recorded trades at all.
-    expect(review.trips.flat().filter((sql) => /^with "windows"/i.test(sql))).toEqual([]);
+    // The venue's answer to the limit is saved in the record's batch; the round trip before it is the limit's
+    // `sending` mark, and reconcile read nothing at all: neither the run's orders nor the recorded trades.
+    expect(review.trips[record]?.some((sql) => ORDER_ANSWER.test(sql))).toBe(true);
+    expect(review.trips[record - 1]).toEqual([expect.stringMatching(SENDING_MARK)]);
+    expect(review.trips.flat().filter((sql) => RECONCILE_READ.test(sql) || /^with "windows"/i.test(sql))).toEqual([]);
+    // One update of the run: the journal's steps (place, reconcile, record) and its result.
+    expect(review.trips[record]?.filter((sql) => /^update "portfolio_runs"/i.test(sql))).toHaveLength(1);
     const [run] = await rows<{ status: string; step: string; durations: string }>(
       "SELECT status, step, durations FROM portfolio_runs WHERE portfolio_id = ? AND seq = 2",
       id,
     );
     expect(run).toMatchObject({ status: "completed", step: "done" });
-    expect(Object.keys(JSON.parse(run?.durations ?? "{}"))).toContain("reconcile");
+    expect(Object.keys(JSON.parse(run?.durations ?? "{}"))).toEqual(
+      expect.arrayContaining(["place", "reconcile", "record"]),
+    );
     const orders = await rows<{ status: string }>(
       "SELECT o.status FROM portfolio_orders o JOIN portfolio_runs r ON r.id = o.run_id WHERE r.portfolio_id = ? AND r.seq = 2",
       id,
     );
     expect(orders.map((o) => o.status)).toEqual(["open"]);
+  });
+
+  it("keeps the object's lock from placement to that batch: a sync waiting for it finds the answers saved", async () => {
+    const { id } = await startedEth(spotPlan([spotBuy("ETHUSDT", "0.2", "2500", "2400")]));
+
+    // Steps taking the lock: cancel (1), snapshot (2), plan (3), then place; work queued for the lock during
+    // placement (as a sync is) runs once the lock is free.
+    let queued: Promise<{ status: string }[]> | undefined;
+    let holds = 0;
+    const review = await countedReview(id, 2, async (step, services) => {
+      holds = Math.max(holds, step);
+      if (step !== 4) return;
+      queued = services.exclusive(() =>
+        rows<{ status: string }>(
+          "SELECT o.status FROM portfolio_orders o JOIN portfolio_runs r ON r.id = o.run_id WHERE r.portfolio_id = ? AND r.seq = 2",
+          id,
+        ),
+      );
+    });
+    expect(review.outcome).toBe("completed");
+    // Place, reconcile and record held the lock once; the queued work took it after them, with the answer saved.
+    expect(holds).toBe(5);
+    expect((await queued)?.map((o) => o.status)).toEqual(["open"]);
   });
 
   it("is saved on its own, with the trades, when reconcile recorded some", async () => {

@@ -148,7 +148,7 @@ type Journal = {
   answered?: Map<string, Order>;
   /**
    * Placement's answers showed nothing of the run filled: a spot run whose orders were all answered with nothing
-   * filled, or wait for approval. Its reconcile records no trade, so it reads no record ahead.
+   * filled, or wait for approval. Its reconcile has nothing to read or do; the answers are saved with the record.
    */
   nothingFilled?: boolean;
   /** The object's count of its own controls and syncs when `row` was known to be current. */
@@ -253,12 +253,25 @@ async function advance(journal: Journal): Promise<RunOutcome> {
     const next =
       current === "decide"
         ? await runStep(journal, current)
-        : await journal.services.exclusive(() => runStep(journal, current));
+        : await journal.services.exclusive(() => runHeld(journal, current));
     // Kept in memory too: a failure in the next step is reported with the step it happened in.
     journal.run = { ...journal.run, step: next };
     if (next === "approval") return "awaiting_approval";
     step = next;
   }
+}
+
+/**
+ * A step under the object's lock, and the steps after it while writes of orders it carried into their batch are still
+ * unsent: no sync or control reads an order's row before the venue's answer to it is saved.
+ */
+async function runHeld(journal: Journal, step: Exclude<RunStep, "done">): Promise<RunStep> {
+  let next = await runStep(journal, step);
+  while (journal.carried?.length && next !== "decide" && next !== "approval" && next !== "done") {
+    journal.run = { ...journal.run, step: next };
+    next = await runStep(journal, next);
+  }
+  return next;
 }
 
 /** One step: the portfolio as it is now, the step's reads and work, then its writes and the journal in one batch. */
@@ -644,22 +657,27 @@ async function placeStep(journal: Journal): Promise<StepResult> {
   }
   // Approved in part: the rest still waits (placement leaves orders waiting for approval as they are).
   const next = orders.some((o) => o.status === "pending_approval") ? "approval" : "reconcile";
-  return { next, saves, run: stops.length ? { plannedStops: "[]" } : undefined };
+  const changes = stops.length ? { plannedStops: "[]" } : undefined;
+  // Every order answered with nothing filled leaves reconcile nothing to do: the answers go with the record's batch,
+  // the lock held until then (runHeld). Interrupted before it, the orders read `sending` and are looked up, never resent.
+  if (next === "reconcile" && journal.nothingFilled) return { next, saves, run: changes, withNext: true };
+  return { next, saves, run: changes };
 }
 
 const LIVE = new Set<OrderRow["status"]>(["open", "partially_filled", "unknown", "sending"]);
 
 /**
  * The run's orders, the portfolio's filled entries still waiting for their SL/TP, and what recording the run's trades
- * reads (for every symbol of the portfolio: which of them filled is known only once the venue has answered), unless
- * placement's answers showed that nothing filled.
+ * reads (for every symbol of the portfolio: which of them filled is known only once the venue has answered); nothing
+ * when placement's answers showed that nothing filled.
  */
 function reconcileReads({ services, run, row, nothingFilled }: Journal): D1PreparedStatement[] {
+  if (nothingFilled) return [];
   const d1 = services.db.$client;
   return [
     trackedOrdersOfRunStatement(d1, run.id),
     ordersWithPendingStopsStatement(d1, row.id),
-    ...(nothingFilled ? [] : recordReadStatements(d1, row, portfolioSymbols(row), { runId: run.id })),
+    ...recordReadStatements(d1, row, portfolioSymbols(row), { runId: run.id }),
   ];
 }
 
@@ -667,6 +685,9 @@ async function reconcileStep(
   journal: Journal,
   [ordersResult, pendingResult, ...recordResults]: D1Result[],
 ): Promise<StepResult> {
+  // Placement's answers are the run's orders' states, none filled, none waiting for SL/TP (spot): nothing to refresh,
+  // record or protect.
+  if (journal.nothingFilled) return { next: "record", saves: [], withNext: true };
   const context = syncContext(journal);
   const orders = readTrackedOrders(ordersResult);
   const saves: Saves = [];
