@@ -237,7 +237,8 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    const portfolioId = await this.ctx.storage.get<string>("portfolioId");
+    // The object's portfolio never changes: known in memory once read or set (#services), read from storage otherwise.
+    const portfolioId = this.#portfolioId ?? (await this.ctx.storage.get<string>("portfolioId"));
     if (portfolioId) await this.#drive(portfolioId);
   }
 
@@ -255,7 +256,9 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
     const seq = ((stored.get("seq") as number | undefined) ?? 0) + 1;
     const ticket: RunTicket = { runId: crypto.randomUUID(), seq, trigger, requestedAt: Date.now() };
     await storage.put({ seq, pending: ticket });
-    await insertRunStatement(services.db.$client, ticketRow(ticket, portfolioId)).run();
+    // A requested run's row exists when the caller is answered, for it to be read back. A scheduled one is claimed at
+    // once, by the loop that queued it, and its first batch writes the row (executeRun): one round trip fewer.
+    if (trigger !== "schedule") await insertRunStatement(services.db.$client, ticketRow(ticket, portfolioId)).run();
     await storage.setAlarm(Date.now());
     return { runId: ticket.runId, status: "queued", alreadyRunning: false };
   }
@@ -352,7 +355,7 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
       if (row?.nextRunAt) await portfolioUpdate(d1, row.id, { nextRunAt: null }).run();
       return;
     }
-    const stored = await storage.get(["pending", RETRY_AT]);
+    const stored = await storage.get(["pending", RETRY_AT, "nextRunAt"]);
     if (stored.get("pending")) {
       await storage.setAlarm(Date.now());
       return;
@@ -361,7 +364,8 @@ export class PortfolioOrchestrator extends DurableObject<Env> {
     const retryAt = stored.get(RETRY_AT) as number | undefined;
     const slot = this.#nextSlot(row, row.startedAt);
     const next = retryAt !== undefined && retryAt < slot ? Math.max(retryAt, Date.now()) : slot;
-    await storage.put("nextRunAt", next);
+    // Not written again when stored already: a review run on request keeps the slot, a scheduled one took it (#claim).
+    if (stored.get("nextRunAt") !== next) await storage.put("nextRunAt", next);
     await storage.setAlarm(next);
     // The mirror for the cron and the owner: unchanged when the slot is (a review run on request keeps the slot).
     if (row.nextRunAt?.getTime() !== next) await portfolioUpdate(d1, portfolioId, { nextRunAt: new Date(next) }).run();
