@@ -211,6 +211,34 @@ describe("reconcile's journal entry", () => {
     expect((await queued)?.map((o) => o.status)).toEqual(["open"]);
   });
 
+  it("saves those answers before letting go of the lock when the record fails", async () => {
+    const { id } = await startedEth(spotPlan([spotBuy("ETHUSDT", "0.2", "2500", "2400")]));
+
+    // Before placement the portfolio's ledger goes (the record cannot value it and fails the review), and work is
+    // queued for the lock, as a sync would be.
+    let queued: Promise<{ status: string }[]> | undefined;
+    const review = await countedReview(id, 2, async (step, services) => {
+      if (step !== 4) return;
+      await env.DB.prepare("UPDATE portfolios SET ledger = NULL, updated_at = ? WHERE id = ?")
+        .bind(Date.now(), id)
+        .run();
+      queued = services.exclusive(() =>
+        rows<{ status: string }>(
+          "SELECT o.status FROM portfolio_orders o JOIN portfolio_runs r ON r.id = o.run_id WHERE r.portfolio_id = ? AND r.seq = 2",
+          id,
+        ),
+      );
+    });
+    expect(review.outcome).toBe("failed");
+    const [run] = await rows<{ status: string; error_code: string }>(
+      "SELECT status, error_code FROM portfolio_runs WHERE portfolio_id = ? AND seq = 2",
+      id,
+    );
+    expect(run).toEqual({ status: "failed", error_code: "not_started" });
+    // The limit's answer was saved before the queued work ran: it never saw the order `sending`.
+    expect((await queued)?.map((o) => o.status)).toEqual(["open"]);
+  });
+
   it("is saved on its own, with the trades, when reconcile recorded some", async () => {
     // The counted review's market buy fills: its trade is recorded by reconcile, before the record step runs.
     const { id } = await startedEth(spotPlan([spotBuy("ETHUSDT", "0.2", "2500")]));

@@ -267,9 +267,18 @@ async function advance(journal: Journal): Promise<RunOutcome> {
  */
 async function runHeld(journal: Journal, step: Exclude<RunStep, "done">): Promise<RunStep> {
   let next = await runStep(journal, step);
-  while (journal.carried?.length && next !== "decide" && next !== "approval" && next !== "done") {
-    journal.run = { ...journal.run, step: next };
-    next = await runStep(journal, next);
+  try {
+    while (journal.carried?.length && next !== "decide" && next !== "approval" && next !== "done") {
+      journal.run = { ...journal.run, step: next };
+      next = await runStep(journal, next);
+    }
+  } catch (error) {
+    // A step that fails still lets go of the lock only once the writes carried to it are saved; the run's own changes
+    // are saved when it ends (`finish`). Unsaved, the orders read `sending` and are looked up, never resent.
+    const saves = journal.carried ?? [];
+    journal.carried = undefined;
+    await saveAll(journal.services.db.$client, saves).catch(() => undefined);
+    throw error;
   }
   return next;
 }
