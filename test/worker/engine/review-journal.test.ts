@@ -152,6 +152,15 @@ describe("a review's trips to D1", () => {
   });
 });
 
+/** The statuses of the orders of the portfolio's second run (the counted review's), in the order they were made. */
+async function secondRunStatuses(portfolioId: string): Promise<string[]> {
+  const orders = await rows<{ status: string }>(
+    "SELECT o.status FROM portfolio_orders o JOIN portfolio_runs r ON r.id = o.run_id WHERE r.portfolio_id = ? AND r.seq = 2 ORDER BY o.leg",
+    portfolioId,
+  );
+  return orders.map((o) => o.status);
+}
+
 describe("reconcile's journal entry", () => {
   const EQUITY_POINT = /^insert into "equity_snapshots"/i;
   const recordTrip = (review: Review) => review.trips.findIndex((trip) => trip.some((sql) => EQUITY_POINT.test(sql)));
@@ -181,11 +190,7 @@ describe("reconcile's journal entry", () => {
     expect(Object.keys(JSON.parse(run?.durations ?? "{}"))).toEqual(
       expect.arrayContaining(["place", "reconcile", "record"]),
     );
-    const orders = await rows<{ status: string }>(
-      "SELECT o.status FROM portfolio_orders o JOIN portfolio_runs r ON r.id = o.run_id WHERE r.portfolio_id = ? AND r.seq = 2",
-      id,
-    );
-    expect(orders.map((o) => o.status)).toEqual(["open"]);
+    expect(await secondRunStatuses(id)).toEqual(["open"]);
   });
 
   it("keeps the object's lock from placement to that batch: a sync waiting for it finds the answers saved", async () => {
@@ -193,22 +198,17 @@ describe("reconcile's journal entry", () => {
 
     // Steps taking the lock: cancel (1), snapshot (2), plan (3), then place; work queued for the lock during
     // placement (as a sync is) runs once the lock is free.
-    let queued: Promise<{ status: string }[]> | undefined;
+    let queued: Promise<string[]> | undefined;
     let holds = 0;
     const review = await countedReview(id, 2, async (step, services) => {
       holds = Math.max(holds, step);
       if (step !== 4) return;
-      queued = services.exclusive(() =>
-        rows<{ status: string }>(
-          "SELECT o.status FROM portfolio_orders o JOIN portfolio_runs r ON r.id = o.run_id WHERE r.portfolio_id = ? AND r.seq = 2",
-          id,
-        ),
-      );
+      queued = services.exclusive(() => secondRunStatuses(id));
     });
     expect(review.outcome).toBe("completed");
     // Place, reconcile and record held the lock once; the queued work took it after them, with the answer saved.
     expect(holds).toBe(5);
-    expect((await queued)?.map((o) => o.status)).toEqual(["open"]);
+    expect(await queued).toEqual(["open"]);
   });
 
   it("saves those answers before letting go of the lock when the record fails", async () => {
@@ -216,18 +216,13 @@ describe("reconcile's journal entry", () => {
 
     // Before placement the portfolio's ledger goes (the record cannot value it and fails the review), and work is
     // queued for the lock, as a sync would be.
-    let queued: Promise<{ status: string }[]> | undefined;
+    let queued: Promise<string[]> | undefined;
     const review = await countedReview(id, 2, async (step, services) => {
       if (step !== 4) return;
       await env.DB.prepare("UPDATE portfolios SET ledger = NULL, updated_at = ? WHERE id = ?")
         .bind(Date.now(), id)
         .run();
-      queued = services.exclusive(() =>
-        rows<{ status: string }>(
-          "SELECT o.status FROM portfolio_orders o JOIN portfolio_runs r ON r.id = o.run_id WHERE r.portfolio_id = ? AND r.seq = 2",
-          id,
-        ),
-      );
+      queued = services.exclusive(() => secondRunStatuses(id));
     });
     expect(review.outcome).toBe("failed");
     const [run] = await rows<{ status: string; error_code: string }>(
@@ -236,7 +231,7 @@ describe("reconcile's journal entry", () => {
     );
     expect(run).toEqual({ status: "failed", error_code: "not_started" });
     // The limit's answer was saved before the queued work ran: it never saw the order `sending`.
-    expect((await queued)?.map((o) => o.status)).toEqual(["open"]);
+    expect(await queued).toEqual(["open"]);
   });
 
   it("is saved on its own, with the trades, when reconcile recorded some", async () => {
