@@ -384,6 +384,69 @@ describe("the built-in strategy's decision", () => {
     expect(updates[0]).toMatch(/"decision" = \?[\s\S]*"planned_stops" = \?[\s\S]*"step" = \?/);
   });
 
+  it("is saved with the snapshot it decides on: one batch from the cancel's to the plan's", async () => {
+    await holdPrice("binance", "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    const id = await ethPortfolio(t, BUILTIN);
+    await startSettled(t.user, id);
+
+    const review = await countedReview(id, 2);
+    expect(review.outcome).toBe("completed");
+    const trip = decisionTrip(review);
+    const updates = trip?.filter((sql) => /^update "portfolio_runs"/i.test(sql)) ?? [];
+    // The decision input and the equity it was taken at, in the same update as the decision and the plan.
+    expect(updates).toHaveLength(1);
+    expect(updates[0]).toMatch(/"input" = \?[\s\S]*"equity_before" = \?[\s\S]*"decision" = \?/);
+    // No round trip saved the snapshot on its own: the one before the plan's is the cancel's, which read what the
+    // snapshot reads (the owner's account among it).
+    const plan = review.trips.indexOf(trip ?? []);
+    expect(review.trips[plan - 1]?.some((sql) => /^select "enabled" from "users"/i.test(sql))).toBe(true);
+    expect(
+      review.trips
+        .slice(0, plan)
+        .flat()
+        .filter((sql) => /^update "portfolio_runs" set[\s\S]*"input" = \?/i.test(sql)),
+    ).toEqual([]);
+    const [run] = await rows<{ input: string | null; equity_before: string | null }>(
+      "SELECT input, equity_before FROM portfolio_runs WHERE portfolio_id = ? AND seq = 2",
+      id,
+    );
+    expect(JSON.parse(run?.input ?? "null")).toMatchObject({ kind: "spot" });
+    expect(Big(run?.equity_before ?? "0").gt(0)).toBe(true);
+  });
+
+  it("holds the object's lock from the snapshot to the plan's batch when the snapshot corrected the ledger", async () => {
+    await holdPrice("binance", "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    const id = await ethPortfolio(t, BUILTIN);
+    await startSettled(t.user, id);
+    // The ledger holds more USDT than the account: the snapshot caps it (an outflow), a write carried to the plan's batch.
+    await env.DB.prepare("UPDATE portfolios SET ledger = json_set(ledger, '$.assets.USDT', '20000') WHERE id = ?")
+      .bind(id)
+      .run();
+
+    // Steps taking the lock: cancel (1), then snapshot (2), whose corrected ledger is unsaved until the plan's batch:
+    // work queued for the lock during it (as a sync is) must find the correction saved.
+    let queued: Promise<string | undefined> | undefined;
+    let holds = 0;
+    const review = await countedReview(id, 2, async (step, services) => {
+      holds = Math.max(holds, step);
+      if (step !== 2) return;
+      queued = services.exclusive(async () => {
+        const [row] = await rows<{ usdt: string }>(
+          "SELECT json_extract(ledger, '$.assets.USDT') AS usdt FROM portfolios WHERE id = ?",
+          id,
+        );
+        return row?.usdt;
+      });
+    });
+    expect(review.outcome).toBe("completed");
+    const seen = await queued;
+    expect(Big(seen ?? "20000").lte("10000")).toBe(true);
+    // Snapshot, decide and plan held it once (2), the queued work took it after them (3), then placement (4).
+    expect(holds).toBe(4);
+  });
+
   it("a review that ends before its plan is saved keeps the decision on the run", async () => {
     await holdPrice("binance", "spot", "ETHUSDT", "2500");
     const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });

@@ -93,7 +93,8 @@ import { depegReason, pegReadings } from "./stablecoin-peg.ts";
  * reads the portfolio's version. The portfolio's row is read again before a step only when that version moved (a
  * control or a settings edit was saved) or the object ran a control or sync of its own since: the row a step sees is
  * as current as if it had been read before it, for one round trip per review instead of one per step. The built-in
- * strategy's decision (no wait, nothing asked) is saved with the plan's batch, as if it were part of the plan.
+ * strategy's decision (no wait, nothing asked) and the snapshot it decides on are saved with the plan's batch, as if
+ * they were part of the plan.
  */
 
 export type RunOutcome = "completed" | "failed" | "aborted" | "awaiting_approval";
@@ -161,7 +162,7 @@ type Journal = {
   prefetched?: { step: RunStep; controls: number; results: D1Result[] };
   /** The portfolio's schedule as the run's last batch read it (RunEnd). */
   schedule?: { row: PortfolioSchedule; controls: number };
-  /** Writes of a step that saved nothing of its own (`StepResult.withNext`), sent first in the next batch. */
+  /** Writes of a step saved with the next one (`StepResult.withNext`), sent first in the next batch. */
   carried?: Saves;
   /** That step's changes to the run's row, saved with the next batch's own update of it. */
   carriedRun?: RunColumns;
@@ -262,13 +263,19 @@ async function advance(journal: Journal): Promise<RunOutcome> {
 }
 
 /**
- * A step under the object's lock, and the steps after it while writes of orders it carried into their batch are still
- * unsent: no sync or control reads an order's row before the venue's answer to it is saved.
+ * A step under the object's lock, and the steps after it while writes it carried into their batch are still unsent: no
+ * sync or control reads an order's row before the venue's answer to it is saved, or a ledger the snapshot corrected
+ * before the correction is (a decision that waits for nothing is made under the lock too).
  */
 async function runHeld(journal: Journal, step: Exclude<RunStep, "done">): Promise<RunStep> {
   let next = await runStep(journal, step);
   try {
-    while (journal.carried?.length && next !== "decide" && next !== "approval" && next !== "done") {
+    while (
+      journal.carried?.length &&
+      (next !== "decide" || decidesAtOnce(journal.row)) &&
+      next !== "approval" &&
+      next !== "done"
+    ) {
       journal.run = { ...journal.run, step: next };
       next = await runStep(journal, next);
     }
@@ -507,7 +514,17 @@ async function snapshotStep(
   const saved = JSON.stringify(input);
   journal.run = { ...run, input: saved, equityBefore: snapshot.equity };
   journal.input = input;
-  return { next: "decide", saves, run: { input: saved, equityBefore: snapshot.equity } };
+  const changes = { input: saved, equityBefore: snapshot.equity };
+  // A decision that asks nothing follows at once: the snapshot is saved with the plan's batch, one round trip fewer.
+  // It placed, canceled and paid for nothing (a position mode it set reads as set), so a review interrupted before
+  // that batch takes the snapshot again.
+  if (decidesAtOnce(row)) return { next: "decide", saves, run: changes, withNext: true };
+  return { next: "decide", saves, run: changes };
+}
+
+/** The built-in strategy by the portfolio's choice: its decision asks nothing and waits for nothing. */
+function decidesAtOnce(row: PortfolioRow): boolean {
+  return row.decisionProvider === "builtin";
 }
 
 /**
