@@ -9,7 +9,7 @@ import { Mutex } from "../../../worker/portfolios/engine/mutex.ts";
 import { syncPortfolio } from "../../../worker/portfolios/engine/order-sync.ts";
 import { cachedPaperStore } from "../../../worker/portfolios/engine/paper-account-store.ts";
 import { executeRun, type RunEnd, type RunOutcome } from "../../../worker/portfolios/engine/review-run.ts";
-import { addFault, clearFaults, holdPrice } from "../accounts/support.ts";
+import { addFault, clearFaults, holdPrice, keyRequests } from "../accounts/support.ts";
 import { settledRun, spotPortfolio, startSettled } from "../portfolios/support.ts";
 import {
   engineStub,
@@ -475,6 +475,23 @@ describe("the built-in strategy's decision", () => {
 });
 
 describe("controls and edits between a review's steps", () => {
+  it("a control of the object between the cancel and the snapshot makes the snapshot read the balances again", async () => {
+    const { t, id } = await startedEth(spotPlan([]));
+    const accountReads = async () => (await keyRequests(t.account.apiKey))["GET /api/v3/account"] ?? 0;
+
+    // The cancel step reads the balances (to look for strays) and the snapshot takes them as they are.
+    let before = await accountReads();
+    expect((await countedReview(id, 2)).outcome).toBe("completed");
+    expect((await accountReads()) - before).toBe(1);
+
+    // A control before every step that takes the lock: the snapshot's comes after the cancel's read, and may have
+    // traded, so the snapshot reads them again.
+    await t.decide(spotPlan([]));
+    before = await accountReads();
+    expect((await countedReview(id, 3, async () => {})).outcome).toBe("completed");
+    expect((await accountReads()) - before).toBe(2);
+  });
+
   it("a settings edit saved while the review waits for its decision is seen by the next step", async () => {
     await holdPrice("binance", "spot", "ETHUSDT", "2500");
     const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });

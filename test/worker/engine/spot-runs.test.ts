@@ -206,6 +206,90 @@ describe.each(VENUES)("%s spot reviews", (venue) => {
     expect(statuses["manual-keep-1"]).toBe("new");
   });
 
+  // The account's balances read and its open orders asked about, per venue (as the simulator counts a key's requests).
+  const ACCOUNT = venue === "binance" ? "GET /api/v3/account" : "GET /v5/account/wallet-balance";
+  const OPEN_ORDERS = venue === "binance" ? "GET /api/v3/openOrders" : "GET /v5/order/realtime";
+  // Bybit answers a cancel with ids only: the adapter reads the canceled order's state from that same endpoint.
+  const afterCancels = (cancels: number) => (venue === "bybit" ? cancels : 0);
+  const requestsDuring = async (apiKey: string, work: () => Promise<unknown>) => {
+    const before = await keyRequests(apiKey);
+    await work();
+    const after = await keyRequests(apiKey);
+    return (path: string) => (after[path] ?? 0) - (before[path] ?? 0);
+  };
+
+  it("looks for strays only on symbols whose base or quote the account shows locked, reading the balances once", async () => {
+    await holdPrice(venue, "spot", "ETHUSDT", "2500");
+    await holdPrice(venue, "spot", "BTCUSDT", "60000");
+    const t = await scriptedTrader(venue, { spot: { USDT: "10000" }, futuresWallet: "0" });
+    // The start's review leaves a resting ETH buy, which the next one cancels; then nothing is locked.
+    await t.decide(spotPlan([spotBuy("ETHUSDT", "0.5", "2500", "2400")]), spotPlan([]));
+    const tokens = [
+      { token: "ETH", minAllocation: 0 },
+      { token: "BTC", minAllocation: 0 },
+    ];
+    const id = await newPortfolio(t.user, spotPortfolio(t.keyId, { tokens, decisionSource: OPENAI }));
+    await startSettled(t.user, id);
+
+    let run: Awaited<ReturnType<typeof runNow>> | undefined;
+    const count = await requestsDuring(t.account.apiKey, async () => {
+      run = await runNow(t.user, id);
+    });
+    expect(run?.status).toBe("completed");
+    expect((run?.orders as unknown as Order[]).map((o) => o.status)).toEqual([]);
+    const [leftover] = (await t.user.get(`/api/portfolios/${id}/orders`)).body.orders as Order[];
+    expect(leftover?.status).toBe("canceled");
+    expect(count(OPEN_ORDERS)).toBe(afterCancels(1));
+    // Read once, after the cancel: the snapshot took the same balances.
+    expect(count(ACCOUNT)).toBe(1);
+    await expectLedgerMatchesVenue(t.user, id, t.account.apiKey);
+  });
+
+  it("still cancels a stray whose base is locked, asks only about its symbol, and reads the freed balances again", async () => {
+    await holdPrice(venue, "spot", "ETHUSDT", "2500");
+    await holdPrice(venue, "spot", "BTCUSDT", "60000");
+    const t = await scriptedTrader(venue, { spot: { USDT: "10000", BTC: "0.01" }, futuresWallet: "0" });
+    await t.decide(spotPlan([]), spotPlan([]));
+    const tokens = [
+      { token: "ETH", minAllocation: 0 },
+      { token: "BTC", minAllocation: 0 },
+    ];
+    const id = await newPortfolio(t.user, spotPortfolio(t.keyId, { tokens, decisionSource: OPENAI }));
+    const { portfolio } = await startSettled(t.user, id);
+    const gateway = createGateway({
+      venue,
+      environment: "custom",
+      customBaseUrls: { spot: simUrl(), linear: simUrl() },
+      allowLocalUrls: true,
+      credentials: t.account,
+    });
+    // A sell the portfolio has no record of (a crash lost it): it locks BTC, and no USDT.
+    await gateway.placeOrder({
+      market: "spot",
+      symbol: "BTCUSDT",
+      side: "sell",
+      type: "limit",
+      quantity: "0.005",
+      price: "70000",
+      timeInForce: "gtc",
+      clientOrderId: `${portfolio.clientOrderIdPrefix}lost2`,
+    });
+
+    const count = await requestsDuring(t.account.apiKey, () => runNow(t.user, id));
+    const statuses = Object.fromEntries((await venueOrders(t.account)).map((o) => [o.clientOrderId, o.status]));
+    expect(statuses[`${portfolio.clientOrderIdPrefix}lost2`]).toBe("canceled");
+    // BTCUSDT only; the snapshot read the balances again, with the BTC the cancel freed.
+    expect(count(OPEN_ORDERS)).toBe(1 + afterCancels(1));
+    expect(count(ACCOUNT)).toBe(2);
+    const [run] = await rows<{ input: string }>(
+      "SELECT input FROM portfolio_runs WHERE portfolio_id = ? AND seq = 2",
+      id,
+    );
+    // The decision saw the portfolio's BTC free again, not as locked by the stray.
+    const input = JSON.parse(run?.input ?? "{}") as { positions: { asset: string; free: string; locked: string }[] };
+    expect(input.positions.find((p) => p.asset === "BTC")).toMatchObject({ free: "0.01", locked: "0" });
+  });
+
   it("exports orders and fills as CSV", async () => {
     await holdPrice(venue, "spot", "ETHUSDT", "2500");
     const t = await scriptedTrader(venue, { spot: { USDT: "10000" }, futuresWallet: "0" });

@@ -4,7 +4,7 @@ import { type EngineText, engineText } from "../../../shared/api/engine-messages
 import type { RunNote } from "../../../shared/api/portfolio-runs.ts";
 import { saveAll } from "../../db/rows.ts";
 import { type portfolioFills, portfolioOrders } from "../../db/schema.ts";
-import type { ExchangeGateway, Fill, Order } from "../../exchanges/contract.ts";
+import type { Balance, ExchangeGateway, Fill, Order } from "../../exchanges/contract.ts";
 import { isExchangeError } from "../../exchanges/errors.ts";
 import { protectEntry } from "../../exchanges/futures.ts";
 import { ApiError } from "../../http/api-error.ts";
@@ -26,6 +26,7 @@ import {
   portfolioVersionStatement,
   readPortfolioRow,
   readPortfolioVersion,
+  storedTokens,
 } from "../store.ts";
 import {
   type BookedOrder,
@@ -39,7 +40,7 @@ import {
   stopEntriesStatement,
   type TradeWindow,
 } from "../trade-window.ts";
-import { gatewayMarket, portfolioSymbols } from "../validation.ts";
+import { gatewayMarket, portfolioSymbols, symbolOf } from "../validation.ts";
 import { type Brokers, brokers } from "./broker.ts";
 import type { EngineServices } from "./engine-services.ts";
 import { fillStatements, type StopsOfOrder } from "./notifications.ts";
@@ -183,10 +184,16 @@ export async function liveOrdersOf(services: EngineServices, portfolioId: string
 }
 
 /**
+ * Which of the portfolio's symbols may hold an order of its own that it has no record of: all of them unless the
+ * caller knows better (`strayCandidates`), read once its tracked orders are canceled.
+ */
+export type StraySweep = (broker: ExchangeGateway) => Promise<string[]>;
+
+/**
  * Cancels what earlier runs left open (not filled within the interval), and any open order on the venue that carries
- * the portfolio's prefix but is not among its live records (left by a crash or a restore). `all` are the portfolio's
- * live orders as just read; `keepRunId` spares the current run's; null cancels all. Answers what was canceled; what
- * it learned goes into `saves`.
+ * the portfolio's prefix but is not among its live records (left by a crash or a restore), on the symbols `sweep`
+ * names. `all` are the portfolio's live orders as just read; `keepRunId` spares the current run's; null cancels all.
+ * Answers what was canceled, strays last; what it learned goes into `saves`.
  */
 export async function cancelLeftovers(
   context: SyncContext,
@@ -194,6 +201,7 @@ export async function cancelLeftovers(
   keepRunId: string | null,
   reason: EngineText,
   saves: Saves,
+  sweep: StraySweep = async () => portfolioSymbols(context.row),
 ): Promise<{ symbol: string; clientOrderId: string }[]> {
   const { row } = context;
   const live = all.filter((o) => keepRunId === null || o.runId !== keepRunId);
@@ -220,7 +228,7 @@ export async function cancelLeftovers(
   const known = new Set(all.map((o) => o.clientOrderId));
   const broker = await context.brokers.current();
   const market = gatewayMarket(row.market);
-  for (const symbol of portfolioSymbols(row)) {
+  for (const symbol of await sweep(broker)) {
     for (const stray of await broker.openOrders(market, symbol)) {
       if (!isPortfolioOrder(row.id, stray.clientOrderId) || known.has(stray.clientOrderId)) continue;
       try {
@@ -244,6 +252,19 @@ export async function cancelLeftovers(
   }
   await recordTrades(context, touched, saves);
   return canceled;
+}
+
+/**
+ * A spot portfolio's symbols that may hold an open order of its own, by the account's balances: a resting spot order
+ * that borrows nothing (Ballast's never do) locks what it may spend, the base asset for a sell and the quote for a
+ * buy, so a symbol whose base and quote show nothing locked holds none, strays included.
+ */
+export function strayCandidates(row: PortfolioRow, balances: Balance[]): string[] {
+  const locked = new Set(balances.filter((b) => Big(b.locked).gt(0)).map((b) => b.asset));
+  if (locked.has(row.cashToken)) return portfolioSymbols(row);
+  return storedTokens(row)
+    .filter((t) => locked.has(t.token))
+    .map((t) => symbolOf(t.token, row.cashToken));
 }
 
 /**

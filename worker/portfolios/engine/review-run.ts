@@ -10,7 +10,7 @@ import type { FuturesStopsIntent } from "../../ai/intents.ts";
 import { buildPrompt } from "../../ai/prompt.ts";
 import { firstRaw, saveAll } from "../../db/rows.ts";
 import { portfolioOrders, portfolios } from "../../db/schema.ts";
-import type { ExchangeGateway, Order, PositionMode } from "../../exchanges/contract.ts";
+import type { Balance, ExchangeGateway, Order, PositionMode } from "../../exchanges/contract.ts";
 import { isExchangeError } from "../../exchanges/errors.ts";
 import { ApiError } from "../../http/api-error.ts";
 import { redactedError } from "../../http/redacted-error.ts";
@@ -75,6 +75,7 @@ import {
   refreshOrders,
   type Saves,
   type SyncContext,
+  strayCandidates,
 } from "./order-sync.ts";
 import { type PauseReason, pausePortfolio } from "./pause.ts";
 import { applyStops, placeOrders } from "./placement.ts";
@@ -156,6 +157,8 @@ type Journal = {
   controlsSeen: number;
   /** The last save found the row changed by a control or an edit: it is read again before the next step. */
   stale: boolean;
+  /** Spot: the account's balances the cancel step read, and the object's control count then. */
+  balances?: { list: Balance[]; controls: number };
   /** The day's starting equity read in this invocation, with the UTC midnight it counts from. */
   dayStart?: { midnight: number; equity: string | null };
   /** The next step's reads, sent with the last batch, and the object's control count before they were sent. */
@@ -429,7 +432,24 @@ async function cancelStep(journal: Journal, [liveResult]: D1Result[]): Promise<S
       ),
     );
   const saves: Saves = [];
-  await cancelLeftovers(syncContext(journal), readTrackedOrders(liveResult), run.id, LEFTOVER_REASON, saves);
+  const tracked = readTrackedOrders(liveResult);
+  // Spot strays are looked for only where the account shows funds locked, read once the leftovers are canceled; the
+  // snapshot takes those balances as they are unless a stray's cancel has freed some since.
+  const canceled = await cancelLeftovers(
+    syncContext(journal),
+    tracked,
+    run.id,
+    LEFTOVER_REASON,
+    saves,
+    async (broker) => {
+      if (row.market !== "spot") return portfolioSymbols(row);
+      const list = await broker.balances();
+      journal.balances = { list, controls: services.controlCount() };
+      return strayCandidates(row, list);
+    },
+  );
+  const known = new Set(tracked.map((o) => o.clientOrderId));
+  if (canceled.some((o) => !known.has(o.clientOrderId))) journal.balances = undefined;
   return { next: "snapshot", saves };
 }
 
@@ -474,7 +494,14 @@ async function snapshotStep(
   const broker = await context.brokers.current();
   const ledger = readLedger(row.ledger);
   if (!ledger) throw new RunFailure("not_started", "The portfolio has no ledger; start it again.");
-  const snapshot = await takeSnapshot(broker, row, ledger, services.now().getTime(), readBookedFunding(fundingResult));
+  const snapshot = await takeSnapshot(
+    broker,
+    row,
+    ledger,
+    services.now().getTime(),
+    readBookedFunding(fundingResult),
+    cancelsBalances(journal),
+  );
   journal.notes.push(...snapshot.notes);
   if (snapshot.kind === "futures")
     snapshot.positionMode = await preflightPositionMode(broker, row, snapshot, journal.notes);
@@ -525,6 +552,13 @@ async function snapshotStep(
 /** The built-in strategy by the portfolio's choice: its decision asks nothing and waits for nothing. */
 function decidesAtOnce(row: PortfolioRow): boolean {
   return row.decisionProvider === "builtin";
+}
+
+/** The balances the cancel step read, once, unless the object ran a control or sync since (it may have traded). */
+function cancelsBalances(journal: Journal): Balance[] | undefined {
+  const read = journal.balances;
+  journal.balances = undefined;
+  return read?.controls === journal.services.controlCount() ? read.list : undefined;
 }
 
 /**

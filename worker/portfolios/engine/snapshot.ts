@@ -106,13 +106,15 @@ export async function takeSnapshot(
   now: number,
   /** Futures: venue ids of the funding payments already booked since `fundingSince`. */
   bookedFunding: ReadonlySet<string> = new Set(),
+  /** Spot: the account's balances when the caller has just read them. */
+  readBalances?: Balance[],
 ): Promise<Snapshot> {
   const symbols = portfolioSymbols(row);
   const market = gatewayMarket(row.market);
   if (ledger.kind === "spot") {
     const pegNotes: RunNote[] = [];
     const [balances, tickers, markets, cashPeg] = await Promise.all([
-      gateway.balances(),
+      readBalances ?? gateway.balances(),
       tickersOf(gateway, market, symbols),
       marketsOf(gateway, market, symbols),
       readCashPeg(gateway, row.cashToken, pegNotes),
