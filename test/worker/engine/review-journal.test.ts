@@ -358,15 +358,20 @@ describe("the schedule after a review", () => {
 
 describe("the built-in strategy's decision", () => {
   const BUILTIN = { decisionSource: { provider: "builtin" }, tokens: [{ token: "ETH", minAllocation: 30 }] };
+  /** A started ETH portfolio deciding with the built-in strategy (it buys ETH up to its 30 % floor). */
+  const startedBuiltin = async () => {
+    await holdPrice("binance", "spot", "ETHUSDT", "2500");
+    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
+    const id = await ethPortfolio(t, BUILTIN);
+    await startSettled(t.user, id);
+    return { t, id };
+  };
   /** The round trip that saved the run's decision (an UPDATE of the run setting "decision"). */
   const decisionTrip = (review: Review) =>
     review.trips.find((trip) => trip.some((sql) => /^update "portfolio_runs" set[\s\S]*"decision" = \?/i.test(sql)));
 
   it("is saved in the plan's batch, with the planned orders, not in a round trip of its own", async () => {
-    await holdPrice("binance", "spot", "ETHUSDT", "2500");
-    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
-    const id = await ethPortfolio(t, BUILTIN);
-    await startSettled(t.user, id);
+    const { id } = await startedBuiltin();
 
     const review = await countedReview(id, 2);
     expect(review.outcome).toBe("completed");
@@ -385,10 +390,7 @@ describe("the built-in strategy's decision", () => {
   });
 
   it("is saved with the snapshot it decides on: one batch from the cancel's to the plan's", async () => {
-    await holdPrice("binance", "spot", "ETHUSDT", "2500");
-    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
-    const id = await ethPortfolio(t, BUILTIN);
-    await startSettled(t.user, id);
+    const { id } = await startedBuiltin();
 
     const review = await countedReview(id, 2);
     expect(review.outcome).toBe("completed");
@@ -416,10 +418,7 @@ describe("the built-in strategy's decision", () => {
   });
 
   it("holds the object's lock from the snapshot to the plan's batch when the snapshot corrected the ledger", async () => {
-    await holdPrice("binance", "spot", "ETHUSDT", "2500");
-    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
-    const id = await ethPortfolio(t, BUILTIN);
-    await startSettled(t.user, id);
+    const { id } = await startedBuiltin();
     // The ledger holds more USDT than the account: the snapshot caps it (an outflow), a write carried to the plan's batch.
     await env.DB.prepare("UPDATE portfolios SET ledger = json_set(ledger, '$.assets.USDT', '20000') WHERE id = ?")
       .bind(id)
@@ -448,10 +447,7 @@ describe("the built-in strategy's decision", () => {
   });
 
   it("a review that ends before its plan is saved keeps the decision on the run", async () => {
-    await holdPrice("binance", "spot", "ETHUSDT", "2500");
-    const t = await scriptedTrader("binance", { spot: { USDT: "10000" }, futuresWallet: "0" });
-    const id = await ethPortfolio(t, BUILTIN);
-    await startSettled(t.user, id);
+    const { t, id } = await startedBuiltin();
 
     // Steps taking the lock: cancel (1), snapshot (2), plan (3): the stop lands after the decision, before the plan.
     const review = await countedReview(id, 2, async (step) => {
