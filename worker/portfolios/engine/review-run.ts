@@ -74,6 +74,7 @@ import {
   recordTrades,
   refreshOrders,
   type Saves,
+  type StraySweep,
   type SyncContext,
   strayCandidates,
 } from "./order-sync.ts";
@@ -434,20 +435,14 @@ async function cancelStep(journal: Journal, [liveResult]: D1Result[]): Promise<S
   const saves: Saves = [];
   const tracked = readTrackedOrders(liveResult);
   // Spot strays are looked for only where the account shows funds locked, read once the leftovers are canceled; the
-  // snapshot takes those balances as they are unless a stray's cancel has freed some since.
-  const canceled = await cancelLeftovers(
-    syncContext(journal),
-    tracked,
-    run.id,
-    LEFTOVER_REASON,
-    saves,
-    async (broker) => {
-      if (row.market !== "spot") return portfolioSymbols(row);
-      const list = await broker.balances();
-      journal.balances = { list, controls: services.controlCount() };
-      return strayCandidates(row, list);
-    },
-  );
+  // snapshot takes those balances as they are unless a stray's cancel has freed some since. Futures sweep every symbol.
+  const lockedSymbols: StraySweep = async (broker) => {
+    const list = await broker.balances();
+    journal.balances = { list, controls: services.controlCount() };
+    return strayCandidates(row, list);
+  };
+  const sweep = row.market === "spot" ? lockedSymbols : undefined;
+  const canceled = await cancelLeftovers(syncContext(journal), tracked, run.id, LEFTOVER_REASON, saves, sweep);
   const known = new Set(tracked.map((o) => o.clientOrderId));
   if (canceled.some((o) => !known.has(o.clientOrderId))) journal.balances = undefined;
   return { next: "snapshot", saves };
